@@ -1,0 +1,65 @@
+/**
+ * Tiles a stack of 2-D maps (feature maps, images, attention rows) into one
+ * grayscale picture, each tile min-max normalized on its own so that a weak map
+ * is still visible. Used for "show me the n feature maps" cells and figures.
+ */
+import { encodePng } from './png';
+
+export interface GridOptions {
+  /** Tiles per row; default ceil(sqrt(n)). */
+  cols?: number;
+  /** Pixel repetition per map cell, so 7×7 maps are not microscopic. */
+  scale?: number;
+  /** Gap between tiles, in output pixels. */
+  pad?: number;
+  /** Normalize each tile separately (true) or all tiles together (false). */
+  perTile?: boolean;
+}
+
+/**
+ * maps: n maps of h×w values, laid out [n, h, w] row-major (a flat Float32Array).
+ * Returns 8-bit grayscale pixels plus the picture's size.
+ */
+export function tileMaps(maps: ArrayLike<number>, n: number, h: number, w: number, opts: GridOptions = {}): { pixels: Uint8Array; width: number; height: number } {
+  if (maps.length !== n * h * w) throw new Error(`tileMaps: expected n*h*w = ${n * h * w} values, got ${maps.length}`);
+  const cols = opts.cols ?? Math.ceil(Math.sqrt(n));
+  const rows = Math.ceil(n / cols);
+  const s = opts.scale ?? Math.max(1, Math.floor(64 / Math.max(h, w)));
+  const pad = opts.pad ?? 2;
+  const width = cols * w * s + (cols + 1) * pad;
+  const height = rows * h * s + (rows + 1) * pad;
+  const pixels = new Uint8Array(width * height).fill(255);
+  let gmin = Infinity;
+  let gmax = -Infinity;
+  for (let i = 0; i < maps.length; i++) {
+    gmin = Math.min(gmin, maps[i]);
+    gmax = Math.max(gmax, maps[i]);
+  }
+  for (let t = 0; t < n; t++) {
+    let lo = gmin;
+    let hi = gmax;
+    if (opts.perTile ?? true) {
+      lo = Infinity;
+      hi = -Infinity;
+      for (let i = t * h * w; i < (t + 1) * h * w; i++) {
+        lo = Math.min(lo, maps[i]);
+        hi = Math.max(hi, maps[i]);
+      }
+    }
+    const range = hi - lo || 1; // a constant map renders black, not NaN
+    const ox = pad + (t % cols) * (w * s + pad);
+    const oy = pad + Math.floor(t / cols) * (h * s + pad);
+    for (let y = 0; y < h; y++)
+      for (let x = 0; x < w; x++) {
+        const v = Math.round((255 * (maps[t * h * w + y * w + x] - lo)) / range);
+        for (let dy = 0; dy < s; dy++) pixels.fill(v, (oy + y * s + dy) * width + ox + x * s, (oy + y * s + dy) * width + ox + (x + 1) * s);
+      }
+  }
+  return { pixels, width, height };
+}
+
+/** tileMaps, encoded as a PNG file. */
+export function mapsToPng(maps: ArrayLike<number>, n: number, h: number, w: number, opts: GridOptions = {}): Uint8Array {
+  const g = tileMaps(maps, n, h, w, opts);
+  return encodePng(g.pixels, g.width, g.height, 1);
+}

@@ -1,0 +1,88 @@
+"""Execute one notebook with nbclient and the tslab kernel: the machinery JupyterLab uses.
+
+Usage: run_notebook.py SRC DST [--timeout SECONDS]
+
+Writes DST atomically (a temp file renamed into place), also when a cell fails, so the
+outputs up to the failure can be inspected. Exit codes: 0 ok, 1 a cell failed, 2 usage
+or set-up error. Progress goes to stderr, one line per cell, so a long notebook is
+never silent. The preset reaches the kernel through the environment
+(MAPTOKENS_PRESET), which jupyter_client passes on to the kernel process.
+"""
+import argparse
+import os
+import sys
+import time
+
+import nbformat
+from nbclient import NotebookClient
+from nbclient.exceptions import CellExecutionError, CellTimeoutError, DeadKernelError
+
+
+def write_atomic(nb, dst):
+    tmp = f"{dst}.tmp-{os.getpid()}"
+    with open(tmp, "w", encoding="utf-8") as f:
+        nbformat.write(nb, f)
+    os.replace(tmp, dst)
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument("src")
+    ap.add_argument("dst")
+    ap.add_argument("--timeout", type=int, default=3600, help="per cell, seconds")
+    ap.add_argument("--kernel", default="tslab")
+    a = ap.parse_args()
+
+    try:
+        nb = nbformat.read(a.src, as_version=4)
+    except Exception as e:  # corrupt JSON, wrong format version, ...
+        print(f"cannot read notebook {a.src}: {e}", file=sys.stderr)
+        return 2
+    code_cells = [i for i, c in enumerate(nb.cells) if c.cell_type == "code"]
+    name = os.path.basename(a.src)
+    started = time.time()
+
+    def on_cell_executed(cell, cell_index, execute_reply, **_):
+        n = code_cells.index(cell_index) + 1 if cell_index in code_cells else "?"
+        print(f"  {name}: cell {n}/{len(code_cells)} done ({time.time() - started:.1f}s)", file=sys.stderr, flush=True)
+
+    failed_at = []
+
+    def on_cell_error(cell, cell_index, execute_reply, **_):
+        # tslab reports exceptions on stderr rather than as an "error" output, so the
+        # failing cell is taken from nbclient's hook, not searched for in outputs.
+        failed_at.append(cell_index)
+
+    client = NotebookClient(
+        nb,
+        kernel_name=a.kernel,
+        timeout=a.timeout,
+        resources={"metadata": {"path": os.path.dirname(os.path.abspath(a.src))}},
+        on_cell_executed=on_cell_executed,
+        on_cell_error=on_cell_error,
+    )
+    try:
+        client.execute()
+    except (CellExecutionError, CellTimeoutError, DeadKernelError) as e:
+        failed = failed_at[0] if failed_at else None
+        write_atomic(nb, a.dst)
+        where = f"cell {code_cells.index(failed) + 1} (notebook index {failed})" if failed is not None else "a cell"
+        print(f"\nFAILED: {name}, {where}", file=sys.stderr)
+        if failed is not None:
+            print("----- cell source -----", file=sys.stderr)
+            print(nb.cells[failed].source, file=sys.stderr)
+            print("----- error -----", file=sys.stderr)
+            for o in nb.cells[failed].outputs:
+                if o.get("output_type") == "error":
+                    print(f"{o.get('ename')}: {o.get('evalue')}", file=sys.stderr)
+                elif o.get("output_type") == "stream" and o.get("name") == "stderr":
+                    print(o.get("text", "")[-3000:], file=sys.stderr)
+        else:  # a dead kernel or a timeout: nbclient's own message says which
+            print(str(e)[-3000:], file=sys.stderr)
+        return 1
+    write_atomic(nb, a.dst)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,64 @@
+/**
+ * The notebook runner drives the real tslab kernel through nbclient: the same
+ * machinery JupyterLab uses. These tests execute real notebooks.
+ */
+import { test } from 'node:test';
+import * as assert from 'node:assert/strict';
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
+import { spawnSync } from 'child_process';
+import { ROOT } from '../lib/notebook/runner';
+
+const CLI = path.join(ROOT, 'dist', 'scripts', 'run-notebooks.js');
+
+function tmpdir(): string {
+  return fs.mkdtempSync(path.join(os.tmpdir(), 'maptokens-nb-'));
+}
+
+interface Output { output_type: string; data?: Record<string, unknown>; text?: string | string[] }
+interface Cell { cell_type: string; source: string | string[]; outputs?: Output[] }
+
+test('00_setup executes and contains a feature-map image', () => {
+  const out = tmpdir();
+  const r = spawnSync(process.execPath, [CLI, '00_setup', '--preset', 'smoke', '--out', out], { encoding: 'utf8' });
+  assert.equal(r.status, 0, `runner failed:\n${r.stderr}`);
+  const nb = JSON.parse(fs.readFileSync(path.join(out, '00_setup.ipynb'), 'utf8')) as { cells: Cell[] };
+  const outputs = nb.cells.flatMap((c) => c.outputs ?? []);
+  const pngs = outputs.filter((o) => o.data && typeof o.data['image/png'] === 'string');
+  assert.ok(pngs.length >= 2, `expected the sample and the feature-map grid as PNGs, got ${pngs.length}`);
+  const bytes = Buffer.from(pngs[pngs.length - 1].data!['image/png'] as string, 'base64');
+  assert.deepEqual([...bytes.subarray(1, 4)], [0x50, 0x4e, 0x47], 'not a PNG');
+  const text = outputs.map((o) => [o.text ?? ''].flat().join('')).join('');
+  assert.match(text, /8 feature maps of 28×28/);
+  assert.match(text, /tensors before (\d+), after \1\b/, 'the convolution cell leaked tensors');
+});
+
+test('a broken cell makes the runner exit non-zero and name the cell', () => {
+  const dir = tmpdir();
+  const nb = {
+    cells: [
+      { cell_type: 'code', execution_count: null, id: 'a', metadata: {}, outputs: [], source: 'const ok = 1 + 1;\nconsole.log(ok);' },
+      { cell_type: 'code', execution_count: null, id: 'b', metadata: {}, outputs: [], source: 'throw new Error("deliberately broken");' },
+      { cell_type: 'code', execution_count: null, id: 'c', metadata: {}, outputs: [], source: 'console.log("never runs");' },
+    ],
+    metadata: { kernelspec: { name: 'tslab', display_name: 'TypeScript', language: 'typescript' } },
+    nbformat: 4,
+    nbformat_minor: 5,
+  };
+  const src = path.join(dir, 'broken.ipynb');
+  fs.writeFileSync(src, JSON.stringify(nb));
+  const r = spawnSync(process.execPath, [CLI, src, '--preset', 'smoke', '--out', path.join(dir, 'out')], { encoding: 'utf8' });
+  assert.equal(r.status, 1, `expected exit 1, got ${r.status}:\n${r.stderr}`);
+  assert.match(r.stderr, /FAILED: broken\.ipynb, cell 2/);
+  assert.match(r.stderr, /deliberately broken/);
+  // The partial execution is kept for inspection.
+  const executed = JSON.parse(fs.readFileSync(path.join(dir, 'out', 'broken.ipynb'), 'utf8')) as { cells: Cell[] };
+  assert.match(JSON.stringify(executed.cells[0].outputs), /2/);
+});
+
+test('an unknown notebook name is a usage error listing what exists', () => {
+  const r = spawnSync(process.execPath, [CLI, 'no_such_notebook', '--preset', 'smoke'], { encoding: 'utf8' });
+  assert.equal(r.status, 2);
+  assert.match(r.stderr, /no notebook 'no_such_notebook'.*00_setup/s);
+});
