@@ -1,0 +1,135 @@
+/**
+ * createModel: a typed config (or a preset name plus overrides) -> a tfjs model
+ * wrapped with access to its stages: featureMaps(), tokens(), encode(),
+ * attention() and the logits, in the manner of timm's forward_features /
+ * forward_head, so notebooks can look inside.
+ */
+import * as tf from '@tensorflow/tfjs';
+import '../layers'; // registers the custom layers for save/load
+import { SqueezeExcite, MultiHeadSelfAttention } from '../layers';
+import { tokenize } from '../tokenizers';
+import { DEFAULTS, ModelConfig, resolveConfig, validateConfig } from './config';
+import { Cost, checkMemory } from './cost';
+import { PRESETS } from './presets';
+import { applyStem } from './stem';
+import { encoderAndHead } from './transformer';
+
+/** Builds the functional graph. Output: logits [B, numClasses]. */
+function buildGraph(cfg: ModelConfig): tf.LayersModel {
+  const input = tf.input({ shape: cfg.inputShape, name: 'image' }); // [B, H0, W0, Cin]
+  let maps = applyStem(input, cfg.stem); // [B, H, W, C]
+  if (cfg.se) maps = new SqueezeExcite({ reduction: cfg.seReduction, name: 'se' }).apply(maps) as tf.SymbolicTensor;
+  let logits: tf.SymbolicTensor;
+  if (cfg.arch === 'cnn') {
+    const pooled = tf.layers.globalAveragePooling2d({ name: 'gap' }).apply(maps) as tf.SymbolicTensor; // [B, H, W, C] -> [B, C]
+    logits = tf.layers.dense({ units: cfg.numClasses, name: 'logits' }).apply(pooled) as tf.SymbolicTensor;
+  } else {
+    logits = encoderAndHead(tokenize(maps, cfg), cfg); // [B, T, d] -> [B, numClasses]
+  }
+  return tf.model({ inputs: input, outputs: logits, name: `maptokens_${cfg.arch === 'cnn' ? 'cnn' : cfg.tokenizer}` });
+}
+
+export class MapTokensModel {
+  private subModels = new Map<string, tf.LayersModel>();
+
+  constructor(
+    readonly model: tf.LayersModel,
+    readonly config: ModelConfig,
+  ) {}
+
+  get cost(): Cost {
+    return checkMemory(this.config);
+  }
+
+  /** Logits [B, numClasses] in inference mode (dropout off). */
+  predict(images: tf.Tensor4D): tf.Tensor2D {
+    return this.model.predict(images) as tf.Tensor2D;
+  }
+
+  /** Logits with dropout on, for training steps. */
+  trainLogits(images: tf.Tensor4D): tf.Tensor2D {
+    return this.model.apply(images, { training: true }) as tf.Tensor2D;
+  }
+
+  /** A model from the input to a named layer's output; shares weights, so never dispose it. */
+  private upTo(layerName: string): tf.LayersModel {
+    let m = this.subModels.get(layerName);
+    if (!m) {
+      const layer = this.model.getLayer(layerName);
+      m = tf.model({ inputs: this.model.inputs, outputs: layer.output as tf.SymbolicTensor });
+      this.subModels.set(layerName, m);
+    }
+    return m;
+  }
+
+  private layerNames(): string[] {
+    return this.model.layers.map((l) => l.name);
+  }
+
+  /** The stem's feature maps (after SE, if on): [B, H0, W0, Cin] -> [B, H, W, C]. */
+  featureMaps(images: tf.Tensor4D): tf.Tensor4D {
+    const name = this.config.se ? 'se' : this.config.stem.length ? 'stem_out' : undefined;
+    if (!name) return images.clone();
+    return this.upTo(name).predict(images) as tf.Tensor4D;
+  }
+
+  /** Raw tokens of a stream before projection: [B, T, D_tok]. Default: the first stream. */
+  tokens(images: tf.Tensor4D, stream?: 'channel' | 'spatial' | 'patch'): tf.Tensor3D {
+    const names = this.layerNames().filter((n) => n.startsWith('tokens_'));
+    if (names.length === 0) throw new Error(`a '${this.config.arch}' model has no tokens`);
+    const name = `tokens_${stream ?? this.cost.streams[0].name}`; // default: the stream the tokenizer is named after
+    if (!names.includes(name)) throw new Error(`no '${stream}' token stream in this model (have ${names.join(', ')})`);
+    return this.upTo(name).predict(images) as tf.Tensor3D;
+  }
+
+  /** Encoder output after the final norm: [B, T, d] (T includes [CLS] if used). */
+  encode(images: tf.Tensor4D): tf.Tensor3D {
+    return this.upTo('encoder_norm').predict(images) as tf.Tensor3D;
+  }
+
+  /** Attention weights of block `block`: [B, heads, T, T], rows summing to 1. */
+  attention(images: tf.Tensor4D, block: number): tf.Tensor4D {
+    if (this.config.arch !== 'transformer') throw new Error('a CNN has no attention');
+    if (!(block >= 0 && block < this.config.depth)) throw new Error(`block must be in 0..${this.config.depth - 1}; got ${block}`);
+    const layer = this.model.getLayer(`block${block}_attn`) as unknown as MultiHeadSelfAttention;
+    return tf.tidy(() => layer.attention(this.upTo(`block${block}_ln1`).predict(images) as tf.Tensor3D));
+  }
+
+  dispose(): void {
+    this.subModels.clear();
+    this.model.dispose();
+  }
+}
+
+/**
+ * createModel(config) or createModel('preset-name', overrides).
+ * A config object is completed from DEFAULTS; unknown keys and impossible
+ * combinations throw ConfigError naming the field.
+ */
+export function createModel(config: Partial<ModelConfig>): MapTokensModel;
+export function createModel(preset: string, overrides?: Partial<ModelConfig>): MapTokensModel;
+export function createModel(a: string | Partial<ModelConfig>, overrides: Partial<ModelConfig> = {}): MapTokensModel {
+  const cfg = resolveModelConfig(a, overrides);
+  return new MapTokensModel(buildGraph(cfg), cfg);
+}
+
+/** The full config createModel would build, without building it. */
+export function resolveModelConfig(a: string | Partial<ModelConfig>, overrides: Partial<ModelConfig> = {}): ModelConfig {
+  let cfg: ModelConfig;
+  if (typeof a === 'string') {
+    const preset = PRESETS[a];
+    if (!preset) throw new Error(`unknown model preset '${a}'; known: ${Object.keys(PRESETS).join(', ')}`);
+    cfg = resolveConfig(resolveConfig(DEFAULTS, preset), overrides);
+  } else {
+    cfg = resolveConfig(DEFAULTS, { ...a, ...overrides });
+  }
+  validateConfig(cfg);
+  checkMemory(cfg);
+  return cfg;
+}
+
+/** Rebuilds the wrapper around a loaded LayersModel. */
+export function wrapLoaded(model: tf.LayersModel, config: ModelConfig): MapTokensModel {
+  validateConfig(config);
+  return new MapTokensModel(model, config);
+}

@@ -1,0 +1,33 @@
+/**
+ * Named model presets. Each is a partial config over DEFAULTS (28×28×1 input,
+ * 10 classes, stem 3×3/32 then 3×3/64 stride 2 -> 64 maps of 14×14, d_model 64,
+ * 2 blocks, 4 heads). The comment gives the parameter count at those defaults;
+ * a test checks every count against model.countParams().
+ */
+import type { ModelConfig } from './config';
+
+export const PRESETS: Record<string, Partial<ModelConfig>> = {
+  // The question: 64 tokens, each a whole 14×14 map (D_tok = 196), with channel identities.
+  'channel-full': { tokenizer: 'channel-full' }, // 103,242 params
+  // The same without identities: channels become an unordered set.
+  'channel-full-noid': { tokenizer: 'channel-full', channelEmbedding: false }, // 99,146 params
+  // Each map reduced to its mean (SE-Net's statistic): 64 tokens of D_tok = 1.
+  'channel-pooled': { tokenizer: 'channel-pooled' }, // 90,762 params
+  // Each map pooled to 4×4: 64 tokens of D_tok = 16.
+  'channel-pooled-k4': { tokenizer: 'channel-pooled-k', poolK: 4 }, // 91,722 params
+  // ViT hybrid: 196 tokens, each the 64-vector at one position.
+  'spatial-full': { tokenizer: 'spatial-full' }, // 103,242 params
+  'spatial-full-sincos': { tokenizer: 'spatial-full', positionEmbedding: 'sincos' }, // 90,698 params
+  'spatial-full-nopos': { tokenizer: 'spatial-full', positionEmbedding: 'none' }, // 90,698 params
+  // Maps pooled to a 4×4 grid first: 16 spatial tokens.
+  'spatial-pooled-k4': { tokenizer: 'spatial-pooled-k', poolK: 4 }, // 91,722 params
+  // Pure ViT, no stem: 16 patches of 7×7.
+  'vit-patch7': { tokenizer: 'patch', stem: [], patchSize: 7 }, // 71,946 params
+  // Channel and spatial tokens in one sequence (64 + 196 tokens).
+  hybrid: { tokenizer: 'hybrid' }, // 120,074 params
+  // The classic answer: the stem, global average pooling, a linear head.
+  'cnn-gap': { arch: 'cnn' }, // 19,466 params
+  // Embedding and pooling ablations of the question's model.
+  'channel-full-cls': { tokenizer: 'channel-full', pooling: 'cls' }, // 103,306 params
+  'channel-full-se': { tokenizer: 'channel-full', se: true }, // 105,370 params
+};

@@ -1,0 +1,51 @@
+/**
+ * The conv stem: "convolve the image n times". A list of conv layers turns
+ * [B, H0, W0, Cin] images into C feature maps of H×W, which the tokenizers then
+ * read either as C channel tokens or as H·W spatial tokens (the ViT hybrid's CNN
+ * front end, Dosovitskiy et al. 2021).
+ */
+import * as tf from '@tensorflow/tfjs';
+
+export interface StemLayer {
+  /** Output channels: the number of feature maps this layer makes. */
+  filters: number;
+  /** Square kernel side. */
+  kernel: number;
+  /** Stride; 2 halves H and W. */
+  stride: number;
+  /** 'same' keeps ceil(H/stride); 'valid' drops the border. */
+  padding: 'same' | 'valid';
+  activation: 'relu' | 'gelu' | 'linear';
+  /** BatchNorm after the conv (then the conv has no bias of its own). */
+  batchNorm: boolean;
+}
+
+/** Output side of one conv, as TensorFlow computes it. */
+export function convOut(n: number, kernel: number, stride: number, padding: 'same' | 'valid'): number {
+  return padding === 'same' ? Math.ceil(n / stride) : Math.floor((n - kernel) / stride) + 1;
+}
+
+/** [H, W, C] after the stem; throws when a layer would leave nothing. */
+export function stemOutputShape(input: [number, number, number], stem: StemLayer[]): [number, number, number] {
+  let [h, w, c] = input;
+  stem.forEach((l, i) => {
+    const nh = convOut(h, l.kernel, l.stride, l.padding);
+    const nw = convOut(w, l.kernel, l.stride, l.padding);
+    if (nh < 1 || nw < 1) throw new Error(`layer ${i} (kernel ${l.kernel}, stride ${l.stride}, ${l.padding}) leaves no output from ${h}×${w}`);
+    [h, w, c] = [nh, nw, l.filters];
+  });
+  return [h, w, c];
+}
+
+/** Applies the stem to a symbolic input; the last layer is named 'stem_out'. */
+export function applyStem(x: tf.SymbolicTensor, stem: StemLayer[]): tf.SymbolicTensor {
+  stem.forEach((l, i) => {
+    const last = i === stem.length - 1;
+    x = tf.layers
+      .conv2d({ filters: l.filters, kernelSize: l.kernel, strides: l.stride, padding: l.padding, useBias: !l.batchNorm, name: `stem_conv${i}` })
+      .apply(x) as tf.SymbolicTensor;
+    if (l.batchNorm) x = tf.layers.batchNormalization({ name: `stem_bn${i}` }).apply(x) as tf.SymbolicTensor;
+    x = tf.layers.activation({ activation: l.activation, name: last ? 'stem_out' : `stem_act${i}` }).apply(x) as tf.SymbolicTensor;
+  });
+  return x;
+}
