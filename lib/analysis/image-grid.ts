@@ -63,3 +63,28 @@ export function mapsToPng(maps: ArrayLike<number>, n: number, h: number, w: numb
   const g = tileMaps(maps, n, h, w, opts);
   return encodePng(g.pixels, g.width, g.height, 1);
 }
+
+/**
+ * A grid of real images, one row per class: `perClass` examples of each class,
+ * taken in split order. images: uint8 [N, H, W, C] with C = 1 or 3.
+ * Returns an RGB or grayscale PNG; rows follow `classes` order.
+ */
+export function classGridPng(images: Uint8Array, labels: Uint8Array, shape: [number, number, number], numClasses: number, perClass: number, scale = 2): Uint8Array {
+  const [h, w, c] = shape;
+  const pad = 2;
+  const width = perClass * (w * scale + pad) + pad;
+  const height = numClasses * (h * scale + pad) + pad;
+  const out = new Uint8Array(width * height * c).fill(255);
+  const placed = new Array<number>(numClasses).fill(0);
+  for (let i = 0; i < labels.length; i++) {
+    const l = labels[i];
+    if (placed[l] >= perClass) continue;
+    const ox = pad + placed[l]++ * (w * scale + pad);
+    const oy = pad + l * (h * scale + pad);
+    for (let y = 0; y < h * scale; y++)
+      for (let x = 0; x < w * scale; x++)
+        for (let k = 0; k < c; k++) out[((oy + y) * width + ox + x) * c + k] = images[i * h * w * c + (Math.floor(y / scale) * w + Math.floor(x / scale)) * c + k];
+    if (placed.every((p) => p >= perClass)) break;
+  }
+  return encodePng(out, width, height, c === 3 ? 3 : 1);
+}

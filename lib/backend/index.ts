@@ -152,3 +152,18 @@ export function describeBackend(r: BackendReport): string {
 }
 
 export { tf };
+
+/**
+ * Decodes a PNG, JPEG, BMP or GIF file's bytes with native TensorFlow (tfjs-node).
+ * Returns uint8 [H, W, channels]. Only the tensorflow backend can decode; on the
+ * others this throws with the reason, since folder datasets need it once (their
+ * decoded pixels are cached).
+ */
+export function decodeImage(bytes: Uint8Array, channels: 1 | 3): tf.Tensor3D {
+  if (!loaded || loaded.backend !== 'tensorflow') {
+    throw new Error(`decoding images needs the native tensorflow backend (now: ${loaded?.backend ?? 'none loaded'}); run \`npm rebuild\``);
+  }
+  // eslint-disable-next-line @typescript-eslint/no-var-requires
+  const node = require('@tensorflow/tfjs-node');
+  return node.node.decodeImage(bytes, channels, 'int32', false) as tf.Tensor3D;
+}

@@ -12,7 +12,9 @@ import { spawn } from 'child_process';
 export const PRESETS = ['smoke', 'quick', 'full'] as const;
 export type PresetName = (typeof PRESETS)[number];
 
-export const ROOT = path.resolve(__dirname, '..', '..', '..');
+import { ROOT } from '../util/paths';
+
+export { ROOT };
 export const NOTEBOOK_DIR = path.join(ROOT, 'notebooks');
 const PY_RUNNER = path.join(ROOT, 'scripts', 'run_notebook.py');
 

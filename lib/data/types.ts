@@ -1,0 +1,49 @@
+/** The shapes every dataset loader returns. */
+
+/** One split: N images as uint8 [N, H, W, C] (row-major, channels last) and N labels. */
+export interface Split {
+  images: Uint8Array;
+  labels: Uint8Array;
+  n: number;
+}
+
+export interface DatasetMeta {
+  /** Registry name ('mnist', 'relation', 'folder:pets', ...). */
+  name: string;
+  /** [H, W, C] of one image. */
+  shape: [number, number, number];
+  numClasses: number;
+  classNames: string[];
+  splitSizes: { train: number; test: number };
+  /** Where the bytes came from, for the record. */
+  source: string;
+  /** Whether a horizontal flip keeps every label (false for digits and left/right relations). */
+  flipSafe: boolean;
+  /** Anything a reader of the results should know: skipped records, split rules. */
+  notes: string[];
+}
+
+export interface Dataset {
+  meta: DatasetMeta;
+  train: Split;
+  test: Split;
+}
+
+/** A bad input file: the message always starts with the file's path. */
+export class DataError extends Error {
+  constructor(
+    readonly file: string,
+    message: string,
+  ) {
+    super(`${file}: ${message}`);
+    this.name = 'DataError';
+  }
+}
+
+/** Checks that a split is consistent with a shape. */
+export function checkSplit(s: Split, shape: [number, number, number], what: string): void {
+  const per = shape[0] * shape[1] * shape[2];
+  if (s.images.length !== s.n * per || s.labels.length !== s.n) {
+    throw new Error(`${what}: ${s.n} items but ${s.images.length / per} images and ${s.labels.length} labels`);
+  }
+}

@@ -1,0 +1,75 @@
+/**
+ * Display helpers for notebook cells. tslab's public `display` sends one MIME
+ * type per output; figures need a bundle (plotly JSON for JupyterLab, HTML for
+ * nbconvert, text for the rest), so this sends the bundle through the same
+ * display_data channel tslab uses. Outside a kernel (plain node, tests) it prints
+ * the text/plain part instead.
+ */
+import { figureBundle, Figure } from '../analysis/plotly';
+import { DataFrame, tableBundle } from '../analysis/table';
+import { escapeHtml } from '../analysis/html';
+
+type Writer = (data: { data: Record<string, unknown>; metadata: Record<string, unknown>; transient: Record<string, unknown> }, update: boolean) => void;
+
+function writer(): Writer | undefined {
+  try {
+    // The kernel's own module instance: notebooks resolve 'tslab' to this workspace's copy.
+    // eslint-disable-next-line @typescript-eslint/no-var-requires
+    const jupyter = require('tslab/dist/jupyter');
+    return typeof jupyter.lastWriteDisplayData === 'function' ? jupyter.lastWriteDisplayData : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/** Sends a MIME bundle as one display_data output; with `displayId`, later calls replace it in place. */
+export function displayBundle(data: Record<string, unknown>, displayId?: string, update = false): void {
+  const w = writer();
+  if (!w) {
+    console.log(String(data['text/plain'] ?? Object.keys(data).join(', ')));
+    return;
+  }
+  const toWire: Record<string, unknown> = {};
+  for (const [k, v] of Object.entries(data)) toWire[k] = v instanceof Uint8Array ? Buffer.from(v).toString('base64') : v;
+  w({ data: toWire, metadata: {}, transient: displayId ? { display_id: displayId } : {} }, update);
+}
+
+export function showPlot(fig: Figure): void {
+  displayBundle(figureBundle(fig));
+}
+
+export function showTable(df: DataFrame, opts: { caption?: string; digits?: number } = {}): void {
+  displayBundle(tableBundle(df, opts));
+}
+
+export function showPng(png: Uint8Array, caption?: string): void {
+  displayBundle({ 'image/png': png, 'text/plain': caption ?? '<image>' });
+  if (caption) showHtml(`<p><em>${escapeHtml(caption)}</em></p>`, caption);
+}
+
+export function showHtml(html: string, text = ''): void {
+  displayBundle({ 'text/html': html, 'text/plain': text });
+}
+
+export function showMarkdown(md: string): void {
+  displayBundle({ 'text/markdown': md, 'text/plain': md });
+}
+
+/**
+ * A display that updates in place (one output, rewritten), for progress in long
+ * cells instead of a wall of lines.
+ */
+export class LiveDisplay {
+  private readonly id = `maptokens-live-${Date.now().toString(36)}-${Math.random().toString(36).slice(2)}`;
+  private started = false;
+
+  text(s: string): void {
+    const w = writer();
+    if (!w) {
+      process.stderr.write(s + '\n');
+      return;
+    }
+    displayBundle({ 'text/plain': s, 'text/html': `<pre>${escapeHtml(s)}</pre>` }, this.id, this.started);
+    this.started = true;
+  }
+}

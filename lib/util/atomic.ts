@@ -1,0 +1,40 @@
+/**
+ * Atomic file writes: write to a temporary file in the same folder, fsync, then
+ * rename over the target. A crash or a kill at any point leaves either the old
+ * file or the new one, never half of one. Appends to the result store use
+ * appendLineAtomic, which writes one whole line with a single write(2) on an
+ * O_APPEND descriptor and fsyncs it.
+ */
+import * as fs from 'fs';
+import * as path from 'path';
+
+export function writeFileAtomic(file: string, data: string | Uint8Array): void {
+  fs.mkdirSync(path.dirname(file), { recursive: true });
+  const tmp = path.join(path.dirname(file), `.${path.basename(file)}.tmp-${process.pid}-${Math.random().toString(36).slice(2)}`);
+  const fd = fs.openSync(tmp, 'w');
+  try {
+    fs.writeSync(fd, typeof data === 'string' ? Buffer.from(data) : data);
+    fs.fsyncSync(fd);
+  } finally {
+    fs.closeSync(fd);
+  }
+  try {
+    fs.renameSync(tmp, file);
+  } catch (e) {
+    fs.rmSync(tmp, { force: true });
+    throw e;
+  }
+}
+
+/** Appends one line (a newline is added) in a single write; the line must not contain a newline. */
+export function appendLineAtomic(file: string, line: string): void {
+  if (line.includes('\n')) throw new Error('appendLineAtomic: the line contains a newline');
+  fs.mkdirSync(path.dirname(file), { recursive: true });
+  const fd = fs.openSync(file, 'a');
+  try {
+    fs.writeSync(fd, Buffer.from(line + '\n'));
+    fs.fsyncSync(fd);
+  } finally {
+    fs.closeSync(fd);
+  }
+}

@@ -1,0 +1,340 @@
+/**
+ * Data: real MNIST and Fashion-MNIST, CIFAR-10's parser and download on generated
+ * files, the diagnostic tasks' properties, folder datasets, bad input, and a
+ * leak-free pipeline.
+ */
+import { test } from 'node:test';
+import * as assert from 'node:assert/strict';
+import * as fs from 'fs';
+import * as http from 'http';
+import * as os from 'os';
+import * as path from 'path';
+import { execFileSync } from 'child_process';
+import { AddressInfo } from 'net';
+import { assertNoLeak, backend, tf } from './helpers/tf';
+import {
+  appearanceTask,
+  batches,
+  clearDatasetMemo,
+  DataError,
+  downloadCifar10,
+  fashionPackageDir,
+  forEachBatch,
+  holdout,
+  loadCifar10,
+  loadDataset,
+  loadDatasetOrSkip,
+  loadFashionJson,
+  loadFolderDataset,
+  loadMnist,
+  mnistPackageDir,
+  readIdxPair,
+  relationTask,
+  sha256File,
+  Split,
+  stratifiedSubset,
+  verifySha256,
+} from '../lib/data';
+import { encodePng } from '../lib/analysis/png';
+
+function tmp(): string {
+  return fs.mkdtempSync(path.join(os.tmpdir(), 'maptokens-data-'));
+}
+
+function counts(labels: Uint8Array, k: number): number[] {
+  const c = new Array<number>(k).fill(0);
+  for (const l of labels) c[l]++;
+  return c;
+}
+
+test('MNIST from the original IDX files: counts, shape, first label 5', () => {
+  const ds = loadMnist();
+  assert.deepEqual(ds.meta.splitSizes, { train: 60000, test: 10000 });
+  assert.deepEqual(ds.meta.shape, [28, 28, 1]);
+  assert.equal(ds.train.labels[0], 5);
+  assert.equal(ds.test.labels[0], 7);
+  assert.equal(ds.train.images.length, 60000 * 784);
+  // The first training image is a 5 drawn in the middle: its centre row has ink, the corner none.
+  assert.equal(ds.train.images[0], 0);
+  assert.ok(ds.train.images.subarray(14 * 28, 15 * 28).some((v) => v > 200));
+});
+
+test('Fashion-MNIST JSON: malformed records skipped and reported, 6,000/1,000 per class', () => {
+  const ds = loadFashionJson(fashionPackageDir());
+  assert.equal(ds.skipped.length, 2);
+  assert.deepEqual(
+    ds.skipped.map((s) => `${path.basename(s.file)}#${s.index}`),
+    ['0.json#1000', '0.json#7001'],
+  );
+  assert.match(ds.meta.notes.join(' '), /skipped 2 malformed records \(0\.json#1000, 0\.json#7001\)/);
+  assert.equal(ds.train.n + ds.test.n, 70000);
+  assert.deepEqual(counts(ds.train.labels, 10), new Array(10).fill(6000));
+  assert.deepEqual(counts(ds.test.labels, 10), new Array(10).fill(1000));
+  // No skipped record slipped in as an all-zero image.
+  for (let i = 0; i < 100; i++) assert.ok(ds.train.images.subarray(i * 784, (i + 1) * 784).some((v) => v > 0));
+});
+
+test('bad IDX input: truncated, wrong magic, wrong type, counts that disagree', () => {
+  const dir = tmp();
+  const src = mnistPackageDir();
+  const labels = fs.readFileSync(path.join(src, 't10k-labels-idx1-ubyte'));
+  const images = path.join(src, 't10k-images-idx3-ubyte');
+  const put = (name: string, buf: Uint8Array): string => {
+    const f = path.join(dir, name);
+    fs.writeFileSync(f, buf);
+    return f;
+  };
+  const truncated = put('truncated', labels.subarray(0, labels.length - 100));
+  assert.throws(() => readIdxPair(images, truncated), (e: Error) => e instanceof DataError && /truncated.*truncated: dimensions 10000 need 10000 data bytes, file has 9900/.test(e.message));
+  const magic = Buffer.from(labels);
+  magic[0] = 0x12;
+  assert.throws(() => readIdxPair(images, put('magic', magic)), /magic: wrong magic number 0x12000801/);
+  const type = Buffer.from(labels);
+  type[2] = 0x0d;
+  assert.throws(() => readIdxPair(images, put('type', type)), /type: IDX data type 0xd is not unsigned byte/);
+  // A valid labels file with 9,999 labels next to 10,000 images.
+  const short = Buffer.concat([Buffer.from([0, 0, 8, 1, 0, 0, 0x27, 0x0f]), labels.subarray(8, 8 + 9999)]);
+  assert.throws(() => readIdxPair(images, put('short', short)), /t10k-images-idx3-ubyte: 10000 images but .*short has 9999 labels/);
+  assert.throws(() => readIdxPair(images, path.join(dir, 'missing')), /missing: cannot read \(ENOENT\)/);
+});
+
+test('bad Fashion-MNIST JSON: a record of the wrong length names file and record', () => {
+  const dir = tmp();
+  fs.writeFileSync(path.join(dir, '0.json'), JSON.stringify({ data: [new Array(784).fill(0), new Array(783).fill(0)] }));
+  assert.throws(() => loadFashionJson(dir), /0\.json: record 1 has 783 values, expected 784/);
+  fs.writeFileSync(path.join(dir, '0.json'), '{"data": [[1, 2,');
+  assert.throws(() => loadFashionJson(dir), /0\.json: not valid JSON/);
+});
+
+/** Writes CIFAR-10 batch files with n records each; pixel values encode (record, channel, position). */
+function writeCifar(dir: string, n: number): void {
+  fs.mkdirSync(dir, { recursive: true });
+  const files = ['data_batch_1.bin', 'data_batch_2.bin', 'data_batch_3.bin', 'data_batch_4.bin', 'data_batch_5.bin', 'test_batch.bin'];
+  files.forEach((f, fi) => {
+    const buf = Buffer.alloc(n * 3073);
+    for (let r = 0; r < n; r++) {
+      buf[r * 3073] = (fi + r) % 10;
+      for (let ch = 0; ch < 3; ch++) for (let p = 0; p < 1024; p++) buf[r * 3073 + 1 + ch * 1024 + p] = (ch * 80 + p + r) % 256;
+    }
+    fs.writeFileSync(path.join(dir, f), buf);
+  });
+  fs.writeFileSync(path.join(dir, 'batches.meta.txt'), 'airplane\nautomobile\n');
+}
+
+test('CIFAR-10 binary parser on generated batches: counts, labels, CHW -> HWC', () => {
+  const dir = path.join(tmp(), 'cifar-10-batches-bin');
+  writeCifar(dir, 3);
+  const ds = loadCifar10({ dataDir: '/nonexistent', dir });
+  assert.deepEqual(ds.meta.splitSizes, { train: 15, test: 3 });
+  assert.deepEqual([...ds.train.labels.subarray(0, 4)], [0, 1, 2, 1]);
+  // Record 1 of batch 1, pixel p = 5, channel 2 (blue): value (2·80 + 5 + 1) % 256.
+  assert.equal(ds.train.images[1 * 3072 + 5 * 3 + 2], 166);
+  fs.truncateSync(path.join(dir, 'test_batch.bin'), 3073 * 3 - 10);
+  assert.throws(() => loadCifar10({ dataDir: '/nonexistent', dir }), /test_batch\.bin: truncated or not a CIFAR-10 batch: 9209 bytes/);
+});
+
+test('CIFAR-10 absent offline: loading by name skips with one clear line', () => {
+  const lines: string[] = [];
+  const ds = loadDatasetOrSkip('cifar10', { dataDir: tmp() }, (l) => lines.push(l));
+  assert.equal(ds, undefined);
+  assert.equal(lines.length, 1);
+  assert.match(lines[0], /skipped cifar10: CIFAR-10 is not in .*`npm run data -- cifar10`/);
+});
+
+async function serve(handler: http.RequestListener): Promise<{ url: string; close: () => Promise<void> }> {
+  const server = http.createServer(handler);
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+  const port = (server.address() as AddressInfo).port;
+  return { url: `http://127.0.0.1:${port}/cifar-10-binary.tar.gz`, close: () => new Promise((r) => server.close(() => r())) };
+}
+
+test('CIFAR-10 download: checksum verified, extracted atomically; a broken or wrong download leaves nothing', async () => {
+  const work = tmp();
+  writeCifar(path.join(work, 'cifar-10-batches-bin'), 2);
+  const archive = path.join(work, 'archive.tar.gz');
+  execFileSync('tar', ['czf', archive, '-C', work, 'cifar-10-batches-bin']);
+  const bytes = fs.readFileSync(archive);
+  const sha = sha256File(archive);
+  let mode: 'ok' | 'truncated' = 'ok';
+  const srv = await serve((_req, res) => {
+    res.writeHead(200, { 'content-length': String(bytes.length) });
+    if (mode === 'ok') res.end(bytes);
+    else {
+      res.write(bytes.subarray(0, 100));
+      setTimeout(() => res.destroy(), 20);
+    }
+  });
+  const quiet = (): void => undefined;
+  try {
+    // Wrong checksum: refused, and no archive or batches are left behind.
+    const d1 = tmp();
+    await assert.rejects(downloadCifar10({ dataDir: d1, url: srv.url, sha256: '0'.repeat(64), log: quiet }), /checksum mismatch: SHA-256 [0-9a-f]{64}, expected 0{64}/);
+    assert.deepEqual(fs.readdirSync(path.join(d1, 'cifar10')), []);
+    // A connection that breaks mid-download: nothing under the final names.
+    mode = 'truncated';
+    const d2 = tmp();
+    await assert.rejects(downloadCifar10({ dataDir: d2, url: srv.url, sha256: sha, log: quiet }), /broke off|incomplete/);
+    assert.deepEqual(fs.readdirSync(path.join(d2, 'cifar10')), []);
+    // The good download verifies, extracts and loads by name.
+    mode = 'ok';
+    const d3 = tmp();
+    await downloadCifar10({ dataDir: d3, url: srv.url, sha256: sha, log: quiet });
+    clearDatasetMemo();
+    const ds = loadDataset('cifar10', { dataDir: d3 });
+    assert.deepEqual(ds.meta.splitSizes, { train: 10, test: 2 });
+    assert.ok(!fs.readdirSync(path.join(d3, 'cifar10')).some((f) => f.includes('partial') || f.includes('staging')));
+    // A second call is a no-op (already there).
+    await downloadCifar10({ dataDir: d3, url: 'http://127.0.0.1:1/never', sha256: sha, log: quiet });
+  } finally {
+    await srv.close();
+  }
+  assert.throws(() => verifySha256(archive, 'f'.repeat(64)), /archive\.tar\.gz: checksum mismatch/);
+});
+
+/** Pixel statistics of one image: mean, mean square, histogram of 4 bins. */
+function pixelStats(s: Split, i: number, per: number): number[] {
+  const px = s.images.subarray(i * per, (i + 1) * per);
+  let sum = 0;
+  let sq = 0;
+  const hist = [0, 0, 0, 0];
+  for (const v of px) {
+    sum += v;
+    sq += v * v;
+    hist[v >> 6]++;
+  }
+  return [sum / per, sq / per, ...hist];
+}
+
+/**
+ * Global averages of three oriented 2×2 difference filters, |I(x+1,y) − I(x,y)|,
+ * |I(x,y+1) − I(x,y)| and |I(x+1,y+1) − I(x,y)| ('valid' convolution): pooled
+ * channel statistics of the kind a conv stem plus global average pooling computes.
+ */
+function pooledDiffs(s: Split, i: number, size: number): number[] {
+  const px = s.images.subarray(i * size * size, (i + 1) * size * size);
+  const at = (x: number, y: number): number => px[y * size + x] / 255;
+  const out = [0, 0, 0];
+  for (let y = 0; y < size - 1; y++)
+    for (let x = 0; x < size - 1; x++) {
+      out[0] += Math.abs(at(x + 1, y) - at(x, y));
+      out[1] += Math.abs(at(x, y + 1) - at(x, y));
+      out[2] += Math.abs(at(x + 1, y + 1) - at(x, y));
+    }
+  return out.map((v) => v / (size - 1) ** 2);
+}
+
+test('diagnostic tasks: deterministic from the seed, balanced', () => {
+  for (const make of [relationTask, appearanceTask]) {
+    const a = make({ trainPerClass: 50, testPerClass: 10, seed: 3 });
+    const b = make({ trainPerClass: 50, testPerClass: 10, seed: 3 });
+    const c = make({ trainPerClass: 50, testPerClass: 10, seed: 4 });
+    assert.ok(Buffer.from(a.train.images).equals(Buffer.from(b.train.images)), `${a.meta.name}: same seed, different data`);
+    assert.ok(Buffer.from(a.test.images).equals(Buffer.from(b.test.images)));
+    assert.ok(!Buffer.from(a.train.images).equals(Buffer.from(c.train.images)), `${a.meta.name}: seed ignored`);
+    assert.deepEqual(counts(a.train.labels, 4), [50, 50, 50, 50]);
+    assert.deepEqual(counts(a.test.labels, 4), [10, 10, 10, 10]);
+  }
+});
+
+test('relation: pooled statistics cannot separate the classes (they coincide); appearance: they can', () => {
+  const rel = relationTask({ trainPerClass: 200, testPerClass: 1, seed: 1 });
+  const per = 28 * 28;
+  const first = pixelStats(rel.train, 0, per);
+  const firstPooled = pooledDiffs(rel.train, 0, 28);
+  for (let i = 1; i < rel.train.n; i++) {
+    assert.deepEqual(pixelStats(rel.train, i, per), first, `image ${i}: pooled pixel statistics differ`);
+    const s = pooledDiffs(rel.train, i, 28);
+    assert.ok(s.every((v, k) => Math.abs(v - firstPooled[k]) < 1e-9), `image ${i}: pooled filter responses differ`);
+  }
+  // ...so the per-class means coincide exactly, and the classes are still different images.
+  assert.notDeepEqual(rel.train.images.subarray(0, per), rel.train.images.subarray(per, 2 * per));
+
+  // Appearance: the same pooled responses separate the four textures (nearest class mean).
+  const app = appearanceTask({ trainPerClass: 100, testPerClass: 100, seed: 2 });
+  const means = [0, 1, 2, 3].map(() => [0, 0, 0]);
+  for (let i = 0; i < app.train.n; i++) {
+    const s = pooledDiffs(app.train, i, 28);
+    s.forEach((v, k) => (means[app.train.labels[i]][k] += v / 100));
+  }
+  let correct = 0;
+  for (let i = 0; i < app.test.n; i++) {
+    const s = pooledDiffs(app.test, i, 28);
+    const d = means.map((m) => m.reduce((a, v, k) => a + (v - s[k]) ** 2, 0));
+    if (d.indexOf(Math.min(...d)) === app.test.labels[i]) correct++;
+  }
+  assert.ok(correct / app.test.n > 0.95, `pooled statistics should solve appearance; nearest-mean accuracy ${correct / app.test.n}`);
+  // And the mean intensity alone does not: every texture is half on.
+  const meanOf = (i: number): number => pixelStats(app.train, i, per)[0];
+  assert.ok([1, 2, 3].every((i) => meanOf(i) === meanOf(0)));
+});
+
+test('folder dataset: decoded, resized, cached, rebuilt on change; a corrupt image is reported and skipped', async () => {
+  await backend();
+  const dataDir = tmp();
+  const root = path.join(dataDir, 'shapes');
+  for (const [c, v] of [['bright', 220], ['dark', 40]] as const) {
+    fs.mkdirSync(path.join(root, c), { recursive: true });
+    for (let i = 0; i < 6; i++) {
+      const px = new Uint8Array(10 * 12).fill(v + i);
+      fs.writeFileSync(path.join(root, c, `img${i}.png`), encodePng(px, 12, 10, 1));
+    }
+  }
+  fs.writeFileSync(path.join(root, 'bright', 'broken.png'), Buffer.from('this is not a png at all'));
+  const logs: string[] = [];
+  const opts = { dataDir, name: 'shapes', size: [8, 8] as [number, number], channels: 1 as const, testFraction: 0.34, seed: 1, log: (m: string) => logs.push(m) };
+  const a = loadFolderDataset(opts);
+  assert.equal(a.fromCache, false);
+  assert.deepEqual(a.meta.classNames, ['bright', 'dark']);
+  assert.equal(a.skipped.length, 1);
+  assert.match(a.skipped[0].path, /bright\/broken\.png$/);
+  assert.ok(logs.some((l) => /skipping unreadable image .*broken\.png/.test(l)));
+  assert.equal(a.train.n + a.test.n, 12);
+  assert.deepEqual(counts(a.test.labels, 2), [2, 2]); // stratified: round(6 · 0.34) = 2 per class
+  assert.deepEqual(a.meta.shape, [8, 8, 1]);
+  // Resizing a constant image keeps its value.
+  const firstLabel = a.train.labels[0];
+  const v = a.train.images[0];
+  assert.ok(firstLabel === 0 ? v >= 220 && v <= 225 : v >= 40 && v <= 45, `pixel ${v} for class ${firstLabel}`);
+  assert.ok(fs.existsSync(path.join(dataDir, 'shapes.cache.bin')));
+  const b = loadFolderDataset(opts);
+  assert.equal(b.fromCache, true);
+  assert.ok(Buffer.from(b.train.images).equals(Buffer.from(a.train.images)));
+  fs.writeFileSync(path.join(root, 'dark', 'img9.png'), encodePng(new Uint8Array(120).fill(50), 12, 10, 1));
+  const c = loadFolderDataset(opts);
+  assert.equal(c.fromCache, false, 'a new file must rebuild the cache');
+  assert.equal(c.train.n + c.test.n, 13);
+  assert.ok(!fs.readdirSync(dataDir).some((f) => f.includes('.tmp-')), 'a temporary file was left in the data folder');
+});
+
+test('pipeline: stratified subsets and hold-outs, refusal to flip relations, leak-free epochs', async () => {
+  await backend();
+  const ds = relationTask({ trainPerClass: 60, testPerClass: 5, seed: 0 });
+  const shape = ds.meta.shape;
+  const sub = stratifiedSubset(ds.train, shape, 4, 10);
+  assert.deepEqual(counts(sub.labels, 4), [10, 10, 10, 10]);
+  const { train, val } = holdout(ds.train, shape, 4, 0.25, 0);
+  assert.deepEqual(counts(val.labels, 4), [15, 15, 15, 15]);
+  assert.equal(train.n, 180);
+  assert.throws(() => batches(ds.train, shape, { batchSize: 8, augment: { cropPad: 0, flip: true }, flipSafe: ds.meta.flipSafe, dataset: 'relation' }).next(), /augment\.flip: horizontal flips change labels of 'relation'/);
+  let seen = 0;
+  await assertNoLeak('an augmented, shuffled epoch', () =>
+    forEachBatch(train, shape, { batchSize: 32, shuffleSeed: 5, augment: { cropPad: 2, flip: false }, normalize: { mean: [0.1], std: [0.3] } }, (b) => {
+      seen += b.x.shape[0];
+      assert.equal(b.x.shape[0], b.y.shape[0]);
+      // use the batch the way training does, creating and freeing tensors
+      tf.tidy(() => b.x.mean().dataSync());
+    }),
+  );
+  assert.equal(seen, 180);
+  // The same shuffle seed gives the same order; another seed another one.
+  const firstLabels = (seed: number): number[] => {
+    const it = batches(train, shape, { batchSize: 16, shuffleSeed: seed });
+    const b = it.next().value!;
+    const out = Array.from(b.y.dataSync() as Int32Array);
+    tf.dispose([b.x, b.y]);
+    it.return(undefined);
+    return out;
+  };
+  assert.deepEqual(firstLabels(1), firstLabels(1));
+  assert.notDeepEqual(firstLabels(1), firstLabels(2));
+});
