@@ -56,8 +56,10 @@ export class MultiHeadSelfAttention extends tf.layers.Layer {
   }
 
   private attnWeights(q: tf.Tensor4D, k: tf.Tensor4D): tf.Tensor4D {
-    const scale = 1 / Math.sqrt(q.shape[3]);
-    return tf.softmax(tf.mul(tf.matMul(q, k, false, true), scale)) as tf.Tensor4D; // [B, h, T, T], rows sum to 1
+    // Scale q ([B, h, T, dh]) rather than the scores ([B, h, T, T]): same result, and for
+    // spatial tokens (T = 196) a T/dh = 12× smaller tensor to multiply and differentiate.
+    const qs = tf.mul(q, 1 / Math.sqrt(q.shape[3]));
+    return tf.softmax(tf.matMul(qs, k, false, true)) as tf.Tensor4D; // [B, h, T, T], rows sum to 1
   }
 
   override call(inputs: tf.Tensor | tf.Tensor[]): tf.Tensor {

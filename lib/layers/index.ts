@@ -1,5 +1,6 @@
 /** Building blocks: custom tfjs layers, each registered for save/load on import. */
 export * from './attention';
+export * from './layer-norm';
 export * from './embeddings';
 export * from './pooling';
 export * from './squeeze-excite';

@@ -1,0 +1,59 @@
+/** The shape of one line of results/runs.jsonl: everything needed to trust and redo a number. */
+import type { BackendReport } from '../backend';
+import type { FlopBreakdown } from '../models/cost';
+import type { ModelConfig } from '../models/config';
+import type { DatasetSpec, TrainConfig } from '../train/config';
+import type { GitInfo } from '../util/git';
+
+export interface EpochMetrics {
+  epoch: number;
+  train_loss: number;
+  train_acc: number;
+  val_acc: number;
+  val_loss: number;
+  test_acc: number;
+  test_loss: number;
+  /** Learning rate at the end of the epoch. */
+  lr: number;
+  /** Seconds of this epoch (training and evaluation). */
+  seconds: number;
+  /** Training images per second in this epoch (evaluation excluded). */
+  img_per_s: number;
+}
+
+export interface RunRecord {
+  /** Content hash of the experiment config (experimentHash). */
+  id: string;
+  status: 'ok' | 'failed';
+  /** The readable label of the config ('channel-full'). */
+  name: string;
+  dataset: string;
+  seed: number;
+  data: DatasetSpec;
+  model: ModelConfig;
+  train: TrainConfig;
+  metrics: {
+    test_acc: number;
+    test_loss: number;
+    best_val_acc: number;
+    final_train_loss: number;
+    curve: EpochMetrics[];
+  };
+  /** Present when status is 'failed'. */
+  failure?: { kind: 'nan' | 'error'; epoch: number; step: number; reason: string };
+  params: number;
+  flops: FlopBreakdown;
+  /** Sequence length and token width from the cost model. */
+  T: number;
+  Dtok: number;
+  seconds: number;
+  img_per_s: number;
+  backend: BackendReport;
+  git: GitInfo;
+  started: string;
+  ended: string;
+  /** The preset that produced this run (smoke, quick, full, or custom). */
+  preset: string;
+  /** Train/val/test sizes actually used. */
+  sizes: { train: number; val: number; test: number };
+}

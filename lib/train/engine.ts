@@ -1,0 +1,191 @@
+/**
+ * The experiment engine: plan a suite, serve finished runs from the store, train
+ * the rest (in this process or in k worker processes), and append each record the
+ * moment its run finishes. Rerunning the same suite after a crash or a SIGKILL
+ * trains only what is missing.
+ */
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
+import { spawn } from 'child_process';
+import { Cifar10Missing, loadCifar10 } from '../data/cifar10';
+import { costModel } from '../models/cost';
+import type { RunRecord } from '../results/record';
+import { ResultStore } from '../results/store';
+import { DATA_DIR, ROOT } from '../util/paths';
+import { experimentHash } from './config';
+import { PlainProgress, ProgressSink, TerminalProgress } from './progress';
+import { PlannedRun, planSuite, RunPresetName, shardOf } from './suites';
+import { trainExperiment, TrainProgress } from './trainer';
+
+export interface EngineOptions {
+  suite: string;
+  preset: RunPresetName;
+  datasets?: string[];
+  seeds?: number[];
+  /** [i, n]: run only shard i of n, writing to its own store file. */
+  shard?: [number, number];
+  /** Worker processes on this machine; each gets cores/k TensorFlow threads. */
+  workers?: number;
+  /** Retrain even when the store has the run. */
+  force?: boolean;
+  resultsDir?: string;
+  dataDir?: string;
+  /** Where progress goes; default a terminal bar on a TTY, plain lines otherwise. */
+  progress?: (totalWeight: number) => ProgressSink;
+  saveWeights?: boolean;
+}
+
+export interface SuiteResult {
+  planned: PlannedRun[];
+  /** The store's record of every planned run that has one (after this call). */
+  records: RunRecord[];
+  trained: number;
+  cached: number;
+  failed: number;
+  /** One line per dataset skipped (CIFAR-10 absent offline). */
+  skipped: string[];
+  storeProblems: string[];
+}
+
+/** Predicted work of a run, for the ETA: forward FLOPs × images seen. */
+function weight(p: PlannedRun): number {
+  const c = p.config;
+  const perClass = c.dataset.trainPerClass ?? 6000;
+  return Math.max(1, costModel(c.model).flops.total) * perClass * c.model.numClasses * c.train.epochs;
+}
+
+/** A run in the store counts as finished if it succeeded, or failed deterministically (NaN). */
+function finished(r: RunRecord | undefined): boolean {
+  return !!r && (r.status === 'ok' || r.failure?.kind === 'nan');
+}
+
+function defaultProgress(total: number): ProgressSink {
+  return process.stderr.isTTY ? new TerminalProgress(total) : new PlainProgress(total);
+}
+
+export async function runSuite(opts: EngineOptions): Promise<SuiteResult> {
+  const skipped: string[] = [];
+  let plan = planSuite(opts.suite, { preset: opts.preset, datasets: opts.datasets, seeds: opts.seeds });
+  if (plan.some((p) => p.config.dataset.name === 'cifar10')) {
+    try {
+      loadCifar10({ dataDir: opts.dataDir ?? DATA_DIR });
+    } catch (e) {
+      if (!(e instanceof Cifar10Missing)) throw e;
+      skipped.push(`skipped cifar10: ${e.message}`);
+      plan = plan.filter((p) => p.config.dataset.name !== 'cifar10');
+    }
+  }
+  if (opts.shard) plan = shardOf(plan, opts.shard[0], opts.shard[1]);
+  const store = new ResultStore({ dir: opts.resultsDir, shard: opts.shard });
+  const before = store.read();
+  const storeProblems = ResultStore.describeProblems(before.problems);
+  const have = new Map(before.records.map((r) => [r.id, r]));
+  const pending = plan.filter((p) => opts.force || !finished(have.get(p.id)));
+  const cachedRuns = plan.filter((p) => !pending.includes(p));
+
+  const totalWeight = pending.reduce((a, p) => a + weight(p), 0);
+  const progress = (opts.progress ?? defaultProgress)(totalWeight);
+  for (const l of [...skipped, ...storeProblems]) progress.log(l);
+  progress.log(`${opts.suite} / ${opts.preset}: ${plan.length} runs planned, ${cachedRuns.length} served from the store, ${pending.length} to train`);
+  for (const p of cachedRuns) progress.endRun(have.get(p.id)!, true);
+
+  let failed = 0;
+  const workers = Math.max(1, Math.min(opts.workers ?? 1, pending.length || 1));
+  if (workers === 1) {
+    for (const [i, p] of pending.entries()) {
+      progress.startRun(i + 1, pending.length, `${p.config.name} / ${p.config.dataset.name} / seed ${p.config.seed}`, weight(p));
+      const rec = await trainExperiment(p.config, {
+        onProgress: (tp) => progress.step(tp),
+        runDir: store.runDir(p.id),
+        saveWeights: opts.saveWeights,
+        preset: opts.preset,
+        dataDir: opts.dataDir,
+      });
+      store.append(rec);
+      if (rec.status === 'failed') failed++;
+      progress.endRun(rec, false);
+    }
+  } else {
+    failed = await runInWorkers(pending, workers, store, opts, progress);
+  }
+  progress.done();
+
+  const after = store.read();
+  const ids = new Set(plan.map((p) => p.id));
+  return {
+    planned: plan,
+    records: after.records.filter((r) => ids.has(r.id)),
+    trained: pending.length,
+    cached: cachedRuns.length,
+    failed,
+    skipped,
+    storeProblems: ResultStore.describeProblems(after.problems),
+  };
+}
+
+/** Splits pending runs over k child processes, each with cores/k TensorFlow threads. */
+async function runInWorkers(pending: PlannedRun[], k: number, store: ResultStore, opts: EngineOptions, progress: ProgressSink): Promise<number> {
+  const threads = Math.max(1, Math.floor(os.cpus().length / k));
+  const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'maptokens-workers-'));
+  const script = path.join(ROOT, 'dist', 'scripts', 'train-worker.js');
+  let started = 0;
+  let failed = 0;
+  const jobs = Array.from({ length: k }, (_, j) => pending.filter((_, i) => i % k === j));
+  await Promise.all(
+    jobs.map(
+      (job, j) =>
+        new Promise<void>((resolve, reject) => {
+          const taskFile = path.join(tmp, `worker-${j}.json`);
+          fs.writeFileSync(taskFile, JSON.stringify({ runs: job.map((p) => p.config), storeFile: store.file, preset: opts.preset, dataDir: opts.dataDir, saveWeights: !!opts.saveWeights }));
+          const child = spawn(process.execPath, [script, taskFile], {
+            env: { ...process.env, TF_NUM_INTRAOP_THREADS: String(threads), TF_NUM_INTEROP_THREADS: '1', TF_CPP_MIN_LOG_LEVEL: '2' },
+            stdio: ['ignore', 'pipe', 'inherit'],
+          });
+          let buf = '';
+          child.stdout.on('data', (d: Buffer) => {
+            buf += d.toString();
+            let nl: number;
+            while ((nl = buf.indexOf('\n')) >= 0) {
+              const line = buf.slice(0, nl);
+              buf = buf.slice(nl + 1);
+              let msg: { type: string; progress?: TrainProgress; record?: RunRecord; label?: string; id?: string };
+              try {
+                msg = JSON.parse(line);
+              } catch {
+                progress.log(`worker ${j + 1}: ${line}`);
+                continue;
+              }
+              const p = pending.find((x) => x.id === msg.id);
+              if (msg.type === 'start' && p) progress.startRun(++started, pending.length, `${msg.label} (worker ${j + 1})`, weight(p));
+              else if (msg.type === 'progress' && msg.progress) progress.step(msg.progress);
+              else if (msg.type === 'done' && msg.record) {
+                if (msg.record.status === 'failed') failed++;
+                progress.endRun(msg.record, false);
+              }
+            }
+          });
+          child.on('error', reject);
+          child.on('exit', (code) => (code === 0 ? resolve() : reject(new Error(`worker ${j + 1} exited with ${code}`))));
+        }),
+    ),
+  );
+  fs.rmSync(tmp, { recursive: true, force: true });
+  return failed;
+}
+
+/** Used by scripts/train-worker.ts: trains the runs in a task file, appending each record. */
+export async function workerMain(taskFile: string): Promise<void> {
+  const task = JSON.parse(fs.readFileSync(taskFile, 'utf8')) as { runs: PlannedRun['config'][]; storeFile: string; preset: string; dataDir?: string; saveWeights: boolean };
+  const dir = path.dirname(task.storeFile).replace(/[/\\]shards$/, '');
+  // Append to the parent's store file (runs.jsonl or its shard file), one write per record.
+  const store = new ResultStore({ dir, file: task.storeFile });
+  const send = (o: unknown): boolean => process.stdout.write(`${JSON.stringify(o)}\n`);
+  for (const config of task.runs) {
+    const id = experimentHash(config);
+    send({ type: 'start', id, label: `${config.name} / ${config.dataset.name} / seed ${config.seed}` });
+    const rec = await trainExperiment(config, { onProgress: (p) => send({ type: 'progress', id, progress: p }), runDir: store.runDir(id), preset: task.preset, dataDir: task.dataDir, saveWeights: task.saveWeights });
+    store.append(rec);
+    send({ type: 'done', id, record: rec });
+  }
+}

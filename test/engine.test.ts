@@ -1,0 +1,202 @@
+/**
+ * The experiment engine: config hashing and validation, training outcomes
+ * (seeded, NaN recorded as failure), the result store (cache hits, corrupt lines,
+ * shards), and kill-and-resume with a real SIGKILL.
+ */
+import { test } from 'node:test';
+import * as assert from 'node:assert/strict';
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
+import { spawn, spawnSync } from 'child_process';
+import { backend } from './helpers/tf';
+import { ConfigError } from '../lib/models';
+import { canonicalJson, ExperimentConfig, experimentHash, validateExperiment } from '../lib/train/config';
+import { planSuite, shardOf, SUITES } from '../lib/train/suites';
+import { trainExperiment } from '../lib/train/trainer';
+import { runSuite } from '../lib/train/engine';
+import { ResultStore } from '../lib/results/store';
+import { PlainProgress } from '../lib/train/progress';
+import { ROOT } from '../lib/util/paths';
+
+const CLI = path.join(ROOT, 'dist', 'scripts', 'ablation.js');
+const quiet = (w: number): PlainProgress => new PlainProgress(w, () => undefined);
+
+function tmp(): string {
+  return fs.mkdtempSync(path.join(os.tmpdir(), 'maptokens-engine-'));
+}
+
+function smokeConfig(name = 'channel-full', dataset = 'relation'): ExperimentConfig {
+  const p = planSuite('pooled-vs-full', { preset: 'smoke', datasets: [dataset], seeds: [0] }).find((x) => x.config.name === name);
+  assert.ok(p, `no ${name} on ${dataset} in the smoke plan`);
+  return p.config;
+}
+
+/** Rebuilds an object with its keys in reverse order, at every depth. */
+function reversedKeys(v: unknown): unknown {
+  if (Array.isArray(v)) return v.map(reversedKeys);
+  if (v && typeof v === 'object') return Object.fromEntries(Object.entries(v).reverse().map(([k, x]) => [k, reversedKeys(x)]));
+  return v;
+}
+
+test('the config hash is stable across key order and changes with any value', () => {
+  const c = smokeConfig();
+  const r = reversedKeys(c) as ExperimentConfig;
+  assert.notEqual(JSON.stringify(r), JSON.stringify(c), 'the reordering did not reorder');
+  assert.equal(canonicalJson(r), canonicalJson(c));
+  assert.equal(experimentHash(r), experimentHash(c));
+  assert.match(experimentHash(c), /^[0-9a-f]{16}$/);
+  assert.notEqual(experimentHash({ ...c, seed: 1 }), experimentHash(c));
+  assert.notEqual(experimentHash({ ...c, train: { ...c.train, lr: c.train.lr * 2 } }), experimentHash(c));
+  assert.equal(experimentHash({ ...c, name: 'another label' }), experimentHash(c), 'the label is not part of the identity');
+});
+
+test('invalid experiment configs give field-level errors', () => {
+  const c = smokeConfig();
+  const cases: [ExperimentConfig, RegExp][] = [
+    [{ ...c, train: { ...c.train, lr: -1 } }, /^train\.lr: must be a positive number; got -1/],
+    [{ ...c, train: { ...c.train, epochs: 2.5 } }, /^train\.epochs: must be a positive integer/],
+    [{ ...c, train: { ...c.train, optimizer: 'sgd' as 'adam' } }, /^train\.optimizer: must be 'adamw' or 'adam'/],
+    [{ ...c, dataset: { ...c.dataset, augment: { cropPad: 2, flip: false, flipp: true } as never } }, /^dataset\.augment\.flipp: unknown key/],
+    [{ ...c, dataset: { ...c.dataset, valFraction: 1 } }, /^dataset\.valFraction: must be in \(0, 1\)/],
+    [{ ...c, model: { ...c.model, heads: 5 } }, /^model\.heads: 5 heads do not divide dModel 64/],
+    [{ ...c, epochs: 3 } as unknown as ExperimentConfig, /^epochs: unknown key/],
+  ];
+  for (const [cfg, re] of cases) {
+    assert.throws(() => validateExperiment(cfg), (e: Error) => e instanceof ConfigError && re.test(e.message));
+  }
+});
+
+test('training is seeded: the same config twice gives identical curves; another seed does not', async () => {
+  await backend();
+  const c = smokeConfig('channel-full', 'mnist');
+  const a = await trainExperiment(c);
+  const b = await trainExperiment(c);
+  const other = await trainExperiment({ ...c, seed: 1 });
+  assert.equal(a.status, 'ok');
+  assert.deepEqual(
+    a.metrics.curve.map((e) => [e.train_loss, e.val_acc, e.test_loss]),
+    b.metrics.curve.map((e) => [e.train_loss, e.val_acc, e.test_loss]),
+  );
+  assert.notEqual(a.metrics.curve[0].train_loss, other.metrics.curve[0].train_loss);
+  // The record carries what the brief asks of it.
+  for (const k of ['id', 'status', 'dataset', 'seed', 'model', 'train', 'metrics', 'params', 'flops', 'seconds', 'img_per_s', 'backend', 'git', 'started', 'ended'] as const) {
+    assert.ok(a[k] !== undefined, `record lacks ${k}`);
+  }
+  assert.equal(a.model.tokenizer, 'channel-full');
+  assert.ok(a.metrics.test_acc >= 0 && a.metrics.test_acc <= 1 && Number.isFinite(a.metrics.best_val_acc));
+  assert.equal(a.metrics.curve.length, c.train.epochs);
+});
+
+test('a NaN loss stops the run and is recorded as failed with epoch and step', async () => {
+  await backend();
+  const c = smokeConfig('channel-full', 'mnist');
+  const r = await trainExperiment({ ...c, train: { ...c.train, lr: 1e9, gradClip: 0, warmupEpochs: 0, epochs: 3 } });
+  assert.equal(r.status, 'failed');
+  assert.equal(r.failure?.kind, 'nan');
+  assert.match(r.failure!.reason, /loss became (NaN|Infinity|-Infinity) at epoch \d+, step \d+/);
+  assert.ok(r.failure!.epoch >= 1 && r.failure!.step >= 1);
+});
+
+test('a finished config is served from the store without retraining; --force retrains', async () => {
+  await backend();
+  const dir = tmp();
+  const opts = { suite: 'channel-vs-spatial', preset: 'smoke' as const, datasets: ['mnist'], seeds: [0], resultsDir: dir, progress: quiet };
+  const first = await runSuite(opts);
+  assert.equal(first.trained, 4);
+  assert.equal(first.records.length, 4);
+  const lines = fs.readFileSync(path.join(dir, 'runs.jsonl'), 'utf8');
+  const second = await runSuite(opts);
+  assert.equal(second.trained, 0);
+  assert.equal(second.cached, 4);
+  assert.equal(fs.readFileSync(path.join(dir, 'runs.jsonl'), 'utf8'), lines, 'a cache hit must not write to the store');
+  assert.deepEqual(second.records.map((r) => r.started).sort(), first.records.map((r) => r.started).sort());
+  const forced = await runSuite({ ...opts, force: true, datasets: ['mnist'] });
+  assert.equal(forced.trained, 4);
+  const read = new ResultStore({ dir }).read();
+  assert.equal(read.records.length, 4, 'a forced rerun supersedes, it does not duplicate');
+  assert.equal(read.superseded, 4);
+  assert.ok(fs.existsSync(path.join(dir, 'runs', first.records[0].id, 'log.txt')));
+});
+
+test('a corrupted or truncated store line is reported with its line number and skipped', async () => {
+  await backend();
+  const dir = tmp();
+  await runSuite({ suite: 'channel-vs-spatial', preset: 'smoke', datasets: ['mnist'], seeds: [0], resultsDir: dir, progress: quiet });
+  const file = path.join(dir, 'runs.jsonl');
+  const good = fs.readFileSync(file, 'utf8').trim().split('\n');
+  fs.writeFileSync(file, [good[0], 'this is not json', good[1], '{"id": "abc"}', good[2].slice(0, 200)].join('\n'));
+  const store = new ResultStore({ dir });
+  const r = store.read();
+  assert.equal(r.records.length, 2);
+  assert.deepEqual(
+    r.problems.map((p) => p.line),
+    [2, 4, 5],
+  );
+  assert.match(ResultStore.describeProblems(r.problems, dir)[0], /^runs\.jsonl:2: not valid JSON .*; skipped$/);
+  assert.match(r.problems[1].reason, /record lacks status/);
+  // The next append starts a fresh line instead of gluing onto the truncated one.
+  store.append(r.records[0]);
+  assert.equal(new ResultStore({ dir }).read().problems.length, 3);
+  // The CLI reports them too, and re-trains the run whose line was truncated.
+  const cli = spawnSync(process.execPath, [CLI, '--suite', 'channel-vs-spatial', '--preset', 'smoke', '--datasets', 'mnist', '--seeds', '0'], {
+    encoding: 'utf8',
+    env: { ...process.env, MAPTOKENS_RESULTS_DIR: dir },
+  });
+  assert.equal(cli.status, 0, cli.stderr);
+  assert.match(cli.stderr + cli.stdout, /runs\.jsonl:2: not valid JSON/);
+  assert.match(cli.stdout, /4 runs: 2 trained, 2 from the store/);
+});
+
+test('shards of a grid are disjoint and their union is the grid', () => {
+  const plan = planSuite('all', { preset: 'smoke' });
+  assert.ok(plan.length > 50);
+  for (const n of [1, 3, 7]) {
+    const shards = Array.from({ length: n }, (_, i) => shardOf(plan, i + 1, n).map((p) => p.id));
+    const all = shards.flat();
+    assert.equal(new Set(all).size, all.length, `shards of ${n} overlap`);
+    assert.deepEqual([...all].sort(), plan.map((p) => p.id).sort());
+  }
+  assert.throws(() => shardOf(plan, 0, 3), /--shard must be i\/n/);
+  // Every suite of the brief exists, and ids are unique in the plan.
+  for (const s of ['channel-vs-spatial', 'pooled-vs-full', 'embeddings', 'scaling']) assert.ok(SUITES[s], s);
+  assert.equal(new Set(plan.map((p) => p.id)).size, plan.length);
+});
+
+test('SIGKILL mid-run loses no finished record; rerunning completes only the missing runs, without duplicates', async () => {
+  const dir = tmp();
+  const env = { ...process.env, MAPTOKENS_RESULTS_DIR: dir };
+  const args = [CLI, '--suite', 'pooled-vs-full', '--preset', 'smoke', '--datasets', 'relation', '--workers', '1'];
+  const file = path.join(dir, 'runs.jsonl');
+  const child = spawn(process.execPath, args, { env, stdio: 'ignore' });
+  // Wait until at least two runs have finished, then kill without warning.
+  const deadline = Date.now() + 120_000;
+  while (Date.now() < deadline) {
+    if (fs.existsSync(file) && fs.readFileSync(file, 'utf8').split('\n').filter(Boolean).length >= 2) break;
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  child.kill('SIGKILL');
+  await new Promise((r) => child.once('exit', r));
+  const before = fs.readFileSync(file, 'utf8').split('\n').filter(Boolean);
+  assert.ok(before.length >= 2 && before.length < 7, `expected a partial store, got ${before.length} lines`);
+  const r = spawnSync(process.execPath, args, { env, encoding: 'utf8' });
+  assert.equal(r.status, 0, r.stderr);
+  const after = fs.readFileSync(file, 'utf8').split('\n').filter(Boolean);
+  assert.deepEqual(after.slice(0, before.length), before, 'finished records changed');
+  const ids = after.map((l) => (JSON.parse(l) as { id: string }).id);
+  assert.equal(new Set(ids).size, ids.length, 'duplicate records');
+  assert.equal(ids.length, 7, 'the suite is not complete');
+  assert.match(r.stdout, new RegExp(`7 runs: ${7 - before.length} trained, ${before.length} from the store`));
+  assert.deepEqual(new ResultStore({ dir }).read().problems, []);
+});
+
+test('the smoke preset of the whole `all` suite completes', () => {
+  const dir = tmp();
+  const r = spawnSync(process.execPath, [CLI, '--suite', 'all', '--preset', 'smoke'], { env: { ...process.env, MAPTOKENS_RESULTS_DIR: dir }, encoding: 'utf8' });
+  assert.equal(r.status, 0, r.stderr.slice(-3000));
+  const planned = planSuite('all', { preset: 'smoke' }).filter((p) => p.config.dataset.name !== 'cifar10' || fs.existsSync(path.join(ROOT, 'data', 'cifar10')));
+  const store = new ResultStore({ dir }).read();
+  assert.equal(store.records.length, planned.length);
+  assert.equal(store.records.filter((x) => x.status !== 'ok').length, 0, 'smoke runs failed');
+  assert.match(r.stdout, /test acc % \(mean ± std\)/);
+});
