@@ -121,7 +121,7 @@ test('a finished config is served from the store without retraining; --force ret
 
 test('a corrupted or truncated store line is reported with its line number and skipped', async () => {
   await backend();
-  const dir = tmp();
+  const dir = path.join(tmp(), 'smoke');
   await runSuite({ suite: 'channel-vs-spatial', preset: 'smoke', datasets: ['mnist'], seeds: [0], resultsDir: dir, progress: quiet });
   const file = path.join(dir, 'runs.jsonl');
   const good = fs.readFileSync(file, 'utf8').trim().split('\n');
@@ -139,9 +139,10 @@ test('a corrupted or truncated store line is reported with its line number and s
   store.append(r.records[0]);
   assert.equal(new ResultStore({ dir }).read().problems.length, 3);
   // The CLI reports them too, and re-trains the run whose line was truncated.
+  // The CLI keeps smoke runs in <results>/smoke/: point it at the parent of this store.
   const cli = spawnSync(process.execPath, [CLI, '--suite', 'channel-vs-spatial', '--preset', 'smoke', '--datasets', 'mnist', '--seeds', '0'], {
     encoding: 'utf8',
-    env: { ...process.env, MAPTOKENS_RESULTS_DIR: dir },
+    env: { ...process.env, MAPTOKENS_RESULTS_DIR: path.dirname(dir) },
   });
   assert.equal(cli.status, 0, cli.stderr);
   assert.match(cli.stderr + cli.stdout, /runs\.jsonl:2: not valid JSON/);
@@ -164,8 +165,9 @@ test('shards of a grid are disjoint and their union is the grid', () => {
 });
 
 test('SIGKILL mid-run loses no finished record; rerunning completes only the missing runs, without duplicates', async () => {
-  const dir = tmp();
-  const env = { ...process.env, MAPTOKENS_RESULTS_DIR: dir };
+  const root = tmp();
+  const dir = path.join(root, 'smoke'); // smoke runs are kept apart from committed results
+  const env = { ...process.env, MAPTOKENS_RESULTS_DIR: root };
   const args = [CLI, '--suite', 'pooled-vs-full', '--preset', 'smoke', '--datasets', 'relation', '--workers', '1'];
   const file = path.join(dir, 'runs.jsonl');
   const child = spawn(process.execPath, args, { env, stdio: 'ignore' });
@@ -191,8 +193,9 @@ test('SIGKILL mid-run loses no finished record; rerunning completes only the mis
 });
 
 test('the smoke preset of the whole `all` suite completes', () => {
-  const dir = tmp();
-  const r = spawnSync(process.execPath, [CLI, '--suite', 'all', '--preset', 'smoke'], { env: { ...process.env, MAPTOKENS_RESULTS_DIR: dir }, encoding: 'utf8' });
+  const root = tmp();
+  const dir = path.join(root, 'smoke');
+  const r = spawnSync(process.execPath, [CLI, '--suite', 'all', '--preset', 'smoke'], { env: { ...process.env, MAPTOKENS_RESULTS_DIR: root }, encoding: 'utf8' });
   assert.equal(r.status, 0, r.stderr.slice(-3000));
   const planned = planSuite('all', { preset: 'smoke' }).filter((p) => p.config.dataset.name !== 'cifar10' || fs.existsSync(path.join(ROOT, 'data', 'cifar10')));
   const store = new ResultStore({ dir }).read();

@@ -111,3 +111,31 @@ export function aggregateFrame(groups: Group[], opts: { order?: string[] } = {})
     }));
   return frame(rows);
 }
+
+export interface Difference {
+  /** mean(a) − mean(b). */
+  diff: number;
+  /** Half-width of the 95% CI of the difference (Welch); NaN when either n < 2. */
+  ci95: number;
+  /** Welch–Satterthwaite degrees of freedom. */
+  df: number;
+}
+
+/** Difference of two means with Welch's 95% interval (unequal variances, small n). */
+export function difference(a: Stats, b: Stats): Difference {
+  const diff = a.mean - b.mean;
+  if (a.n < 2 || b.n < 2) return { diff, ci95: NaN, df: NaN };
+  const va = (a.std * a.std) / a.n;
+  const vb = (b.std * b.std) / b.n;
+  const se = Math.sqrt(va + vb);
+  if (se === 0) return { diff, ci95: 0, df: a.n + b.n - 2 };
+  const df = (va + vb) ** 2 / ((va * va) / (a.n - 1) + (vb * vb) / (b.n - 1));
+  return { diff, ci95: tQuantile975(Math.max(1, Math.floor(df))) * se, df };
+}
+
+/** "+3.10 ± 1.20 pp" for a difference of proportions; "(n<2)" when no interval exists. */
+export function formatDiffPp(d: Difference): string {
+  const sign = d.diff >= 0 ? '+' : '−';
+  const v = `${sign}${Math.abs(100 * d.diff).toFixed(2)}`;
+  return Number.isFinite(d.ci95) ? `${v} ± ${(100 * d.ci95).toFixed(2)} pp` : `${v} pp (n<2, no interval)`;
+}

@@ -88,3 +88,33 @@ export function classGridPng(images: Uint8Array, labels: Uint8Array, shape: [num
   }
   return encodePng(out, width, height, c === 3 ? 3 : 1);
 }
+
+/**
+ * An attention (or any) heat map laid over a grayscale image: the image in gray,
+ * the heat in red, both upscaled. image: [H0·W0] values 0..255; heat: [h·w], any
+ * range (min-max normalized), nearest-neighbour upsampled to H0×W0.
+ */
+export function overlayPng(image: ArrayLike<number>, h0: number, w0: number, heat: ArrayLike<number>, h: number, w: number, scale = 6): Uint8Array {
+  let lo = Infinity;
+  let hi = -Infinity;
+  for (let i = 0; i < heat.length; i++) {
+    lo = Math.min(lo, heat[i]);
+    hi = Math.max(hi, heat[i]);
+  }
+  const range = hi - lo || 1;
+  const W = w0 * scale;
+  const H = h0 * scale;
+  const px = new Uint8Array(W * H * 3);
+  for (let y = 0; y < H; y++)
+    for (let x = 0; x < W; x++) {
+      const iy = Math.floor(y / scale);
+      const ix = Math.floor(x / scale);
+      const g = image[iy * w0 + ix] * 0.6;
+      const a = (heat[Math.floor((iy * h) / h0) * w + Math.floor((ix * w) / w0)] - lo) / range;
+      const o = (y * W + x) * 3;
+      px[o] = Math.min(255, g + 255 * a * 0.8);
+      px[o + 1] = g * (1 - 0.5 * a);
+      px[o + 2] = g * (1 - 0.5 * a);
+    }
+  return encodePng(px, W, H, 3);
+}

@@ -49,6 +49,8 @@ function envThreads(name: string): number | null {
 }
 
 async function loadTensorflow(): Promise<string> {
+  // TensorFlow reads its log level when the library loads; keep its start-up banner quiet.
+  process.env.TF_CPP_MIN_LOG_LEVEL ??= '2';
   // tfjs-node registers the 'tensorflow' backend on the shared tfjs-core on require.
   // eslint-disable-next-line @typescript-eslint/no-var-requires
   require('@tensorflow/tfjs-node');

@@ -15,7 +15,7 @@
  */
 import * as fs from 'fs';
 import * as path from 'path';
-import { writeFileAtomic } from '../util/atomic';
+import { readDatasetCache, writeDatasetCache } from './cache';
 import { loadIdxDataset } from './mnist';
 import { DataError, Dataset } from './types';
 
@@ -131,40 +131,15 @@ export function loadFashionMnist(opts: { dataDir: string; jsonDir?: string; useC
   const useCache = opts.useCache !== false && !opts.jsonDir;
   const fp = useCache ? fingerprint(jsonDir) : '';
   if (useCache) {
-    const cached = readCache(cacheFile, fp);
-    if (cached) return cached;
+    const cached = readDatasetCache(cacheFile, fp);
+    if (cached) return { meta: cached.meta, train: cached.train, test: cached.test };
   }
   const ds = loadFashionJson(jsonDir);
-  if (useCache) writeCache(cacheFile, ds, fp);
+  if (useCache) writeDatasetCache(cacheFile, fp, ds);
   return { meta: ds.meta, train: ds.train, test: ds.test };
 }
 
 /** Names and sizes of the class files: a changed package invalidates the cache. */
 function fingerprint(dir: string): string {
   return JSON.stringify(FASHION_CLASSES.map((_, c) => fs.statSync(path.join(dir, `${c}.json`)).size));
-}
-
-// Cache layout: a JSON header line {fingerprint, meta}, then train images, train labels, test images, test labels.
-function writeCache(file: string, ds: Dataset, fp: string): void {
-  const head = Buffer.from(JSON.stringify({ fingerprint: fp, meta: ds.meta }) + '\n');
-  writeFileAtomic(file, Buffer.concat([head, ds.train.images, ds.train.labels, ds.test.images, ds.test.labels]));
-}
-
-function readCache(file: string, fp: string): Dataset | undefined {
-  if (!fs.existsSync(file)) return undefined;
-  try {
-    const buf = fs.readFileSync(file);
-    const nl = buf.indexOf(10);
-    const head = JSON.parse(buf.subarray(0, nl).toString()) as { fingerprint: string; meta: Dataset['meta'] };
-    if (head.fingerprint !== fp) return undefined;
-    const meta = head.meta;
-    const { train: ntr, test: nte } = meta.splitSizes;
-    const body = buf.subarray(nl + 1);
-    if (body.length !== (ntr + nte) * (PIXELS + 1)) throw new Error('size mismatch');
-    let o = 0;
-    const take = (len: number): Uint8Array => body.subarray(o, (o += len));
-    return { meta, train: { images: take(ntr * PIXELS), labels: take(ntr), n: ntr }, test: { images: take(nte * PIXELS), labels: take(nte), n: nte } };
-  } catch {
-    return undefined; // a bad cache is rebuilt, never trusted
-  }
 }

@@ -12,7 +12,7 @@ import * as fs from 'fs';
 import * as path from 'path';
 import * as tf from '@tensorflow/tfjs';
 import { decodeImage } from '../backend';
-import { writeFileAtomic } from '../util/atomic';
+import { readDatasetCache, writeDatasetCache } from './cache';
 import { Rng } from '../util/rng';
 import { DataError, Dataset, Split } from './types';
 
@@ -92,8 +92,8 @@ export function loadFolderDataset(opts: FolderOptions): Dataset & { skipped: Ski
     .update(JSON.stringify({ v: 1, files: listing.files, size: o.size, channels: o.channels, testFraction: o.testFraction, seed: o.seed }))
     .digest('hex');
   const cache = cachePath(o);
-  const cached = readCache(cache, key);
-  if (cached) return { ...cached, fromCache: true };
+  const cached = readDatasetCache<SkippedImage[]>(cache, key);
+  if (cached) return { meta: cached.meta, train: cached.train, test: cached.test, skipped: cached.extra, fromCache: true };
 
   const [h, w] = o.size;
   const per = h * w * o.channels;
@@ -134,36 +134,6 @@ export function loadFolderDataset(opts: FolderOptions): Dataset & { skipped: Ski
     train: gather(pixels, labels, split.train, per),
     test: gather(pixels, labels, split.test, per),
   };
-  writeCache(cache, key, ds, skipped);
+  writeDatasetCache(cache, key, ds, skipped);
   return { ...ds, skipped, fromCache: false };
-}
-
-// Layout: one JSON header line {key, meta, skipped}, then train images, train labels, test images, test labels.
-function writeCache(file: string, key: string, ds: Dataset, skipped: SkippedImage[]): void {
-  const head = Buffer.from(JSON.stringify({ key, meta: ds.meta, skipped }) + '\n');
-  writeFileAtomic(file, Buffer.concat([head, ds.train.images, ds.train.labels, ds.test.images, ds.test.labels]));
-}
-
-function readCache(file: string, key: string): (Dataset & { skipped: SkippedImage[] }) | undefined {
-  if (!fs.existsSync(file)) return undefined;
-  try {
-    const buf = fs.readFileSync(file);
-    const nl = buf.indexOf(10);
-    const head = JSON.parse(buf.subarray(0, nl).toString()) as { key: string; meta: Dataset['meta']; skipped: SkippedImage[] };
-    if (head.key !== key) return undefined;
-    const per = head.meta.shape[0] * head.meta.shape[1] * head.meta.shape[2];
-    const { train: ntr, test: nte } = head.meta.splitSizes;
-    const body = buf.subarray(nl + 1);
-    if (body.length !== (ntr + nte) * (per + 1)) return undefined;
-    let o = 0;
-    const take = (len: number): Uint8Array => body.subarray(o, (o += len));
-    return {
-      meta: head.meta,
-      train: { images: take(ntr * per), labels: take(ntr), n: ntr },
-      test: { images: take(nte * per), labels: take(nte), n: nte },
-      skipped: head.skipped,
-    };
-  } catch {
-    return undefined; // unreadable cache: rebuild
-  }
 }

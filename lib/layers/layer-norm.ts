@@ -10,6 +10,17 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import { LayerArgs, one, oneShape, register } from './common';
+import { layerNormFused, layerNormReference } from './fused';
+
+/**
+ * Which implementation LayerNorm layers use: the closed-form gradient (default) or
+ * the plain composition. The switch exists so the benchmark can measure one
+ * against the other in the same process (`npm run bench -- --ln reference`).
+ */
+let impl: 'fused' | 'reference' = 'fused';
+export function setLayerNormImpl(v: 'fused' | 'reference'): void {
+  impl = v;
+}
 
 export class LayerNorm extends tf.layers.Layer {
   static className = 'LayerNorm';
@@ -36,11 +47,8 @@ export class LayerNorm extends tf.layers.Layer {
 
   override call(inputs: tf.Tensor | tf.Tensor[]): tf.Tensor {
     return tf.tidy(() => {
-      const x = one(inputs);
-      const axis = x.rank - 1;
-      const { mean, variance } = tf.moments(x, axis, true); // [..., 1]
-      const xhat = tf.mul(tf.sub(x, mean), tf.rsqrt(tf.add(variance, this.epsilon)));
-      return tf.add(tf.mul(xhat, this.gamma.read()), this.beta.read()); // [..., d] * [d] + [d]
+      const fn = impl === 'fused' ? layerNormFused : layerNormReference;
+      return fn(one(inputs), this.gamma.read() as tf.Tensor1D, this.beta.read() as tf.Tensor1D, this.epsilon); // [..., d] -> [..., d]
     });
   }
 

@@ -12,7 +12,7 @@ import { Cifar10Missing, loadCifar10 } from '../data/cifar10';
 import { costModel } from '../models/cost';
 import type { RunRecord } from '../results/record';
 import { ResultStore } from '../results/store';
-import { DATA_DIR, ROOT } from '../util/paths';
+import { DATA_DIR, ROOT, resultsDirFor } from '../util/paths';
 import { experimentHash } from './config';
 import { PlainProgress, ProgressSink, TerminalProgress } from './progress';
 import { PlannedRun, planSuite, RunPresetName, shardOf } from './suites';
@@ -77,7 +77,7 @@ export async function runSuite(opts: EngineOptions): Promise<SuiteResult> {
     }
   }
   if (opts.shard) plan = shardOf(plan, opts.shard[0], opts.shard[1]);
-  const store = new ResultStore({ dir: opts.resultsDir, shard: opts.shard });
+  const store = new ResultStore({ dir: opts.resultsDir ?? resultsDirFor(opts.preset), shard: opts.shard });
   const before = store.read();
   const storeProblems = ResultStore.describeProblems(before.problems);
   const have = new Map(before.records.map((r) => [r.id, r]));
@@ -112,10 +112,11 @@ export async function runSuite(opts: EngineOptions): Promise<SuiteResult> {
   progress.done();
 
   const after = store.read();
-  const ids = new Set(plan.map((p) => p.id));
+  const names = new Map(plan.map((p) => [p.id, p.config.name]));
   return {
     planned: plan,
-    records: after.records.filter((r) => ids.has(r.id)),
+    // Labelled as this plan names them: one stored run can serve suites that label it differently.
+    records: after.records.filter((r) => names.has(r.id)).map((r) => ({ ...r, name: names.get(r.id)! })),
     trained: pending.length,
     cached: cachedRuns.length,
     failed,

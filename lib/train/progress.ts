@@ -101,32 +101,27 @@ function recordLine(rec: RunRecord, cached: boolean): string {
   return `${cached ? 'cached' : 'done  '} ${what}: test acc ${(100 * rec.metrics.test_acc).toFixed(2)}%${cached ? '' : ` in ${fmtTime(rec.seconds)}`}`;
 }
 
-/** A two-line bar redrawn in place (TTY). */
-export class TerminalProgress implements ProgressSink {
-  private state: ProgressState;
-  private drawn = false;
+/** Shared by the two sinks that redraw one view: a run and an overall line, throttled. */
+abstract class RedrawProgress implements ProgressSink {
+  protected state: ProgressState;
   private lastDraw = 0;
 
   constructor(
     totalWeight: number,
-    private readonly out: NodeJS.WriteStream = process.stderr,
+    private readonly everyMs: number,
   ) {
     this.state = new ProgressState(totalWeight);
   }
 
-  private clear(): void {
-    if (this.drawn) this.out.write('\x1b[1A\x1b[2K\r\x1b[1A\x1b[2K\r');
-    this.drawn = false;
-  }
+  /** Writes the current view. */
+  protected abstract render(): void;
+  /** Keeps a line above the view. */
+  abstract log(line: string): void;
 
-  private draw(force = false): void {
-    if (!force && Date.now() - this.lastDraw < 200) return;
+  protected draw(force = false): void {
+    if (!force && Date.now() - this.lastDraw < this.everyMs) return;
     this.lastDraw = Date.now();
-    this.clear();
-    const cols = this.out.columns || 120;
-    const [a, b] = this.state.lines();
-    this.out.write(`${a.slice(0, cols - 1)}\n${b.slice(0, cols - 1)}\n`);
-    this.drawn = true;
+    this.render();
   }
 
   startRun(i: number, n: number, label: string, weight: number): void {
@@ -141,12 +136,42 @@ export class TerminalProgress implements ProgressSink {
     this.state.end();
     this.log(recordLine(rec, cached));
   }
+  done(): void {
+    this.draw(true);
+  }
+}
+
+/** A two-line bar redrawn in place (TTY). */
+export class TerminalProgress extends RedrawProgress {
+  private drawn = false;
+
+  constructor(
+    totalWeight: number,
+    private readonly out: NodeJS.WriteStream = process.stderr,
+  ) {
+    super(totalWeight, 200);
+  }
+
+  private clear(): void {
+    if (this.drawn) this.out.write('\x1b[1A\x1b[2K\r\x1b[1A\x1b[2K\r');
+    this.drawn = false;
+  }
+
+  protected render(): void {
+    this.clear();
+    const cols = this.out.columns || 120;
+    const [a, b] = this.state.lines();
+    this.out.write(`${a.slice(0, cols - 1)}\n${b.slice(0, cols - 1)}\n`);
+    this.drawn = true;
+  }
+
   log(line: string): void {
     this.clear();
     this.out.write(`${line}\n`);
     this.draw(true);
   }
-  done(): void {
+
+  override done(): void {
     this.clear();
   }
 }
@@ -187,44 +212,24 @@ export class PlainProgress implements ProgressSink {
 }
 
 /** For notebooks: one output rewritten in place (pass a LiveDisplay's text method). */
-export class CallbackProgress implements ProgressSink {
-  private state: ProgressState;
+export class CallbackProgress extends RedrawProgress {
   private logLines: string[] = [];
-  private lastDraw = 0;
 
   constructor(
     totalWeight: number,
-    private readonly render: (text: string) => void,
+    private readonly show: (text: string) => void,
   ) {
-    this.state = new ProgressState(totalWeight);
+    super(totalWeight, 500);
   }
 
-  private draw(force = false): void {
-    if (!force && Date.now() - this.lastDraw < 500) return;
-    this.lastDraw = Date.now();
+  protected render(): void {
     const tail = this.logLines.slice(-12);
     const more = this.logLines.length - tail.length;
-    this.render([...(more > 0 ? [`… ${more} earlier lines`] : []), ...tail, ...this.state.lines()].join('\n'));
+    this.show([...(more > 0 ? [`… ${more} earlier lines`] : []), ...tail, ...this.state.lines()].join('\n'));
   }
 
-  startRun(i: number, n: number, label: string, weight: number): void {
-    this.state.start(i, n, label, weight);
-    this.draw(true);
-  }
-  step(p: TrainProgress): void {
-    this.state.current = p;
-    this.draw();
-  }
-  endRun(rec: RunRecord, cached: boolean): void {
-    this.state.end();
-    this.logLines.push(recordLine(rec, cached));
-    this.draw(true);
-  }
   log(line: string): void {
     this.logLines.push(line);
-    this.draw(true);
-  }
-  done(): void {
     this.draw(true);
   }
 }

@@ -1,0 +1,166 @@
+/**
+ * Timing of the reference workloads. Speed is measured here and written down in
+ * docs/performance.md; no test ever asserts a time.
+ *
+ * One training step is forward, backward and an Adam update on one fixed batch.
+ * Throughput is the median over timed windows after warm-up (the first steps
+ * create Adam's slots and let TensorFlow pick kernels). numTensors is recorded
+ * before and after the timed windows: a step that leaks shows up as a difference.
+ */
+import * as tf from '@tensorflow/tfjs';
+import { BackendName, initBackend } from '../backend';
+import { createModel } from '../models/create';
+import { planSuite } from '../train/suites';
+import { referenceModel } from './reference';
+
+export type BenchWorkload = 'R1' | 'R2' | 'R3';
+
+export interface BenchOptions {
+  workload: BenchWorkload;
+  backend: BackendName;
+  /** Batch size; R3 defaults to the quick preset's training batch. */
+  batch?: number;
+  /** Timed windows (the median is reported); at least 5. */
+  windows?: number;
+  /** Steps per timed window. */
+  steps?: number;
+  warmup?: number;
+}
+
+export interface BenchResult {
+  workload: BenchWorkload;
+  backend: BackendName;
+  batch: number;
+  threads: number;
+  train_img_per_s: number;
+  infer_img_per_s: number;
+  ms_per_step: number;
+  /** Every window's training throughput, for the spread. */
+  train_windows: number[];
+  num_tensors_before: number;
+  num_tensors_after: number;
+}
+
+function median(xs: number[]): number {
+  const s = [...xs].sort((a, b) => a - b);
+  const m = Math.floor(s.length / 2);
+  return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2;
+}
+
+function build(workload: BenchWorkload): { model: tf.LayersModel; shape: [number, number, number]; batch: number; dispose: () => void } {
+  if (workload === 'R3') {
+    const plan = planSuite('channel-vs-spatial', { preset: 'quick', datasets: ['mnist'], seeds: [0] }).find((p) => p.config.name === 'channel-full')!;
+    const m = createModel(plan.config.model);
+    return { model: m.model, shape: plan.config.model.inputShape, batch: plan.config.train.batchSize, dispose: () => m.dispose() };
+  }
+  const model = referenceModel(workload);
+  return { model, shape: [32, 32, 3], batch: 128, dispose: () => model.dispose() };
+}
+
+export async function benchWorkload(opts: BenchOptions): Promise<BenchResult> {
+  const report = await initBackend({ force: opts.backend, quiet: true });
+  const b = build(opts.workload);
+  const batch = opts.batch ?? b.batch;
+  const windows = Math.max(5, opts.windows ?? 5);
+  const steps = opts.steps ?? (opts.backend === 'tensorflow' ? 5 : 1);
+  const warmup = opts.warmup ?? (opts.backend === 'tensorflow' ? 3 : 1);
+  const x = tf.randomNormal([batch, ...b.shape], 0, 1, 'float32', 1) as tf.Tensor4D;
+  const y = tf.tidy(() => tf.oneHot(tf.tensor1d(Array.from({ length: batch }, (_, i) => i % 10), 'int32'), 10));
+  const opt = tf.train.adam(1e-3);
+  const step = (): void => {
+    const loss = opt.minimize(() => tf.losses.softmaxCrossEntropy(y, b.model.apply(x, { training: true }) as tf.Tensor) as tf.Scalar, true)!;
+    loss.dataSync(); // wait for the step to finish
+    loss.dispose();
+  };
+  const infer = (): void => {
+    const out = b.model.predict(x) as tf.Tensor;
+    out.dataSync();
+    out.dispose();
+  };
+  try {
+    for (let i = 0; i < warmup; i++) {
+      step();
+      infer();
+    }
+    const before = tf.memory().numTensors;
+    const trainWindows: number[] = [];
+    for (let w = 0; w < windows; w++) {
+      const t = performance.now();
+      for (let i = 0; i < steps; i++) step();
+      trainWindows.push((steps * batch * 1000) / (performance.now() - t));
+    }
+    const inferWindows: number[] = [];
+    for (let w = 0; w < windows; w++) {
+      const t = performance.now();
+      for (let i = 0; i < steps; i++) infer();
+      inferWindows.push((steps * batch * 1000) / (performance.now() - t));
+    }
+    const after = tf.memory().numTensors;
+    const train = median(trainWindows);
+    return {
+      workload: opts.workload,
+      backend: report.backend,
+      batch,
+      threads: report.intraOpThreads ?? report.wasmThreads ?? 1,
+      train_img_per_s: train,
+      infer_img_per_s: median(inferWindows),
+      ms_per_step: (1000 * batch) / train,
+      train_windows: trainWindows,
+      num_tensors_before: before,
+      num_tensors_after: after,
+    };
+  } finally {
+    opt.dispose();
+    tf.dispose([x, y]);
+    b.dispose();
+  }
+}
+
+/**
+ * RSS over many training steps (R1 at a small batch): the slope of a least-squares
+ * line through (step, RSS), in KiB per step. Near zero means no native leak.
+ */
+export async function rssSlope(steps: number, batch = 32): Promise<{ steps: number; kibPerStep: number; startMiB: number; endMiB: number; numTensorsConstant: boolean }> {
+  await initBackend({ force: 'tensorflow', quiet: true });
+  const model = referenceModel('R1');
+  const x = tf.randomNormal([batch, 32, 32, 3], 0, 1, 'float32', 2);
+  const y = tf.tidy(() => tf.oneHot(tf.tensor1d(Array.from({ length: batch }, (_, i) => i % 10), 'int32'), 10));
+  const opt = tf.train.adam(1e-3);
+  const pts: [number, number][] = [];
+  let n0 = -1;
+  let constant = true;
+  try {
+    for (let s = 0; s < steps; s++) {
+      const loss = opt.minimize(() => tf.losses.softmaxCrossEntropy(y, model.apply(x, { training: true }) as tf.Tensor) as tf.Scalar, true)!;
+      loss.dataSync();
+      loss.dispose();
+      if (s === 10) n0 = tf.memory().numTensors;
+      if (s > 10 && tf.memory().numTensors !== n0) constant = false;
+      if (s >= 50 && s % 10 === 0) pts.push([s, process.memoryUsage().rss / 1024]);
+    }
+  } finally {
+    opt.dispose();
+    tf.dispose([x, y]);
+    model.dispose();
+  }
+  const mx = pts.reduce((a, p) => a + p[0], 0) / pts.length;
+  const my = pts.reduce((a, p) => a + p[1], 0) / pts.length;
+  const slope = pts.reduce((a, p) => a + (p[0] - mx) * (p[1] - my), 0) / pts.reduce((a, p) => a + (p[0] - mx) ** 2, 0);
+  return { steps, kibPerStep: slope, startMiB: pts[0][1] / 1024, endMiB: pts[pts.length - 1][1] / 1024, numTensorsConstant: constant };
+}
+
+/** What `npm run bench` runs with no arguments. */
+export const BENCH_DEFAULT_PLAN: { workload: BenchWorkload; backend: BackendName; batch?: number }[] = [
+  { workload: 'R1', backend: 'tensorflow', batch: 128 },
+  { workload: 'R2', backend: 'tensorflow', batch: 128 },
+  { workload: 'R1', backend: 'tensorflow', batch: 32 },
+  { workload: 'R2', backend: 'tensorflow', batch: 32 },
+  { workload: 'R3', backend: 'tensorflow' },
+  // Without the native backend: what users lose (R1 at batch 32 is the comparison point).
+  { workload: 'R1', backend: 'wasm', batch: 32 },
+  { workload: 'R2', backend: 'wasm', batch: 32 },
+  { workload: 'R3', backend: 'wasm' },
+  { workload: 'R1', backend: 'cpu', batch: 32 },
+  { workload: 'R2', backend: 'cpu', batch: 32 },
+  { workload: 'R3', backend: 'cpu' },
+];

@@ -1,0 +1,60 @@
+/**
+ * The engine, called from a notebook cell: progress updates one output in place,
+ * finished runs come from the store (a rerun of the cell is instant), and the
+ * result is the suite's view, ready to tabulate and plot.
+ */
+import * as fs from 'fs';
+import * as path from 'path';
+import { suiteView, SuiteView } from '../analysis/results';
+import { MapTokensModel } from '../models/create';
+import { loadModel } from '../models/io';
+import { ResultStore } from '../results/store';
+import { runSuite } from '../train/engine';
+import { CallbackProgress } from '../train/progress';
+import { planSuite, RunPresetName } from '../train/suites';
+import { trainExperiment } from '../train/trainer';
+import { resultsDirFor } from '../util/paths';
+import { LiveDisplay } from './display';
+
+export async function runSuiteInNotebook(suite: string, preset: RunPresetName, opts: { datasets?: string[]; force?: boolean } = {}): Promise<SuiteView> {
+  const live = new LiveDisplay();
+  const res = await runSuite({ suite, preset, datasets: opts.datasets, force: opts.force, workers: 1, progress: (w) => new CallbackProgress(w, (t) => live.text(t)) });
+  for (const s of res.skipped) console.log(s);
+  return suiteView(suite, preset, { datasets: opts.datasets });
+}
+
+/**
+ * A trained model of a suite's variant (seed 0), for looking inside: loaded from
+ * results/runs/<id>/model when its weights were kept, otherwise trained once with
+ * the suite's config and kept (weights are not committed; they are rebuilt here).
+ */
+export async function trainedModel(suite: string, variant: string, dataset: string, preset: RunPresetName): Promise<MapTokensModel> {
+  const plan = planSuite(suite, { preset, datasets: [dataset], seeds: [0] }).find((p) => p.config.name === variant);
+  if (!plan) throw new Error(`suite '${suite}' has no variant '${variant}' on '${dataset}'`);
+  const store = new ResultStore({ dir: resultsDirFor(preset) });
+  const dir = path.join(store.runDir(plan.id), 'model');
+  if (!fs.existsSync(path.join(dir, 'model.json'))) {
+    const rec = await trainExperiment(plan.config, { runDir: store.runDir(plan.id), saveWeights: true, preset });
+    if (rec.status !== 'ok') throw new Error(`training ${variant} on ${dataset} failed: ${rec.failure?.reason}`);
+  }
+  return loadModel(dir);
+}
+
+/**
+ * n test images of a dataset, normalized exactly as the suite's runs normalize
+ * them (statistics of that run's training subset): [n, H, W, C] and labels.
+ */
+export function sampleInputs(suite: string, variant: string, dataset: string, preset: RunPresetName, indices: number[]): { x: import('@tensorflow/tfjs').Tensor4D; labels: number[]; raw: Uint8Array[] } {
+  // eslint-disable-next-line @typescript-eslint/no-var-requires
+  const tf = require('@tensorflow/tfjs') as typeof import('@tensorflow/tfjs');
+  const { loadDataset } = require('../data/registry') as typeof import('../data/registry');
+  const { prepareData } = require('../train/trainer') as typeof import('../train/trainer');
+  const plan = planSuite(suite, { preset, datasets: [dataset], seeds: [0] }).find((p) => p.config.name === variant);
+  if (!plan) throw new Error(`suite '${suite}' has no variant '${variant}' on '${dataset}'`);
+  const d = prepareData(plan.config, loadDataset(dataset));
+  const per = d.shape[0] * d.shape[1] * d.shape[2];
+  const raw = indices.map((i) => d.test.images.slice(i * per, (i + 1) * per));
+  const xs = new Float32Array(indices.length * per);
+  raw.forEach((img, j) => img.forEach((v, k) => (xs[j * per + k] = (v / 255 - d.normalize.mean[k % d.shape[2]]) / d.normalize.std[k % d.shape[2]])));
+  return { x: tf.tensor4d(xs, [indices.length, ...d.shape]), labels: indices.map((i) => d.test.labels[i]), raw };
+}

@@ -1,0 +1,65 @@
+/**
+ * Static figures for papers: every results/figures/<name>.json (a plotly figure
+ * saved by a notebook) is rendered to <name>.svg in headless Chromium with the
+ * plotly.js bundle from node_modules, offline. Writes are atomic.
+ */
+import * as fs from 'fs';
+import * as path from 'path';
+import { writeFileAtomic } from '../util/atomic';
+import { launchChromium } from './browser';
+
+export function plotlyBundlePath(): string {
+  return require.resolve('plotly.js-dist-min/plotly.min.js');
+}
+
+/** Renders all figure JSON files in dir to SVG; returns the SVG paths. */
+export async function renderFigures(dir: string, log: (s: string) => void = () => undefined): Promise<string[]> {
+  if (!fs.existsSync(dir)) return [];
+  const specs = fs.readdirSync(dir).filter((f) => f.endsWith('.json')).sort();
+  if (!specs.length) return [];
+  const browser = await launchChromium();
+  const out: string[] = [];
+  try {
+    const page = await browser.newPage();
+    // Nothing leaves the machine: the page is blank and plotly is injected from disk.
+    await page.route('**/*', (r) => (r.request().url().startsWith('about:') ? r.continue() : r.abort()));
+    await page.setContent('<!doctype html><html><body><div id="fig" style="width:900px;height:480px"></div></body></html>');
+    await page.addScriptTag({ content: fs.readFileSync(plotlyBundlePath(), 'utf8') });
+    for (const f of specs) {
+      const fig = JSON.parse(fs.readFileSync(path.join(dir, f), 'utf8')) as { data: unknown[]; layout: Record<string, unknown> };
+      const svg = await page.evaluate(async (spec) => {
+        const P = (window as unknown as { Plotly: { newPlot: Function; toImage: Function; purge: Function } }).Plotly;
+        const el = document.getElementById('fig')!;
+        P.purge(el);
+        await P.newPlot(el, spec.data, { ...spec.layout, width: 900, height: (spec.layout.height as number) || 480 }, { staticPlot: true });
+        const url: string = await P.toImage(el, { format: 'svg', width: 900, height: (spec.layout.height as number) || 480 });
+        return decodeURIComponent(url.replace(/^data:image\/svg\+xml,/, ''));
+      }, fig);
+      const target = path.join(dir, f.replace(/\.json$/, '.svg'));
+      writeFileAtomic(target, svg);
+      out.push(target);
+      log(`rendered ${path.basename(target)}`);
+    }
+  } finally {
+    await browser.close();
+  }
+  return out;
+}
+
+/** Prints an HTML file to PDF once its plots have rendered. */
+export async function printPdf(htmlFile: string, pdfFile: string): Promise<void> {
+  const browser = await launchChromium();
+  try {
+    // About the printable width of A4 at 96 dpi, so responsive plots lay out for the page, not the screen.
+    const page = await browser.newPage({ viewport: { width: 760, height: 1000 } });
+    await page.route('**/*', (r) => (r.request().url().startsWith('file:') ? r.continue() : r.abort()));
+    await page.goto(`file://${path.resolve(htmlFile)}`, { waitUntil: 'load' });
+    // Every plot div must have drawn its SVG before printing, or the PDF shows blank boxes.
+    await page.waitForFunction(() => [...document.querySelectorAll('.maptokens-plot')].every((d) => d.querySelector('svg.main-svg')), undefined, { timeout: 60_000 });
+    await page.emulateMedia({ media: 'print' });
+    const pdf = await page.pdf({ format: 'A4', printBackground: true, margin: { top: '12mm', bottom: '12mm', left: '10mm', right: '10mm' } });
+    writeFileAtomic(pdfFile, pdf);
+  } finally {
+    await browser.close();
+  }
+}

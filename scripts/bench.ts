@@ -1,0 +1,136 @@
+/**
+ * npm run bench -- [--workload R1,R2,R3] [--backend tensorflow|wasm|cpu] [--batch N]
+ *                  [--windows N] [--steps N] [--json] [--torch] [--soak STEPS] [--ln fused|reference]
+ *
+ * Default: R1 and R2 at batch 128 and 32, and R3, on all three backends (the wasm
+ * and cpu backends with one step per window: they are slow, which is the point).
+ * --torch also runs the PyTorch twin (scripts/bench_torch.py) in .venv-bench/ with
+ * the same threads and prints the ratio, measured in the same session.
+ * --soak N trains R1 (batch 32) for N steps and reports the RSS slope.
+ */
+import * as os from 'os';
+import * as path from 'path';
+import * as fs from 'fs';
+import { spawnSync } from 'child_process';
+import { BENCH_DEFAULT_PLAN, benchWorkload, BenchResult, BenchWorkload, rssSlope } from '../lib/bench/run';
+import { BackendName, BACKENDS } from '../lib/backend';
+import { ROOT } from '../lib/util/paths';
+import { setLayerNormImpl } from '../lib/layers/layer-norm';
+
+function fail(msg: string): never {
+  console.error(`${msg}\nusage: npm run bench -- [--workload R1,R2,R3] [--backend tensorflow,wasm,cpu] [--batch N] [--windows N] [--steps N] [--json] [--torch] [--soak STEPS]`);
+  process.exit(2);
+}
+
+/** A Python environment with torch from the local index, made on first use. */
+function torchPython(): string {
+  const venv = path.join(ROOT, '.venv-bench');
+  const py = path.join(venv, 'bin', 'python');
+  if (!fs.existsSync(py)) {
+    console.error('creating .venv-bench with torch 2.13 (first --torch run only)');
+    let r = spawnSync('python3', ['-m', 'venv', venv], { stdio: 'inherit' });
+    if (r.status !== 0) fail('python3 -m venv failed');
+    r = spawnSync(py, ['-m', 'pip', 'install', '-qq', 'torch==2.13.0'], { stdio: 'inherit', env: { ...process.env, PIP_RETRIES: '0' } });
+    if (r.status !== 0) fail('pip install torch==2.13.0 failed (is the local package index reachable?)');
+  }
+  return py;
+}
+
+async function main(): Promise<void> {
+  const argv = process.argv.slice(2);
+  let workloads: BenchWorkload[] | undefined;
+  let backends: BackendName[] | undefined;
+  let batch: number | undefined;
+  let windows: number | undefined;
+  let steps: number | undefined;
+  let json = false;
+  let torch = false;
+  let soak = 0;
+  for (let i = 0; i < argv.length; i++) {
+    const a = argv[i];
+    const val = (): string => argv[++i] ?? fail(`${a} needs a value`);
+    const int = (): number => {
+      const n = Number(val());
+      if (!Number.isInteger(n) || n < 1) fail(`${a} must be a positive integer`);
+      return n;
+    };
+    if (a === '--workload') {
+      workloads = val().split(',') as BenchWorkload[];
+      for (const w of workloads) if (!['R1', 'R2', 'R3'].includes(w)) fail(`unknown workload ${w}`);
+    } else if (a === '--backend') {
+      backends = val().split(',') as BackendName[];
+      for (const b of backends) if (!BACKENDS.includes(b)) fail(`unknown backend ${b}`);
+    } else if (a === '--batch') batch = int();
+    else if (a === '--windows') windows = int();
+    else if (a === '--steps') steps = int();
+    else if (a === '--json') json = true;
+    else if (a === '--torch') torch = true;
+    else if (a === '--soak') soak = int();
+    else if (a === '--ln') {
+      const v = val();
+      if (v !== 'fused' && v !== 'reference') fail('--ln must be fused or reference');
+      setLayerNormImpl(v); // A/B: the layer norm with a closed-form gradient vs plain ops
+    }
+    else fail(`unknown argument ${a}`);
+  }
+  const plan = BENCH_DEFAULT_PLAN.filter((p) => (!workloads || workloads.includes(p.workload)) && (!backends || backends.includes(p.backend))).map((p) => ({
+    ...p,
+    batch: batch ?? p.batch,
+  }));
+  // With explicit choices, run every combination asked for.
+  const runs = workloads || backends || batch ? dedupe(plan.length ? plan : cross(workloads ?? ['R1'], backends ?? ['tensorflow'], batch)) : plan;
+  const results: BenchResult[] = [];
+  for (const r of runs) {
+    const res = await benchWorkload({ workload: r.workload, backend: r.backend, batch: r.batch, windows, steps });
+    results.push(res);
+    if (json) console.log(JSON.stringify(res));
+  }
+  let torchResults: Record<string, unknown>[] = [];
+  if (torch) {
+    const threads = Number(process.env.TF_NUM_INTRAOP_THREADS) || os.cpus().length;
+    const wanted = [...new Set(results.filter((r) => r.backend === 'tensorflow' && r.workload !== 'R3').map((r) => `${r.workload}@${r.batch}`))];
+    for (const wb of wanted) {
+      const [w, b] = wb.split('@');
+      const out = spawnSync(torchPython(), [path.join(ROOT, 'scripts', 'bench_torch.py'), '--workload', w, '--batch', b, '--threads', String(threads), ...(windows ? ['--windows', String(windows)] : []), ...(steps ? ['--steps', String(steps)] : [])], { encoding: 'utf8' });
+      if (out.status !== 0) fail(`bench_torch.py failed:\n${out.stderr}`);
+      for (const line of out.stdout.trim().split('\n')) {
+        const rec = JSON.parse(line) as Record<string, unknown>;
+        const tfr = results.find((r) => r.backend === 'tensorflow' && r.workload === w && r.batch === Number(b))!;
+        rec.ratio_train = tfr.train_img_per_s / (rec.train_img_per_s as number);
+        rec.ratio_infer = tfr.infer_img_per_s / (rec.infer_img_per_s as number);
+        torchResults.push(rec);
+        if (json) console.log(JSON.stringify(rec));
+      }
+    }
+  }
+  if (!json) {
+    const rows = [...results, ...(torchResults as unknown as BenchResult[])];
+    console.log('workload  backend     batch  threads  train img/s  infer img/s  ms/step   tensors before→after');
+    for (const r of rows) {
+      console.log(
+        `${r.workload.padEnd(9)} ${r.backend.padEnd(11)} ${String(r.batch).padStart(5)}  ${String(r.threads).padStart(7)}  ${r.train_img_per_s.toFixed(1).padStart(11)}  ${r.infer_img_per_s.toFixed(1).padStart(11)}  ${r.ms_per_step.toFixed(1).padStart(7)}   ${r.num_tensors_before ?? '–'}→${r.num_tensors_after ?? '–'}`,
+      );
+    }
+    for (const t of torchResults) console.log(`tfjs-node / PyTorch on ${t.workload} batch ${t.batch}: train ${(t.ratio_train as number).toFixed(2)}×, inference ${(t.ratio_infer as number).toFixed(2)}×`);
+  }
+  torchResults = [];
+  if (soak) {
+    const s = await rssSlope(soak);
+    if (json) console.log(JSON.stringify({ soak: s }));
+    else console.log(`RSS over ${s.steps} steps of R1 (batch 32): ${s.startMiB.toFixed(0)} → ${s.endMiB.toFixed(0)} MiB, slope ${s.kibPerStep.toFixed(2)} KiB/step; numTensors constant: ${s.numTensorsConstant}`);
+  }
+}
+
+function cross(ws: BenchWorkload[], bs: BackendName[], batch?: number): { workload: BenchWorkload; backend: BackendName; batch?: number }[] {
+  return ws.flatMap((workload) => bs.map((backend) => ({ workload, backend, batch })));
+}
+
+function dedupe<T>(xs: T[]): T[] {
+  const seen = new Set<string>();
+  return xs.filter((x) => !seen.has(JSON.stringify(x)) && !!seen.add(JSON.stringify(x)));
+}
+
+main().catch((e) => {
+  console.error(e instanceof Error ? e.stack : e);
+  process.exit(1);
+});

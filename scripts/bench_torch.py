@@ -1,0 +1,114 @@
+"""PyTorch twin of lib/bench/reference.ts, for the throughput ratio in docs/performance.md.
+
+Usage: bench_torch.py --workload R1,R2 --batch 128 --threads N [--windows 5 --steps 5]
+Prints one JSON line per workload with the same fields as `npm run bench -- --json`.
+Same architecture, same batch, same thread count, Adam lr 1e-3, one fixed batch.
+"""
+import argparse
+import json
+import statistics
+import time
+
+import torch
+import torch.nn as nn
+import torch.nn.functional as F
+
+
+class Block(nn.Module):
+    def __init__(self, d=128, heads=4, mlp=256):
+        super().__init__()
+        self.ln1 = nn.LayerNorm(d)
+        self.qkv = nn.Linear(d, 3 * d)
+        self.proj = nn.Linear(d, d)
+        self.ln2 = nn.LayerNorm(d)
+        self.fc1 = nn.Linear(d, mlp)
+        self.fc2 = nn.Linear(mlp, d)
+        self.heads = heads
+
+    def forward(self, x):
+        b, t, d = x.shape
+        h = self.heads
+        q, k, v = self.qkv(self.ln1(x)).reshape(b, t, 3, h, d // h).permute(2, 0, 3, 1, 4)  # [3, B, h, T, dh]
+        a = torch.softmax(q @ k.transpose(-2, -1) / (d // h) ** 0.5, dim=-1) @ v  # explicit, like the tfjs layer
+        x = x + self.proj(a.transpose(1, 2).reshape(b, t, d))
+        return x + self.fc2(F.relu(self.fc1(self.ln2(x))))
+
+
+class Reference(nn.Module):
+    def __init__(self, workload):
+        super().__init__()
+        self.workload = workload
+        self.c1 = nn.Conv2d(3, 32, 3, 1, 1)
+        self.c2 = nn.Conv2d(32, 64, 3, 2, 1)
+        t, dtok = (64, 256) if workload == "R1" else (256, 64)
+        self.proj = nn.Linear(dtok, 128)
+        self.emb = nn.Parameter(torch.zeros(t, 128))
+        self.blocks = nn.ModuleList([Block() for _ in range(4)])
+        self.ln = nn.LayerNorm(128)
+        self.head = nn.Linear(128, 10)
+
+    def forward(self, x):
+        m = F.relu(self.c2(F.relu(self.c1(x))))  # [B, 64, 16, 16]
+        b, c, h, w = m.shape
+        tokens = m.reshape(b, c, h * w) if self.workload == "R1" else m.reshape(b, c, h * w).transpose(1, 2)
+        x = self.proj(tokens) + self.emb
+        for blk in self.blocks:
+            x = blk(x)
+        return self.head(self.ln(x).mean(1))
+
+
+def bench(workload, batch, windows, steps, warmup):
+    torch.manual_seed(0)
+    model = Reference(workload)
+    opt = torch.optim.Adam(model.parameters(), lr=1e-3)
+    x = torch.randn(batch, 3, 32, 32)
+    y = torch.arange(batch) % 10
+
+    def step():
+        opt.zero_grad(set_to_none=True)
+        loss = F.cross_entropy(model(x), y)
+        loss.backward()
+        opt.step()
+
+    for _ in range(warmup):
+        step()
+    train = []
+    for _ in range(windows):
+        t = time.perf_counter()
+        for _ in range(steps):
+            step()
+        train.append(steps * batch / (time.perf_counter() - t))
+    infer = []
+    with torch.no_grad():
+        model.eval()
+        for _ in range(warmup):
+            model(x)
+        for _ in range(windows):
+            t = time.perf_counter()
+            for _ in range(steps):
+                model(x)
+            infer.append(steps * batch / (time.perf_counter() - t))
+    med = statistics.median(train)
+    return {
+        "workload": workload, "backend": "pytorch", "batch": batch, "threads": torch.get_num_threads(),
+        "train_img_per_s": med, "infer_img_per_s": statistics.median(infer), "ms_per_step": 1000 * batch / med,
+        "train_windows": train, "torch": torch.__version__,
+    }
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--workload", default="R1,R2")
+    ap.add_argument("--batch", type=int, default=128)
+    ap.add_argument("--threads", type=int, default=torch.get_num_threads())
+    ap.add_argument("--windows", type=int, default=5)
+    ap.add_argument("--steps", type=int, default=5)
+    ap.add_argument("--warmup", type=int, default=3)
+    a = ap.parse_args()
+    torch.set_num_threads(a.threads)
+    for w in a.workload.split(","):
+        print(json.dumps(bench(w, a.batch, a.windows, a.steps, a.warmup)), flush=True)
+
+
+if __name__ == "__main__":
+    main()

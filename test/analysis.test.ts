@@ -1,0 +1,117 @@
+/**
+ * The analysis lib on a synthetic store: intervals computed as by hand, failed
+ * runs and missing seeds visible in the table, escaping of everything the
+ * workspace did not write, and a report page with no network references.
+ */
+import { test } from 'node:test';
+import * as assert from 'node:assert/strict';
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
+import { aggregate, aggregateFrame, difference, stats, tQuantile975 } from '../lib/analysis/aggregate';
+import { escapeHtml, jsonForScript } from '../lib/analysis/html';
+import { figureHtml } from '../lib/analysis/plotly';
+import { frame, tableHtml } from '../lib/analysis/table';
+import { suiteView } from '../lib/analysis/results';
+import { finishHtml, stripRemote } from '../lib/report/export';
+import type { RunRecord } from '../lib/results/record';
+import { ResultStore } from '../lib/results/store';
+import { planSuite } from '../lib/train/suites';
+
+function fakeRecord(over: Partial<RunRecord> & { acc?: number }): RunRecord {
+  const acc = over.acc ?? 0.5;
+  return {
+    id: over.id ?? Math.random().toString(16).slice(2, 18),
+    status: 'ok',
+    name: 'channel-full',
+    dataset: 'mnist',
+    seed: 0,
+    data: {} as RunRecord['data'],
+    model: {} as RunRecord['model'],
+    train: {} as RunRecord['train'],
+    metrics: { test_acc: acc, test_loss: 1, best_val_acc: acc, final_train_loss: 1, curve: [] },
+    params: 1000,
+    flops: { stem: 0, pooling: 0, projection: 0, attention: 0, attnProj: 0, mlp: 0, head: 0, total: 2e6 },
+    T: 64,
+    Dtok: 196,
+    seconds: 1,
+    img_per_s: 100,
+    backend: {} as RunRecord['backend'],
+    git: { commit: null, dirty: null },
+    started: '2026-01-01T00:00:00Z',
+    ended: '2026-01-01T00:00:01Z',
+    preset: 'quick',
+    sizes: { train: 1, val: 1, test: 1 },
+    ...over,
+  };
+}
+
+test('mean, std and the 95% CI equal the hand computation', () => {
+  // 0.90, 0.92, 0.94: mean 0.92, sample std 0.02, t(2) = 4.303, CI = 4.303 · 0.02 / √3 = 0.049687
+  const s = stats([0.9, 0.92, 0.94]);
+  assert.ok(Math.abs(s.mean - 0.92) < 1e-12);
+  assert.ok(Math.abs(s.std - 0.02) < 1e-12);
+  assert.ok(Math.abs(s.ci95 - (4.303 * 0.02) / Math.sqrt(3)) < 1e-9);
+  assert.equal(tQuantile975(1), 12.706);
+  assert.ok(Number.isNaN(stats([0.5]).ci95), 'one seed has no interval');
+  // Welch: a = (0.92, sd 0.02, n 3), b = (0.80, sd 0.02, n 3): se = √(2·0.0004/3), df = 4, t = 2.776
+  const d = difference(stats([0.9, 0.92, 0.94]), stats([0.78, 0.8, 0.82]));
+  assert.ok(Math.abs(d.diff - 0.12) < 1e-12);
+  assert.ok(Math.abs(d.df - 4) < 1e-9);
+  assert.ok(Math.abs(d.ci95 - 2.776 * Math.sqrt((2 * 0.0004) / 3)) < 1e-9);
+});
+
+test('a failed run and a missing seed show up in the aggregate table', () => {
+  const recs = [
+    fakeRecord({ seed: 0, acc: 0.9 }),
+    fakeRecord({ seed: 1, acc: 0.8 }),
+    fakeRecord({ seed: 2, status: 'failed', acc: NaN, failure: { kind: 'nan', epoch: 1, step: 3, reason: 'loss became NaN' } }),
+    fakeRecord({ name: 'spatial-full', seed: 0, acc: 0.7 }),
+  ];
+  const groups = aggregate(recs, { expectedSeeds: [0, 1, 2] });
+  const ch = groups.find((g) => g.name === 'channel-full')!;
+  assert.equal(ch.n, 2);
+  assert.equal(ch.failed, 1);
+  assert.ok(Math.abs(ch.mean - 0.85) < 1e-12);
+  const sp = groups.find((g) => g.name === 'spatial-full')!;
+  assert.deepEqual(sp.missingSeeds, [1, 2]);
+  const df = aggregateFrame(groups);
+  const rows = df.values as unknown[][];
+  const cols = df.columns as string[];
+  const row = (name: string): unknown[] => rows.find((r) => r[cols.indexOf('config')] === name)!;
+  assert.equal(row('channel-full')[cols.indexOf('failed')], 1);
+  assert.equal(row('spatial-full')[cols.indexOf('missing seeds')], '1,2');
+  assert.equal(row('spatial-full')[cols.indexOf('test acc % (95% CI)')], '70.00 (n=1)');
+});
+
+test('suiteView lists planned runs missing from the store instead of hiding them', () => {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'maptokens-view-'));
+  const plan = planSuite('channel-vs-spatial', { preset: 'quick', datasets: ['mnist'] });
+  const store = new ResultStore({ dir });
+  for (const p of plan.slice(0, 5)) store.append(fakeRecord({ id: p.id, name: p.config.name, seed: p.config.seed, acc: 0.8 }));
+  fs.appendFileSync(path.join(dir, 'runs.jsonl'), '{broken\n');
+  const v = suiteView('channel-vs-spatial', 'quick', { resultsDir: dir, datasets: ['mnist'] });
+  assert.equal(v.records.length, 5);
+  assert.equal(v.missing.length, plan.length - 5);
+  assert.equal(v.problems.length, 1);
+  assert.match(v.problems[0], /runs\.jsonl:6: not valid JSON/);
+});
+
+test('strings the workspace did not write are escaped in tables, plots and pages', () => {
+  const evil = '<script>alert(1)</script>&"\'';
+  const html = tableHtml(frame([{ config: evil, acc: 0.5 }]), { caption: evil });
+  assert.doesNotMatch(html, /<script>alert/);
+  assert.match(html, /&lt;script&gt;alert\(1\)&lt;\/script&gt;&amp;&quot;&#39;/);
+  const plot = figureHtml({ data: [{ type: 'bar', x: [evil], y: [1], name: evil }], layout: { title: { text: evil } } });
+  assert.equal((plot.match(/<\/script>/g) ?? []).length, 1, 'a data string closed the script element');
+  assert.match(jsonForScript(evil), /\\u003cscript\\u003e/);
+  assert.equal(escapeHtml('a<b'), 'a&lt;b');
+  const page = finishHtml('<html><head><script src="https://cdnjs.cloudflare.com/x.js"></script></head><body>hi</body></html>', {
+    plotlySrc: 'report/plotly.min.js',
+    nav: [{ href: 'a.html', label: evil, current: false }],
+  });
+  assert.doesNotMatch(page, /https?:\/\//);
+  assert.doesNotMatch(page, /<script>alert/);
+  assert.match(page, /<script src="report\/plotly\.min\.js"><\/script>/);
+  assert.equal(stripRemote('<script type="module">import("https://cdnjs.cloudflare.com/m.js")</script>ok'), 'ok');
+});

@@ -1,0 +1,43 @@
+/**
+ * Every op with a hand-written gradient matches its reference composition of
+ * plain ops, forward and backward, within 1e-4 relative error on random inputs.
+ */
+import { test } from 'node:test';
+import * as assert from 'node:assert/strict';
+import { assertNoLeak, backend, tf } from './helpers/tf';
+import { layerNormFused, layerNormReference } from '../lib/layers/fused';
+
+function relErr(a: Float32Array | Int32Array | Uint8Array, b: Float32Array | Int32Array | Uint8Array): number {
+  let num = 0;
+  let den = 0;
+  for (let i = 0; i < a.length; i++) {
+    num = Math.max(num, Math.abs(a[i] - b[i]));
+    den = Math.max(den, Math.abs(b[i]));
+  }
+  return num / Math.max(den, 1e-12);
+}
+
+test('fused layer norm equals the plain composition, forward and backward', async () => {
+  await backend();
+  for (const shape of [[4, 7, 16], [2, 3, 5, 32], [9, 128]]) {
+    await assertNoLeak(`layer norm ${shape}`, () =>
+      tf.tidy(() => {
+        const d = shape[shape.length - 1];
+        const x = tf.randomNormal(shape, 0.5, 2, 'float32', 1);
+        const gamma = tf.randomNormal([d], 1, 0.3, 'float32', 2) as tf.Tensor1D;
+        const beta = tf.randomNormal([d], 0, 0.3, 'float32', 3) as tf.Tensor1D;
+        const dy = tf.randomNormal(shape, 0, 1, 'float32', 4);
+        const loss = (fn: typeof layerNormFused) => (a: tf.Tensor, g: tf.Tensor, b: tf.Tensor) => tf.sum(tf.mul(fn(a, g as tf.Tensor1D, b as tf.Tensor1D, 1e-5), dy));
+        const yf = layerNormFused(x, gamma, beta, 1e-5);
+        const yr = layerNormReference(x, gamma, beta, 1e-5);
+        assert.ok(relErr(yf.dataSync(), yr.dataSync()) < 1e-4, `forward differs for ${shape}`);
+        const gf = tf.grads(loss(layerNormFused))([x, gamma, beta]);
+        const gr = tf.grads(loss(layerNormReference))([x, gamma, beta]);
+        ['dx', 'dgamma', 'dbeta'].forEach((name, i) => {
+          const e = relErr(gf[i].dataSync(), gr[i].dataSync());
+          assert.ok(e < 1e-4, `${name} differs by ${e} (relative) for ${shape}`);
+        });
+      }),
+    );
+  }
+});
