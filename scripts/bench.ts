@@ -1,6 +1,6 @@
 /**
  * npm run bench -- [--workload R1,R2,R3] [--backend tensorflow|wasm|cpu] [--batch N]
- *                  [--windows N] [--steps N] [--json] [--torch] [--soak STEPS] [--ln fused|reference]
+ *                  [--windows N] [--steps N] [--json] [--torch] [--soak STEPS] [--ln fused|reference] [--profile]
  *
  * Default: R1 and R2 at batch 128 and 32, and R3, on all three backends (the wasm
  * and cpu backends with one step per window: they are slow, which is the point).
@@ -12,7 +12,7 @@ import * as os from 'os';
 import * as path from 'path';
 import * as fs from 'fs';
 import { spawnSync } from 'child_process';
-import { BENCH_DEFAULT_PLAN, benchWorkload, BenchResult, BenchWorkload, rssSlope } from '../lib/bench/run';
+import { BENCH_DEFAULT_PLAN, benchWorkload, BenchResult, BenchWorkload, profileStep, rssSlope } from '../lib/bench/run';
 import { BackendName, BACKENDS } from '../lib/backend';
 import { ROOT } from '../lib/util/paths';
 import { setLayerNormImpl } from '../lib/layers/layer-norm';
@@ -30,7 +30,7 @@ function torchPython(): string {
     console.error('creating .venv-bench with torch 2.13 (first --torch run only)');
     let r = spawnSync('python3', ['-m', 'venv', venv], { stdio: 'inherit' });
     if (r.status !== 0) fail('python3 -m venv failed');
-    r = spawnSync(py, ['-m', 'pip', 'install', '-qq', 'torch==2.13.0'], { stdio: 'inherit', env: { ...process.env, PIP_RETRIES: '0' } });
+    r = spawnSync(py, ['-m', 'pip', 'install', '-qq', 'torch==2.13.0', 'numpy'], { stdio: 'inherit', env: { ...process.env, PIP_RETRIES: '0' } });
     if (r.status !== 0) fail('pip install torch==2.13.0 failed (is the local package index reachable?)');
   }
   return py;
@@ -46,6 +46,7 @@ async function main(): Promise<void> {
   let json = false;
   let torch = false;
   let soak = 0;
+  let profile = false;
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i];
     const val = (): string => argv[++i] ?? fail(`${a} needs a value`);
@@ -66,12 +67,25 @@ async function main(): Promise<void> {
     else if (a === '--json') json = true;
     else if (a === '--torch') torch = true;
     else if (a === '--soak') soak = int();
+    else if (a === '--profile') profile = true;
     else if (a === '--ln') {
       const v = val();
       if (v !== 'fused' && v !== 'reference') fail('--ln must be fused or reference');
       setLayerNormImpl(v); // A/B: the layer norm with a closed-form gradient vs plain ops
     }
     else fail(`unknown argument ${a}`);
+  }
+  if (profile) {
+    // Per-kernel time of one training step on the native backend, then stop.
+    for (const w of workloads ?? ['R1', 'R2']) {
+      const p = await profileStep(w, batch);
+      if (json) console.log(JSON.stringify({ workload: w, profile: p }));
+      else {
+        console.log(`\n${w}: ${p.totalMs.toFixed(1)} ms of kernel time in one training step`);
+        for (const k of p.kernels.slice(0, 15)) console.log(`  ${k.kernel.padEnd(26)} ${String(k.calls).padStart(5)} calls  ${k.ms.toFixed(1).padStart(8)} ms  ${((100 * k.ms) / p.totalMs).toFixed(1).padStart(5)}%`);
+      }
+    }
+    return;
   }
   const plan = BENCH_DEFAULT_PLAN.filter((p) => (!workloads || workloads.includes(p.workload)) && (!backends || backends.includes(p.backend))).map((p) => ({
     ...p,

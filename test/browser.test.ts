@@ -18,7 +18,8 @@ test('JupyterLab runs 03_channel_vs_spatial with the tslab kernel and renders a 
   const results = fs.mkdtempSync(path.join(os.tmpdir(), 'maptokens-lab-'));
   process.env.MAPTOKENS_PRESET = 'smoke';
   process.env.MAPTOKENS_RESULTS_DIR = results;
-  const lab = await startLab({ port: 0, log: () => undefined });
+  const lab = await startLab({ port: 0, log: () => undefined, autosave: false });
+  const before = fs.readFileSync(path.join(ROOT, 'notebooks', '03_channel_vs_spatial.ipynb'), 'utf8');
   const browser = await launchChromium();
   try {
     assert.match(lab.url, /^http:\/\/127\.0\.0\.1:\d+\/lab$/, 'JupyterLab must listen on loopback');
@@ -33,13 +34,15 @@ test('JupyterLab runs 03_channel_vs_spatial with the tslab kernel and renders a 
     await page.click('.lm-MenuBar-item:has-text("Run")');
     await page.click('.lm-Menu-item:has-text("Run All Cells")');
     // A rendered plotly chart: the jupyterlab-plotly renderer draws SVG inside the output.
-    await page.waitForSelector('.jp-OutputArea-output .js-plotly-plot svg.main-svg', { timeout: 480_000 });
-    const svgs = await page.locator('.jp-OutputArea-output .js-plotly-plot svg.main-svg').count();
+    await page.waitForSelector('.jp-OutputArea-output.jp-RenderedPlotly svg.main-svg', { timeout: 480_000 });
+    const svgs = await page.locator('.jp-OutputArea-output.jp-RenderedPlotly svg.main-svg').count();
     assert.ok(svgs >= 1, 'no plotly SVG in the notebook output');
     // And a table the results cell printed.
     await page.waitForSelector('.jp-OutputArea-output table.maptokens-table', { timeout: 60_000 });
     const text = await page.locator('.jp-OutputArea-output table.maptokens-table').first().innerText();
     assert.match(text, /channel-full/);
+    // The session ran cells without writing the committed notebook back.
+    assert.equal(fs.readFileSync(path.join(ROOT, 'notebooks', '03_channel_vs_spatial.ipynb'), 'utf8'), before);
   } finally {
     await browser.close();
     await lab.stop();

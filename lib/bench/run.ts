@@ -164,3 +164,46 @@ export const BENCH_DEFAULT_PLAN: { workload: BenchWorkload; backend: BackendName
   { workload: 'R2', backend: 'cpu', batch: 32 },
   { workload: 'R3', backend: 'cpu' },
 ];
+
+export interface KernelTime {
+  kernel: string;
+  calls: number;
+  ms: number;
+}
+
+/**
+ * Per-kernel time of one training step (tf.profile), summed by kernel name,
+ * largest first. On tfjs-node each kernel runs synchronously, so kernelTimeMs is
+ * its wall time including the binding's overhead.
+ */
+export async function profileStep(workload: BenchWorkload, batch?: number): Promise<{ totalMs: number; kernels: KernelTime[] }> {
+  await initBackend({ force: 'tensorflow', quiet: true });
+  const b = build(workload);
+  const n = batch ?? b.batch;
+  const x = tf.randomNormal([n, ...b.shape], 0, 1, 'float32', 1);
+  const y = tf.tidy(() => tf.oneHot(tf.tensor1d(Array.from({ length: n }, (_, i) => i % 10), 'int32'), 10));
+  const opt = tf.train.adam(1e-3);
+  const step = (): void => {
+    const loss = opt.minimize(() => tf.losses.softmaxCrossEntropy(y, b.model.apply(x, { training: true }) as tf.Tensor) as tf.Scalar, true)!;
+    loss.dataSync();
+    loss.dispose();
+  };
+  try {
+    step();
+    step();
+    const info = await tf.profile(() => step());
+    const agg = new Map<string, KernelTime>();
+    for (const k of info.kernels) {
+      const e = agg.get(k.name) ?? { kernel: k.name, calls: 0, ms: 0 };
+      e.calls++;
+      e.ms += Number(k.kernelTimeMs) || 0;
+      agg.set(k.name, e);
+    }
+    const kernels = [...agg.values()].sort((a, c) => c.ms - a.ms);
+    return { totalMs: kernels.reduce((a, k) => a + k.ms, 0), kernels };
+  } finally {
+    opt.dispose();
+    tf.dispose([x, y]);
+    b.dispose();
+  }
+}

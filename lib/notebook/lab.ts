@@ -4,6 +4,9 @@
  * Used by `npm run lab` and by the browser test.
  */
 import * as crypto from 'crypto';
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
 import { ChildProcess, spawn } from 'child_process';
 import { ROOT, venvPython } from './runner';
 
@@ -14,6 +17,12 @@ export interface LabOptions {
   token?: string;
   /** Write the server's log lines here; default stderr. */
   log?: (line: string) => void;
+  /**
+   * false: a session that never writes notebooks back (no autosave) and keeps its
+   * settings and workspace state in a temporary folder. Tests use it so that
+   * running cells in the browser never edits the committed notebooks.
+   */
+  autosave?: boolean;
 }
 
 export interface LabServer {
@@ -40,6 +49,16 @@ export function startLab(opts: LabOptions = {}): Promise<LabServer> {
     // No network here: the extension manager would otherwise poll PyPI.
     '--LabApp.extension_manager=readonly',
   ];
+  if (opts.autosave === false) {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'maptokens-lab-settings-'));
+    const put = (rel: string, v: unknown): void => {
+      fs.mkdirSync(path.dirname(path.join(dir, rel)), { recursive: true });
+      fs.writeFileSync(path.join(dir, rel), JSON.stringify(v));
+    };
+    put('settings/@jupyterlab/docmanager-extension/plugin.jupyterlab-settings', { autosave: false });
+    put('settings/@jupyterlab/apputils-extension/notification.jupyterlab-settings', { fetchNews: 'false' });
+    args.push(`--LabApp.user_settings_dir=${path.join(dir, 'settings')}`, `--LabApp.workspaces_dir=${path.join(dir, 'workspaces')}`);
+  }
   // Containers and CI run as root; Jupyter refuses that unless told.
   if (process.getuid?.() === 0) args.push('--allow-root');
   const child = spawn(venvPython(), args, {
