@@ -1,6 +1,6 @@
 /**
  * npm run bench -- [--workload R1,R2,R3] [--backend tensorflow|wasm|cpu] [--batch N]
- *                  [--windows N] [--steps N] [--json] [--torch] [--soak STEPS] [--ln fused|reference] [--profile]
+ *                  [--windows N] [--steps N] [--json] [--torch] [--soak STEPS] [--fused on|off] [--profile]
  *
  * Default: R1 and R2 at batch 128 and 32, and R3, on all three backends (the wasm
  * and cpu backends with one step per window: they are slow, which is the point).
@@ -15,7 +15,7 @@ import { spawnSync } from 'child_process';
 import { BENCH_DEFAULT_PLAN, benchWorkload, BenchResult, BenchWorkload, profileStep, rssSlope } from '../lib/bench/run';
 import { BackendName, BACKENDS } from '../lib/backend';
 import { ROOT } from '../lib/util/paths';
-import { setLayerNormImpl } from '../lib/layers/layer-norm';
+import { setFusedOps } from '../lib/layers';
 
 function fail(msg: string): never {
   console.error(`${msg}\nusage: npm run bench -- [--workload R1,R2,R3] [--backend tensorflow,wasm,cpu] [--batch N] [--windows N] [--steps N] [--json] [--torch] [--soak STEPS]`);
@@ -68,10 +68,10 @@ async function main(): Promise<void> {
     else if (a === '--torch') torch = true;
     else if (a === '--soak') soak = int();
     else if (a === '--profile') profile = true;
-    else if (a === '--ln') {
+    else if (a === '--fused') {
       const v = val();
-      if (v !== 'fused' && v !== 'reference') fail('--ln must be fused or reference');
-      setLayerNormImpl(v); // A/B: the layer norm with a closed-form gradient vs plain ops
+      if (v !== 'on' && v !== 'off') fail('--fused must be on or off');
+      setFusedOps(v === 'on'); // A/B: hand-written gradients (layer norm, relu) vs plain ops
     }
     else fail(`unknown argument ${a}`);
   }
@@ -92,7 +92,8 @@ async function main(): Promise<void> {
     batch: batch ?? p.batch,
   }));
   // With explicit choices, run every combination asked for.
-  const runs = workloads || backends || batch ? dedupe(plan.length ? plan : cross(workloads ?? ['R1'], backends ?? ['tensorflow'], batch)) : plan;
+  // --soak alone measures only memory; explicit choices run every combination asked for.
+  const runs = soak && !workloads && !backends ? [] : workloads || backends || batch ? dedupe(plan.length ? plan : cross(workloads ?? ['R1'], backends ?? ['tensorflow'], batch)) : plan;
   const results: BenchResult[] = [];
   for (const r of runs) {
     const res = await benchWorkload({ workload: r.workload, backend: r.backend, batch: r.batch, windows, steps });
@@ -110,7 +111,7 @@ async function main(): Promise<void> {
       for (const line of out.stdout.trim().split('\n')) {
         const rec = JSON.parse(line) as Record<string, unknown>;
         const tfr = results.find((r) => r.backend === 'tensorflow' && r.workload === w && r.batch === Number(b))!;
-        rec.ratio_train = tfr.train_img_per_s / (rec.train_img_per_s as number);
+        rec.ratio_train = (tfr.train_img_per_s ?? NaN) / (rec.train_img_per_s as number);
         rec.ratio_infer = tfr.infer_img_per_s / (rec.infer_img_per_s as number);
         torchResults.push(rec);
         if (json) console.log(JSON.stringify(rec));
@@ -122,7 +123,7 @@ async function main(): Promise<void> {
     console.log('workload  backend     batch  threads  train img/s  infer img/s  ms/step   tensors before→after');
     for (const r of rows) {
       console.log(
-        `${r.workload.padEnd(9)} ${r.backend.padEnd(11)} ${String(r.batch).padStart(5)}  ${String(r.threads).padStart(7)}  ${r.train_img_per_s.toFixed(1).padStart(11)}  ${r.infer_img_per_s.toFixed(1).padStart(11)}  ${r.ms_per_step.toFixed(1).padStart(7)}   ${r.num_tensors_before ?? '–'}→${r.num_tensors_after ?? '–'}`,
+        `${r.workload.padEnd(9)} ${r.backend.padEnd(11)} ${String(r.batch).padStart(5)}  ${String(r.threads).padStart(7)}  ${(r.train_img_per_s?.toFixed(1) ?? 'n/a').padStart(11)}  ${r.infer_img_per_s.toFixed(1).padStart(11)}  ${(r.ms_per_step?.toFixed(1) ?? 'n/a').padStart(7)}   ${r.num_tensors_before ?? '–'}→${r.num_tensors_after ?? '–'}${r.train_error ? `   (no training: ${r.train_error})` : ''}`,
       );
     }
     for (const t of torchResults) console.log(`tfjs-node / PyTorch on ${t.workload} batch ${t.batch}: train ${(t.ratio_train as number).toFixed(2)}×, inference ${(t.ratio_infer as number).toFixed(2)}×`);

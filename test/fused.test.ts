@@ -5,7 +5,7 @@
 import { test } from 'node:test';
 import * as assert from 'node:assert/strict';
 import { assertNoLeak, backend, tf } from './helpers/tf';
-import { layerNormFused, layerNormReference } from '../lib/layers/fused';
+import { layerNormFused, layerNormReference, reluFused } from '../lib/layers/fused';
 
 function relErr(a: Float32Array | Int32Array | Uint8Array, b: Float32Array | Int32Array | Uint8Array): number {
   let num = 0;
@@ -40,4 +40,19 @@ test('fused layer norm equals the plain composition, forward and backward', asyn
       }),
     );
   }
+});
+
+test('fused relu equals tf.relu, forward and backward', async () => {
+  await backend();
+  await assertNoLeak('relu', () =>
+    tf.tidy(() => {
+      const x = tf.randomNormal([3, 5, 7, 4], 0, 1, 'float32', 5);
+      const dy = tf.randomNormal([3, 5, 7, 4], 0, 1, 'float32', 6);
+      assert.ok(relErr(reluFused(x).dataSync(), tf.relu(x).dataSync()) < 1e-6);
+      const gf = tf.grad((a: tf.Tensor) => tf.sum(tf.mul(reluFused(a), dy)))(x);
+      const gr = tf.grad((a: tf.Tensor) => tf.sum(tf.mul(tf.relu(a), dy)))(x);
+      assert.ok(relErr(gf.dataSync(), gr.dataSync()) < 1e-6, 'relu gradient differs');
+      assert.ok(gf.abs().sum().dataSync()[0] > 0);
+    }),
+  );
 });

@@ -16,22 +16,23 @@
  * so it is built here from the same layers rather than by adding a flag to them.
  */
 import * as tf from '@tensorflow/tfjs';
-import { LayerNorm, LearnedEmbedding, MultiHeadSelfAttention } from '../layers';
+import { LayerNorm, LearnedEmbedding, MultiHeadSelfAttention, Relu } from '../layers';
 import { ChannelTokens, SpatialTokens } from '../tokenizers';
 
 export type Workload = 'R1' | 'R2';
 
 export function referenceModel(workload: Workload): tf.LayersModel {
   const input = tf.input({ shape: [32, 32, 3] }); // [B, 32, 32, 3]
-  let x = tf.layers.conv2d({ filters: 32, kernelSize: 3, strides: 1, padding: 'same', activation: 'relu' }).apply(input) as tf.SymbolicTensor;
-  x = tf.layers.conv2d({ filters: 64, kernelSize: 3, strides: 2, padding: 'same', activation: 'relu' }).apply(x) as tf.SymbolicTensor; // [B, 16, 16, 64]
+  const relu = (t: tf.SymbolicTensor): tf.SymbolicTensor => new Relu({}).apply(t) as tf.SymbolicTensor;
+  let x = relu(tf.layers.conv2d({ filters: 32, kernelSize: 3, strides: 1, padding: 'same' }).apply(input) as tf.SymbolicTensor);
+  x = relu(tf.layers.conv2d({ filters: 64, kernelSize: 3, strides: 2, padding: 'same' }).apply(x) as tf.SymbolicTensor); // [B, 16, 16, 64]
   let t = (workload === 'R1' ? new ChannelTokens({}) : new SpatialTokens({})).apply(x) as tf.SymbolicTensor; // R1 [B, 64, 256], R2 [B, 256, 64]
   t = tf.layers.dense({ units: 128 }).apply(t) as tf.SymbolicTensor; // [B, T, 128]
   t = new LearnedEmbedding({ tokens: t.shape[1] as number }).apply(t) as tf.SymbolicTensor;
   for (let i = 0; i < 4; i++) {
     const a = new MultiHeadSelfAttention({ numHeads: 4 }).apply(new LayerNorm({ epsilon: 1e-5 }).apply(t)) as tf.SymbolicTensor;
     t = tf.layers.add().apply([t, a]) as tf.SymbolicTensor;
-    let m = tf.layers.dense({ units: 256, activation: 'relu' }).apply(new LayerNorm({ epsilon: 1e-5 }).apply(t)) as tf.SymbolicTensor;
+    let m = relu(tf.layers.dense({ units: 256 }).apply(new LayerNorm({ epsilon: 1e-5 }).apply(t)) as tf.SymbolicTensor);
     m = tf.layers.dense({ units: 128 }).apply(m) as tf.SymbolicTensor;
     t = tf.layers.add().apply([t, m]) as tf.SymbolicTensor;
   }

@@ -32,9 +32,12 @@ export interface BenchResult {
   backend: BackendName;
   batch: number;
   threads: number;
-  train_img_per_s: number;
+  /** null when the backend cannot train this workload (see train_error). */
+  train_img_per_s: number | null;
   infer_img_per_s: number;
-  ms_per_step: number;
+  ms_per_step: number | null;
+  /** Why training could not be timed, e.g. a gradient kernel the backend lacks. */
+  train_error?: string;
   /** Every window's training throughput, for the spread. */
   train_windows: number[];
   num_tensors_before: number;
@@ -78,13 +81,17 @@ export async function benchWorkload(opts: BenchOptions): Promise<BenchResult> {
     out.dispose();
   };
   try {
-    for (let i = 0; i < warmup; i++) {
-      step();
-      infer();
+    let trainError: string | undefined;
+    try {
+      for (let i = 0; i < warmup; i++) step();
+    } catch (e) {
+      // e.g. tfjs-backend-wasm has no Conv2DBackpropFilter: it can run these models, not train them.
+      trainError = (e as Error).message.split('\n')[0];
     }
+    for (let i = 0; i < warmup; i++) infer();
     const before = tf.memory().numTensors;
     const trainWindows: number[] = [];
-    for (let w = 0; w < windows; w++) {
+    for (let w = 0; w < windows && !trainError; w++) {
       const t = performance.now();
       for (let i = 0; i < steps; i++) step();
       trainWindows.push((steps * batch * 1000) / (performance.now() - t));
@@ -96,7 +103,7 @@ export async function benchWorkload(opts: BenchOptions): Promise<BenchResult> {
       inferWindows.push((steps * batch * 1000) / (performance.now() - t));
     }
     const after = tf.memory().numTensors;
-    const train = median(trainWindows);
+    const train = trainError ? null : median(trainWindows);
     return {
       workload: opts.workload,
       backend: report.backend,
@@ -104,7 +111,8 @@ export async function benchWorkload(opts: BenchOptions): Promise<BenchResult> {
       threads: report.intraOpThreads ?? report.wasmThreads ?? 1,
       train_img_per_s: train,
       infer_img_per_s: median(inferWindows),
-      ms_per_step: (1000 * batch) / train,
+      ms_per_step: train === null ? null : (1000 * batch) / train,
+      ...(trainError ? { train_error: trainError } : {}),
       train_windows: trainWindows,
       num_tensors_before: before,
       num_tensors_after: after,

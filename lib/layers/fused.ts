@@ -8,8 +8,25 @@
  * separately (about a dozen [B, T, d] kernels backward). The closed form
  *   dx = rstd · (g − mean(g) − x̂ · mean(g · x̂)),  g = dy · γ
  * needs five, and reuses x̂ and rstd from the forward pass.
+ *
+ * relu: tfjs differentiates relu as dy · step(x), and tfjs-node implements Step as
+ * a composite (isNaN, greater, ones, fill, where, select: six full-size kernels).
+ * dy · (y > 0) is three. It differs from step only on NaN inputs, which the
+ * training loop stops on anyway.
  */
 import * as tf from '@tensorflow/tfjs';
+
+/**
+ * Whether the layers use these ops (default) or the plain compositions. The switch
+ * exists so the benchmark can measure both in one process (`npm run bench -- --fused off`).
+ */
+let fusedOn = true;
+export function setFusedOps(on: boolean): void {
+  fusedOn = on;
+}
+export function fusedOps(): boolean {
+  return fusedOn;
+}
 
 /** Reference: plain ops, differentiated by autodiff. x: [..., d], gamma, beta: [d]. */
 export function layerNormReference(x: tf.Tensor, gamma: tf.Tensor1D, beta: tf.Tensor1D, eps: number): tf.Tensor {
@@ -42,4 +59,14 @@ export function layerNormFused(x: tf.Tensor, gamma: tf.Tensor1D, beta: tf.Tensor
     };
   }) as unknown as Parameters<typeof tf.customGrad>[0]); // tfjs types the inputs as a rest array of Tensor | GradSaveFunc
   return f(x, gamma, beta);
+}
+
+/** ReLU whose gradient is dy · (y > 0). x: any shape. */
+export function reluFused(x: tf.Tensor): tf.Tensor {
+  const f = tf.customGrad(((xi: tf.Tensor, save: tf.GradSaveFunc) => {
+    const y = tf.relu(xi);
+    save([y]);
+    return { value: y, gradFunc: (dy: tf.Tensor, [yy]: tf.Tensor[]) => tf.mul(dy, tf.cast(tf.greater(yy, 0), dy.dtype)) };
+  }) as unknown as Parameters<typeof tf.customGrad>[0]);
+  return f(x);
 }

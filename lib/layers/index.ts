@@ -1,6 +1,8 @@
 /** Building blocks: custom tfjs layers, each registered for save/load on import. */
 export * from './attention';
 export * from './layer-norm';
+export * from './relu';
+export { setFusedOps } from './fused';
 export * from './embeddings';
 export * from './pooling';
 export * from './squeeze-excite';

@@ -10,17 +10,7 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import { LayerArgs, one, oneShape, register } from './common';
-import { layerNormFused, layerNormReference } from './fused';
-
-/**
- * Which implementation LayerNorm layers use: the closed-form gradient (default) or
- * the plain composition. The switch exists so the benchmark can measure one
- * against the other in the same process (`npm run bench -- --ln reference`).
- */
-let impl: 'fused' | 'reference' = 'fused';
-export function setLayerNormImpl(v: 'fused' | 'reference'): void {
-  impl = v;
-}
+import { fusedOps, layerNormFused, layerNormReference } from './fused';
 
 export class LayerNorm extends tf.layers.Layer {
   static className = 'LayerNorm';
@@ -47,7 +37,7 @@ export class LayerNorm extends tf.layers.Layer {
 
   override call(inputs: tf.Tensor | tf.Tensor[]): tf.Tensor {
     return tf.tidy(() => {
-      const fn = impl === 'fused' ? layerNormFused : layerNormReference;
+      const fn = fusedOps() ? layerNormFused : layerNormReference;
       return fn(one(inputs), this.gamma.read() as tf.Tensor1D, this.beta.read() as tf.Tensor1D, this.epsilon); // [..., d] -> [..., d]
     });
   }

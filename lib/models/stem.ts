@@ -5,6 +5,7 @@
  * front end, Dosovitskiy et al. 2021).
  */
 import * as tf from '@tensorflow/tfjs';
+import { Relu } from '../layers/relu';
 
 export interface StemLayer {
   /** Output channels: the number of feature maps this layer makes. */
@@ -45,7 +46,9 @@ export function applyStem(x: tf.SymbolicTensor, stem: StemLayer[]): tf.SymbolicT
       .conv2d({ filters: l.filters, kernelSize: l.kernel, strides: l.stride, padding: l.padding, useBias: !l.batchNorm, name: `stem_conv${i}` })
       .apply(x) as tf.SymbolicTensor;
     if (l.batchNorm) x = tf.layers.batchNormalization({ name: `stem_bn${i}` }).apply(x) as tf.SymbolicTensor;
-    x = tf.layers.activation({ activation: l.activation, name: last ? 'stem_out' : `stem_act${i}` }).apply(x) as tf.SymbolicTensor;
+    const name = last ? 'stem_out' : `stem_act${i}`;
+    // ReLU gets the cheaper gradient (layers/fused.ts); other activations use tfjs's own.
+    x = (l.activation === 'relu' ? new Relu({ name }) : tf.layers.activation({ activation: l.activation, name })).apply(x) as tf.SymbolicTensor;
   });
   return x;
 }
