@@ -60,6 +60,21 @@ function build(workload: BenchWorkload): { model: tf.LayersModel; shape: [number
   return { model, shape: [32, 32, 3], batch: 128, dispose: () => model.dispose() };
 }
 
+/** One training step on a fixed batch: forward, backward, Adam update; waits for it to finish. */
+function trainStep(model: tf.LayersModel, x: tf.Tensor, y: tf.Tensor, opt: tf.Optimizer): void {
+  const loss = opt.minimize(() => tf.losses.softmaxCrossEntropy(y, model.apply(x, { training: true }) as tf.Tensor) as tf.Scalar, true)!;
+  loss.dataSync();
+  loss.dispose();
+}
+
+/** A fixed batch for a model input: seeded images and labels cycling through 10 classes. */
+function fixedBatch(batch: number, shape: number[], seed: number): { x: tf.Tensor; y: tf.Tensor } {
+  return {
+    x: tf.randomNormal([batch, ...shape], 0, 1, 'float32', seed),
+    y: tf.tidy(() => tf.oneHot(tf.tensor1d(Array.from({ length: batch }, (_, i) => i % 10), 'int32'), 10)),
+  };
+}
+
 export async function benchWorkload(opts: BenchOptions): Promise<BenchResult> {
   const report = await initBackend({ force: opts.backend, quiet: true });
   const b = build(opts.workload);
@@ -67,14 +82,9 @@ export async function benchWorkload(opts: BenchOptions): Promise<BenchResult> {
   const windows = Math.max(5, opts.windows ?? 5);
   const steps = opts.steps ?? (opts.backend === 'tensorflow' ? 5 : 1);
   const warmup = opts.warmup ?? (opts.backend === 'tensorflow' ? 3 : 1);
-  const x = tf.randomNormal([batch, ...b.shape], 0, 1, 'float32', 1) as tf.Tensor4D;
-  const y = tf.tidy(() => tf.oneHot(tf.tensor1d(Array.from({ length: batch }, (_, i) => i % 10), 'int32'), 10));
+  const { x, y } = fixedBatch(batch, b.shape, 1);
   const opt = tf.train.adam(1e-3);
-  const step = (): void => {
-    const loss = opt.minimize(() => tf.losses.softmaxCrossEntropy(y, b.model.apply(x, { training: true }) as tf.Tensor) as tf.Scalar, true)!;
-    loss.dataSync(); // wait for the step to finish
-    loss.dispose();
-  };
+  const step = (): void => trainStep(b.model, x, y, opt);
   const infer = (): void => {
     const out = b.model.predict(x) as tf.Tensor;
     out.dataSync();
@@ -131,17 +141,14 @@ export async function benchWorkload(opts: BenchOptions): Promise<BenchResult> {
 export async function rssSlope(steps: number, batch = 32): Promise<{ steps: number; kibPerStep: number; startMiB: number; endMiB: number; numTensorsConstant: boolean }> {
   await initBackend({ force: 'tensorflow', quiet: true });
   const model = referenceModel('R1');
-  const x = tf.randomNormal([batch, 32, 32, 3], 0, 1, 'float32', 2);
-  const y = tf.tidy(() => tf.oneHot(tf.tensor1d(Array.from({ length: batch }, (_, i) => i % 10), 'int32'), 10));
+  const { x, y } = fixedBatch(batch, [32, 32, 3], 2);
   const opt = tf.train.adam(1e-3);
   const pts: [number, number][] = [];
   let n0 = -1;
   let constant = true;
   try {
     for (let s = 0; s < steps; s++) {
-      const loss = opt.minimize(() => tf.losses.softmaxCrossEntropy(y, model.apply(x, { training: true }) as tf.Tensor) as tf.Scalar, true)!;
-      loss.dataSync();
-      loss.dispose();
+      trainStep(model, x, y, opt);
       if (s === 10) n0 = tf.memory().numTensors;
       if (s > 10 && tf.memory().numTensors !== n0) constant = false;
       if (s >= 50 && s % 10 === 0) pts.push([s, process.memoryUsage().rss / 1024]);
@@ -188,14 +195,9 @@ export async function profileStep(workload: BenchWorkload, batch?: number): Prom
   await initBackend({ force: 'tensorflow', quiet: true });
   const b = build(workload);
   const n = batch ?? b.batch;
-  const x = tf.randomNormal([n, ...b.shape], 0, 1, 'float32', 1);
-  const y = tf.tidy(() => tf.oneHot(tf.tensor1d(Array.from({ length: n }, (_, i) => i % 10), 'int32'), 10));
+  const { x, y } = fixedBatch(n, b.shape, 1);
   const opt = tf.train.adam(1e-3);
-  const step = (): void => {
-    const loss = opt.minimize(() => tf.losses.softmaxCrossEntropy(y, b.model.apply(x, { training: true }) as tf.Tensor) as tf.Scalar, true)!;
-    loss.dataSync();
-    loss.dispose();
-  };
+  const step = (): void => trainStep(b.model, x, y, opt);
   try {
     step();
     step();
