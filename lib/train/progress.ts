@@ -87,7 +87,9 @@ export class ProgressState {
 
   lines(): [string, string] {
     const p = this.current;
-    const run = p
+    const run = this.index === 0
+      ? 'starting'
+      : p
       ? `run ${this.index}/${this.total} ${bar(this.runFrac())} ${this.label}  epoch ${p.epoch}/${p.epochs} step ${p.step}/${p.stepsPerEpoch} loss ${p.loss.toFixed(3)}  ETA ${fmtTime(this.runEta())}`
       : `run ${this.index}/${this.total} ${this.label}`;
     const all = `all ${bar(this.overallFrac())} ${(100 * this.overallFrac()).toFixed(1)}%  elapsed ${fmtTime(this.elapsed())}  ETA ${fmtTime(this.eta())}`;
