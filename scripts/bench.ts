@@ -100,7 +100,7 @@ async function main(): Promise<void> {
     results.push(res);
     if (json) console.log(JSON.stringify(res));
   }
-  let torchResults: Record<string, unknown>[] = [];
+  const torchResults: Record<string, unknown>[] = [];
   if (torch) {
     const threads = Number(process.env.TF_NUM_INTRAOP_THREADS) || os.cpus().length;
     const wanted = [...new Set(results.filter((r) => r.backend === 'tensorflow' && r.workload !== 'R3').map((r) => `${r.workload}@${r.batch}`))];
@@ -128,7 +128,6 @@ async function main(): Promise<void> {
     }
     for (const t of torchResults) console.log(`tfjs-node / PyTorch on ${t.workload} batch ${t.batch}: train ${(t.ratio_train as number).toFixed(2)}×, inference ${(t.ratio_infer as number).toFixed(2)}×`);
   }
-  torchResults = [];
   if (soak) {
     const s = await rssSlope(soak);
     if (json) console.log(JSON.stringify({ soak: s }));
