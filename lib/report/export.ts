@@ -9,6 +9,7 @@
  * and loaded with a relative path, so the figures' `Plotly.newPlot` scripts work
  * offline. Everything written here is written atomically.
  */
+import * as crypto from 'crypto';
 import * as fs from 'fs';
 import * as path from 'path';
 import { spawnSync } from 'child_process';
@@ -76,6 +77,30 @@ export function finishHtml(html: string, opts: { plotlySrc: string; nav: { href:
   return stripRemote(html).replace(/<head>/i, `<head>\n${head}`).replace(/<body([^>]*)>/i, `<body$1>\n${nav}`);
 }
 
+/**
+ * Moves the <style> blocks of <head> (nbconvert inlines the same ~7,000 lines of CSS
+ * into every page) into one stylesheet named by its content hash, written once in
+ * `dir` and linked with a relative path, so the pages stay offline and share it.
+ */
+export function externalizeStyles(html: string, dir: string, hrefPrefix: string): string {
+  const end = html.search(/<\/head>/i);
+  if (end < 0) return html;
+  const head = html.slice(0, end);
+  const blocks = [...head.matchAll(/<style(?![^>]*\bmedia=)[^>]*>([\s\S]*?)<\/style>/gi)];
+  if (!blocks.length) return html;
+  const css = blocks.map((m) => m[1]).join('\n');
+  const name = `notebook-${crypto.createHash('sha256').update(css).digest('hex').slice(0, 12)}.css`;
+  const file = path.join(dir, name);
+  if (!fs.existsSync(file)) writeFileAtomic(file, css);
+  let first = true;
+  const newHead = head.replace(/<style(?![^>]*\bmedia=)[^>]*>[\s\S]*?<\/style>/gi, () => {
+    const out = first ? `<link rel="stylesheet" href="${escapeHtml(hrefPrefix + name)}">` : '';
+    first = false;
+    return out;
+  });
+  return newHead + html.slice(end);
+}
+
 function nbconvert(executed: string, outDir: string): string {
   const r = spawnSync(venvPython(), ['-m', 'nbconvert', '--to', 'html', '--template', 'lab', '--output-dir', outDir, executed], { encoding: 'utf8' });
   if (r.status !== 0) throw new Error(`nbconvert failed on ${executed}:\n${(r.stderr || '').slice(-2000)}`);
@@ -128,6 +153,7 @@ export async function buildReport(opts: ReportOptions): Promise<{ html: string; 
 
   // 3. HTML pages: one per notebook under results/report/, the answer as results/report.html.
   fs.copyFileSync(plotlyBundlePath(), path.join(pagesDir, 'plotly.min.js'));
+  for (const f of fs.readdirSync(pagesDir)) if (/^notebook-[0-9a-f]{12}\.css$/.test(f)) fs.rmSync(path.join(pagesDir, f));
   const names = sources.map((s) => path.basename(s, '.ipynb'));
   const reportName = names.find((n) => n.startsWith('99_')) ?? names[names.length - 1];
   const pages: string[] = [];
@@ -142,7 +168,8 @@ export async function buildReport(opts: ReportOptions): Promise<{ html: string; 
         { href: isReport ? 'report.html' : '../report.html', label: 'Report', current: isReport },
         ...names.filter((n) => n !== reportName).map((n) => ({ href: `${prefix}${n}.html`, label: n, current: n === name })),
       ];
-      writeFileAtomic(target, finishHtml(raw, { plotlySrc: `${prefix}plotly.min.js`, nav }));
+      const shared = externalizeStyles(raw, pagesDir, prefix);
+      writeFileAtomic(target, finishHtml(shared, { plotlySrc: `${prefix}plotly.min.js`, nav }));
       pages.push(target);
       log(`wrote ${path.relative(ROOT, target)}`);
     }

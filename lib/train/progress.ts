@@ -71,6 +71,11 @@ export class ProgressState {
     return this.totalWeight > 0 ? (this.doneWeight + this.runWeight * this.runFrac()) / this.totalWeight : 0;
   }
 
+  /** Whether there is anything to train (all cached: no bar worth drawing). */
+  hasWork(): boolean {
+    return this.totalWeight > 0;
+  }
+
   elapsed(): number {
     return (Date.now() - this.started) / 1000;
   }
@@ -227,7 +232,7 @@ export class CallbackProgress extends RedrawProgress {
   protected render(): void {
     const tail = this.logLines.slice(-12);
     const more = this.logLines.length - tail.length;
-    this.show([...(more > 0 ? [`… ${more} earlier lines`] : []), ...tail, ...this.state.lines()].join('\n'));
+    this.show([...(more > 0 ? [`… ${more} earlier lines`] : []), ...tail, ...(this.state.hasWork() ? this.state.lines() : [])].join('\n'));
   }
 
   log(line: string): void {
