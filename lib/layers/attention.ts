@@ -19,10 +19,10 @@ export interface AttentionArgs {
 export class MultiHeadSelfAttention extends tf.layers.Layer {
   static className = 'MultiHeadSelfAttention';
   readonly numHeads: number;
-  private qkvKernel!: tf.LayerVariable;
-  private qkvBias!: tf.LayerVariable;
-  private projKernel!: tf.LayerVariable;
-  private projBias!: tf.LayerVariable;
+  protected qkvKernel!: tf.LayerVariable;
+  protected qkvBias!: tf.LayerVariable;
+  protected projKernel!: tf.LayerVariable;
+  protected projBias!: tf.LayerVariable;
 
   constructor(args: AttentionArgs & LayerArgs) {
     super(args);
@@ -46,7 +46,7 @@ export class MultiHeadSelfAttention extends tf.layers.Layer {
   }
 
   /** Q, K, V per head. x: [B, T, d] -> three [B, h, T, d/h]. */
-  private heads(x: tf.Tensor): [tf.Tensor4D, tf.Tensor4D, tf.Tensor4D] {
+  protected heads(x: tf.Tensor): [tf.Tensor4D, tf.Tensor4D, tf.Tensor4D] {
     const [b, t, d] = x.shape;
     const h = this.numHeads;
     const qkv = tf.add(tf.matMul(x.reshape([b * t, d]), this.qkvKernel.read()), this.qkvBias.read()); // [B*T, d] -> [B*T, 3d]
@@ -55,7 +55,7 @@ export class MultiHeadSelfAttention extends tf.layers.Layer {
     return [q, k, v];
   }
 
-  private attnWeights(q: tf.Tensor4D, k: tf.Tensor4D): tf.Tensor4D {
+  protected attnWeights(q: tf.Tensor4D, k: tf.Tensor4D): tf.Tensor4D {
     // Scale q ([B, h, T, dh]) rather than the scores ([B, h, T, T]): same result, and for
     // spatial tokens (T = 196) a T/dh = 12× smaller tensor to multiply and differentiate.
     const qs = tf.mul(q, 1 / Math.sqrt(q.shape[3]));

@@ -22,3 +22,13 @@ export function oneShape(shape: tf.Shape | tf.Shape[]): tf.Shape {
 export function register(cls: tf.serialization.SerializableConstructor<tf.serialization.Serializable>): void {
   tf.serialization.registerClass(cls);
 }
+
+/** x / ‖x‖ along `axis`; the epsilon keeps an all-zero vector (a dead map) finite, gradient included. */
+export function l2Normalize(x: tf.Tensor, axis: number): tf.Tensor {
+  return tf.tidy(() => tf.mul(x, tf.rsqrt(tf.add(tf.sum(tf.square(x), axis, true), 1e-12))));
+}
+
+/** Exact GELU, 0.5·x·(1 + erf(x/√2)), as tfjs-layers' 'gelu' activation computes it. */
+export function gelu(x: tf.Tensor): tf.Tensor {
+  return tf.tidy(() => tf.mul(tf.mul(x, 0.5), tf.add(1, tf.erf(tf.mul(x, Math.SQRT1_2)))));
+}

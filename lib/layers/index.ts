@@ -1,5 +1,10 @@
 /** Building blocks: custom tfjs layers, each registered for save/load on import. */
 export * from './attention';
+export * from './cosine-attention';
+export * from './window-attention';
+export * from './channel-attention';
+export * from './token-grid-conv';
+export * from './map-mixing';
 export * from './layer-norm';
 export * from './relu';
 export { setFusedOps } from './fused';

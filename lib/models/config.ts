@@ -22,6 +22,10 @@ export type Tokenizer = (typeof TOKENIZERS)[number];
 export const ARCHS = ['transformer', 'cnn'] as const;
 export type Arch = (typeof ARCHS)[number];
 
+/** Block families: ViT's (Dosovitskiy 2021), XCiT's (El-Nouby 2021), DaViT's dual blocks (Ding 2022). */
+export const BLOCKS = ['vit', 'xca', 'dual'] as const;
+export type Block = (typeof BLOCKS)[number];
+
 export type PositionEmbedding = 'learned' | 'sincos' | 'none';
 export type Pooling = 'cls' | 'mean';
 
@@ -62,6 +66,24 @@ export interface ModelConfig {
   pooling: Pooling;
   /** Refuse configs whose activations per image exceed this (MiB); the attention maps dominate for spatial tokens. */
   memoryLimitMB: number;
+
+  // The literature's refinements (literature suite). These are optional, with the default
+  // given in each comment, rather than entries of DEFAULTS: an absent key leaves a
+  // config's hash unchanged, so every run already in the store keeps its identity.
+
+  /** Block family (absent = 'vit'). 'xca': XCiT blocks; 'dual': DaViT's alternating window-spatial and channel-group blocks. Both take 'spatial-full' tokens and mean pooling. */
+  block?: Block;
+  /** XCiT's normalization inside ViT blocks: unit-norm Q and K per token, a learned temperature per head (absent = false). */
+  qkNorm?: boolean;
+  /** Depthwise-conv spatial mixing in every block (absent = false). channel-full: MapMixing; xca: XCiT's local patch interaction; dual: DaViT's conv position encoding. */
+  localMixing?: boolean;
+  /** Window side of the dual blocks' spatial attention (absent = 7, DaViT's); must divide the map. */
+  window?: number;
+}
+
+/** The optional keys' values with their defaults filled in. */
+export function literatureOptions(cfg: ModelConfig): { block: Block; qkNorm: boolean; localMixing: boolean; window: number } {
+  return { block: cfg.block ?? 'vit', qkNorm: cfg.qkNorm ?? false, localMixing: cfg.localMixing ?? false, window: cfg.window ?? 7 };
 }
 
 export const DEFAULTS: ModelConfig = {
@@ -88,6 +110,9 @@ export const DEFAULTS: ModelConfig = {
   pooling: 'mean', // [CLS] is an ablation; mean converges faster on small data
   memoryLimitMB: 256,
 };
+
+/** Keys a model config may have: every key of DEFAULTS and the optional ones. */
+export const MODEL_KEYS: readonly string[] = [...Object.keys(DEFAULTS), 'block', 'qkNorm', 'localMixing', 'window'];
 
 export class ConfigError extends Error {
   constructor(
@@ -122,7 +147,7 @@ export function rejectUnknownKeys(where: string, obj: object, known: readonly st
 
 /** Merges overrides onto a base and validates the result; unknown keys are errors. */
 export function resolveConfig(base: ModelConfig, overrides: Partial<ModelConfig> = {}): ModelConfig {
-  rejectUnknownKeys('', overrides, Object.keys(DEFAULTS));
+  rejectUnknownKeys('', overrides, MODEL_KEYS);
   const cfg: ModelConfig = { ...base, ...overrides };
   validateConfig(cfg);
   return cfg;
@@ -130,7 +155,7 @@ export function resolveConfig(base: ModelConfig, overrides: Partial<ModelConfig>
 
 /** Throws ConfigError naming the field on any impossible value or combination. */
 export function validateConfig(cfg: ModelConfig): void {
-  rejectUnknownKeys('', cfg, Object.keys(DEFAULTS));
+  rejectUnknownKeys('', cfg, MODEL_KEYS);
   oneOf('arch', cfg.arch, ARCHS);
   oneOf('tokenizer', cfg.tokenizer, TOKENIZERS);
   oneOf('positionEmbedding', cfg.positionEmbedding, ['learned', 'sincos', 'none'] as const);
@@ -175,6 +200,9 @@ export function validateConfig(cfg: ModelConfig): void {
   }
   if (cfg.arch === 'cnn') {
     if (cfg.stem.length === 0) throw new ConfigError('stem', "arch 'cnn' needs at least one conv layer");
+    for (const k of ['block', 'qkNorm', 'localMixing', 'window'] as const) {
+      if (cfg[k] !== undefined) throw new ConfigError(k, "configures Transformer blocks; arch 'cnn' has none");
+    }
     return;
   }
   if (cfg.dModel % cfg.heads !== 0) throw new ConfigError('heads', `${cfg.heads} heads do not divide dModel ${cfg.dModel}`);
@@ -190,6 +218,32 @@ export function validateConfig(cfg: ModelConfig): void {
   }
   if (cfg.positionEmbedding === 'sincos' && cfg.dModel % 4 !== 0) {
     throw new ConfigError('positionEmbedding', `'sincos' needs dModel divisible by 4; got ${cfg.dModel}`);
+  }
+  validateLiterature(cfg, [h, w]);
+}
+
+/** The optional keys, and the combinations they cannot be in. */
+function validateLiterature(cfg: ModelConfig, [h, w]: [number, number]): void {
+  if (cfg.block !== undefined) oneOf('block', cfg.block, BLOCKS);
+  for (const k of ['qkNorm', 'localMixing'] as const) {
+    if (cfg[k] !== undefined && typeof cfg[k] !== 'boolean') throw new ConfigError(k, `must be true or false; got ${JSON.stringify(cfg[k])}`);
+  }
+  if (cfg.window !== undefined) posInt('window', cfg.window);
+  const o = literatureOptions(cfg);
+  if (o.block !== 'vit') {
+    // Both families reshape the tokens to the map grid (conv mixing, windows) and attend across its channels.
+    if (cfg.tokenizer !== 'spatial-full') throw new ConfigError('block', `'${o.block}' blocks take 'spatial-full' tokens; got tokenizer '${cfg.tokenizer}'`);
+    if (cfg.pooling !== 'mean') throw new ConfigError('pooling', `'${o.block}' blocks need 'mean': a [CLS] token has no place on the map grid`);
+    if (cfg.qkNorm) throw new ConfigError('qkNorm', `applies to 'vit' blocks; '${o.block}' blocks fix their own normalization`);
+  }
+  if (o.block === 'dual') {
+    if (h % o.window !== 0 || w % o.window !== 0) throw new ConfigError('window', `${o.window} does not divide the ${h}×${w} feature maps`);
+  } else if (cfg.window !== undefined) {
+    throw new ConfigError('window', `only the 'dual' blocks use a window; block is '${o.block}'`);
+  }
+  if (o.localMixing && o.block === 'vit') {
+    if (cfg.tokenizer !== 'channel-full') throw new ConfigError('localMixing', `in 'vit' blocks it is for 'channel-full' tokens (XCiT's and DaViT's versions come with block 'xca' and 'dual'); got '${cfg.tokenizer}'`);
+    if (cfg.pooling !== 'mean') throw new ConfigError('pooling', "localMixing maps every token back to a feature map; a [CLS] token has none, so use 'mean'");
   }
 }
 

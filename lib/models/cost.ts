@@ -16,7 +16,7 @@
  * - Activation memory is an estimate: float32 bytes of the main tensors a forward
  *   pass creates per image and a backward pass keeps (listed in `activations`).
  */
-import type { ModelConfig } from './config';
+import { literatureOptions, type ModelConfig } from './config';
 import { convOut, stemOutputShape } from './stem';
 
 export interface TokenStream {
@@ -34,12 +34,22 @@ export interface FlopBreakdown {
   pooling: number;
   /** Linear projection of tokens to dModel. */
   projection: number;
-  /** QKᵀ and AV over all blocks: 4·T²·d per block. */
+  /**
+   * QKᵀ and AV over all blocks. Token attention: 4·T²·d per block. Window attention
+   * (s×s windows): 4·T·s²·d. Attention across channels (XCA, channel groups): 4·N·d²/h,
+   * linear in the N = H·W positions.
+   */
   attention: number;
   /** QKV and output projections: 8·T·d² per block. */
   attnProj: number;
   /** MLP: 4·T·d·(mlpRatio·d) per block. */
   mlp: number;
+  /**
+   * Depthwise-conv spatial mixing inside the blocks (localMixing): 18·N·d per 3×3
+   * conv on the token grid; MapMixing on channel tokens adds its two projections,
+   * 4·C·d·H·W, to its 18·H·W·C. Absent from records written before it existed.
+   */
+  mixing?: number;
   /** Classification head. */
   head: number;
   total: number;
@@ -117,7 +127,7 @@ export function costModel(cfg: ModelConfig): Cost {
 
   if (cfg.arch === 'cnn') {
     const headParams = c * nc + nc;
-    const flops = { stem: stemFlops, pooling: 0, projection: 0, attention: 0, attnProj: 0, mlp: 0, head: 2 * c * nc, total: 0 };
+    const flops = { stem: stemFlops, pooling: 0, projection: 0, attention: 0, attnProj: 0, mlp: 0, mixing: 0, head: 2 * c * nc, total: 0 };
     flops.total = stemFlops + flops.head;
     act.head = c + nc;
     return finish(cfg, { params: stemParams + headParams, paramsByStage: { stem: stemParams, tokenizer: 0, embeddings: 0, blocks: 0, head: headParams }, flops, maps, streams: [], T: 0, Dtok: 0 }, act);
@@ -151,30 +161,29 @@ export function costModel(cfg: ModelConfig): Cost {
     T += 1;
   }
 
-  const m = cfg.mlpRatio * d;
-  const blockParams = 2 * d + (3 * d * d + 3 * d) + (d * d + d) + 2 * d + (d * m + m) + (m * d + d);
+  const blocks = Array.from({ length: cfg.depth }, (_, i) => blockCost(cfg, i, T, maps));
+  const sum = (f: (b: BlockCost) => number): number => blocks.reduce((a, b) => a + f(b), 0);
   const headParams = 2 * d + d * nc + nc;
   const flops: FlopBreakdown = {
     stem: stemFlops,
     pooling: poolFlops,
     projection: projFlops,
-    attention: cfg.depth * 4 * T * T * d,
-    attnProj: cfg.depth * 8 * T * d * d,
-    mlp: cfg.depth * 4 * T * d * m,
+    attention: sum((b) => b.attention),
+    attnProj: sum((b) => b.attnProj),
+    mlp: sum((b) => b.mlp),
+    mixing: sum((b) => b.mixing),
     head: 2 * d * nc,
     total: 0,
   };
-  flops.total = flops.stem + flops.pooling + flops.projection + flops.attention + flops.attnProj + flops.mlp + flops.head;
-  // Per block: LN out, QKV, scores and softmax (heads·T² each), attention out, projection,
-  // residual, LN out, MLP hidden pre/post activation, MLP out, residual.
-  act.blocks = cfg.depth * (T * d * 7 + 2 * cfg.heads * T * T + 2 * T * m);
-  act.attentionMaps = cfg.depth * 2 * cfg.heads * T * T; // part of blocks, listed for the memory check
+  flops.total = flops.stem + flops.pooling + flops.projection + flops.attention + flops.attnProj + flops.mlp + sum((b) => b.mixing) + flops.head;
+  act.blocks = sum((b) => b.activations);
+  act.attentionMaps = sum((b) => b.attentionMaps); // part of blocks, listed for the memory check
   act.head = 2 * T * d + d + nc;
   return finish(
     cfg,
     {
-      params: stemParams + tokParams + embParams + cfg.depth * blockParams + headParams,
-      paramsByStage: { stem: stemParams, tokenizer: tokParams, embeddings: embParams, blocks: cfg.depth * blockParams, head: headParams },
+      params: stemParams + tokParams + embParams + sum((b) => b.params) + headParams,
+      paramsByStage: { stem: stemParams, tokenizer: tokParams, embeddings: embParams, blocks: sum((b) => b.params), head: headParams },
       flops,
       maps,
       streams,
@@ -183,6 +192,67 @@ export function costModel(cfg: ModelConfig): Cost {
     },
     act,
   );
+}
+
+interface BlockCost {
+  params: number;
+  attention: number;
+  attnProj: number;
+  mlp: number;
+  mixing: number;
+  /** Activation floats per image, attention maps included. */
+  activations: number;
+  /** Attention scores and softmax, floats per image. */
+  attentionMaps: number;
+}
+
+/** One block of any family: T tokens of width d in, the same out. maps: the stem's [H, W, C]. */
+function blockCost(cfg: ModelConfig, i: number, T: number, maps: [number, number, number]): BlockCost {
+  const o = literatureOptions(cfg);
+  const d = cfg.dModel;
+  const h = cfg.heads;
+  const m = cfg.mlpRatio * d;
+  const ln = 2 * d;
+  const dwconv = 9 * d + d; // a 3×3 depthwise conv on the token grid, with bias
+  // Every family keeps ViT's norms, QKV and output projections and MLP.
+  let params = ln + (3 * d * d + 3 * d) + (d * d + d) + ln + (d * m + m) + (m * d + d);
+  let attention: number;
+  let attentionMaps: number; // scores and softmax output
+  let mixing = 0;
+  let mixingActs = 0;
+  if (o.block === 'xca' || (o.block === 'dual' && i % 2 === 1)) {
+    // Attention across the d/h channels of each head, each a vector over T = N positions.
+    attention = (4 * T * d * d) / h;
+    attentionMaps = (2 * d * d) / h;
+  } else if (o.block === 'dual') {
+    attention = 4 * T * o.window ** 2 * d; // T/s² windows of s² tokens: 4·(s²)²·d each
+    attentionMaps = 2 * h * T * o.window ** 2;
+  } else {
+    attention = 4 * T * T * d;
+    attentionMaps = 2 * h * T * T;
+  }
+  if (o.block === 'xca' || o.qkNorm) params += h; // one temperature per head
+  if (o.localMixing) {
+    if (o.block === 'xca') {
+      params += ln + dwconv + ln + dwconv; // norm, conv, GELU, norm, conv
+      mixing = 2 * (2 * 9 * T * d);
+      mixingActs = 5 * T * d;
+    } else if (o.block === 'dual') {
+      params += 2 * dwconv; // conv position encoding before attention and before the MLP
+      mixing = 2 * (2 * 9 * T * d);
+      mixingActs = 4 * T * d;
+    } else {
+      // MapMixing on T = C channel tokens: d -> H·W, depthwise 3×3 per map, GELU, H·W -> d.
+      const [mh, mw, c] = maps;
+      const hw = mh * mw;
+      params += ln + (d * hw + hw) + (9 * c + c) + (hw * d + d);
+      mixing = 2 * c * d * hw + 2 * 9 * hw * c + 2 * c * hw * d;
+      mixingActs = 2 * c * d + 3 * c * hw;
+    }
+  }
+  // LN out, QKV, attention out, projection, residual, LN out, MLP out (7·T·d); MLP hidden
+  // before and after GELU (2·T·m); the attention maps; the mixing branch.
+  return { params, attention, attnProj: 8 * T * d * d, mlp: 4 * T * d * m, mixing, activations: T * d * 7 + attentionMaps + 2 * T * m + mixingActs, attentionMaps };
 }
 
 function finish(cfg: ModelConfig, c: Omit<Cost, 'activationBytes' | 'activations'>, act: Record<string, number>): Cost {
@@ -203,7 +273,7 @@ export function checkMemory(cfg: ModelConfig): Cost {
     throw new Error(
       `memoryLimitMB: this config needs ${(cost.activationBytes / MiB).toFixed(1)} MiB of activations per image, ` +
         `over the limit of ${cfg.memoryLimitMB} MiB (${streams}; sequence length ${cost.T}; ` +
-        `attention maps ${cfg.depth} blocks × 2 × ${cfg.heads} heads × ${cost.T}² = ${(att / MiB).toFixed(1)} MiB). ` +
+        `attention maps (scores and softmax, ${cfg.heads} heads, ${cfg.depth} blocks) ${(att / MiB).toFixed(1)} MiB). ` +
         'Pool the maps (poolK), reduce the stem resolution, or raise memoryLimitMB.',
     );
   }

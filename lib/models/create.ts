@@ -6,7 +6,7 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import '../layers'; // registers the custom layers for save/load
-import { SqueezeExcite, MultiHeadSelfAttention } from '../layers';
+import { SqueezeExcite } from '../layers';
 import { tokenize } from '../tokenizers';
 import { DEFAULTS, ModelConfig, resolveConfig, validateConfig } from './config';
 import { Cost, checkMemory } from './cost';
@@ -24,7 +24,8 @@ function buildGraph(cfg: ModelConfig): tf.LayersModel {
     const pooled = tf.layers.globalAveragePooling2d({ name: 'gap' }).apply(maps) as tf.SymbolicTensor; // [B, H, W, C] -> [B, C]
     logits = tf.layers.dense({ units: cfg.numClasses, name: 'logits' }).apply(pooled) as tf.SymbolicTensor;
   } else {
-    logits = encoderAndHead(tokenize(maps, cfg), cfg); // [B, T, d] -> [B, numClasses]
+    const [, h, w] = maps.shape as number[];
+    logits = encoderAndHead(tokenize(maps, cfg), cfg, [h, w]); // [B, T, d] -> [B, numClasses]
   }
   return tf.model({ inputs: input, outputs: logits, name: `maptokens_${cfg.arch === 'cnn' ? 'cnn' : cfg.tokenizer}` });
 }
@@ -87,12 +88,26 @@ export class MapTokensModel {
     return this.upTo('encoder_norm').predict(images) as tf.Tensor3D;
   }
 
-  /** Attention weights of block `block`: [B, heads, T, T], rows summing to 1. */
+  /**
+   * Attention weights of block `block`, rows summing to 1. ViT blocks: [B, heads, T, T].
+   * Window attention (dual, even blocks): [B·windows, heads, s², s²]. Cross-covariance and
+   * channel-group attention (xca; dual, odd blocks): [B, heads, d/heads, d/heads], channels × channels.
+   */
   attention(images: tf.Tensor4D, block: number): tf.Tensor4D {
+    const layer = this.attentionLayer(block);
+    return tf.tidy(() => layer.attention(this.upTo(`block${block}_ln1`).predict(images) as tf.Tensor3D));
+  }
+
+  /** The learned temperature per head of block `block` (XCA and cosine attention), or undefined if it has none. */
+  temperatures(block: number): number[] | undefined {
+    const layer = this.attentionLayer(block) as { temperatures?: () => number[] };
+    return layer.temperatures?.();
+  }
+
+  private attentionLayer(block: number): { attention(x: tf.Tensor3D): tf.Tensor4D } {
     if (this.config.arch !== 'transformer') throw new Error('a CNN has no attention');
     if (!(block >= 0 && block < this.config.depth)) throw new Error(`block must be in 0..${this.config.depth - 1}; got ${block}`);
-    const layer = this.model.getLayer(`block${block}_attn`) as unknown as MultiHeadSelfAttention;
-    return tf.tidy(() => layer.attention(this.upTo(`block${block}_ln1`).predict(images) as tf.Tensor3D));
+    return this.model.getLayer(`block${block}_attn`) as unknown as { attention(x: tf.Tensor3D): tf.Tensor4D };
   }
 
   dispose(): void {

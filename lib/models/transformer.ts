@@ -3,31 +3,44 @@
  * a GELU MLP, as in ViT (Dosovitskiy et al. 2021), then a final LayerNorm, a
  * [CLS]-or-mean summary and a linear head. Layers are named block{i}_* so that
  * notebooks can find any block's attention.
+ *
+ * The block family is a config choice: ViT blocks here (optionally with XCiT's
+ * Q/K normalization, and with map mixing for channel tokens), XCiT blocks in
+ * xcit.ts, DaViT's dual blocks in davit.ts. All keep the names block{i}_ln1 and
+ * block{i}_attn for the attention sub-layer and its input norm.
  */
 import * as tf from '@tensorflow/tfjs';
-import { ClassToken, LayerNorm, MultiHeadSelfAttention, SelectToken } from '../layers';
-import type { ModelConfig } from './config';
+import { ClassToken, CosineAttention, LayerNorm, MapMixing, MultiHeadSelfAttention, SelectToken } from '../layers';
+import { literatureOptions, type ModelConfig } from './config';
+import { dualBlock } from './davit';
+import { mlp, preNormResidual } from './residual';
+import { xcaBlock } from './xcit';
 
-/** One pre-LN block: x + Attn(LN(x)), then x + MLP(LN(x)). [B, T, d] -> [B, T, d]. */
-export function encoderBlock(x: tf.SymbolicTensor, cfg: ModelConfig, i: number): tf.SymbolicTensor {
-  const d = cfg.dModel;
-  const drop = (y: tf.SymbolicTensor, n: string): tf.SymbolicTensor =>
-    cfg.dropout > 0 ? (tf.layers.dropout({ rate: cfg.dropout, name: `block${i}_${n}` }).apply(y) as tf.SymbolicTensor) : y;
-  const ln1 = new LayerNorm({ epsilon: 1e-6, name: `block${i}_ln1` }).apply(x) as tf.SymbolicTensor;
-  const attn = new MultiHeadSelfAttention({ numHeads: cfg.heads, name: `block${i}_attn` }).apply(ln1) as tf.SymbolicTensor;
-  x = tf.layers.add({ name: `block${i}_res1` }).apply([x, drop(attn, 'drop1')]) as tf.SymbolicTensor;
-  const ln2 = new LayerNorm({ epsilon: 1e-6, name: `block${i}_ln2` }).apply(x) as tf.SymbolicTensor;
-  let m = tf.layers.dense({ units: cfg.mlpRatio * d, activation: 'gelu', name: `block${i}_fc1` }).apply(ln2) as tf.SymbolicTensor;
-  m = drop(m, 'drop2');
-  m = tf.layers.dense({ units: d, name: `block${i}_fc2` }).apply(m) as tf.SymbolicTensor;
-  return tf.layers.add({ name: `block${i}_res2` }).apply([x, drop(m, 'drop3')]) as tf.SymbolicTensor;
+/**
+ * One pre-LN ViT block: x + Attn(LN(x)), [x + Mix(LN(x)),] x + MLP(LN(x)). [B, T, d] -> [B, T, d].
+ * qkNorm swaps in XCiT's cosine attention; localMixing (channel tokens) adds MapMixing.
+ */
+export function encoderBlock(x: tf.SymbolicTensor, cfg: ModelConfig, i: number, mapGrid: [number, number]): tf.SymbolicTensor {
+  const o = literatureOptions(cfg);
+  const p = `block${i}`;
+  const Attention = o.qkNorm ? CosineAttention : MultiHeadSelfAttention;
+  x = preNormResidual(x, { ln: `${p}_ln1`, drop: `${p}_drop1`, res: `${p}_res1` }, (y) => new Attention({ numHeads: cfg.heads, name: `${p}_attn` }).apply(y) as tf.SymbolicTensor, cfg);
+  if (o.localMixing) {
+    x = preNormResidual(x, { ln: `${p}_ln_mix`, drop: `${p}_drop_mix`, res: `${p}_res_mix` }, (y) => new MapMixing({ grid: mapGrid, name: `${p}_mix` }).apply(y) as tf.SymbolicTensor, cfg);
+  }
+  return preNormResidual(x, { ln: `${p}_ln2`, drop: `${p}_drop3`, res: `${p}_res2` }, (y) => mlp(y, cfg, p), cfg);
 }
 
 /** [CLS] (if configured), the blocks, the final norm ('encoder_norm'), the summary and the head ('logits'). */
-export function encoderAndHead(tokens: tf.SymbolicTensor, cfg: ModelConfig): tf.SymbolicTensor {
+export function encoderAndHead(tokens: tf.SymbolicTensor, cfg: ModelConfig, mapGrid: [number, number]): tf.SymbolicTensor {
+  const block = literatureOptions(cfg).block;
   let x = tokens;
   if (cfg.pooling === 'cls') x = new ClassToken({ name: 'cls_token' }).apply(x) as tf.SymbolicTensor; // [B, T, d] -> [B, 1+T, d]
-  for (let i = 0; i < cfg.depth; i++) x = encoderBlock(x, cfg, i);
+  for (let i = 0; i < cfg.depth; i++) {
+    if (block === 'xca') x = xcaBlock(x, cfg, i, mapGrid);
+    else if (block === 'dual') x = dualBlock(x, cfg, i, mapGrid);
+    else x = encoderBlock(x, cfg, i, mapGrid);
+  }
   x = new LayerNorm({ epsilon: 1e-6, name: 'encoder_norm' }).apply(x) as tf.SymbolicTensor;
   const summary =
     cfg.pooling === 'cls'

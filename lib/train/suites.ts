@@ -84,6 +84,13 @@ export const SUITES: Record<string, SuiteDef> = {
       v('spatial-full-nopos'),
     ],
   },
+  literature: {
+    description:
+      "The question's channel tokens beside their published refinements: XCiT's Q/K normalization on the same tokens, local map mixing between blocks, " +
+      'XCiT (cross-covariance attention with local patch interaction) and DaViT (window and channel-group attention), with spatial tokens for reference.',
+    datasets: ['mnist', 'fashion-mnist', ...DIAGNOSTIC],
+    variants: [v('channel-full'), v('channel-full-xca'), v('channel-full-mix'), v('xcit-lite'), v('dual'), v('spatial-full')],
+  },
   scaling: {
     description: 'Accuracy and cost as C, H·W and d_model grow, for channel and spatial tokens (one seed, reduced data).',
     datasets: ['mnist'],
