@@ -13,6 +13,8 @@ import { escapeHtml, jsonForScript } from '../lib/analysis/html';
 import { figureHtml } from '../lib/analysis/plotly';
 import { frame, tableHtml } from '../lib/analysis/table';
 import { suiteView } from '../lib/analysis/results';
+import { literatureSection } from '../lib/analysis/literature';
+import { poolingDrops } from '../lib/analysis/pooling';
 import { finishHtml, stripRemote } from '../lib/report/export';
 import type { RunRecord } from '../lib/results/record';
 import { ResultStore } from '../lib/results/store';
@@ -114,4 +116,33 @@ test('strings the workspace did not write are escaped in tables, plots and pages
   assert.doesNotMatch(page, /<script>alert/);
   assert.match(page, /<script src="report\/plotly\.min\.js"><\/script>/);
   assert.equal(stripRemote('<script type="module">import("https://cdnjs.cloudflare.com/m.js")</script>ok'), 'ok');
+});
+
+test("the literature section's verdicts follow the numbers: lower, higher or indistinguishable by the interval", () => {
+  const seeds = (name: string, dataset: string, accs: number[]) => accs.map((acc, seed) => fakeRecord({ name, dataset, seed, acc }));
+  const build = (xcit: number[], dual: number[]) =>
+    aggregate([
+      ...seeds('channel-full', 'relation', [0.9, 0.91, 0.92]),
+      ...seeds('channel-full-mix', 'relation', [0.95, 0.96, 0.97]),
+      ...seeds('spatial-full', 'mnist', [0.8, 0.81, 0.82]),
+      ...seeds('xcit-lite', 'mnist', xcit),
+      ...seeds('dual', 'mnist', dual),
+    ]);
+  // xcit-lite well below spatial tokens; dual within noise of them.
+  let s = literatureSection(build([0.5, 0.52, 0.51], [0.79, 0.83, 0.81]), [], 'quick')!;
+  let text = s.paragraphs.join('\n');
+  assert.match(text, /Here xcit-lite is lower than spatial tokens on mnist/);
+  assert.match(text, /Here, dual against spatial tokens with full attention: indistinguishable on mnist\./);
+  assert.match(text, /On the relation task.*changes accuracy by \+5\.00 ± [0-9.]+ pp \(higher\)/);
+  // Reverse xcit-lite: the sentence changes with the numbers.
+  s = literatureSection(build([0.95, 0.96, 0.97], [0.79, 0.83, 0.81]), [], 'quick')!;
+  text = s.paragraphs.join('\n');
+  assert.match(text, /Here, xcit-lite against spatial tokens: higher on mnist\. No dataset where it falls behind/);
+  assert.doesNotMatch(text, /does not hold/);
+  // Nothing in the store: no section rather than an empty one.
+  assert.equal(literatureSection([], [], 'quick'), undefined);
+  // The pooling drops are the same paired differences (full − pooled).
+  const drops = poolingDrops(aggregate([...seeds('channel-full', 'mnist', [0.9, 0.91, 0.92]), ...seeds('channel-pooled', 'mnist', [0.5, 0.5, 0.5])]));
+  assert.equal(drops.length, 1);
+  assert.ok(Math.abs(drops[0].drop - 41) < 1e-9);
 });

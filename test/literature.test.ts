@@ -70,8 +70,11 @@ test('XCA: Q and K have unit norm along the position axis (and raw Q does not)',
   layer.dispose();
 });
 
-/** XCA by hand from the layer's weights: softmax(τ_h · q̂ k̂ᵀ) v with q̂, k̂ unit along positions. */
-function xcaReference(layer: CrossCovarianceAttention, x: tf.Tensor3D): tf.Tensor {
+/**
+ * Channel attention by hand from a layer's weights, one head at a time:
+ * XCA: softmax(τ_h · q̂ k̂ᵀ) v with q̂, k̂ unit along positions; DaViT: softmax(q kᵀ / √N) v.
+ */
+function channelAttentionReference(layer: CrossCovarianceAttention | ChannelGroupAttention, x: tf.Tensor3D, xca: boolean): tf.Tensor {
   return tf.tidy(() => {
     const [wqkv, bqkv, wproj, bproj, temp] = layer.getWeights();
     const [b, n, d] = x.shape;
@@ -81,22 +84,25 @@ function xcaReference(layer: CrossCovarianceAttention, x: tf.Tensor3D): tf.Tenso
     for (let h = 0; h < HEADS; h++) {
       const col = (part: number) => qkv.slice([0, 0, part * d + h * dh], [b, n, dh]).transpose([0, 2, 1]); // [B, dh, N]
       const unit = (t: tf.Tensor) => t.div(t.norm('euclidean', 2, true));
-      const logits = tf.matMul(unit(col(0)), unit(col(1)), false, true).mul(temp.slice([h], [1])); // [B, dh, dh]
+      const logits = xca ? tf.matMul(unit(col(0)), unit(col(1)), false, true).mul(temp.slice([h], [1])) : tf.matMul(col(0), col(1), false, true).div(Math.sqrt(n)); // [B, dh, dh]
       outs.push(tf.matMul(tf.softmax(logits), col(2)).transpose([0, 2, 1])); // [B, dh, N] -> [B, N, dh]
     }
     return tf.concat(outs, 2).reshape([b * n, d]).matMul(wproj).add(bproj).reshape([b, n, d]); // [B, N, d]
   });
 }
 
-test('XCA output equals the formula computed by hand, per-head temperature included', async () => {
+test("XCA's and DaViT's channel attention equal their formulas computed by hand, per-head temperature included", async () => {
   await backend();
-  const layer = xcaLayer();
-  tf.tidy(() => {
-    const x = seeded([2, N, D], 4) as tf.Tensor3D;
-    const diff = maxAbsDiff((layer.apply(x) as tf.Tensor).dataSync(), xcaReference(layer, x).dataSync());
-    assert.ok(diff < 1e-5, `XCA differs from the reference by ${diff}`);
-  });
-  layer.dispose();
+  const cg = new ChannelGroupAttention({ numHeads: HEADS, name: 'cg_ref' });
+  cg.apply(tf.input({ shape: [N, D] }));
+  for (const [layer, xca] of [[xcaLayer(), true], [cg, false]] as const) {
+    tf.tidy(() => {
+      const x = seeded([2, N, D], 4) as tf.Tensor3D;
+      const diff = maxAbsDiff((layer.apply(x) as tf.Tensor).dataSync(), channelAttentionReference(layer, x, xca).dataSync());
+      assert.ok(diff < 1e-5, `${layer.getClassName()} differs from the reference by ${diff}`);
+    });
+    layer.dispose();
+  }
 });
 
 test('the temperature is a trainable weight and receives gradient (XCA and cosine attention)', async () => {

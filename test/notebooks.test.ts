@@ -26,7 +26,7 @@ test('every notebook executes under the smoke preset', { timeout: 1_500_000 }, (
   });
   assert.equal(r.status, 0, `a notebook failed:\n${r.stderr.slice(-4000)}`);
   const names = fs.readdirSync(path.join(ROOT, 'notebooks')).filter((f) => f.endsWith('.ipynb'));
-  assert.ok(names.length >= 9, `expected the nine notebooks, found ${names.length}`);
+  assert.ok(names.length >= 10, `expected the ten notebooks, found ${names.length}`);
   for (const n of names) {
     const nb = JSON.parse(fs.readFileSync(path.join(out, n), 'utf8')) as { cells: Cell[] };
     const outputs = nb.cells.flatMap((c) => c.outputs ?? []);
@@ -35,9 +35,12 @@ test('every notebook executes under the smoke preset', { timeout: 1_500_000 }, (
     const errors = outputs.filter((o) => o.output_type === 'error' || (o.name === 'stderr' && /Error|error TS/.test([o.text ?? ''].flat().join(''))));
     assert.deepEqual(errors, [], `${n} printed errors`);
   }
-  // The figures notebooks draw: plotly bundles in 03, PNG grids in 02.
-  const nb03 = JSON.parse(fs.readFileSync(path.join(out, '03_channel_vs_spatial.ipynb'), 'utf8')) as { cells: Cell[] };
-  assert.ok(nb03.cells.some((c) => (c.outputs ?? []).some((o) => o.data?.['application/vnd.plotly.v1+json'] && o.data?.['text/html'])));
+  // The figures notebooks draw: plotly bundles in 03 and 08, PNG grids in 02.
+  for (const n of ['03_channel_vs_spatial.ipynb', '08_literature.ipynb']) {
+    const nb = JSON.parse(fs.readFileSync(path.join(out, n), 'utf8')) as { cells: Cell[] };
+    const plots = nb.cells.flatMap((c) => (c.outputs ?? []).filter((o) => o.data?.['application/vnd.plotly.v1+json'] && o.data?.['text/html']));
+    assert.ok(plots.length > 0, `${n} drew no plotly figure`);
+  }
   const nb02 = JSON.parse(fs.readFileSync(path.join(out, '02_tokenizers.ipynb'), 'utf8')) as { cells: Cell[] };
   assert.ok(nb02.cells.some((c) => (c.outputs ?? []).some((o) => typeof o.data?.['image/png'] === 'string')));
 });

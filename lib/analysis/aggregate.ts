@@ -87,6 +87,12 @@ export function formatPct(s: Stats): string {
   return `${(100 * s.mean).toFixed(2)} ± ${(100 * s.ci95).toFixed(2)}`;
 }
 
+/** "97.31 ± 0.42%" for prose; "97.31% (one seed)" without an interval. */
+export function formatAcc(g: Stats): string {
+  if (g.n < 2) return `${(100 * g.mean).toFixed(2)}% (one seed)`;
+  return `${(100 * g.mean).toFixed(2)} ± ${(100 * g.ci95).toFixed(2)}%`;
+}
+
 /** The aggregate as a danfojs DataFrame, one row per (config, dataset). */
 export function aggregateFrame(groups: Group[], opts: { order?: string[] } = {}): DataFrame {
   const order = opts.order ?? [];

@@ -8,7 +8,9 @@
 import type { RunRecord } from '../results/record';
 import type { RunPresetName } from '../train/suites';
 import { RUN_PRESETS } from '../train/suites';
-import { difference, Difference, formatDiffPp, Group } from './aggregate';
+import { difference, Difference, formatAcc, formatDiffPp, Group } from './aggregate';
+import { judge, Verdict } from './pairs';
+import { LITERATURE_SUITE, literatureSection } from './literature';
 import { suiteView, SuiteView } from './results';
 
 export interface Section {
@@ -34,15 +36,6 @@ function find(groups: Group[], name: string, dataset: string): Group | undefined
   return groups.find((g) => g.name === name && g.dataset === dataset && g.n > 0);
 }
 
-type Verdict = 'higher' | 'lower' | 'indistinguishable' | 'unknown';
-
-function judge(d: Difference): Verdict {
-  if (!Number.isFinite(d.ci95)) return 'unknown';
-  if (d.diff - d.ci95 > 0) return 'higher';
-  if (d.diff + d.ci95 < 0) return 'lower';
-  return 'indistinguishable';
-}
-
 function compare(groups: Group[], a: string, b: string, dataset: string): { d: Difference; v: Verdict; a: Group; b: Group } | undefined {
   const ga = find(groups, a, dataset);
   const gb = find(groups, b, dataset);
@@ -51,10 +44,7 @@ function compare(groups: Group[], a: string, b: string, dataset: string): { d: D
   return { d, v: judge(d), a: ga, b: gb };
 }
 
-function pct(g: Group): string {
-  if (g.n < 2) return `${(100 * g.mean).toFixed(2)}% (one seed)`;
-  return `${(100 * g.mean).toFixed(2)} ± ${(100 * g.ci95).toFixed(2)}%`;
-}
+const pct = formatAcc;
 
 function phrase(v: Verdict): string {
   return v === 'higher' ? 'higher than' : v === 'lower' ? 'lower than' : v === 'indistinguishable' ? 'indistinguishable from' : 'not comparable with (one seed)';
@@ -68,7 +58,7 @@ function lastEpochGain(records: RunRecord[], name: string, dataset: string): num
 
 export function buildFindings(preset: RunPresetName = 'quick', opts: { resultsDir?: string } = {}): Findings {
   const views: Record<string, SuiteView> = {};
-  for (const s of ['channel-vs-spatial', 'pooled-vs-full', 'embeddings', 'scaling']) views[s] = suiteView(s, preset, opts);
+  for (const s of ['channel-vs-spatial', 'pooled-vs-full', 'embeddings', 'scaling', LITERATURE_SUITE]) views[s] = suiteView(s, preset, opts);
   const all = new Map<string, RunRecord>();
   for (const v of Object.values(views)) for (const r of v.records) all.set(r.id, r);
   const records = [...all.values()];
@@ -152,7 +142,11 @@ export function buildFindings(preset: RunPresetName = 'quick', opts: { resultsDi
   }
   sections.push({ title: 'Cost', paragraphs: p4 });
 
-  // 5. Limits of these numbers.
+  // 5. The published relatives of the idea.
+  const lit = literatureSection(views[LITERATURE_SUITE].groups, views[LITERATURE_SUITE].records, preset);
+  if (lit) sections.push(lit);
+
+  // 6. Limits of these numbers.
   const p5: string[] = [];
   const pr = RUN_PRESETS[preset];
   p5.push(

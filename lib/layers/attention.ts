@@ -62,14 +62,19 @@ export class MultiHeadSelfAttention extends tf.layers.Layer {
     return tf.softmax(tf.matMul(qs, k, false, true)) as tf.Tensor4D; // [B, h, T, T], rows sum to 1
   }
 
+  /** Heads back to tokens: [B, h, T, dh] -> [B*T, d]. */
+  protected mergeHeads(out: tf.Tensor4D): tf.Tensor2D {
+    const [b, h, t, dh] = out.shape;
+    return out.transpose([0, 2, 1, 3]).reshape([b * t, h * dh]); // [B, h, T, dh] -> [B, T, h, dh] -> [B*T, d]
+  }
+
   override call(inputs: tf.Tensor | tf.Tensor[]): tf.Tensor {
     return tf.tidy(() => {
       const x = one(inputs);
       const [b, t, d] = x.shape;
       const [q, k, v] = this.heads(x);
-      const out = tf.matMul(this.attnWeights(q, k), v); // [B, h, T, T] x [B, h, T, dh] -> [B, h, T, dh]
-      const merged = out.transpose([0, 2, 1, 3]).reshape([b * t, d]); // [B, h, T, dh] -> [B, T, h, dh] -> [B*T, d]
-      return tf.add(tf.matMul(merged, this.projKernel.read()), this.projBias.read()).reshape([b, t, d]); // [B*T, d] -> [B, T, d]
+      const out = tf.matMul(this.attnWeights(q, k), v) as tf.Tensor4D; // [B, h, T, T] x [B, h, T, dh] -> [B, h, T, dh]
+      return tf.add(tf.matMul(this.mergeHeads(out), this.projKernel.read()), this.projBias.read()).reshape([b, t, d]); // [B*T, d] -> [B, T, d]
     });
   }
 

@@ -4,10 +4,10 @@
  *
  * El-Nouby et al. 2021, "XCiT: Cross-Covariance Image Transformers", §3.1. XCiT
  * applies this inside cross-covariance attention, where the tokens of the
- * attention are channels. Applied to the question's channel tokens (T = C, each
- * a flattened feature map), it is the same recipe on a different architecture:
- * the `channel-full-xca` preset uses it to separate what the normalization buys
- * from what XCiT's architecture buys (xcit-lite).
+ * attention are channels (channel-attention.ts). Applied to the question's
+ * channel tokens (T = C, each a flattened feature map), it is the same recipe on a
+ * different architecture: the `channel-full-xca` preset uses it to separate what
+ * the normalization buys from what XCiT's architecture buys (xcit-lite).
  *
  * Only the attention weights differ from MultiHeadSelfAttention: ‖q̂‖ = ‖k̂‖ = 1,
  * so each logit lies in [−τ_h, τ_h] whatever the token norms, instead of
@@ -16,6 +16,17 @@
 import * as tf from '@tensorflow/tfjs';
 import { MultiHeadSelfAttention } from './attention';
 import { l2Normalize, register } from './common';
+
+/**
+ * softmax(τ_h · q̂ k̂ᵀ) with q̂, k̂ scaled to unit norm along their last axis.
+ * q, k: [B, h, R, L] -> [B, h, R, R]; tau: [h]. Rows sum to 1.
+ */
+export function cosineAttentionWeights(q: tf.Tensor4D, k: tf.Tensor4D, tau: tf.Tensor): tf.Tensor4D {
+  return tf.tidy(() => {
+    const logits = tf.matMul(l2Normalize(q, 3), l2Normalize(k, 3), false, true); // [B, h, R, R], cosines
+    return tf.softmax(tf.mul(logits, tau.reshape([1, -1, 1, 1]))) as tf.Tensor4D; // τ per head: [h] -> [1, h, 1, 1]
+  });
+}
 
 export class CosineAttention extends MultiHeadSelfAttention {
   static override className = 'CosineAttention';
@@ -28,10 +39,7 @@ export class CosineAttention extends MultiHeadSelfAttention {
   }
 
   protected override attnWeights(q: tf.Tensor4D, k: tf.Tensor4D): tf.Tensor4D {
-    const qn = l2Normalize(q, 3); // [B, h, T, dh], unit rows
-    const kn = l2Normalize(k, 3);
-    const tau = this.temperature.read().reshape([1, this.numHeads, 1, 1]); // [h] -> [1, h, 1, 1]
-    return tf.softmax(tf.mul(tf.matMul(qn, kn, false, true), tau)) as tf.Tensor4D; // [B, h, T, T], rows sum to 1
+    return cosineAttentionWeights(q, k, this.temperature.read()); // unit along each token's d_h values: [B, h, T, T]
   }
 
   /** The learned temperature of each head. */

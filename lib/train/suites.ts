@@ -22,16 +22,18 @@ export interface RunPreset {
   /** Scaling runs are about cost: one seed and this many training images per class. */
   scalingPerClass: number | null;
   scalingEpochs: number;
+  /** Training-length checks (suites with `long`) run one seed for this many epochs on the preset's data. */
+  longEpochs: number;
 }
 
 export const RUN_PRESETS: Record<'smoke' | 'quick' | 'full', RunPreset> = {
   // Seconds per run, for CI: proves every path runs, says nothing about accuracy.
-  smoke: { trainPerClass: 20, testPerClass: 10, epochs: 1, warmupEpochs: 0.5, seeds: [0], diagnosticPerClass: 50, scalingPerClass: 10, scalingEpochs: 1 },
+  smoke: { trainPerClass: 20, testPerClass: 10, epochs: 1, warmupEpochs: 0.5, seeds: [0], diagnosticPerClass: 50, scalingPerClass: 10, scalingEpochs: 1, longEpochs: 2 },
   // The main job: 150 images per class (1,500 on MNIST), 3 epochs, 3 seeds. Accuracies
   // are those of small-data training, comparable across variants, not state of the art.
-  quick: { trainPerClass: 150, testPerClass: 100, epochs: 3, warmupEpochs: 0.5, seeds: [0, 1, 2], diagnosticPerClass: 300, scalingPerClass: 100, scalingEpochs: 2 },
+  quick: { trainPerClass: 150, testPerClass: 100, epochs: 3, warmupEpochs: 0.5, seeds: [0, 1, 2], diagnosticPerClass: 300, scalingPerClass: 100, scalingEpochs: 2, longEpochs: 15 },
   // Paper grade: full datasets, 3 seeds, epochs to convergence.
-  full: { trainPerClass: null, testPerClass: null, epochs: 30, warmupEpochs: 2, seeds: [0, 1, 2], diagnosticPerClass: 2500, scalingPerClass: null, scalingEpochs: 10 },
+  full: { trainPerClass: null, testPerClass: null, epochs: 30, warmupEpochs: 2, seeds: [0, 1, 2], diagnosticPerClass: 2500, scalingPerClass: null, scalingEpochs: 10, longEpochs: 30 },
 };
 export type RunPresetName = keyof typeof RUN_PRESETS;
 
@@ -47,6 +49,8 @@ interface SuiteDef {
   variants: Variant[];
   /** Scaling-type suites run one seed on reduced data. */
   scaling?: boolean;
+  /** Training-length checks run one seed for the preset's longEpochs. */
+  long?: boolean;
 }
 
 const REAL = ['mnist', 'fashion-mnist', 'cifar10'];
@@ -90,6 +94,13 @@ export const SUITES: Record<string, SuiteDef> = {
       'XCiT (cross-covariance attention with local patch interaction) and DaViT (window and channel-group attention), with spatial tokens for reference.',
     datasets: ['mnist', 'fashion-mnist', ...DIAGNOSTIC],
     variants: [v('channel-full'), v('channel-full-xca'), v('channel-full-mix'), v('xcit-lite'), v('dual'), v('spatial-full')],
+  },
+  'literature-long': {
+    description:
+      'Is a low quick-preset accuracy a matter of training length? The naive channel tokens, xcit-lite, dual and spatial tokens on MNIST for longEpochs (15 under quick), one seed, with learning curves.',
+    datasets: ['mnist'],
+    long: true,
+    variants: [v('channel-full'), v('xcit-lite'), v('dual'), v('spatial-full')],
   },
   scaling: {
     description: 'Accuracy and cost as C, H·W and d_model grow, for channel and spatial tokens (one seed, reduced data).',
@@ -166,7 +177,7 @@ export function planSuite(suite: string, opts: SuiteOptions): PlannedRun[] {
   const byId = new Map<string, PlannedRun>();
   for (const sname of names) {
     const s = SUITES[sname];
-    const seeds = opts.seeds ?? (s.scaling ? preset.seeds.slice(0, 1) : preset.seeds);
+    const seeds = opts.seeds ?? (s.scaling || s.long ? preset.seeds.slice(0, 1) : preset.seeds);
     for (const dname of s.datasets.filter((d) => !opts.datasets || opts.datasets.includes(d))) {
       const { shape, classes } = datasetShape(dname);
       const diagnostic = DIAGNOSTIC.includes(dname);
@@ -178,7 +189,8 @@ export function planSuite(suite: string, opts: SuiteOptions): PlannedRun[] {
         testPerClass: diagnostic && preset.testPerClass !== null ? Math.max(preset.testPerClass, 100) : preset.testPerClass,
         augment: { cropPad: 0, flip: false },
       };
-      const train: TrainConfig = { ...TRAIN_DEFAULTS, epochs: s.scaling ? preset.scalingEpochs : preset.epochs, warmupEpochs: preset.warmupEpochs };
+      const epochs = s.scaling ? preset.scalingEpochs : s.long ? preset.longEpochs : preset.epochs;
+      const train: TrainConfig = { ...TRAIN_DEFAULTS, epochs, warmupEpochs: preset.warmupEpochs };
       for (const variant of s.variants)
         for (const seed of seeds) {
           const config: ExperimentConfig = { name: variant.name, dataset: data, model: modelFor(variant, shape, classes), train, seed };
