@@ -54,7 +54,11 @@ function attentionFlops(records: RunRecord[], name: string, dataset: string): nu
   return r ? r.flops.attention : NaN;
 }
 
-/** One row per (dataset, model): accuracy over seeds, parameters, FLOPs (attention apart), training throughput. */
+/**
+ * One row per (dataset, model): accuracy over seeds, parameters, FLOPs (attention apart).
+ * No throughput column: runs shared with other suites may come from another session, and
+ * times are only comparable within one run (08_literature times all models in one).
+ */
 export function literatureTable(groups: Group[], records: RunRecord[]): DataFrame {
   const order = LITERATURE_MODELS.map((m) => m.name);
   const rows = [...groups]
@@ -68,7 +72,6 @@ export function literatureTable(groups: Group[], records: RunRecord[]): DataFram
       params: g.params,
       MFLOPs: g.flops / 1e6,
       'attention MFLOPs': attentionFlops(records, g.name, g.dataset) / 1e6,
-      'train img/s': g.imgPerS,
     }));
   return frame(rows);
 }
@@ -208,7 +211,7 @@ export function literatureSection(groups: Group[], records: RunRecord[], preset:
     const cost =
       ref && xca
         ? ` Cost: on 14×14 maps XCA's attention takes ${(xca.flops.attention / 1e6).toFixed(2)} MFLOPs per image against ${(ref.flops.attention / 1e6).toFixed(2)} for token attention, and from 14×14 to 28×28 maps the cost model's attention FLOPs grow as (H·W)^${attentionGrowth('xcit-lite').toFixed(2)} against (H·W)^${attentionGrowth('spatial-full').toFixed(2)}. ` +
-          `Measured in these runs, xcit-lite trained at ${xca.img_per_s.toFixed(0)} images/s and spatial-full at ${ref.img_per_s.toFixed(0)} (MNIST, seed ${xca.seed} and ${ref.seed}; the MLP and projections, linear in H·W for both, dominate at 196 positions).`
+          'At 14×14 maps the MLP and projections, linear in H·W for both, dominate the total; 08_literature times the forward pass of every model in one run as the image grows.'
         : '';
     claims.push(
       `- **XCiT** (El-Nouby et al. 2021) reports that cross-covariance attention matches the accuracy of token self-attention at a cost linear in the number of tokens. ` +
