@@ -13,7 +13,8 @@ import { backend } from './helpers/tf';
 import { ConfigError } from '../lib/models';
 import { canonicalJson, ExperimentConfig, experimentHash, validateExperiment } from '../lib/train/config';
 import { planSuite, shardOf, SUITES } from '../lib/train/suites';
-import { trainExperiment } from '../lib/train/trainer';
+import { trainExperiment, TrainProgress } from '../lib/train/trainer';
+import type { RunRecord } from '../lib/results/record';
 import { runSuite } from '../lib/train/engine';
 import { ResultStore } from '../lib/results/store';
 import { PlainProgress } from '../lib/train/progress';
@@ -202,4 +203,21 @@ test('the smoke preset of the whole `all` suite completes', () => {
   assert.equal(store.records.length, planned.length);
   assert.equal(store.records.filter((x) => x.status !== 'ok').length, 0, 'smoke runs failed');
   assert.match(r.stdout, /test acc % \(mean ± std\)/);
+});
+
+test('progress with two workers: finished runs are counted as they finish, and each run weighs its own work', () => {
+  const lines: string[] = [];
+  const sink = new PlainProgress(4, (l) => lines.push(l), 1e9);
+  const rec = (id: string) => ({ id, name: id, dataset: 'mnist', seed: 0, status: 'ok', metrics: { test_acc: 0.5 }, seconds: 1 }) as unknown as RunRecord;
+  const p = (step: number) => ({ epoch: 1, epochs: 1, step, stepsPerEpoch: 10, loss: 1 }) as TrainProgress;
+  sink.startRun('a', 1, 2, 'light run', 1);
+  sink.startRun('b', 2, 2, 'heavy run', 3);
+  sink.step('a', p(5));
+  sink.step('b', p(5));
+  sink.endRun(rec('b'), false); // the heavy run, started second, finishes first
+  sink.endRun(rec('a'), false);
+  const done = lines.filter((l) => l.startsWith('['));
+  assert.match(done[0], /^\[1\/2\] done {3}b on mnist/);
+  assert.match(done[0], /all \[#+\.*\] 87\.5%  1\/2 done/); // 3 of 4 units done + half of the light run's 1
+  assert.match(done[1], /^\[2\/2\] done {3}a on mnist.*100\.0%  2\/2 done/);
 });

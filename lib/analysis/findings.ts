@@ -194,6 +194,9 @@ export function buildFindings(preset: RunPresetName = 'quick', opts: { resultsDi
   headline.push(verdict.split('. ').slice(0, 2).join('. ') + '.');
   for (const { d, c } of vsSpatial) headline.push(`${d}: channel tokens ${pct(c!.a)}, spatial tokens ${pct(c!.b)} (difference ${formatDiffPp(c!.d)}).`);
   if (rel && relPooled && relCmp) headline.push(`relation task (chance 25%): channel-full ${pct(rel)}, channel-pooled ${pct(relPooled)}${relCmp.v === 'higher' ? ': pooling each map to a scalar destroys the arrangement' : ''}.`);
+  const litG = views[LITERATURE_SUITE].groups;
+  const litM = ['channel-full', 'channel-full-mix', 'xcit-lite', 'dual'].map((n) => find(litG, n, 'relation')).filter((g): g is Group => !!g);
+  if (litM.length > 1) headline.push(`published relatives on the relation task: ${litM.map((g) => `${g.name} ${pct(g)}`).join(', ')} (literature suite; XCiT and DaViT scaled down, short training).`);
   if (chM && spM) headline.push(`cost at 64 maps of 14×14: ${(chM.flops / 1e6).toFixed(1)} vs ${(spM.flops / 1e6).toFixed(1)} MFLOPs per image (channel vs spatial).`);
 
   if (preset !== 'full') headline.push(`Caveat: ${preset}-preset runs are short (${RUN_PRESETS[preset].epochs} epochs on small subsets); they rank the tokenizers early in training, not at convergence.`);

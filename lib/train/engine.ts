@@ -94,9 +94,9 @@ export async function runSuite(opts: EngineOptions): Promise<SuiteResult> {
   const workers = Math.max(1, Math.min(opts.workers ?? 1, pending.length || 1));
   if (workers === 1) {
     for (const [i, p] of pending.entries()) {
-      progress.startRun(i + 1, pending.length, `${p.config.name} / ${p.config.dataset.name} / seed ${p.config.seed}`, weight(p));
+      progress.startRun(p.id, i + 1, pending.length, `${p.config.name} / ${p.config.dataset.name} / seed ${p.config.seed}`, weight(p));
       const rec = await trainExperiment(p.config, {
-        onProgress: (tp) => progress.step(tp),
+        onProgress: (tp) => progress.step(p.id, tp),
         runDir: store.runDir(p.id),
         saveWeights: opts.saveWeights,
         preset: opts.preset,
@@ -158,8 +158,8 @@ async function runInWorkers(pending: PlannedRun[], k: number, store: ResultStore
                 continue;
               }
               const p = pending.find((x) => x.id === msg.id);
-              if (msg.type === 'start' && p) progress.startRun(++started, pending.length, `${msg.label} (worker ${j + 1})`, weight(p));
-              else if (msg.type === 'progress' && msg.progress) progress.step(msg.progress);
+              if (msg.type === 'start' && p) progress.startRun(p.id, ++started, pending.length, `${msg.label} (worker ${j + 1})`, weight(p));
+              else if (msg.type === 'progress' && msg.progress && msg.id) progress.step(msg.id, msg.progress);
               else if (msg.type === 'done' && msg.record) {
                 if (msg.record.status === 'failed') failed++;
                 progress.endRun(msg.record, false);

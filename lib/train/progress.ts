@@ -7,9 +7,10 @@ import type { RunRecord } from '../results/record';
 import type { TrainProgress } from './trainer';
 
 export interface ProgressSink {
-  /** A new run starts: index (1-based) of total, and a label. */
-  startRun(index: number, total: number, label: string, weight: number): void;
-  step(p: TrainProgress): void;
+  /** Run `id` starts: index (1-based, in start order) of total, a label, and its predicted work. */
+  startRun(id: string, index: number, total: number, label: string, weight: number): void;
+  /** Progress of run `id`; with several workers, runs interleave. */
+  step(id: string, p: TrainProgress): void;
   endRun(rec: RunRecord, cached: boolean): void;
   /** A line worth keeping (skips, store problems, failures). */
   log(line: string): void;
@@ -29,46 +30,68 @@ function bar(frac: number, width = 24): string {
   return `[${'#'.repeat(full)}${'.'.repeat(width - full)}]`;
 }
 
+interface ActiveRun {
+  index: number;
+  label: string;
+  weight: number;
+  started: number;
+  current?: TrainProgress;
+}
+
+/** Fraction of one run done, from its last progress event. */
+function runFrac(r: ActiveRun): number {
+  const p = r.current;
+  return p ? (p.epoch - 1 + p.step / p.stepsPerEpoch) / p.epochs : 0;
+}
+
 /**
  * Tracks overall progress. Runs differ in cost by 10× or more, so the ETA weighs
  * each run by its predicted work (FLOPs × images × epochs) rather than counting runs.
+ * Several runs can be active at once (worker processes); each is tracked by id.
  */
 export class ProgressState {
-  index = 0;
   total = 0;
-  label = '';
-  current?: TrainProgress;
+  /** Runs trained to the end in this invocation (cached ones are not counted). */
+  finished = 0;
+  private readonly active = new Map<string, ActiveRun>();
+  /** The run whose progress arrived last: the one the run line shows. */
+  private shown?: string;
   private readonly started = Date.now();
   private doneWeight = 0;
-  private runWeight = 0;
   private readonly totalWeight: number;
-  private runStarted = Date.now();
 
   constructor(totalWeight: number) {
     this.totalWeight = totalWeight;
   }
 
-  start(index: number, total: number, label: string, weight: number): void {
-    Object.assign(this, { index, total, label, current: undefined });
-    this.runWeight = weight;
-    this.runStarted = Date.now();
+  start(id: string, index: number, total: number, label: string, weight: number): void {
+    this.total = total;
+    this.active.set(id, { index, label, weight, started: Date.now() });
+    this.shown = id;
   }
 
-  end(): void {
-    this.doneWeight += this.runWeight;
-    this.runWeight = 0;
-    this.current = undefined;
+  step(id: string, p: TrainProgress): void {
+    const r = this.active.get(id);
+    if (!r) return;
+    r.current = p;
+    this.shown = id;
   }
 
-  /** Fraction of the current run done. */
-  runFrac(): number {
-    const p = this.current;
-    if (!p) return 0;
-    return (p.epoch - 1 + p.step / p.stepsPerEpoch) / p.epochs;
+  /** Run `id` finished; returns how many runs have finished so far. */
+  end(id: string): number {
+    const r = this.active.get(id);
+    if (r) {
+      this.doneWeight += r.weight;
+      this.active.delete(id);
+      this.finished++;
+    }
+    if (this.shown === id) this.shown = [...this.active.keys()].pop();
+    return this.finished;
   }
 
   overallFrac(): number {
-    return this.totalWeight > 0 ? (this.doneWeight + this.runWeight * this.runFrac()) / this.totalWeight : 0;
+    const running = [...this.active.values()].reduce((a, r) => a + r.weight * runFrac(r), 0);
+    return this.totalWeight > 0 ? (this.doneWeight + running) / this.totalWeight : 0;
   }
 
   /** Whether there is anything to train (all cached: no bar worth drawing). */
@@ -85,19 +108,17 @@ export class ProgressState {
     return f > 0.002 ? (this.elapsed() * (1 - f)) / f : NaN;
   }
 
-  runEta(): number {
-    const f = this.runFrac();
-    return f > 0.01 ? (((Date.now() - this.runStarted) / 1000) * (1 - f)) / f : NaN;
-  }
-
   lines(): [string, string] {
-    const p = this.current;
-    const run = this.index === 0
-      ? 'starting'
-      : p
-      ? `run ${this.index}/${this.total} ${bar(this.runFrac())} ${this.label}  epoch ${p.epoch}/${p.epochs} step ${p.step}/${p.stepsPerEpoch} loss ${p.loss.toFixed(3)}  ETA ${fmtTime(this.runEta())}`
-      : `run ${this.index}/${this.total} ${this.label}`;
-    const all = `all ${bar(this.overallFrac())} ${(100 * this.overallFrac()).toFixed(1)}%  elapsed ${fmtTime(this.elapsed())}  ETA ${fmtTime(this.eta())}`;
+    const r = this.shown ? this.active.get(this.shown) : undefined;
+    const p = r?.current;
+    let run = this.finished > 0 && !r ? `${this.finished}/${this.total} runs finished` : 'starting';
+    if (r && p) {
+      const f = runFrac(r);
+      const eta = f > 0.01 ? (((Date.now() - r.started) / 1000) * (1 - f)) / f : NaN;
+      run = `run ${r.index}/${this.total} ${bar(f)} ${r.label}  epoch ${p.epoch}/${p.epochs} step ${p.step}/${p.stepsPerEpoch} loss ${p.loss.toFixed(3)}  ETA ${fmtTime(eta)}`;
+    } else if (r) run = `run ${r.index}/${this.total} ${r.label}`;
+    const more = this.active.size > 1 ? ` (+${this.active.size - 1} running)` : '';
+    const all = `all ${bar(this.overallFrac())} ${(100 * this.overallFrac()).toFixed(1)}%  ${this.finished}/${this.total} done${more}  elapsed ${fmtTime(this.elapsed())}  ETA ${fmtTime(this.eta())}`;
     return [run, all];
   }
 }
@@ -131,16 +152,16 @@ abstract class RedrawProgress implements ProgressSink {
     this.render();
   }
 
-  startRun(i: number, n: number, label: string, weight: number): void {
-    this.state.start(i, n, label, weight);
+  startRun(id: string, i: number, n: number, label: string, weight: number): void {
+    this.state.start(id, i, n, label, weight);
     this.draw(true);
   }
-  step(p: TrainProgress): void {
-    this.state.current = p;
+  step(id: string, p: TrainProgress): void {
+    this.state.step(id, p);
     this.draw();
   }
   endRun(rec: RunRecord, cached: boolean): void {
-    this.state.end();
+    if (!cached) this.state.end(rec.id);
     this.log(recordLine(rec, cached));
   }
   done(): void {
@@ -196,11 +217,11 @@ export class PlainProgress implements ProgressSink {
     this.state = new ProgressState(totalWeight);
   }
 
-  startRun(i: number, n: number, label: string, weight: number): void {
-    this.state.start(i, n, label, weight);
+  startRun(id: string, i: number, n: number, label: string, weight: number): void {
+    this.state.start(id, i, n, label, weight);
   }
-  step(p: TrainProgress): void {
-    this.state.current = p;
+  step(id: string, p: TrainProgress): void {
+    this.state.step(id, p);
     if (Date.now() - this.last > this.everySec * 1000) {
       this.last = Date.now();
       const [a, b] = this.state.lines();
@@ -208,9 +229,13 @@ export class PlainProgress implements ProgressSink {
     }
   }
   endRun(rec: RunRecord, cached: boolean): void {
-    this.state.end();
+    if (cached) {
+      this.write(recordLine(rec, true));
+      return;
+    }
+    const n = this.state.end(rec.id);
     const [, b] = this.state.lines();
-    this.write(`[${this.state.index}/${this.state.total}] ${recordLine(rec, cached)} | ${b}`);
+    this.write(`[${n}/${this.state.total}] ${recordLine(rec, false)} | ${b}`);
   }
   log(line: string): void {
     this.write(line);
