@@ -132,13 +132,22 @@ test("the literature section's verdicts follow the numbers: lower, higher or ind
   let s = literatureSection(build([0.5, 0.52, 0.51], [0.79, 0.83, 0.81]), [], 'quick')!;
   let text = s.paragraphs.join('\n');
   assert.match(text, /Here xcit-lite is lower than spatial tokens on mnist/);
-  assert.match(text, /Here, dual against spatial tokens with full attention: indistinguishable on mnist\./);
+  assert.match(text, /dual against spatial tokens, indistinguishable on mnist\./);
   assert.match(text, /On the relation task.*changes accuracy by \+5\.00 ± [0-9.]+ pp \(higher\)/);
   // Reverse xcit-lite: the sentence changes with the numbers.
   s = literatureSection(build([0.95, 0.96, 0.97], [0.79, 0.83, 0.81]), [], 'quick')!;
   text = s.paragraphs.join('\n');
   assert.match(text, /Here, xcit-lite against spatial tokens: higher on mnist\. No dataset where it falls behind/);
   assert.doesNotMatch(text, /does not hold/);
+  // The training-length check: its sentence follows the spreads at 3 and at 15 epochs.
+  const long = (xcit: number) => [
+    fakeRecord({ name: 'xcit-lite', acc: xcit, train: { epochs: 15 } as RunRecord['train'] }),
+    fakeRecord({ name: 'spatial-full', acc: 0.905, train: { epochs: 15 } as RunRecord['train'] }),
+  ];
+  text = literatureSection(build([0.5, 0.52, 0.51], [0.79, 0.83, 0.81]), [], 'quick', long(0.9))!.paragraphs.join('\n');
+  assert.match(text, /Training length .*15 epochs.*xcit-lite 90\.00%, spatial-full 90\.50%\. The same models span 30\.0 pp after 3 epochs \(means over seeds\) and 0\.5 pp after 15: the short-training ranking above is in large part/);
+  text = literatureSection(build([0.5, 0.52, 0.51], [0.79, 0.83, 0.81]), [], 'quick', long(0.6))!.paragraphs.join('\n');
+  assert.match(text, /and 30\.5 pp after 15: most of the spread remains with longer training/);
   // Nothing in the store: no section rather than an empty one.
   assert.equal(literatureSection([], [], 'quick'), undefined);
   // The pooling drops are the same paired differences (full − pooled).

@@ -10,7 +10,7 @@ import type { RunPresetName } from '../train/suites';
 import { RUN_PRESETS } from '../train/suites';
 import { difference, Difference, formatAcc, formatDiffPp, Group } from './aggregate';
 import { judge, Verdict } from './pairs';
-import { LITERATURE_SUITE, literatureSection } from './literature';
+import { LITERATURE_LONG_SUITE, LITERATURE_SUITE, literatureSection, longTraining } from './literature';
 import { suiteView, SuiteView } from './results';
 
 export interface Section {
@@ -58,7 +58,7 @@ function lastEpochGain(records: RunRecord[], name: string, dataset: string): num
 
 export function buildFindings(preset: RunPresetName = 'quick', opts: { resultsDir?: string } = {}): Findings {
   const views: Record<string, SuiteView> = {};
-  for (const s of ['channel-vs-spatial', 'pooled-vs-full', 'embeddings', 'scaling', LITERATURE_SUITE]) views[s] = suiteView(s, preset, opts);
+  for (const s of ['channel-vs-spatial', 'pooled-vs-full', 'embeddings', 'scaling', LITERATURE_SUITE, LITERATURE_LONG_SUITE]) views[s] = suiteView(s, preset, opts);
   const all = new Map<string, RunRecord>();
   for (const v of Object.values(views)) for (const r of v.records) all.set(r.id, r);
   const records = [...all.values()];
@@ -143,7 +143,8 @@ export function buildFindings(preset: RunPresetName = 'quick', opts: { resultsDi
   sections.push({ title: 'Cost', paragraphs: p4 });
 
   // 5. The published relatives of the idea.
-  const lit = literatureSection(views[LITERATURE_SUITE].groups, views[LITERATURE_SUITE].records, preset);
+  const long = views[LITERATURE_LONG_SUITE].records;
+  const lit = literatureSection(views[LITERATURE_SUITE].groups, views[LITERATURE_SUITE].records, preset, long);
   if (lit) sections.push(lit);
 
   // 6. Limits of these numbers.
@@ -188,6 +189,14 @@ export function buildFindings(preset: RunPresetName = 'quick', opts: { resultsDi
     }
     if (chM && spM) verdict += ` With C = ${chM.T} maps of ${chM.Dtok} positions it needs ${(spM.flops / chM.flops).toFixed(1)}× fewer FLOPs than spatial tokens; that advantage holds only while C < H·W.`;
     if (preset !== 'full') verdict += ` These are short runs on small training subsets (${preset} preset): they rank the tokenizers early in training, not at convergence (see "How far these numbers go").`;
+    const lt = longTraining(long, 'channel-full', 'spatial-full');
+    const short = vsSpatial.find((x) => x.d === 'mnist')?.c;
+    if (lt && short) {
+      const persists = lt.a - lt.b >= short.d.diff - short.d.ci95;
+      verdict += ` A longer check on MNIST (${lt.epochs} epochs, seed 0, no interval) gives channel tokens ${(100 * lt.a).toFixed(2)}% and spatial tokens ${(100 * lt.b).toFixed(2)}%: ${
+        persists ? 'the 3-epoch advantage persists there' : 'the 3-epoch advantage does not persist there, so it measures how fast each learns, not what each reaches'
+      }.`;
+    }
   }
 
   const headline: string[] = [];
@@ -199,6 +208,8 @@ export function buildFindings(preset: RunPresetName = 'quick', opts: { resultsDi
   if (litM.length > 1) headline.push(`published relatives on the relation task: ${litM.map((g) => `${g.name} ${pct(g)}`).join(', ')} (literature suite; XCiT and DaViT scaled down, short training).`);
   if (chM && spM) headline.push(`cost at 64 maps of 14×14: ${(chM.flops / 1e6).toFixed(1)} vs ${(spM.flops / 1e6).toFixed(1)} MFLOPs per image (channel vs spatial).`);
 
+  const ltH = longTraining(long, 'channel-full', 'spatial-full');
+  if (ltH) headline.push(`longer training on MNIST (${ltH.epochs} epochs, one seed): channel tokens ${(100 * ltH.a).toFixed(2)}%, spatial tokens ${(100 * ltH.b).toFixed(2)}%.`);
   if (preset !== 'full') headline.push(`Caveat: ${preset}-preset runs are short (${RUN_PRESETS[preset].epochs} epochs on small subsets); they rank the tokenizers early in training, not at convergence.`);
   return { preset, verdict, sections, headline, runs };
 }
