@@ -170,6 +170,17 @@ export function buildFindings(preset: RunPresetName = 'quick', opts: { resultsDi
   const worse = vsSpatial.filter((x) => x.c!.v === 'lower').map((x) => x.d);
   const better = vsSpatial.filter((x) => x.c!.v === 'higher').map((x) => x.d);
   const same = vsSpatial.filter((x) => x.c!.v === 'indistinguishable').map((x) => x.d);
+  // The training-length check: does the short-training gap between channel and spatial tokens persist?
+  const lt = longTraining(long, 'channel-full', 'spatial-full');
+  const short = vsSpatial.find((x) => x.d === 'mnist')?.c;
+  let longNote = '';
+  if (lt && short && Number.isFinite(short.d.ci95)) {
+    const persists = lt.a - lt.b >= short.d.diff - short.d.ci95;
+    const e = RUN_PRESETS[preset].epochs;
+    longNote =
+      `A longer check on MNIST (${lt.epochs} epochs, seed 0, no interval) gives channel tokens ${(100 * lt.a).toFixed(2)}% and spatial tokens ${(100 * lt.b).toFixed(2)}%: ` +
+      (persists ? `the ${e}-epoch advantage persists there.` : `the ${e}-epoch advantage does not persist there, so it measures how fast each learns, not what each reaches.`);
+  }
   let verdict: string;
   if (!vsSpatial.length) verdict = 'Not enough results in the store to answer yet: run `npm run ablation`.';
   else if (better.length + same.length + worse.length === 0) {
@@ -180,7 +191,7 @@ export function buildFindings(preset: RunPresetName = 'quick', opts: { resultsDi
     if (better.length) parts.push(`channel tokens score higher than spatial tokens on ${better.join(', ')}`);
     if (same.length) parts.push(`they are indistinguishable from spatial tokens on ${same.join(', ')}`);
     if (worse.length) parts.push(`they score lower on ${worse.join(', ')}`);
-    verdict = `${head} Convolving the image into n maps and feeding each flattened map to a Transformer as one token ${worse.length ? 'works in part' : 'works'}: ${parts.join('; ')} (${preset} preset, ${seeds} seeds, 95% CIs).`;
+    verdict = `${head} Convolving the image into n maps and feeding each flattened map to a Transformer as one token ${worse.length ? 'works in part' : 'works'}: ${parts.join('; ')} (${preset} preset: ${RUN_PRESETS[preset].epochs} epochs, ${seeds} seeds, 95% CIs).`;
     if (rel && relPooled && relCmp) {
       verdict +=
         relCmp.v === 'higher'
@@ -189,14 +200,7 @@ export function buildFindings(preset: RunPresetName = 'quick', opts: { resultsDi
     }
     if (chM && spM) verdict += ` With C = ${chM.T} maps of ${chM.Dtok} positions it needs ${(spM.flops / chM.flops).toFixed(1)}× fewer FLOPs than spatial tokens; that advantage holds only while C < H·W.`;
     if (preset !== 'full') verdict += ` These are short runs on small training subsets (${preset} preset): they rank the tokenizers early in training, not at convergence (see "How far these numbers go").`;
-    const lt = longTraining(long, 'channel-full', 'spatial-full');
-    const short = vsSpatial.find((x) => x.d === 'mnist')?.c;
-    if (lt && short) {
-      const persists = lt.a - lt.b >= short.d.diff - short.d.ci95;
-      verdict += ` A longer check on MNIST (${lt.epochs} epochs, seed 0, no interval) gives channel tokens ${(100 * lt.a).toFixed(2)}% and spatial tokens ${(100 * lt.b).toFixed(2)}%: ${
-        persists ? 'the 3-epoch advantage persists there' : 'the 3-epoch advantage does not persist there, so it measures how fast each learns, not what each reaches'
-      }.`;
-    }
+    if (longNote) verdict += ` ${longNote}`;
   }
 
   const headline: string[] = [];
@@ -208,8 +212,7 @@ export function buildFindings(preset: RunPresetName = 'quick', opts: { resultsDi
   if (litM.length > 1) headline.push(`published relatives on the relation task: ${litM.map((g) => `${g.name} ${pct(g)}`).join(', ')} (literature suite; XCiT and DaViT scaled down, short training).`);
   if (chM && spM) headline.push(`cost at 64 maps of 14×14: ${(chM.flops / 1e6).toFixed(1)} vs ${(spM.flops / 1e6).toFixed(1)} MFLOPs per image (channel vs spatial).`);
 
-  const ltH = longTraining(long, 'channel-full', 'spatial-full');
-  if (ltH) headline.push(`longer training on MNIST (${ltH.epochs} epochs, one seed): channel tokens ${(100 * ltH.a).toFixed(2)}%, spatial tokens ${(100 * ltH.b).toFixed(2)}%.`);
+  if (longNote) headline.push(longNote);
   if (preset !== 'full') headline.push(`Caveat: ${preset}-preset runs are short (${RUN_PRESETS[preset].epochs} epochs on small subsets); they rank the tokenizers early in training, not at convergence.`);
   return { preset, verdict, sections, headline, runs };
 }

@@ -154,7 +154,11 @@ export async function buildReport(opts: ReportOptions): Promise<{ html: string; 
   // 3. HTML pages: one per notebook under results/report/, the answer as results/report.html.
   fs.copyFileSync(plotlyBundlePath(), path.join(pagesDir, 'plotly.min.js'));
   for (const f of fs.readdirSync(pagesDir)) if (/^notebook-[0-9a-f]{12}\.css$/.test(f)) fs.rmSync(path.join(pagesDir, f));
-  const names = sources.map((s) => path.basename(s, '.ipynb'));
+  // Every executed notebook gets a page, not only the ones executed now: a report restricted
+  // to a few notebooks must still link all the others.
+  const names = resolveNotebooks([])
+    .map((s) => path.basename(s, '.ipynb'))
+    .filter((n) => fs.existsSync(path.join(execDir, `${n}.ipynb`)));
   const reportName = names.find((n) => n.startsWith('99_')) ?? names[names.length - 1];
   const pages: string[] = [];
   const tmpDir = fs.mkdtempSync(path.join(pagesDir, '.nbconvert-'));
