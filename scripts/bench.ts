@@ -1,5 +1,5 @@
 /**
- * npm run bench -- [--workload R1,R2,R3] [--backend tensorflow|wasm|cpu] [--batch N]
+ * npm run bench -- [--workload R1,R2,R3] [--models preset,…] [--backend tensorflow|wasm|cpu] [--batch N]
  *                  [--windows N] [--steps N] [--json] [--torch] [--soak STEPS] [--fused on|off] [--profile]
  *
  * Default: R1 and R2 at batch 128 and 32, and R3, on all three backends (the wasm
@@ -7,6 +7,8 @@
  * --torch also runs the PyTorch twin (scripts/bench_torch.py) in .venv-bench/ with
  * the same threads and prints the ratio, measured in the same session.
  * --soak N trains R1 (batch 32) for N steps and reports the RSS slope.
+ * --models a,b,… times model presets as the suites train them (MNIST input, batch 64)
+ * and prints each one's throughput relative to the first.
  */
 import * as os from 'os';
 import * as path from 'path';
@@ -16,9 +18,10 @@ import { BENCH_DEFAULT_PLAN, benchWorkload, BenchResult, BenchWorkload, profileS
 import { BackendName, BACKENDS } from '../lib/backend';
 import { ROOT } from '../lib/util/paths';
 import { setFusedOps } from '../lib/layers';
+import { PRESETS } from '../lib/models/presets';
 
 function fail(msg: string): never {
-  console.error(`${msg}\nusage: npm run bench -- [--workload R1,R2,R3] [--backend tensorflow,wasm,cpu] [--batch N] [--windows N] [--steps N] [--json] [--torch] [--soak STEPS]`);
+  console.error(`${msg}\nusage: npm run bench -- [--workload R1,R2,R3] [--models preset,preset…] [--backend tensorflow,wasm,cpu] [--batch N] [--windows N] [--steps N] [--json] [--torch] [--soak STEPS]`);
   process.exit(2);
 }
 
@@ -58,6 +61,11 @@ async function main(): Promise<void> {
     if (a === '--workload') {
       workloads = val().split(',') as BenchWorkload[];
       for (const w of workloads) if (!['R1', 'R2', 'R3'].includes(w)) fail(`unknown workload ${w}`);
+    } else if (a === '--models') {
+      // Model presets side by side (e.g. the literature suite's), timed in one invocation so their ratios compare.
+      const names = val().split(',');
+      for (const n of names) if (!(n in PRESETS)) fail(`--models: unknown preset '${n}' (known: ${Object.keys(PRESETS).join(', ')})`);
+      workloads = [...(workloads ?? []), ...names.map((n) => `model:${n}` as BenchWorkload)];
     } else if (a === '--backend') {
       backends = val().split(',') as BackendName[];
       for (const b of backends) if (!BACKENDS.includes(b)) fail(`unknown backend ${b}`);
@@ -103,7 +111,8 @@ async function main(): Promise<void> {
   const torchResults: Record<string, unknown>[] = [];
   if (torch) {
     const threads = Number(process.env.TF_NUM_INTRAOP_THREADS) || os.cpus().length;
-    const wanted = [...new Set(results.filter((r) => r.backend === 'tensorflow' && r.workload !== 'R3').map((r) => `${r.workload}@${r.batch}`))];
+    // PyTorch builds only the reference workloads.
+    const wanted = [...new Set(results.filter((r) => r.backend === 'tensorflow' && (r.workload === 'R1' || r.workload === 'R2')).map((r) => `${r.workload}@${r.batch}`))];
     for (const wb of wanted) {
       const [w, b] = wb.split('@');
       const out = spawnSync(torchPython(), [path.join(ROOT, 'scripts', 'bench_torch.py'), '--workload', w, '--batch', b, '--threads', String(threads), ...(windows ? ['--windows', String(windows)] : []), ...(steps ? ['--steps', String(steps)] : [])], { encoding: 'utf8' });
@@ -127,6 +136,13 @@ async function main(): Promise<void> {
       );
     }
     for (const t of torchResults) console.log(`tfjs-node / PyTorch on ${t.workload} batch ${t.batch}: train ${(t.ratio_train as number).toFixed(2)}×, inference ${(t.ratio_infer as number).toFixed(2)}×`);
+    const models = results.filter((r) => r.workload.startsWith('model:'));
+    if (models.length > 1) {
+      const base = models[0];
+      for (const r of models.slice(1)) {
+        console.log(`${r.workload.slice(6)} / ${base.workload.slice(6)}: train ${((r.train_img_per_s ?? NaN) / (base.train_img_per_s ?? NaN)).toFixed(2)}×, inference ${(r.infer_img_per_s / base.infer_img_per_s).toFixed(2)}× (same invocation, batch ${r.batch})`);
+      }
+    }
   }
   if (soak) {
     const s = await rssSlope(soak);

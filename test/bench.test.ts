@@ -21,3 +21,18 @@ test('bench --json prints every field, and numTensors is constant across steps',
     assert.equal(l.num_tensors_after, l.num_tensors_before, 'tensors leaked across bench steps');
   }
 });
+
+test('bench --models times model presets side by side without leaking; an unknown preset is refused', { timeout: 300_000 }, () => {
+  const bench = path.join(ROOT, 'dist', 'scripts', 'bench.js');
+  const r = spawnSync(process.execPath, [bench, '--models', 'channel-full,xcit-lite', '--batch', '4', '--steps', '1', '--json'], { encoding: 'utf8' });
+  assert.equal(r.status, 0, r.stderr);
+  const lines = r.stdout.trim().split('\n').map((l) => JSON.parse(l) as Record<string, unknown>);
+  assert.deepEqual(lines.map((l) => l.workload), ['model:channel-full', 'model:xcit-lite']);
+  for (const l of lines) {
+    assert.ok((l.train_img_per_s as number) > 0 && (l.infer_img_per_s as number) > 0);
+    assert.equal(l.num_tensors_after, l.num_tensors_before, `${l.workload}: tensors leaked across bench steps`);
+  }
+  const bad = spawnSync(process.execPath, [bench, '--models', 'channel-full,xcit-heavy'], { encoding: 'utf8' });
+  assert.notEqual(bad.status, 0);
+  assert.match(bad.stderr, /--models: unknown preset 'xcit-heavy'/);
+});

@@ -10,10 +10,12 @@
 import * as tf from '@tensorflow/tfjs';
 import { BackendName, initBackend } from '../backend';
 import { createModel } from '../models/create';
+import { TRAIN_DEFAULTS } from '../train/config';
 import { planSuite } from '../train/suites';
 import { referenceModel } from './reference';
 
-export type BenchWorkload = 'R1' | 'R2' | 'R3';
+/** R1, R2: the reference workloads; R3: the quick preset's channel-full; `model:<preset>`: any model preset at the quick preset's batch. */
+export type BenchWorkload = 'R1' | 'R2' | 'R3' | `model:${string}`;
 
 export interface BenchOptions {
   workload: BenchWorkload;
@@ -56,7 +58,12 @@ function build(workload: BenchWorkload): { model: tf.LayersModel; shape: [number
     const m = createModel(plan.config.model);
     return { model: m.model, shape: plan.config.model.inputShape, batch: plan.config.train.batchSize, dispose: () => m.dispose() };
   }
-  const model = referenceModel(workload);
+  if (workload.startsWith('model:')) {
+    // A model preset as the suites train it on MNIST (28×28×1, 10 classes), at the training batch size.
+    const m = createModel(workload.slice('model:'.length));
+    return { model: m.model, shape: m.config.inputShape, batch: TRAIN_DEFAULTS.batchSize, dispose: () => m.dispose() };
+  }
+  const model = referenceModel(workload as 'R1' | 'R2');
   return { model, shape: [32, 32, 3], batch: 128, dispose: () => model.dispose() };
 }
 
