@@ -95,9 +95,14 @@ export function formatAcc(g: Stats): string {
 
 /** The aggregate as a danfojs DataFrame, one row per (config, dataset). */
 export function aggregateFrame(groups: Group[], opts: { order?: string[] } = {}): DataFrame {
+  return frame(aggregateRows(groups, opts));
+}
+
+/** The rows of aggregateFrame, sorted by dataset and then by `order`, for tables that add or drop columns. */
+export function aggregateRows(groups: Group[], opts: { order?: string[] } = {}): Record<string, unknown>[] {
   const order = opts.order ?? [];
   const rank = (n: string): number => (order.includes(n) ? order.indexOf(n) : order.length);
-  const rows = [...groups]
+  return [...groups]
     .sort((a, b) => a.dataset.localeCompare(b.dataset) || rank(a.name) - rank(b.name) || a.name.localeCompare(b.name))
     .map((g) => ({
       dataset: g.dataset,
@@ -115,7 +120,6 @@ export function aggregateFrame(groups: Group[], opts: { order?: string[] } = {})
       'train s': g.seconds,
       'img/s': g.imgPerS,
     }));
-  return frame(rows);
 }
 
 export interface Difference {

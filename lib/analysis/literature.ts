@@ -20,7 +20,7 @@ import type { RunRecord } from '../results/record';
 import { costModel } from '../models/cost';
 import { resolveModelConfig } from '../models/create';
 import { RUN_PRESETS, RunPresetName } from '../train/suites';
-import { Group, formatAcc, formatPct } from './aggregate';
+import { aggregateRows, Group, formatAcc } from './aggregate';
 import type { Section } from './findings';
 import { PairDifference, pairDifferences, Verdict } from './pairs';
 import { Figure, layout } from './plotly';
@@ -70,18 +70,11 @@ function attentionFlops(records: RunRecord[], name: string, dataset: string): nu
  */
 export function literatureTable(groups: Group[], records: RunRecord[]): DataFrame {
   const order = LITERATURE_MODELS.map((m) => m.name);
-  const rows = [...groups]
-    .sort((a, b) => a.dataset.localeCompare(b.dataset) || order.indexOf(a.name) - order.indexOf(b.name))
-    .map((g) => ({
-      dataset: g.dataset,
-      model: g.name,
-      'test acc % (95% CI)': formatPct(g),
-      n: g.n,
-      failed: g.failed,
-      params: g.params,
-      MFLOPs: g.flops / 1e6,
-      'attention MFLOPs': attentionFlops(records, g.name, g.dataset) / 1e6,
-    }));
+  const timing = ['train s', 'img/s'];
+  const rows = aggregateRows(groups, { order }).map((r) => ({
+    ...Object.fromEntries(Object.entries(r).filter(([k]) => !timing.includes(k))),
+    'attention MFLOPs': attentionFlops(records, r.config as string, r.dataset as string) / 1e6,
+  }));
   return frame(rows);
 }
 
