@@ -4,84 +4,59 @@
  *
  * With no arguments: the `all` suite under the `quick` preset, on min(2, cores) workers. Finished runs are
  * served from results/; a rerun after a crash trains only what is missing. Ends
- * with a table of mean ± std over seeds per config and dataset.
+ * with a table of mean ± std over seeds per config and dataset. Exits 1 when
+ * nothing could run (every planned dataset skipped) or when every run it trained failed.
  */
 import * as os from 'os';
 import { aggregate } from '../lib/analysis/aggregate';
 import { tableText, frame } from '../lib/analysis/table';
 import { initBackend, describeBackend } from '../lib/backend';
 import { runSuite } from '../lib/train/engine';
-import { RUN_PRESETS, RunPresetName, suiteNames } from '../lib/train/suites';
+import { RUN_PRESETS, RunPresetName, SUITES, suiteNames } from '../lib/train/suites';
+import { listOf, oneOf, positiveInt, runCommand, UsageError } from '../lib/util/cli';
 
-const USAGE = `usage: npm run ablation -- [--suite ${suiteNames().join('|')}] [--preset ${Object.keys(RUN_PRESETS).join('|')}]
-       [--datasets a,b] [--seeds 0,1,2] [--shard i/n] [--workers k] [--force] [--save-weights]`;
+const PRESET_NAMES = Object.keys(RUN_PRESETS) as RunPresetName[];
 
-function fail(msg: string): never {
-  console.error(`${msg}\n${USAGE}`);
-  process.exit(2);
-}
+const SPEC = {
+  usage: `usage: npm run ablation -- [--suite ${suiteNames().join('|')}] [--preset ${PRESET_NAMES.join('|')}]
+       [--datasets a,b] [--seeds 0,1,2] [--shard i/n] [--workers k] [--force] [--save-weights]
 
-function parse(argv: string[]): Parameters<typeof runSuite>[0] {
-  // Two single-threaded workers beat one two-threaded process on small models (docs/performance.md).
-  const o: Parameters<typeof runSuite>[0] = { suite: 'all', preset: 'quick', workers: Math.min(2, os.cpus().length) };
-  for (let i = 0; i < argv.length; i++) {
-    const a = argv[i];
-    const val = (): string => argv[++i] ?? fail(`${a} needs a value`);
-    switch (a) {
-      case '--suite':
-        o.suite = val();
-        if (!suiteNames().includes(o.suite)) fail(`--suite: unknown suite '${o.suite}'`);
-        break;
-      case '--preset': {
-        const p = val();
-        if (!(p in RUN_PRESETS)) fail(`--preset: unknown preset '${p}'`);
-        o.preset = p as RunPresetName;
-        break;
-      }
-      case '--datasets':
-        o.datasets = val().split(',').filter(Boolean);
-        break;
-      case '--seeds':
-        o.seeds = val()
-          .split(',')
-          .map((s) => {
-            const n = Number(s);
-            if (!Number.isInteger(n) || n < 0) fail(`--seeds: '${s}' is not a non-negative integer`);
-            return n;
-          });
-        break;
-      case '--shard': {
-        const m = /^(\d+)\/(\d+)$/.exec(val());
-        if (!m || +m[1] < 1 || +m[1] > +m[2]) fail('--shard must be i/n with 1 ≤ i ≤ n, e.g. 2/8 (for a Slurm array: $SLURM_ARRAY_TASK_ID/$SLURM_ARRAY_TASK_COUNT)');
-        o.shard = [+m[1], +m[2]];
-        break;
-      }
-      case '--workers': {
-        const k = Number(val());
-        if (!Number.isInteger(k) || k < 1) fail('--workers must be a positive integer');
-        o.workers = k;
-        break;
-      }
-      case '--force':
-        o.force = true;
-        break;
-      case '--save-weights':
-        o.saveWeights = true;
-        break;
-      case '-h':
-      case '--help':
-        console.log(USAGE);
-        process.exit(0);
-      // falls through (exit never returns)
-      default:
-        fail(`unknown argument '${a}'`);
-    }
+  --suite         the grid to run (default all)
+  --preset        how much data, how many epochs and seeds (default quick; smoke only proves the code runs)
+  --datasets      restrict the suite to these datasets
+  --seeds         restrict the preset's seeds
+  --shard i/n     run every n-th planned run, starting at i (for a Slurm array)
+  --workers k     worker processes (default min(2, cores))
+  --force         retrain runs the store already has
+  --save-weights  keep each run's weights in results/runs/<id>/model`,
+  options: {
+    suite: { type: 'string' },
+    preset: { type: 'string' },
+    datasets: { type: 'string' },
+    seeds: { type: 'string' },
+    shard: { type: 'string' },
+    workers: { type: 'string' },
+    force: { type: 'boolean' },
+    'save-weights': { type: 'boolean' },
+  },
+} as const;
+
+runCommand(SPEC, async (a) => {
+  const suite = oneOf('suite', a.suite, suiteNames()) ?? 'all';
+  const preset = oneOf('preset', a.preset, PRESET_NAMES) ?? 'quick';
+  const seeds = listOf('seeds', a.seeds)?.map((s) => positiveInt('seeds', s, 0)!);
+  let shard: [number, number] | undefined;
+  if (a.shard !== undefined) {
+    const m = /^(\d+)\/(\d+)$/.exec(a.shard);
+    if (!m || +m[1] < 1 || +m[1] > +m[2]) throw new UsageError('--shard must be i/n with 1 ≤ i ≤ n, e.g. 2/8 (for a Slurm array: $SLURM_ARRAY_TASK_ID/$SLURM_ARRAY_TASK_COUNT)');
+    shard = [+m[1], +m[2]];
   }
-  return o;
-}
+  // Two single-threaded workers beat one two-threaded process on small models (docs/performance.md).
+  const workers = positiveInt('workers', a.workers) ?? Math.min(2, os.cpus().length);
+  const known = [...new Set((suite === 'all' ? Object.values(SUITES) : [SUITES[suite]]).flatMap((s) => s.datasets))];
+  const datasets = listOf('datasets', a.datasets, known);
+  const opts = { suite, preset, datasets, seeds, shard, workers, force: a.force, saveWeights: a['save-weights'] };
 
-async function main(): Promise<void> {
-  const opts = parse(process.argv.slice(2));
   const report = await initBackend();
   console.error(`backend: ${describeBackend(report)}`);
   const started = Date.now();
@@ -89,7 +64,7 @@ async function main(): Promise<void> {
   const groups = aggregate(res.records, { expectedSeeds: opts.seeds ?? RUN_PRESETS[opts.preset].seeds });
   if (groups.length) {
     const rows = groups
-      .sort((a, b) => a.dataset.localeCompare(b.dataset) || a.name.localeCompare(b.name))
+      .sort((x, y) => x.dataset.localeCompare(y.dataset) || x.name.localeCompare(y.name))
       .map((g) => ({
         dataset: g.dataset,
         config: g.name,
@@ -101,13 +76,17 @@ async function main(): Promise<void> {
       }));
     console.log(`\n${tableText(frame(rows), 2)}`);
   }
-  for (const l of [...res.skipped, ...res.storeProblems]) console.log(l);
+  if (preset === 'smoke') console.log('smoke preset: these accuracies are meaningless (a few images, one epoch); it only proves the code paths run.');
   console.log(
     `\n${res.planned.length} runs: ${res.trained} trained, ${res.cached} from the store, ${res.failed} failed; ${((Date.now() - started) / 1000).toFixed(0)} s wall time.`,
   );
-}
-
-main().catch((e) => {
-  console.error(e instanceof Error ? e.message : e);
-  process.exit(1);
+  // A Slurm array (or any script) must see failure when the sweep did nothing useful.
+  if (res.planned.length === 0) {
+    console.error(`error: nothing could run: ${res.skipped.length ? 'every planned dataset was skipped (said above)' : 'the plan is empty'}`);
+    return 1;
+  }
+  if (res.trained > 0 && res.failed === res.trained) {
+    console.error(`error: every run trained here failed (${res.failed}); see the lines above`);
+    return 1;
+  }
 });

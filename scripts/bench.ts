@@ -19,11 +19,35 @@ import { BackendName, BACKENDS } from '../lib/backend';
 import { ROOT } from '../lib/util/paths';
 import { setFusedOps } from '../lib/layers';
 import { PRESETS } from '../lib/models/presets';
+import { listOf, oneOf, positiveInt, runCommand } from '../lib/util/cli';
 
-function fail(msg: string): never {
-  console.error(`${msg}\nusage: npm run bench -- [--workload R1,R2,R3] [--models preset,preset…] [--backend tensorflow,wasm,cpu] [--batch N] [--windows N] [--steps N] [--json] [--torch] [--soak STEPS]`);
-  process.exit(2);
-}
+const SPEC = {
+  usage: `usage: npm run bench -- [--workload R1,R2,R3] [--models preset,…] [--backend tensorflow,wasm,cpu] [--batch N]
+       [--windows N] [--steps N] [--json] [--torch] [--soak STEPS] [--fused on|off] [--profile]
+
+  --workload  reference workloads (R1 channel tokens, R2 spatial tokens, R3 inference only)
+  --models    model presets timed side by side (MNIST input, batch 64), ratios to the first
+  --backend   backends to time (default all three for the reference plan)
+  --batch     batch size; --windows, --steps: timing windows and steps per window
+  --json      one JSON line per result
+  --torch     also time the PyTorch twin in .venv-bench/ and print the ratio (same session)
+  --soak N    train R1 (batch 32) for N steps and report the RSS slope and numTensors
+  --fused     on|off: the hand-written gradients (layer norm, relu) or the plain ops
+  --profile   per-kernel time of one training step instead of throughput`,
+  options: {
+    workload: { type: 'string' },
+    models: { type: 'string' },
+    backend: { type: 'string' },
+    batch: { type: 'string' },
+    windows: { type: 'string' },
+    steps: { type: 'string' },
+    json: { type: 'boolean' },
+    torch: { type: 'boolean' },
+    soak: { type: 'string' },
+    fused: { type: 'string' },
+    profile: { type: 'boolean' },
+  },
+} as const;
 
 /** A Python environment with torch from the local index, made on first use. */
 function torchPython(): string {
@@ -32,57 +56,28 @@ function torchPython(): string {
   if (!fs.existsSync(py)) {
     console.error('creating .venv-bench with torch 2.13 (first --torch run only)');
     let r = spawnSync('python3', ['-m', 'venv', venv], { stdio: 'inherit' });
-    if (r.status !== 0) fail('python3 -m venv failed');
+    if (r.status !== 0) throw new Error('python3 -m venv failed');
     r = spawnSync(py, ['-m', 'pip', 'install', '-qq', 'torch==2.13.0', 'numpy'], { stdio: 'inherit', env: { ...process.env, PIP_RETRIES: '0' } });
-    if (r.status !== 0) fail('pip install torch==2.13.0 failed (is the local package index reachable?)');
+    if (r.status !== 0) throw new Error('pip install torch==2.13.0 failed (is the local package index reachable?)');
   }
   return py;
 }
 
-async function main(): Promise<void> {
-  const argv = process.argv.slice(2);
-  let workloads: BenchWorkload[] | undefined;
-  let backends: BackendName[] | undefined;
-  let batch: number | undefined;
-  let windows: number | undefined;
-  let steps: number | undefined;
-  let json = false;
-  let torch = false;
-  let soak = 0;
-  let profile = false;
-  for (let i = 0; i < argv.length; i++) {
-    const a = argv[i];
-    const val = (): string => argv[++i] ?? fail(`${a} needs a value`);
-    const int = (): number => {
-      const n = Number(val());
-      if (!Number.isInteger(n) || n < 1) fail(`${a} must be a positive integer`);
-      return n;
-    };
-    if (a === '--workload') {
-      workloads = val().split(',') as BenchWorkload[];
-      for (const w of workloads) if (!['R1', 'R2', 'R3'].includes(w)) fail(`unknown workload ${w}`);
-    } else if (a === '--models') {
-      // Model presets side by side (e.g. the literature suite's), timed in one invocation so their ratios compare.
-      const names = val().split(',');
-      for (const n of names) if (!(n in PRESETS)) fail(`--models: unknown preset '${n}' (known: ${Object.keys(PRESETS).join(', ')})`);
-      workloads = [...(workloads ?? []), ...names.map((n) => `model:${n}` as BenchWorkload)];
-    } else if (a === '--backend') {
-      backends = val().split(',') as BackendName[];
-      for (const b of backends) if (!BACKENDS.includes(b)) fail(`unknown backend ${b}`);
-    } else if (a === '--batch') batch = int();
-    else if (a === '--windows') windows = int();
-    else if (a === '--steps') steps = int();
-    else if (a === '--json') json = true;
-    else if (a === '--torch') torch = true;
-    else if (a === '--soak') soak = int();
-    else if (a === '--profile') profile = true;
-    else if (a === '--fused') {
-      const v = val();
-      if (v !== 'on' && v !== 'off') fail('--fused must be on or off');
-      setFusedOps(v === 'on'); // A/B: hand-written gradients (layer norm, relu) vs plain ops
-    }
-    else fail(`unknown argument ${a}`);
-  }
+runCommand(SPEC, async (a) => {
+  let workloads = listOf('workload', a.workload, ['R1', 'R2', 'R3'] as const) as BenchWorkload[] | undefined;
+  // Model presets side by side (e.g. the literature suite's), timed in one invocation so their ratios compare.
+  const models = listOf('models', a.models, Object.keys(PRESETS));
+  if (models) workloads = [...(workloads ?? []), ...models.map((n) => `model:${n}` as BenchWorkload)];
+  const backends = listOf('backend', a.backend, BACKENDS);
+  const batch = positiveInt('batch', a.batch);
+  const windows = positiveInt('windows', a.windows);
+  const steps = positiveInt('steps', a.steps);
+  const json = !!a.json;
+  const torch = !!a.torch;
+  const soak = positiveInt('soak', a.soak) ?? 0;
+  const profile = !!a.profile;
+  const fused = oneOf('fused', a.fused, ['on', 'off'] as const);
+  if (fused) setFusedOps(fused === 'on'); // A/B: hand-written gradients (layer norm, relu) vs plain ops
   if (profile) {
     // Per-kernel time of one training step on the native backend, then stop.
     for (const w of workloads ?? ['R1', 'R2']) {
@@ -116,7 +111,7 @@ async function main(): Promise<void> {
     for (const wb of wanted) {
       const [w, b] = wb.split('@');
       const out = spawnSync(torchPython(), [path.join(ROOT, 'scripts', 'bench_torch.py'), '--workload', w, '--batch', b, '--threads', String(threads), ...(windows ? ['--windows', String(windows)] : []), ...(steps ? ['--steps', String(steps)] : [])], { encoding: 'utf8' });
-      if (out.status !== 0) fail(`bench_torch.py failed:\n${out.stderr}`);
+      if (out.status !== 0) throw new Error(`bench_torch.py failed:\n${out.stderr}`);
       for (const line of out.stdout.trim().split('\n')) {
         const rec = JSON.parse(line) as Record<string, unknown>;
         const tfr = results.find((r) => r.backend === 'tensorflow' && r.workload === w && r.batch === Number(b))!;
@@ -149,7 +144,7 @@ async function main(): Promise<void> {
     if (json) console.log(JSON.stringify({ soak: s }));
     else console.log(`RSS over ${s.steps} steps of R1 (batch 32): ${s.startMiB.toFixed(0)} → ${s.endMiB.toFixed(0)} MiB, slope ${s.kibPerStep.toFixed(2)} KiB/step; numTensors constant: ${s.numTensorsConstant}`);
   }
-}
+});
 
 function cross(ws: BenchWorkload[], bs: BackendName[], batch?: number): { workload: BenchWorkload; backend: BackendName; batch?: number }[] {
   return ws.flatMap((workload) => bs.map((backend) => ({ workload, backend, batch })));
@@ -160,7 +155,3 @@ function dedupe<T>(xs: T[]): T[] {
   return xs.filter((x) => !seen.has(JSON.stringify(x)) && !!seen.add(JSON.stringify(x)));
 }
 
-main().catch((e) => {
-  console.error(e instanceof Error ? e.stack : e);
-  process.exit(1);
-});

@@ -3,14 +3,21 @@
  * JupyterLab on 127.0.0.1 with token auth, rooted at the workspace, tslab kernel.
  */
 import { startLab } from '../lib/notebook/lab';
+import { positiveInt, runCommand, UsageError } from '../lib/util/cli';
 
-async function main(): Promise<void> {
-  const i = process.argv.indexOf('--port');
-  const port = i > 0 ? Number(process.argv[i + 1]) : undefined;
-  if (port !== undefined && !(Number.isInteger(port) && port >= 0 && port < 65536)) {
-    console.error('--port must be an integer from 0 to 65535');
-    process.exit(2);
-  }
+const SPEC = {
+  usage: `usage: npm run lab -- [--port N]
+
+  JupyterLab on 127.0.0.1 only, with a token (passed to the server through its
+  environment, never its command line), the tslab kernel, a clean layout and no news
+  pop-ups. Saved notebooks stay output-free in git (a clean filter that npm ci registers).
+  --port  TCP port (default 8888; 0 picks a free one)`,
+  options: { port: { type: 'string' } },
+} as const;
+
+runCommand(SPEC, async (a) => {
+  const port = positiveInt('port', a.port, 0);
+  if (port !== undefined && port > 65535) throw new UsageError('--port must be at most 65535');
   const lab = await startLab({ port, log: () => undefined });
   console.log(`JupyterLab (tslab kernel) on loopback only:\n  ${lab.url}?token=${lab.token}\nCtrl-C to stop.`);
   lab.process.stdout!.pipe(process.stdout);
@@ -18,9 +25,4 @@ async function main(): Promise<void> {
   const stop = (): void => void lab.stop().then(() => process.exit(0));
   process.on('SIGINT', stop);
   process.on('SIGTERM', stop);
-}
-
-main().catch((e) => {
-  console.error(e instanceof Error ? e.message : e);
-  process.exit(1);
 });

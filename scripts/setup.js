@@ -5,6 +5,10 @@
 //   2. A private Python environment in .venv/ with pinned JupyterLab, nbconvert and
 //      nbclient, and the tslab kernel registered into it (not into the user's Jupyter).
 //   3. The compiled library in dist/, which the notebooks import.
+//   4. The stderr guard that keeps TensorFlow's load-time lines off the terminal.
+//   5. The git clean filter that keeps committed notebooks output-free.
+//   6. Debian's Chromium for the browser tests, the figures and the PDF, where this
+//      user can install it (root with apt-get); elsewhere one loud line says how.
 //
 // Plain CommonJS on purpose: it runs before TypeScript has compiled anything.
 // Every step is idempotent, so a second `npm ci` or `npm rebuild` is fast.
@@ -76,6 +80,52 @@ function buildLibrary() {
   log('compiled lib/ into dist/');
 }
 
+// Node has no dup2; this C file gives lib/backend/quiet.ts one (see its header).
+function buildStderrGuard() {
+  const src = path.join(__dirname, 'native', 'stderr_guard.c');
+  const out = path.join(ROOT, 'node_modules', '.maptokens', 'stderr_guard.node');
+  const include = [process.env.npm_config_nodedir && path.join(process.env.npm_config_nodedir, 'include', 'node'), path.join(path.dirname(process.execPath), '..', 'include', 'node'), '/usr/include/node']
+    .filter(Boolean)
+    .find((d) => fs.existsSync(path.join(d, 'node_api.h')));
+  if (!include) throw new Error("Node's headers (node_api.h) were not found");
+  fs.mkdirSync(path.dirname(out), { recursive: true });
+  run(process.env.CC || 'cc', ['-shared', '-fPIC', '-O2', `-I${include}`, '-o', out, src], { stdio: 'pipe' });
+  log(`built ${path.relative(ROOT, out)} (keeps TensorFlow's load-time lines off the terminal)`);
+}
+
+// Registered in this clone's .git/config; .gitattributes names the notebooks it applies to.
+function registerNotebookFilter() {
+  const top = spawnSync('git', ['rev-parse', '--show-toplevel'], { cwd: ROOT, encoding: 'utf8' });
+  if (top.status !== 0 || path.resolve(top.stdout.trim()) !== ROOT) {
+    log('not a git checkout: notebook clean filter not registered');
+    return;
+  }
+  run('git', ['config', 'filter.nbstrip.clean', 'node scripts/nbstrip.js'], { cwd: ROOT });
+  // A clean filter that fails must stop `git add`, not store the notebook unfiltered.
+  run('git', ['config', 'filter.nbstrip.required', 'true'], { cwd: ROOT });
+  log('git clean filter registered: committed notebooks stay output-free');
+}
+
+function ensureChromium() {
+  const exe = process.env.MAPTOKENS_CHROMIUM || '/usr/bin/chromium';
+  if (fs.existsSync(exe)) return log(`Chromium found at ${exe}`);
+  // The same line the browser tests fail with (lib/report/browser.ts, compiled above).
+  let fix = `Chromium not found at ${exe}`;
+  try {
+    fix = require(path.join(ROOT, 'dist', 'lib', 'report', 'browser.js')).chromiumMissing(exe);
+  } catch {
+    /* the build failed; its own loud line says so */
+  }
+  const canApt = process.getuid && process.getuid() === 0 && !process.env.MAPTOKENS_CHROMIUM && spawnSync('apt-get', ['--version'], { stdio: 'ignore' }).status === 0;
+  if (!canApt) throw new Error(fix);
+  log("installing Debian's Chromium (apt-get install chromium; never a downloaded browser)");
+  const env = { ...process.env, DEBIAN_FRONTEND: 'noninteractive' };
+  run('apt-get', ['update', '-qq'], { env, stdio: ['ignore', 'ignore', 'inherit'] });
+  run('apt-get', ['install', '-y', '-qq', 'chromium'], { env, stdio: ['ignore', 'ignore', 'inherit'] });
+  if (!fs.existsSync(exe)) throw new Error(fix);
+  log(`Chromium installed at ${exe}`);
+}
+
 function main() {
   const problems = [];
   try {
@@ -102,6 +152,26 @@ function main() {
     buildLibrary();
   } catch (e) {
     problems.push(`TypeScript build failed: ${e.message}. Run \`npm run build\` to see the errors.`);
+  }
+  try {
+    buildStderrGuard();
+  } catch (e) {
+    // Cosmetic: TensorFlow's start-up lines show, nothing else changes.
+    log(`stderr guard not built (${e.message}); TensorFlow's load-time lines will show`);
+  }
+  try {
+    registerNotebookFilter();
+  } catch (e) {
+    problems.push(`registering the notebook clean filter failed: ${e.message}. Outputs saved by JupyterLab would show in git; rerun \`npm rebuild\`.`);
+  }
+  if (process.env.MAPTOKENS_SKIP_CHROMIUM === '1') {
+    log('MAPTOKENS_SKIP_CHROMIUM=1: not checking for Chromium');
+  } else {
+    try {
+      ensureChromium();
+    } catch (e) {
+      problems.push(e.message);
+    }
   }
   for (const p of problems) loud(p);
   // Under CI a broken set-up must be red, not a warning scrolled past.

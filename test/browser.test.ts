@@ -1,53 +1,120 @@
 /**
  * What a person looks at, in a real browser (Debian's Chromium via
- * playwright-core): JupyterLab on loopback running a notebook with the tslab
- * kernel and drawing a plotly chart, and the committed report opened from disk
- * with the network blocked.
+ * playwright-core): JupyterLab on loopback running every notebook with the tslab
+ * kernel and saving it, and the committed report opened from disk with the network
+ * blocked. Also: what a machine without a working Chromium gets (a prompt failure
+ * naming the fix, and nothing left running).
  */
 import { test } from 'node:test';
 import * as assert from 'node:assert/strict';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
+import { spawnSync } from 'child_process';
 import { launchChromium } from '../lib/report/browser';
-import { startLab } from '../lib/notebook/lab';
+import { resolveNotebooks } from '../lib/notebook/runner';
 import { ROOT } from '../lib/util/paths';
+import { childrenMatching, withLabBrowser } from './helpers/lab-browser';
 
-test('JupyterLab runs 03_channel_vs_spatial with the tslab kernel and renders a plotly chart', { timeout: 600_000 }, async () => {
-  // Smoke preset and a private results folder: the lab session trains a few tiny runs.
-  const results = fs.mkdtempSync(path.join(os.tmpdir(), 'maptokens-lab-'));
-  process.env.MAPTOKENS_PRESET = 'smoke';
-  process.env.MAPTOKENS_RESULTS_DIR = results;
-  const lab = await startLab({ port: 0, log: () => undefined, autosave: false });
-  const before = fs.readFileSync(path.join(ROOT, 'notebooks', '03_channel_vs_spatial.ipynb'), 'utf8');
-  const browser = await launchChromium();
+function withEnv<T>(vars: Record<string, string>, fn: () => Promise<T>): Promise<T> {
+  const old = Object.fromEntries(Object.keys(vars).map((k) => [k, process.env[k]]));
+  Object.assign(process.env, vars);
+  return fn().finally(() => {
+    for (const [k, v] of Object.entries(old)) if (v === undefined) delete process.env[k];
+    else process.env[k] = v;
+  });
+}
+
+test('without Chromium: the browser tests fail at once with the fix, and start nothing', async () => {
+  const t0 = Date.now();
+  await withEnv({ MAPTOKENS_CHROMIUM: '/nonexistent/chromium' }, () =>
+    assert.rejects(
+      withLabBrowser({ port: 0, log: () => undefined }, async () => undefined),
+      /Chromium not found at \/nonexistent\/chromium.*apt-get install -y chromium/,
+    ),
+  );
+  assert.ok(Date.now() - t0 < 5_000, 'the failure was not prompt');
+  assert.deepEqual(childrenMatching('jupyterlab'), []);
+});
+
+test('a browser that fails to launch leaves no JupyterLab process behind', { timeout: 120_000 }, async () => {
+  // An executable that is not a browser: the lab starts, then the launch fails.
   try {
-    assert.match(lab.url, /^http:\/\/127\.0\.0\.1:\d+\/lab$/, 'JupyterLab must listen on loopback');
-    // Token auth is on: the API refuses a request without it.
-    const denied = await fetch(lab.url.replace(/\/lab$/, '/api/kernelspecs'));
-    assert.equal(denied.status, 403);
-    const page = await browser.newPage();
-    await page.goto(`${lab.url}/tree/notebooks/03_channel_vs_spatial.ipynb?token=${lab.token}`);
-    await page.waitForSelector('.jp-Notebook .jp-Cell', { timeout: 120_000 });
-    // The kernel is tslab (TypeScript) and becomes idle.
-    await page.waitForFunction(() => /TypeScript/.test(document.body.innerText), undefined, { timeout: 120_000 });
-    await page.click('.lm-MenuBar-item:has-text("Run")');
-    await page.click('.lm-Menu-item:has-text("Run All Cells")');
-    // A rendered plotly chart: the jupyterlab-plotly renderer draws SVG inside the output.
-    await page.waitForSelector('.jp-OutputArea-output.jp-RenderedPlotly svg.main-svg', { timeout: 480_000 });
-    const svgs = await page.locator('.jp-OutputArea-output.jp-RenderedPlotly svg.main-svg').count();
-    assert.ok(svgs >= 1, 'no plotly SVG in the notebook output');
-    // And a table the results cell printed.
-    await page.waitForSelector('.jp-OutputArea-output table.maptokens-table', { timeout: 60_000 });
-    const text = await page.locator('.jp-OutputArea-output table.maptokens-table').first().innerText();
-    assert.match(text, /channel-full/);
-    // The session ran cells without writing the committed notebook back.
-    assert.equal(fs.readFileSync(path.join(ROOT, 'notebooks', '03_channel_vs_spatial.ipynb'), 'utf8'), before);
+    await withEnv({ MAPTOKENS_CHROMIUM: '/bin/false' }, () =>
+      assert.rejects(
+        withLabBrowser({ port: 0, log: () => undefined, autosave: false }, async () => undefined),
+        /browserType\.launch|exited|Failed to launch/i,
+      ),
+    );
+    assert.deepEqual(childrenMatching('jupyterlab'), [], 'JupyterLab is still running after the failed launch');
   } finally {
-    await browser.close();
-    await lab.stop();
-    delete process.env.MAPTOKENS_PRESET;
-    delete process.env.MAPTOKENS_RESULTS_DIR;
+    // Never leave a process behind, even when the assertion above fails.
+    for (const pid of childrenMatching('jupyterlab')) process.kill(-pid, 'SIGKILL');
+  }
+});
+
+test('JupyterLab runs every notebook with the tslab kernel, draws plotly, and saving leaves git status clean', { timeout: 1_500_000 }, async () => {
+  const results = fs.mkdtempSync(path.join(os.tmpdir(), 'maptokens-lab-'));
+  const sources = resolveNotebooks([]);
+  const original = new Map(sources.map((f) => [f, fs.readFileSync(f)]));
+  const gitStatus = (): string => spawnSync('git', ['status', '--porcelain', '--', 'notebooks'], { cwd: ROOT, encoding: 'utf8' }).stdout;
+  assert.equal(gitStatus(), '', 'notebooks/ must be clean before the test');
+  try {
+    await withEnv({ MAPTOKENS_PRESET: 'smoke', MAPTOKENS_RESULTS_DIR: results }, () =>
+      withLabBrowser({ port: 0, log: () => undefined, autosave: false }, async (lab, browser) => {
+        assert.match(lab.url, /^http:\/\/127\.0\.0\.1:\d+\/lab$/, 'JupyterLab must listen on loopback');
+        // The token never appears on the server's command line (ps shows it to every user).
+        const cmdline = fs.readFileSync(`/proc/${lab.process.pid}/cmdline`, 'utf8');
+        assert.ok(!cmdline.includes(lab.token), 'the token is on the command line');
+        // Token auth is on: the API refuses a request without it.
+        const api = lab.url.replace(/\/lab$/, '/api');
+        assert.equal((await fetch(`${api}/kernelspecs`)).status, 403);
+        const page = await browser.newPage();
+        for (const src of sources) {
+          const name = path.basename(src);
+          await page.goto(`${lab.url}/tree/notebooks/${name}?token=${lab.token}`);
+          await page.waitForSelector('.jp-Notebook .jp-Cell', { timeout: 120_000 });
+          await page.waitForFunction(() => /TypeScript/.test(document.body.innerText), undefined, { timeout: 120_000 });
+          // No news pop-up over the page (the workspace's overrides.json turns it off).
+          assert.doesNotMatch(await page.locator('body').innerText(), /official Jupyter news/);
+          // The layout is clean: only this notebook is open.
+          assert.equal(await page.locator('.lm-DockPanel-tabBar .lm-TabBar-tab').count(), 1, `${name}: tabs from an earlier session reopened`);
+          await page.click('.lm-MenuBar-item:has-text("Run")');
+          await page.click('.lm-Menu-item:has-text("Run All Cells")');
+          // Every code cell has run: its prompt shows a count, none is queued or running.
+          await page.waitForFunction(
+            () => {
+              const prompts = [...document.querySelectorAll('.jp-CodeCell .jp-InputPrompt')].map((p) => p.textContent ?? '');
+              return prompts.length > 0 && prompts.every((p) => /\[\d+\]/.test(p));
+            },
+            undefined,
+            { timeout: 900_000, polling: 1000 },
+          );
+          const errors = await page.locator('.jp-OutputArea-output[data-mime-type="application/vnd.jupyter.stderr"]').allInnerTexts();
+          assert.deepEqual(errors.filter((e) => /Error/.test(e)), [], `${name} printed errors`);
+          if (name.startsWith('03_')) {
+            // A rendered plotly chart (the jupyterlab-plotly renderer draws SVG) and a results table.
+            await page.waitForSelector('.jp-OutputArea-output.jp-RenderedPlotly svg.main-svg', { timeout: 60_000 });
+            assert.match(await page.locator('.jp-OutputArea-output table.maptokens-table').first().innerText(), /channel-full/);
+          }
+          await page.keyboard.press('Control+s');
+          // The working file now holds outputs: the save happened.
+          const deadline = Date.now() + 30_000;
+          while (!JSON.parse(fs.readFileSync(src, 'utf8')).cells.some((c: { outputs?: unknown[] }) => c.outputs?.length)) {
+            assert.ok(Date.now() < deadline, `${name} was not saved`);
+            await new Promise((r) => setTimeout(r, 250));
+          }
+          // The kernel is not needed any more: free its memory before the next notebook.
+          const sessions = (await (await fetch(`${api}/sessions?token=${lab.token}`)).json()) as { id: string }[];
+          for (const s of sessions) await fetch(`${api}/sessions/${s.id}?token=${lab.token}`, { method: 'DELETE' });
+        }
+      }),
+    );
+    // Saved with outputs, yet git sees no change: the clean filter npm ci registered strips them.
+    assert.equal(gitStatus(), '', 'saving notebooks in JupyterLab dirtied the tree');
+  } finally {
+    for (const [f, bytes] of original) fs.writeFileSync(f, bytes);
+    fs.rmSync(results, { recursive: true, force: true });
   }
 });
 

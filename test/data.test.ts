@@ -169,12 +169,16 @@ test('CIFAR-10 download: checksum verified, extracted atomically; a broken or wr
     // Wrong checksum: refused, and no archive or batches are left behind.
     const d1 = tmp();
     await assert.rejects(downloadCifar10({ dataDir: d1, url: srv.url, sha256: '0'.repeat(64), log: quiet }), /checksum mismatch: SHA-256 [0-9a-f]{64}, expected 0{64}/);
-    assert.deepEqual(fs.readdirSync(path.join(d1, 'cifar10')), []);
+    assert.deepEqual(fs.readdirSync(d1), [], 'a refused download leaves no cifar10 folder');
     // A connection that breaks mid-download: nothing under the final names.
     mode = 'truncated';
     const d2 = tmp();
     await assert.rejects(downloadCifar10({ dataDir: d2, url: srv.url, sha256: sha, log: quiet }), /broke off|incomplete/);
-    assert.deepEqual(fs.readdirSync(path.join(d2, 'cifar10')), []);
+    assert.deepEqual(fs.readdirSync(d2), []);
+    // No network at all (connection refused): nothing, not even an empty folder.
+    const d0 = tmp();
+    await assert.rejects(downloadCifar10({ dataDir: d0, url: 'http://127.0.0.1:1/none', sha256: sha, log: quiet }), /cannot download CIFAR-10/);
+    assert.deepEqual(fs.readdirSync(d0), []);
     // The good download verifies, extracts and loads by name.
     mode = 'ok';
     const d3 = tmp();

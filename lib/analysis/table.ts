@@ -3,6 +3,7 @@
  * report) and as text. danfojs-node loads tfjs-node itself, so it is required
  * lazily: importing lib/analysis never forces the native backend.
  */
+import { quietNativeLoad } from '../backend/quiet';
 import { escapeHtml } from './html';
 
 /* eslint-disable @typescript-eslint/no-explicit-any */
@@ -10,8 +11,9 @@ export type DataFrame = any;
 
 /** The danfojs-node module (loaded on first use). */
 export function dfd(): any {
+  // danfojs-node requires tfjs-node, which loads native TensorFlow.
   // eslint-disable-next-line @typescript-eslint/no-var-requires
-  return require('danfojs-node');
+  return quietNativeLoad(() => require('danfojs-node'));
 }
 
 /** Builds a DataFrame from row objects (all rows share keys). */

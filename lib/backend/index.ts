@@ -14,6 +14,7 @@
 import * as os from 'os';
 import * as path from 'path';
 import * as tf from '@tensorflow/tfjs';
+import { quietNativeLoad } from './quiet';
 
 export type BackendName = 'tensorflow' | 'wasm' | 'cpu';
 export const BACKENDS: readonly BackendName[] = ['tensorflow', 'wasm', 'cpu'];
@@ -49,11 +50,9 @@ function envThreads(name: string): number | null {
 }
 
 async function loadTensorflow(): Promise<string> {
-  // TensorFlow reads its log level when the library loads; keep its start-up banner quiet.
-  process.env.TF_CPP_MIN_LOG_LEVEL ??= '2';
   // tfjs-node registers the 'tensorflow' backend on the shared tfjs-core on require.
   // eslint-disable-next-line @typescript-eslint/no-var-requires
-  require('@tensorflow/tfjs-node');
+  quietNativeLoad(() => require('@tensorflow/tfjs-node'));
   if (!(await tf.setBackend('tensorflow'))) throw new Error("tf.setBackend('tensorflow') returned false");
   // eslint-disable-next-line @typescript-eslint/no-explicit-any
   const binding = (tf.backend() as any).binding;

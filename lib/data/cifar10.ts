@@ -146,8 +146,20 @@ export interface DownloadOptions {
 export async function downloadCifar10(opts: DownloadOptions): Promise<string> {
   const dest = cifarDir(opts.dataDir);
   if (fs.existsSync(path.join(dest, TEST_FILE))) return dest;
-  const log = opts.log ?? ((m: string) => console.error(m));
   const root = path.join(opts.dataDir, 'cifar10');
+  // A failed first download leaves nothing behind: not even the empty folder, which
+  // would otherwise read as "CIFAR-10 is here, but broken".
+  const created = !fs.existsSync(root);
+  try {
+    return await fetchAndExtract(opts, root, dest);
+  } catch (e) {
+    if (created) fs.rmSync(root, { recursive: true, force: true });
+    throw e;
+  }
+}
+
+async function fetchAndExtract(opts: DownloadOptions, root: string, dest: string): Promise<string> {
+  const log = opts.log ?? ((m: string) => console.error(m));
   fs.mkdirSync(root, { recursive: true });
   const archive = path.join(root, 'cifar-10-binary.tar.gz');
   const partial = `${archive}.partial`;
