@@ -101,6 +101,8 @@ function registerNotebookFilter() {
     return;
   }
   run('git', ['config', 'filter.nbstrip.clean', 'node scripts/nbstrip.js'], { cwd: ROOT });
+  // A required filter needs both directions, or every checkout of a notebook fails.
+  run('git', ['config', 'filter.nbstrip.smudge', 'cat'], { cwd: ROOT });
   // A clean filter that fails must stop `git add`, not store the notebook unfiltered.
   run('git', ['config', 'filter.nbstrip.required', 'true'], { cwd: ROOT });
   log('git clean filter registered: committed notebooks stay output-free');

@@ -2,6 +2,7 @@
 import { workerMain } from '../lib/train/engine';
 
 workerMain(process.argv[2]).catch((e) => {
-  console.error(e instanceof Error ? e.stack : e);
+  // One line: the parent shows it beside the progress display (MAPTOKENS_DEBUG=1 for the stack).
+  console.error(`worker: ${process.env.MAPTOKENS_DEBUG === '1' && e instanceof Error ? e.stack : e instanceof Error ? e.message : e}`);
   process.exit(1);
 });

@@ -84,6 +84,18 @@ test('a failed run and a missing seed show up in the aggregate table', () => {
   assert.equal(row('channel-full')[cols.indexOf('failed')], 1);
   assert.equal(row('spatial-full')[cols.indexOf('missing seeds')], '1,2');
   assert.equal(row('spatial-full')[cols.indexOf('test acc % (95% CI)')], '70.00 (n=1)');
+  assert.ok(!cols.includes('mean %'), 'a mean column repeats the interval column');
+  // With every seed present there is no "missing seeds" column at all.
+  const complete = aggregateFrame(aggregate(recs.slice(0, 2), { expectedSeeds: [0, 1] }));
+  assert.ok(!(complete.columns as string[]).includes('missing seeds'));
+});
+
+test('models without tokens show "–" for T and D_tok, not 0', () => {
+  const df = aggregateFrame(aggregate([fakeRecord({ name: 'cnn-gap', seed: 0, acc: 0.5, T: 0, Dtok: 0 })]));
+  const cols = df.columns as string[];
+  const row = (df.values as unknown[][])[0];
+  assert.equal(row[cols.indexOf('T')], '–');
+  assert.equal(row[cols.indexOf('D_tok')], '–');
 });
 
 test('suiteView lists planned runs missing from the store instead of hiding them', () => {

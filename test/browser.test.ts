@@ -72,24 +72,42 @@ test('JupyterLab runs every notebook with the tslab kernel, draws plotly, and sa
         const page = await browser.newPage();
         for (const src of sources) {
           const name = path.basename(src);
-          await page.goto(`${lab.url}/tree/notebooks/${name}?token=${lab.token}`);
+          const t0 = Date.now();
+          // ?reset: one notebook at a time (the lab would otherwise restore the previous tabs).
+          await page.goto(`${lab.url}/tree/notebooks/${name}?token=${lab.token}${src === sources[0] ? '' : '&reset'}`);
           await page.waitForSelector('.jp-Notebook .jp-Cell', { timeout: 120_000 });
           await page.waitForFunction(() => /TypeScript/.test(document.body.innerText), undefined, { timeout: 120_000 });
           // No news pop-up over the page (the workspace's overrides.json turns it off).
           assert.doesNotMatch(await page.locator('body').innerText(), /official Jupyter news/);
-          // The layout is clean: only this notebook is open.
-          assert.equal(await page.locator('.lm-DockPanel-tabBar .lm-TabBar-tab').count(), 1, `${name}: tabs from an earlier session reopened`);
-          await page.click('.lm-MenuBar-item:has-text("Run")');
-          await page.click('.lm-Menu-item:has-text("Run All Cells")');
+          // A fresh lab starts from a clean layout: only this notebook is open.
+          if (src === sources[0]) assert.equal(await page.locator('.lm-DockPanel-tabBar .lm-TabBar-tab').count(), 1, 'tabs from an earlier session reopened');
+          // Run All is a no-op while the kernel is still connecting: wait for idle, click, and
+          // click again if no cell was queued.
+          await page.waitForFunction(() => /\|\s*Idle/.test(document.querySelector('.jp-StatusBar-Widget, #jp-main-statusbar')?.textContent ?? ''), undefined, { timeout: 120_000 }).catch(() => undefined);
+          for (let attempt = 1; ; attempt++) {
+            await page.click('.lm-MenuBar-item:has-text("Run")');
+            await page.click('.lm-Menu-item:has-text("Run All Cells")');
+            const queued = await page
+              .waitForFunction(() => [...document.querySelectorAll('.jp-CodeCell .jp-InputPrompt')].some((p) => /\[(\*|\d+)\]/.test(p.textContent ?? '')), undefined, { timeout: 20_000 })
+              .then(() => true, () => false);
+            if (queued) break;
+            assert.ok(attempt < 6, `${name}: Run All Cells queued nothing`);
+          }
           // Every code cell has run: its prompt shows a count, none is queued or running.
-          await page.waitForFunction(
-            () => {
-              const prompts = [...document.querySelectorAll('.jp-CodeCell .jp-InputPrompt')].map((p) => p.textContent ?? '');
-              return prompts.length > 0 && prompts.every((p) => /\[\d+\]/.test(p));
-            },
-            undefined,
-            { timeout: 900_000, polling: 1000 },
-          );
+          try {
+            await page.waitForFunction(
+              () => {
+                const prompts = [...document.querySelectorAll('.jp-CodeCell .jp-InputPrompt')].map((p) => p.textContent ?? '');
+                return prompts.length > 0 && prompts.every((p) => /\[\d+\]/.test(p));
+              },
+              undefined,
+              { timeout: 600_000, polling: 1000 },
+            );
+          } catch (e) {
+            const shot = path.join(os.tmpdir(), `maptokens-lab-${name}.png`);
+            await page.screenshot({ path: shot, fullPage: true });
+            throw new Error(`${name} did not finish running in JupyterLab (screenshot: ${shot}): ${(e as Error).message}`);
+          }
           const errors = await page.locator('.jp-OutputArea-output[data-mime-type="application/vnd.jupyter.stderr"]').allInnerTexts();
           assert.deepEqual(errors.filter((e) => /Error/.test(e)), [], `${name} printed errors`);
           if (name.startsWith('03_')) {
@@ -97,20 +115,24 @@ test('JupyterLab runs every notebook with the tslab kernel, draws plotly, and sa
             await page.waitForSelector('.jp-OutputArea-output.jp-RenderedPlotly svg.main-svg', { timeout: 60_000 });
             assert.match(await page.locator('.jp-OutputArea-output table.maptokens-table').first().innerText(), /channel-full/);
           }
+          const before = fs.statSync(src).mtimeMs;
           await page.keyboard.press('Control+s');
-          // The working file now holds outputs: the save happened.
+          // The save happened (the file was written) ...
           const deadline = Date.now() + 30_000;
-          while (!JSON.parse(fs.readFileSync(src, 'utf8')).cells.some((c: { outputs?: unknown[] }) => c.outputs?.length)) {
+          while (fs.statSync(src).mtimeMs === before) {
             assert.ok(Date.now() < deadline, `${name} was not saved`);
             await new Promise((r) => setTimeout(r, 250));
           }
+          // ... and wrote no outputs into the committed source.
+          const saved = JSON.parse(fs.readFileSync(src, 'utf8')) as { cells: { outputs?: unknown[] }[] };
+          assert.ok(!saved.cells.some((c) => c.outputs?.length), `${name} was saved with outputs`);
           // The kernel is not needed any more: free its memory before the next notebook.
           const sessions = (await (await fetch(`${api}/sessions?token=${lab.token}`)).json()) as { id: string }[];
           for (const s of sessions) await fetch(`${api}/sessions/${s.id}?token=${lab.token}`, { method: 'DELETE' });
+          console.error(`# ${name}: ran and saved in JupyterLab in ${((Date.now() - t0) / 1000).toFixed(0)} s`);
         }
       }),
     );
-    // Saved with outputs, yet git sees no change: the clean filter npm ci registered strips them.
     assert.equal(gitStatus(), '', 'saving notebooks in JupyterLab dirtied the tree');
   } finally {
     for (const [f, bytes] of original) fs.writeFileSync(f, bytes);

@@ -98,23 +98,27 @@ export function aggregateFrame(groups: Group[], opts: { order?: string[] } = {})
   return frame(aggregateRows(groups, opts));
 }
 
-/** The rows of aggregateFrame, sorted by dataset and then by `order`, for tables that add or drop columns. */
+/**
+ * The rows of aggregateFrame, sorted by dataset and then by `order`, for tables that add or drop columns.
+ * The interval column already carries the mean, so there is no separate mean column; "missing seeds"
+ * appears only when some group misses one; models without tokens (the CNN baselines) show "–" for T and D_tok.
+ */
 export function aggregateRows(groups: Group[], opts: { order?: string[] } = {}): Record<string, unknown>[] {
   const order = opts.order ?? [];
   const rank = (n: string): number => (order.includes(n) ? order.indexOf(n) : order.length);
+  const anyMissing = groups.some((g) => g.missingSeeds.length > 0);
   return [...groups]
     .sort((a, b) => a.dataset.localeCompare(b.dataset) || rank(a.name) - rank(b.name) || a.name.localeCompare(b.name))
     .map((g) => ({
       dataset: g.dataset,
       config: g.name,
       'test acc % (95% CI)': formatPct(g),
-      'mean %': 100 * g.mean,
       'std %': 100 * g.std,
       n: g.n,
       failed: g.failed,
-      'missing seeds': g.missingSeeds.length ? g.missingSeeds.join(',') : '',
-      T: g.T,
-      D_tok: g.Dtok,
+      ...(anyMissing ? { 'missing seeds': g.missingSeeds.length ? g.missingSeeds.join(',') : '' } : {}),
+      T: g.T > 0 ? g.T : '–',
+      D_tok: g.Dtok > 0 ? g.Dtok : '–',
       params: g.params,
       MFLOPs: g.flops / 1e6,
       'train s': g.seconds,

@@ -8,7 +8,7 @@
 import * as path from 'path';
 import { writeFileAtomic } from '../util/atomic';
 import { RESULTS_DIR } from '../util/paths';
-import type { Figure } from './plotly';
+import { Figure, readable } from './plotly';
 
 export function figuresDir(resultsDir = RESULTS_DIR): string {
   return path.join(resultsDir, 'figures');
@@ -18,6 +18,6 @@ export function figuresDir(resultsDir = RESULTS_DIR): string {
 export function saveFigure(name: string, fig: Figure, resultsDir = RESULTS_DIR): string {
   if (!/^[a-z0-9][a-z0-9_-]*$/.test(name)) throw new Error(`figure name '${name}' must be lower-case letters, digits, '-' and '_'`);
   const file = path.join(figuresDir(resultsDir), `${name}.json`);
-  writeFileAtomic(file, JSON.stringify(fig));
+  writeFileAtomic(file, JSON.stringify(readable(fig)));
   return file;
 }

@@ -9,8 +9,11 @@
  *   `text/html`: a div and a script calling `Plotly.newPlot`. The report embeds the
  *   plotly.js bundle once (no CDN), so the script finds `Plotly` offline.
  * - `text/plain` says what the figure is for any other front end.
- * Static SVG/PNG files for papers are rendered from the same JSON in Chromium
- * (lib/analysis/figures-export.ts).
+ * Static SVG files for papers are rendered from the same JSON in Chromium
+ * (lib/report/render.ts).
+ *
+ * Every figure goes through `readable()` on its way out (displayed or saved): error
+ * bars show their interval on hover, and log axes get full tick labels.
  */
 import { escapeHtml, jsonForScript } from './html';
 
@@ -24,8 +27,15 @@ export interface Figure {
 
 let counter = 0;
 
+/** A div id from the figure's content, so that re-running a cell writes the same HTML. */
+function figureId(fig: Figure): string {
+  let h = 2166136261;
+  for (const ch of JSON.stringify(fig)) h = Math.imul(h ^ ch.charCodeAt(0), 16777619) >>> 0;
+  return h.toString(36);
+}
+
 /** The div+script HTML for a figure; assumes a global `Plotly`. */
-export function figureHtml(fig: Figure, id = `maptokens-plot-${Date.now().toString(36)}-${counter++}`): string {
+export function figureHtml(fig: Figure, id = `maptokens-plot-${figureId(fig)}-${counter++}`): string {
   const safeId = escapeHtml(id);
   return (
     `<div id="${safeId}" class="maptokens-plot" style="width:100%;max-width:900px;height:${Number(fig.layout.height) || 420}px"></div>\n` +
@@ -35,8 +45,59 @@ export function figureHtml(fig: Figure, id = `maptokens-plot-${Date.now().toStri
   );
 }
 
+/** "20", "0.5", "2k", "1.5M": short, unambiguous tick labels. */
+export function tickLabel(v: number): string {
+  const units: [number, string][] = [[1e9, 'G'], [1e6, 'M'], [1e3, 'k']];
+  for (const [u, s] of units) if (Math.abs(v) >= u) return `${+(v / u).toPrecision(3)}${s}`;
+  return String(+v.toPrecision(3));
+}
+
+/** Ticks at 1, 2, 3 and 5 × 10^k covering [lo, hi] (both > 0). */
+export function logTicks(lo: number, hi: number): number[] {
+  const out: number[] = [];
+  for (let e = Math.floor(Math.log10(lo)); e <= Math.ceil(Math.log10(hi)); e++)
+    for (const m of [1, 2, 3, 5]) {
+      const v = m * 10 ** e;
+      if (v >= lo / 1.5 && v <= hi * 1.5) out.push(+v.toPrecision(12));
+    }
+  return out;
+}
+
+/**
+ * A copy of the figure as people should see it:
+ * - a trace with error bars shows its interval on hover ("mean ± half-width"), not
+ *   only the mean; `meta.interval` names the interval (default "95% CI");
+ * - a log axis gets ticks at 1, 2, 3, 5 × 10^k labelled in full ("20", not plotly's
+ *   bare "2" between decades).
+ */
+export function readable(fig: Figure): Figure {
+  const data = fig.data.map((t) => {
+    const err = (t.error_y as { array?: number[] } | undefined)?.array;
+    if (!err || (typeof t.hovertemplate === 'string' && t.hovertemplate.includes('customdata'))) return t;
+    const what = ((t.meta as { interval?: string } | undefined)?.interval ?? '95% CI').replace(/[<>&"]/g, '');
+    const name = String(t.name ?? '').replace(/[<>&"]/g, '');
+    const xy = t.orientation === 'h' ? '%{y}: %{x:.2f}' : '%{x}: %{y:.2f}';
+    return { ...t, customdata: err, hovertemplate: `${xy} ± %{customdata:.2f} (${what})<extra>${name}</extra>` };
+  });
+  const lay: Record<string, unknown> = { ...fig.layout };
+  for (const [key, axis] of Object.entries(fig.layout)) {
+    const m = /^([xy])axis(\d*)$/.exec(key);
+    if (!m || (axis as { type?: string })?.type !== 'log' || (axis as { tickvals?: unknown }).tickvals) continue;
+    const ref = `${m[1]}${m[2]}`; // 'x', 'y2', …
+    const values = data
+      .filter((t) => ((t[`${m[1]}axis`] as string | undefined) ?? m[1]) === ref)
+      .flatMap((t) => (t[m[1]] as unknown[] | undefined) ?? [])
+      .filter((v): v is number => typeof v === 'number' && v > 0);
+    if (!values.length) continue;
+    const ticks = logTicks(Math.min(...values), Math.max(...values));
+    lay[key] = { ...(axis as object), tickvals: ticks, ticktext: ticks.map(tickLabel) };
+  }
+  return { data, layout: lay };
+}
+
 /** The MIME bundle for one figure. */
-export function figureBundle(fig: Figure): Record<string, unknown> {
+export function figureBundle(figIn: Figure): Record<string, unknown> {
+  const fig = readable(figIn);
   const title = (fig.layout.title as { text?: string } | string | undefined) ?? '';
   const text = typeof title === 'string' ? title : (title.text ?? '');
   return {

@@ -62,7 +62,6 @@ export function accuracyBars(groups: Group[], title: string, order?: string[]): 
           x: datasets,
           y: row.map((g) => (g && g.n ? 100 * g.mean : null)),
           error_y: { type: 'data', array: row.map((g) => (g && Number.isFinite(g.ci95) ? 100 * g.ci95 : 0)), visible: true },
-          hovertemplate: '%{x}: %{y:.2f}%<extra>' + n.replace(/[<>&"]/g, '') + '</extra>',
         };
       }),
     layout: layout(title, { barmode: 'group', yaxis: { title: { text: 'test accuracy (%), mean ± 95% CI over seeds' } } }),

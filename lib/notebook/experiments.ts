@@ -14,19 +14,25 @@ import { CallbackProgress } from '../train/progress';
 import { planSuite, RunPresetName } from '../train/suites';
 import { trainExperiment } from '../train/trainer';
 import { resultsDirFor } from '../util/paths';
-import { LiveDisplay } from './display';
+import { LiveDisplay, showMarkdown } from './display';
+
+/** Shown under every smoke run: its numbers must never be read as results. */
+export const SMOKE_NOTICE = '**Smoke preset: the accuracies below are meaningless** (a few images, one epoch). It only proves that the code paths run; use a larger preset for results.';
 
 export async function runSuiteInNotebook(suite: string, preset: RunPresetName, opts: { datasets?: string[]; force?: boolean } = {}): Promise<SuiteView> {
   const live = new LiveDisplay();
   const res = await runSuite({ suite, preset, datasets: opts.datasets, force: opts.force, workers: 1, progress: (w) => new CallbackProgress(w, (t) => live.text(t)) });
   for (const s of res.skipped) console.log(s);
+  if (preset === 'smoke') showMarkdown(SMOKE_NOTICE);
   return suiteView(suite, preset, { datasets: opts.datasets });
 }
 
 /**
  * A trained model of a suite's variant (seed 0), for looking inside: loaded from
- * results/runs/<id>/model when its weights were kept, otherwise trained once with
- * the suite's config and kept (weights are not committed; they are rebuilt here).
+ * results/runs/<id>/model when its weights were kept. Weights are not committed, so
+ * on a fresh clone it retrains the run once with the suite's config (seeded, so the
+ * same model as the stored run) and keeps the weights; the cell says so plainly, with
+ * how long the stored run took and how long the retraining took, never silently.
  */
 export async function trainedModel(suite: string, variant: string, dataset: string, preset: RunPresetName): Promise<MapTokensModel> {
   const plan = planSuite(suite, { preset, datasets: [dataset], seeds: [0] }).find((p) => p.config.name === variant);
@@ -34,8 +40,13 @@ export async function trainedModel(suite: string, variant: string, dataset: stri
   const store = new ResultStore({ dir: resultsDirFor(preset) });
   const dir = path.join(store.runDir(plan.id), 'model');
   if (!fs.existsSync(path.join(dir, 'model.json'))) {
+    const stored = store.read().records.find((r) => r.id === plan.id);
+    const took = stored ? `its stored run took ${stored.seconds.toFixed(0)} s` : 'the store has no record of it yet';
+    showMarkdown(`**Retraining ${variant} on ${dataset}** (seed 0, preset ${preset}): its weights are not in \`results/runs/${plan.id}/model\` (weights are not committed); ${took}. They are kept afterwards, so this happens once per clone.`);
+    const t0 = Date.now();
     const rec = await trainExperiment(plan.config, { runDir: store.runDir(plan.id), saveWeights: true, preset });
     if (rec.status !== 'ok') throw new Error(`training ${variant} on ${dataset} failed: ${rec.failure?.reason}`);
+    showMarkdown(`Retrained ${variant} in ${((Date.now() - t0) / 1000).toFixed(0)} s (test accuracy ${(100 * rec.metrics.test_acc).toFixed(2)}%).`);
   }
   return loadModel(dir);
 }

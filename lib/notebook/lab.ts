@@ -10,6 +10,9 @@
  *   temporary folder that is removed on stop.
  * - News and update pop-ups are off through the .venv's overrides.json, the
  *   lab's own place for a site's defaults.
+ * - Notebooks under notebooks/ are saved output-free (scripts/jupyter_server_config.py,
+ *   through the same scripts/nbstrip.js as the git clean filter): a save or an
+ *   autosave never dirties the committed sources.
  * - The server runs in its own process group, so stopping it (or this process
  *   exiting, even on a failed test) also ends the kernels it started.
  */
@@ -73,6 +76,7 @@ export function startLab(opts: LabOptions = {}): Promise<LabServer> {
     '--ServerApp.port_retries=20',
     `--ServerApp.root_dir=${ROOT}`,
     '--MappingKernelManager.default_kernel_name=tslab',
+    `--config=${path.join(ROOT, 'scripts', 'jupyter_server_config.py')}`,
     // No network here: the extension manager would otherwise poll PyPI.
     '--LabApp.extension_manager=readonly',
     // A clean layout on every start: no tabs from the last session.

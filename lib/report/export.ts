@@ -15,10 +15,11 @@ import * as path from 'path';
 import { spawnSync } from 'child_process';
 import { buildFindings, Findings } from '../analysis/findings';
 import { escapeHtml } from '../analysis/html';
+import { ResultStore } from '../results/store';
 import { runNotebook, resolveNotebooks, venvPython } from '../notebook/runner';
 import type { RunPresetName } from '../train/suites';
 import { writeFileAtomic } from '../util/atomic';
-import { RESULTS_DIR, ROOT } from '../util/paths';
+import { RESULTS_DIR, ROOT, resultsDirFor } from '../util/paths';
 import { plotlyBundlePath, printPdf, renderFigures } from './render';
 
 export interface ReportOptions {
@@ -32,29 +33,59 @@ export interface ReportOptions {
   log?: (s: string) => void;
 }
 
-function mtime(f: string): number {
-  return fs.existsSync(f) ? fs.statSync(f).mtimeMs : 0;
-}
-
-function newestIn(dir: string): number {
-  if (!fs.existsSync(dir)) return 0;
-  let m = 0;
-  for (const e of fs.readdirSync(dir, { withFileTypes: true })) {
-    const p = path.join(dir, e.name);
-    m = Math.max(m, e.isDirectory() ? newestIn(p) : mtime(p));
-  }
-  return m;
+function filesUnder(dir: string, keep: (f: string) => boolean): string[] {
+  if (!fs.existsSync(dir)) return [];
+  return fs
+    .readdirSync(dir, { withFileTypes: true })
+    .flatMap((e) => (e.isDirectory() ? filesUnder(path.join(dir, e.name), keep) : keep(e.name) ? [path.join(dir, e.name)] : []))
+    .sort();
 }
 
 /**
- * An execution is fresh when it is newer than its notebook, the result store and
- * the compiled library: then nothing it shows can have changed.
+ * What an executed notebook shows is decided by its inputs: the notebook's cells (as
+ * git stores them: sources, not outputs), the preset, the result store it reads and
+ * the compiled library. Their content hash, not their modification times (`tsc`
+ * rewrites dist/ on every `npm run`), says whether an execution is still fresh.
+ * Weights kept under results/runs/ are left out: they are retrained from the store's
+ * configs, seeded, so they add nothing the store does not already decide.
  */
-export function isFresh(executed: string, source: string, resultsDir: string): boolean {
-  const t = mtime(executed);
-  if (!t) return false;
-  const deps = Math.max(mtime(source), mtime(path.join(resultsDir, 'runs.jsonl')), newestIn(path.join(resultsDir, 'shards')), newestIn(path.join(ROOT, 'dist', 'lib')));
-  return t > deps;
+export function inputsHash(source: string, preset: string, resultsDir: string): string {
+  const h = crypto.createHash('sha256');
+  const nb = JSON.parse(fs.readFileSync(source, 'utf8')) as { cells: { cell_type: string; source: string | string[] }[] };
+  h.update(JSON.stringify(nb.cells.map((c) => [c.cell_type, [c.source].flat().join('')])));
+  h.update(`\0${preset}\0`);
+  const store = resultsDirFor(preset, resultsDir);
+  const files = [
+    ...filesUnder(store, (f) => f === 'runs.jsonl').filter((f) => path.dirname(f) === store),
+    ...filesUnder(path.join(store, 'shards'), (f) => f.endsWith('.jsonl')),
+    ...filesUnder(path.join(ROOT, 'dist', 'lib'), (f) => f.endsWith('.js')),
+  ];
+  for (const f of files) h.update(`\0${path.relative(ROOT, f)}\0`).update(fs.readFileSync(f));
+  return h.digest('hex');
+}
+
+interface ExecutedMeta {
+  metadata?: { maptokens?: { inputs?: string } };
+}
+
+/** An execution is fresh when the inputs hash recorded in it equals the current one. */
+export function isFresh(executed: string, source: string, preset: string, resultsDir: string): boolean {
+  if (!fs.existsSync(executed)) return false;
+  try {
+    const nb = JSON.parse(fs.readFileSync(executed, 'utf8')) as ExecutedMeta;
+    return nb.metadata?.maptokens?.inputs === inputsHash(source, preset, resultsDir);
+  } catch {
+    return false; // unreadable: execute again
+  }
+}
+
+/** Records the inputs hash in the executed notebook (rewritten only when it changes). */
+function stampInputs(executed: string, hash: string): void {
+  const text = fs.readFileSync(executed, 'utf8');
+  const nb = JSON.parse(text) as ExecutedMeta & Record<string, unknown>;
+  if (nb.metadata?.maptokens?.inputs === hash) return;
+  nb.metadata = { ...(nb.metadata ?? {}), maptokens: { inputs: hash } };
+  writeFileAtomic(executed, `${JSON.stringify(nb, null, 1)}\n`);
 }
 
 /** Removes every script or stylesheet that would be fetched from the network. */
@@ -65,16 +96,47 @@ export function stripRemote(html: string): string {
     .replace(/<script\b[^>]*>(?:(?!<\/script>)[\s\S])*?cdnjs\.cloudflare\.com[\s\S]*?<\/script>/gi, '');
 }
 
-/** Adds the local plotly bundle to <head> and a navigation bar listing every page. */
-export function finishHtml(html: string, opts: { plotlySrc: string; nav: { href: string; label: string; current: boolean }[] }): string {
+/** What the pages hide until asked: code inputs and prompts, so a page reads as a document. */
+const DOCUMENT_CSS =
+  'body:not(.maptokens-show-code) .jp-CodeCell .jp-Cell-inputWrapper{display:none}' +
+  'body:not(.maptokens-show-code) .jp-OutputPrompt,body:not(.maptokens-show-code) .jp-InputPrompt{display:none}' +
+  '.maptokens-header{font:14px sans-serif;padding:10px 16px;border-bottom:1px solid #dde}' +
+  '.maptokens-header h1{font-size:20px;margin:0 0 4px}.maptokens-header .meta{color:#555}' +
+  '.maptokens-problems{background:#fff4e5;border:1px solid #f0b429;padding:6px 10px;margin-top:8px}' +
+  '.maptokens-header button{margin-left:12px;font-size:12px}';
+
+/**
+ * Adds the local plotly bundle to <head>, a navigation bar listing every page, and a
+ * header: the title, the date and commit of the code it was built from, the store's
+ * problems, a link to the notebook's source and a button that shows the code.
+ */
+export function finishHtml(
+  html: string,
+  opts: { plotlySrc: string; nav: { href: string; label: string; current: boolean }[]; header?: ReportHeader & { sourceHref: string; name: string } },
+): string {
   const head = `<script src="${escapeHtml(opts.plotlySrc)}"></script>\n<style>.maptokens-nav{font:14px sans-serif;padding:8px 16px;background:#f4f6f8;border-bottom:1px solid #dde}` +
     `.maptokens-nav a{margin-right:14px}.maptokens-nav b{margin-right:14px}table.maptokens-table{border-collapse:collapse;font-size:13px}` +
-    `table.maptokens-table td,table.maptokens-table th{border:1px solid #ccd;padding:3px 7px}td.num{text-align:right;font-variant-numeric:tabular-nums}</style>\n`;
+    `table.maptokens-table td,table.maptokens-table th{border:1px solid #ccd;padding:3px 7px}td.num{text-align:right;font-variant-numeric:tabular-nums}${DOCUMENT_CSS}</style>\n`;
   const nav =
     '<nav class="maptokens-nav">' +
     opts.nav.map((n) => (n.current ? `<b>${escapeHtml(n.label)}</b>` : `<a href="${escapeHtml(n.href)}">${escapeHtml(n.label)}</a>`)).join('') +
     '</nav>\n';
-  return stripRemote(html).replace(/<head>/i, `<head>\n${head}`).replace(/<body([^>]*)>/i, `<body$1>\n${nav}`);
+  let header = '';
+  const h = opts.header;
+  if (h) {
+    const built = h.commit ? `built from commit ${escapeHtml(h.commit)} of ${escapeHtml(h.date ?? '')}${h.dirty ? ' with uncommitted changes' : ''}` : 'built outside a git checkout';
+    const problems = h.problems.length
+      ? `<div class="maptokens-problems"><b>The result store has ${h.problems.length} unreadable line${h.problems.length > 1 ? 's' : ''}</b>, skipped in every table below:<ul>${h.problems.map((p) => `<li><code>${escapeHtml(p)}</code></li>`).join('')}</ul></div>`
+      : '';
+    header =
+      '<header class="maptokens-header">' +
+      `<h1>Can feature maps be tokens? · ${escapeHtml(h.name)}</h1>` +
+      `<div class="meta">maptokens report, preset ${escapeHtml(h.preset)} (${h.runs} runs in the store), ${built}. ` +
+      `Code is hidden; <a href="${escapeHtml(h.sourceHref)}">the notebook</a> has it` +
+      '<button type="button" onclick="document.body.classList.toggle(\'maptokens-show-code\')">show / hide code</button></div>' +
+      `${problems}</header>\n`;
+  }
+  return stripRemote(html).replace(/<head>/i, `<head>\n${head}`).replace(/<body([^>]*)>/i, `<body$1>\n${nav}${header}`);
 }
 
 /**
@@ -128,7 +190,7 @@ export function updateReadme(f: Findings, readme = path.join(ROOT, 'README.md'))
   return true;
 }
 
-export async function buildReport(opts: ReportOptions): Promise<{ html: string; pages: string[]; figures: string[]; pdf?: string }> {
+export async function buildReport(opts: ReportOptions): Promise<{ html: string; pages: string[]; figures: string[]; pdf?: string; executed: number }> {
   const log = opts.log ?? ((s: string) => console.error(s));
   const resultsDir = opts.resultsDir ?? RESULTS_DIR;
   const sources = resolveNotebooks(opts.notebooks ?? []);
@@ -136,17 +198,27 @@ export async function buildReport(opts: ReportOptions): Promise<{ html: string; 
   const pagesDir = path.join(resultsDir, 'report');
   fs.mkdirSync(pagesDir, { recursive: true });
 
-  // 1. Execute, or reuse a fresh execution.
+  // 0. Store problems (a corrupt line, say) are said first, in the terminal and at the top of the report.
+  const problems = ResultStore.describeProblems(new ResultStore({ dir: resultsDirFor(opts.preset, resultsDir) }).read().problems);
+  for (const p of problems) log(`store problem: ${p}`);
+
+  // 1. Execute what changed; reuse executions whose inputs (by content) did not.
+  const env = opts.resultsDir ? { MAPTOKENS_RESULTS_DIR: resultsDir } : undefined;
+  let executedNow = 0;
   for (const src of sources) {
     const executed = path.join(execDir, path.basename(src));
-    if (!opts.execute && isFresh(executed, src, resultsDir)) {
-      log(`reusing fresh execution of ${path.basename(src)}`);
+    if (!opts.execute && isFresh(executed, src, opts.preset, resultsDir)) {
+      log(`reusing ${path.basename(src)}: its inputs are unchanged`);
       continue;
     }
     log(`executing ${path.basename(src)} (preset ${opts.preset})`);
-    const r = await runNotebook(src, { preset: opts.preset, outDir: execDir, log: (l) => log(l.trimEnd()) });
+    executedNow++;
+    const r = await runNotebook(src, { preset: opts.preset, outDir: execDir, env, log: (l) => log(l.trimEnd()) });
     if (!r.ok) throw new Error(`notebook ${r.name} failed; see ${r.output}\n${r.stderr.slice(-2000)}`);
   }
+  // Stamped once all have run: a notebook that trained runs changed the store the others read.
+  for (const src of sources) stampInputs(path.join(execDir, path.basename(src)), inputsHash(src, opts.preset, resultsDir));
+  const header = reportHeader(opts.preset, problems, resultsDir);
 
   // 2. Figures for papers (from the JSON the notebooks saved).
   const figures = await renderFigures(path.join(resultsDir, 'figures'), log);
@@ -173,7 +245,9 @@ export async function buildReport(opts: ReportOptions): Promise<{ html: string; 
         ...names.filter((n) => n !== reportName).map((n) => ({ href: `${prefix}${n}.html`, label: n, current: n === name })),
       ];
       const shared = externalizeStyles(raw, pagesDir, prefix);
-      writeFileAtomic(target, finishHtml(shared, { plotlySrc: `${prefix}plotly.min.js`, nav }));
+      const sourceHref = `${isReport ? '../' : '../../'}notebooks/${name}.ipynb`;
+      const text = finishHtml(shared, { plotlySrc: `${prefix}plotly.min.js`, nav, header: { ...header, sourceHref, name } });
+      if (!fs.existsSync(target) || fs.readFileSync(target, 'utf8') !== text) writeFileAtomic(target, text);
       pages.push(target);
       log(`wrote ${path.relative(ROOT, target)}`);
     }
@@ -191,5 +265,32 @@ export async function buildReport(opts: ReportOptions): Promise<{ html: string; 
     await printPdf(html, pdf);
     log(`wrote ${path.relative(ROOT, pdf)}`);
   }
-  return { html, pages, figures, pdf };
+  return { html, pages, figures, pdf, executed: executedNow };
+}
+
+export interface ReportHeader {
+  preset: string;
+  /** The last commit that changed the code or notebooks (the report's own files do not count). */
+  commit: string | null;
+  date: string | null;
+  /** Uncommitted changes in lib/, notebooks/ or scripts/. */
+  dirty: boolean;
+  runs: number;
+  problems: string[];
+}
+
+/**
+ * Which code the report was built from. The commit is the last one that touched the
+ * code, not HEAD: committing the rebuilt report must not make the next rebuild differ.
+ */
+export function reportHeader(preset: RunPresetName, problems: string[], resultsDir = RESULTS_DIR): ReportHeader {
+  const git = (args: string[]): string | null => {
+    const r = spawnSync('git', args, { cwd: ROOT, encoding: 'utf8' });
+    return r.status === 0 ? r.stdout.trim() : null;
+  };
+  const code = ['lib', 'notebooks', 'scripts', 'package-lock.json'];
+  const [commit, date] = (git(['log', '-1', '--format=%h %cs', '--', ...code]) ?? '').split(' ');
+  const dirty = (git(['status', '--porcelain', '--untracked-files=no', '--', ...code]) ?? '') !== '';
+  const runs = new ResultStore({ dir: resultsDirFor(preset, resultsDir) }).read().records.filter((r) => r.preset === preset).length;
+  return { preset, commit: commit || null, date: date || null, dirty, runs, problems };
 }

@@ -12,6 +12,21 @@ export function plotlyBundlePath(): string {
   return require.resolve('plotly.js-dist-min/plotly.min.js');
 }
 
+/**
+ * Plotly names its clip paths and defs with a random 6-hex uid per plot
+ * (`clip3fa2c1xyplot`, `defs-3fa2c1`), so two renders of the same figure differ.
+ * Replacing the uid where it is used as a name (in id="…", url(#…) and href="#…")
+ * makes a rebuilt figure byte-identical, and `git status` clean.
+ */
+export function deterministicSvgIds(svg: string): string {
+  const uids = [...new Set([...svg.matchAll(/\bid="(?:top)?defs-([0-9a-f]+)"/g)].map((m) => m[1]))];
+  let out = svg;
+  uids.forEach((uid, i) => {
+    out = out.replace(new RegExp(`((?:\\bid="|url\\(#|href="#)[A-Za-z_-]*)${uid}`, 'g'), `$1fig${i}`);
+  });
+  return out;
+}
+
 /** Renders all figure JSON files in dir to SVG; returns the SVG paths. */
 export async function renderFigures(dir: string, log: (s: string) => void = () => undefined): Promise<string[]> {
   if (!fs.existsSync(dir)) return [];
@@ -36,7 +51,9 @@ export async function renderFigures(dir: string, log: (s: string) => void = () =
         return decodeURIComponent(url.replace(/^data:image\/svg\+xml,/, ''));
       }, fig);
       const target = path.join(dir, f.replace(/\.json$/, '.svg'));
-      writeFileAtomic(target, svg);
+      const text = deterministicSvgIds(svg);
+      // Unchanged figures are not rewritten: a rebuilt report leaves the tree as it was.
+      if (!fs.existsSync(target) || fs.readFileSync(target, 'utf8') !== text) writeFileAtomic(target, text);
       out.push(target);
       log(`rendered ${path.basename(target)}`);
     }

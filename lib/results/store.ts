@@ -14,7 +14,7 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { appendLineAtomic } from '../util/atomic';
-import { RESULTS_DIR } from '../util/paths';
+import { RESULTS_DIR, ROOT } from '../util/paths';
 import type { RunRecord } from './record';
 
 export interface StoreProblem {
@@ -92,7 +92,7 @@ export class ResultStore {
   }
 
   /** Formats problems as lines for a log: "results/runs.jsonl:17: ... skipped". */
-  static describeProblems(p: StoreProblem[], root = process.cwd()): string[] {
+  static describeProblems(p: StoreProblem[], root = ROOT): string[] {
     return p.map((x) => `${path.relative(root, x.file) || x.file}:${x.line}: ${x.reason}; skipped`);
   }
 

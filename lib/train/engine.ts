@@ -95,13 +95,21 @@ export async function runSuite(opts: EngineOptions): Promise<SuiteResult> {
   if (workers === 1) {
     for (const [i, p] of pending.entries()) {
       progress.startRun(p.id, i + 1, pending.length, `${p.config.name} / ${p.config.dataset.name} / seed ${p.config.seed}`, weight(p));
-      const rec = await trainExperiment(p.config, {
-        onProgress: (tp) => progress.step(p.id, tp),
-        runDir: store.runDir(p.id),
-        saveWeights: opts.saveWeights,
-        preset: opts.preset,
-        dataDir: opts.dataDir,
-      });
+      let rec: RunRecord;
+      try {
+        rec = await trainExperiment(p.config, {
+          onProgress: (tp) => progress.step(p.id, tp),
+          runDir: store.runDir(p.id),
+          saveWeights: opts.saveWeights,
+          preset: opts.preset,
+          dataDir: opts.dataDir,
+        });
+      } catch (e) {
+        // As in a worker: one line naming the run, nothing stored, on to the next run.
+        failed++;
+        progress.log(`FAILED ${p.config.name} / ${p.config.dataset.name} / seed ${p.config.seed}: ${(e as Error).message}`);
+        continue;
+      }
       store.append(rec);
       if (rec.status === 'failed') failed++;
       progress.endRun(rec, false);
@@ -150,7 +158,7 @@ async function runInWorkers(pending: PlannedRun[], k: number, store: ResultStore
             while ((nl = buf.indexOf('\n')) >= 0) {
               const line = buf.slice(0, nl);
               buf = buf.slice(nl + 1);
-              let msg: { type: string; progress?: TrainProgress; record?: RunRecord; label?: string; id?: string };
+              let msg: { type: string; progress?: TrainProgress; record?: RunRecord; label?: string; id?: string; message?: string };
               try {
                 msg = JSON.parse(line);
               } catch {
@@ -163,6 +171,9 @@ async function runInWorkers(pending: PlannedRun[], k: number, store: ResultStore
               else if (msg.type === 'done' && msg.record) {
                 if (msg.record.status === 'failed') failed++;
                 progress.endRun(msg.record, false);
+              } else if (msg.type === 'error') {
+                failed++;
+                progress.log(`FAILED ${msg.label}: ${msg.message}`);
               }
             }
           });
@@ -184,9 +195,16 @@ export async function workerMain(taskFile: string): Promise<void> {
   const send = (o: unknown): boolean => process.stdout.write(`${JSON.stringify(o)}\n`);
   for (const config of task.runs) {
     const id = experimentHash(config);
-    send({ type: 'start', id, label: `${config.name} / ${config.dataset.name} / seed ${config.seed}` });
-    const rec = await trainExperiment(config, { onProgress: (p) => send({ type: 'progress', id, progress: p }), runDir: store.runDir(id), preset: task.preset, dataDir: task.dataDir, saveWeights: task.saveWeights });
-    store.append(rec);
-    send({ type: 'done', id, record: rec });
+    const label = `${config.name} / ${config.dataset.name} / seed ${config.seed}`;
+    send({ type: 'start', id, label });
+    try {
+      const rec = await trainExperiment(config, { onProgress: (p) => send({ type: 'progress', id, progress: p }), runDir: store.runDir(id), preset: task.preset, dataDir: task.dataDir, saveWeights: task.saveWeights });
+      store.append(rec);
+      send({ type: 'done', id, record: rec });
+    } catch (e) {
+      // A run that could not even start (its data, say): one line naming it, no stack trace,
+      // nothing stored (it is not a result), and the worker goes on with its other runs.
+      send({ type: 'error', id, label, message: (e as Error).message });
+    }
   }
 }

@@ -12,6 +12,6 @@ export const RESULTS_DIR = process.env.MAPTOKENS_RESULTS_DIR || path.join(ROOT, 
  * results/smoke/, which is not committed, so they never mix with the quick and
  * full results that the report is built from.
  */
-export function resultsDirFor(preset: string): string {
-  return preset === 'smoke' ? path.join(RESULTS_DIR, 'smoke') : RESULTS_DIR;
+export function resultsDirFor(preset: string, resultsDir = RESULTS_DIR): string {
+  return preset === 'smoke' ? path.join(resultsDir, 'smoke') : resultsDir;
 }

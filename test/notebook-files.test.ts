@@ -1,0 +1,50 @@
+/**
+ * The committed notebooks are sources: output-free, in Jupyter's own JSON layout, and
+ * kept that way by the git clean filter that `npm ci` registers, whatever an editor saves.
+ */
+import { test } from 'node:test';
+import * as assert from 'node:assert/strict';
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
+import { spawnSync } from 'child_process';
+import { resolveNotebooks } from '../lib/notebook/runner';
+import { ROOT } from '../lib/util/paths';
+
+// eslint-disable-next-line @typescript-eslint/no-var-requires
+const { stripText } = require(path.join(ROOT, 'scripts', 'nbstrip.js')) as { stripText: (t: string) => string };
+
+const git = (...args: string[]): string => {
+  const r = spawnSync('git', args, { cwd: ROOT, encoding: 'utf8' });
+  assert.equal(r.status, 0, `git ${args.join(' ')}: ${r.stderr}`);
+  return r.stdout.trim();
+};
+
+test('committed notebooks are output-free and already in the filter\'s layout', () => {
+  for (const f of resolveNotebooks([])) {
+    const text = fs.readFileSync(f, 'utf8');
+    assert.equal(stripText(text), text, `${path.basename(f)} is not as the clean filter would store it`);
+  }
+});
+
+test('the git clean filter stores a notebook saved with outputs as its output-free source', () => {
+  assert.equal(git('config', '--get', 'filter.nbstrip.clean'), 'node scripts/nbstrip.js', 'npm ci did not register the filter');
+  assert.match(git('check-attr', 'filter', '--', 'notebooks/03_channel_vs_spatial.ipynb'), /filter: nbstrip$/);
+  const src = path.join(ROOT, 'notebooks', '03_channel_vs_spatial.ipynb');
+  const nb = JSON.parse(fs.readFileSync(src, 'utf8'));
+  let n = 0;
+  for (const c of nb.cells) {
+    if (c.cell_type !== 'code') continue;
+    c.execution_count = ++n;
+    c.outputs = [{ output_type: 'stream', name: 'stdout', text: ['trained 3 runs\n'] }];
+    c.metadata = { ...c.metadata, execution: { 'iopub.status.busy': '2026-01-01T00:00:00Z' }, scrolled: true };
+  }
+  nb.metadata.widgets = { state: {} };
+  const dirty = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'maptokens-nb-')), 'saved.ipynb');
+  // An editor's layout (2-space indent, unsorted keys), not Jupyter's.
+  fs.writeFileSync(dirty, JSON.stringify(nb, null, 2));
+  const rel = 'notebooks/03_channel_vs_spatial.ipynb';
+  assert.equal(git('hash-object', `--path=${rel}`, dirty), git('hash-object', `--path=${rel}`, src), 'git would store the outputs');
+  // Without the filter the same file would be a different blob: the check above can fail.
+  assert.notEqual(git('hash-object', '--no-filters', dirty), git('hash-object', `--path=${rel}`, src));
+});

@@ -1,0 +1,92 @@
+/**
+ * The report: freshness by content (a second build executes nothing and rewrites
+ * nothing), a header that says what it was built from and what the store could not
+ * read, code hidden behind a toggle, escaped strings, deterministic figures, and
+ * readable plot axes and hovers.
+ */
+import { test } from 'node:test';
+import * as assert from 'node:assert/strict';
+import * as crypto from 'crypto';
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
+import { buildReport, finishHtml } from '../lib/report/export';
+import { deterministicSvgIds } from '../lib/report/render';
+import { logTicks, readable, tickLabel } from '../lib/analysis/plotly';
+
+/** Path → sha256 of every file under dir. */
+function snapshot(dir: string): Map<string, string> {
+  const out = new Map<string, string>();
+  const walk = (d: string): void => {
+    for (const e of fs.readdirSync(d, { withFileTypes: true })) {
+      const p = path.join(d, e.name);
+      if (e.isDirectory()) walk(p);
+      else out.set(path.relative(dir, p), crypto.createHash('sha256').update(fs.readFileSync(p)).digest('hex'));
+    }
+  };
+  walk(dir);
+  return out;
+}
+
+test('a second report build executes nothing and rewrites nothing; a changed store re-executes', { timeout: 600_000 }, async () => {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'maptokens-report-'));
+  const quiet = (): void => undefined;
+  // A corrupt store line: said in the header with a path relative to the repository.
+  fs.mkdirSync(path.join(dir, 'smoke'), { recursive: true });
+  fs.writeFileSync(path.join(dir, 'smoke', 'runs.jsonl'), '{broken\n');
+  const first = await buildReport({ preset: 'smoke', notebooks: ['00_setup', '01_data'], resultsDir: dir, log: quiet });
+  assert.equal(first.executed, 2);
+  const page = fs.readFileSync(path.join(dir, 'report', '00_setup.html'), 'utf8');
+  assert.match(page, /<h1>Can feature maps be tokens\? · 00_setup<\/h1>/);
+  assert.match(page, /built from commit [0-9a-f]{7,} of \d{4}-\d{2}-\d{2}|built outside a git checkout/);
+  assert.match(page, /unreadable line.*runs\.jsonl:1: not valid JSON/s);
+  assert.doesNotMatch(page, /\.\.\/results\/runs\.jsonl/, 'store paths must be relative to the repository');
+  assert.match(page, /body:not\(\.maptokens-show-code\) \.jp-CodeCell \.jp-Cell-inputWrapper\{display:none\}/);
+  assert.match(page, /href="\.\.\/\.\.\/notebooks\/00_setup\.ipynb"/);
+
+  const before = snapshot(dir);
+  const second = await buildReport({ preset: 'smoke', notebooks: ['00_setup', '01_data'], resultsDir: dir, log: quiet });
+  assert.equal(second.executed, 0, 'the second build executed a notebook whose inputs did not change');
+  assert.deepEqual(snapshot(dir), before, 'the second build changed files');
+
+  // The store is an input: a new record makes the execution stale.
+  fs.appendFileSync(path.join(dir, 'smoke', 'runs.jsonl'), '{"also broken"\n');
+  const third = await buildReport({ preset: 'smoke', notebooks: ['00_setup', '01_data'], resultsDir: dir, log: quiet });
+  assert.equal(third.executed, 2);
+});
+
+test('the page header escapes what the workspace did not write', () => {
+  const evil = '<img src=x onerror=alert(1)>';
+  const page = finishHtml('<html><head></head><body>x</body></html>', {
+    plotlySrc: 'plotly.min.js',
+    nav: [],
+    header: { preset: 'quick', commit: 'abc1234', date: '2026-11-27', dirty: false, runs: 3, problems: [evil], sourceHref: '../notebooks/a.ipynb', name: evil },
+  });
+  assert.doesNotMatch(page, /<img src=x/);
+  assert.match(page, /&lt;img src=x onerror=alert\(1\)&gt;/);
+});
+
+test('SVG ids from plotly\'s random uid become deterministic, references included', () => {
+  const svg = (uid: string): string =>
+    `<svg><defs id="defs-${uid}"><clipPath id="clip${uid}xyplot"></clipPath></defs><g clip-path="url(#clip${uid}xyplot)"></g><defs id="topdefs-${uid}"></defs><path d="M104857 0"/></svg>`;
+  const a = deterministicSvgIds(svg('3fa2c1'));
+  assert.equal(a, deterministicSvgIds(svg('9b0e77')), 'two renders of one figure differ');
+  assert.doesNotMatch(a, /3fa2c1/, 'the uid survived');
+  assert.match(a, /id="clipfig0xyplot".*url\(#clipfig0xyplot\)/);
+  // A uid of digits only must not rewrite a coordinate that happens to equal it.
+  assert.match(deterministicSvgIds(svg('104857')), /<path d="M104857 0"\/>/);
+});
+
+test('log axes get full tick labels, and error bars show their interval on hover', () => {
+  assert.deepEqual(logTicks(15, 60), [10, 20, 30, 50]);
+  assert.deepEqual(['20', '0.5', '2k', '1.5M'], [20, 0.5, 2000, 1.5e6].map(tickLabel));
+  const fig = readable({
+    data: [{ type: 'scatter', x: [19.8, 54.6], y: [90, 91], error_y: { type: 'data', array: [1.2, 3.4] }, name: 'a' }],
+    layout: { xaxis: { type: 'log' }, yaxis: { type: 'linear' } },
+  });
+  const x = fig.layout.xaxis as { tickvals: number[]; ticktext: string[] };
+  assert.deepEqual(x.ticktext, ['20', '30', '50']);
+  assert.equal((fig.layout.yaxis as { tickvals?: unknown }).tickvals, undefined);
+  assert.deepEqual(fig.data[0].customdata, [1.2, 3.4]);
+  assert.match(String(fig.data[0].hovertemplate), /%\{y:\.2f\} ± %\{customdata:\.2f\} \(95% CI\)/);
+});
