@@ -8,11 +8,11 @@
  * nothing could run (every planned dataset skipped) or when every run it trained failed.
  */
 import * as os from 'os';
-import { aggregate } from '../lib/analysis/aggregate';
-import { tableText, frame } from '../lib/analysis/table';
+import { aggregate } from '../lib/analysis/statistics';
+import { frame, tableText } from '../lib/analysis/tables';
 import { initBackend, describeBackend } from '../lib/backend';
 import { runSuite } from '../lib/train/engine';
-import { RUN_PRESETS, RunPresetName, SUITES, suiteNames } from '../lib/train/suites';
+import { RUN_PRESETS, RunPresetName, suiteNames, suitesOf } from '../lib/experiments';
 import { listOf, oneOf, positiveInt, runCommand, UsageError } from '../lib/util/cli';
 
 const PRESET_NAMES = Object.keys(RUN_PRESETS) as RunPresetName[];
@@ -53,7 +53,7 @@ runCommand(SPEC, async (a) => {
   }
   // Two single-threaded workers beat one two-threaded process on small models (docs/performance.md).
   const workers = positiveInt('workers', a.workers) ?? Math.min(2, os.cpus().length);
-  const known = [...new Set((suite === 'all' ? Object.values(SUITES) : [SUITES[suite]]).flatMap((s) => s.datasets))];
+  const known = [...new Set(suitesOf(suite).flatMap((s) => s.datasets))];
   const datasets = listOf('datasets', a.datasets, known);
   const opts = { suite, preset, datasets, seeds, shard, workers, force: a.force, saveWeights: a['save-weights'] };
 

@@ -6,7 +6,7 @@
  * (offline), updates the README's findings block, and with --pdf prints results/report.pdf.
  */
 import { buildReport } from '../lib/report/export';
-import { RUN_PRESETS, RunPresetName } from '../lib/train/suites';
+import { RUN_PRESETS, RunPresetName } from '../lib/experiments';
 import { oneOf, runCommand } from '../lib/util/cli';
 
 const PRESET_NAMES = Object.keys(RUN_PRESETS) as RunPresetName[];

@@ -75,6 +75,8 @@ function ensureKernel() {
 }
 
 function buildLibrary() {
+  // A clean dist/: a compiled file whose source moved away would otherwise still resolve.
+  fs.rmSync(path.join(ROOT, 'dist'), { recursive: true, force: true });
   const tsc = path.join(ROOT, 'node_modules', 'typescript', 'bin', 'tsc');
   run(process.execPath, [tsc, '-p', path.join(ROOT, 'tsconfig.json')], { cwd: ROOT });
   log('compiled lib/ into dist/');

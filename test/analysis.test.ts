@@ -8,22 +8,23 @@ import * as assert from 'node:assert/strict';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
-import { aggregate, aggregateFrame, difference, stats, tQuantile975 } from '../lib/analysis/aggregate';
-import { escapeHtml, jsonForScript } from '../lib/analysis/html';
-import { figureHtml } from '../lib/analysis/plotly';
-import { frame, tableHtml } from '../lib/analysis/table';
-import { suiteView } from '../lib/analysis/results';
-import { literatureSection } from '../lib/analysis/literature';
-import { poolingDrops } from '../lib/analysis/pooling';
+import { aggregate, difference, stats, tQuantile975 } from '../lib/analysis/statistics';
+import { escapeHtml, jsonForScript } from '../lib/util/html';
+import { figureHtml } from '../lib/analysis/figures/plotly';
+import { aggregateFrame, frame, tableHtml } from '../lib/analysis/tables';
+import { suiteView } from '../lib/analysis/views';
+import { literatureSection } from '../lib/analysis/claims/literature';
+import { poolingDrops } from '../lib/analysis/claims/pooling';
 import { finishHtml, stripRemote } from '../lib/report/export';
 import type { RunRecord } from '../lib/results/record';
 import { ResultStore } from '../lib/results/store';
-import { planSuite } from '../lib/train/suites';
+import { planSuite, SCHEMA_VERSION } from '../lib/experiments';
 
 function fakeRecord(over: Partial<RunRecord> & { acc?: number }): RunRecord {
   const acc = over.acc ?? 0.5;
   return {
     id: over.id ?? Math.random().toString(16).slice(2, 18),
+    schema: SCHEMA_VERSION,
     status: 'ok',
     name: 'channel-full',
     dataset: 'mnist',
@@ -49,18 +50,19 @@ function fakeRecord(over: Partial<RunRecord> & { acc?: number }): RunRecord {
 }
 
 test('mean, std and the 95% CI equal the hand computation', () => {
-  // 0.90, 0.92, 0.94: mean 0.92, sample std 0.02, t(2) = 4.303, CI = 4.303 · 0.02 / √3 = 0.049687
+  // 0.90, 0.92, 0.94: mean 0.92, sample std 0.02, t(2) = 4.302653, CI = 4.302653 · 0.02 / √3 = 0.049683
   const s = stats([0.9, 0.92, 0.94]);
   assert.ok(Math.abs(s.mean - 0.92) < 1e-12);
   assert.ok(Math.abs(s.std - 0.02) < 1e-12);
-  assert.ok(Math.abs(s.ci95 - (4.303 * 0.02) / Math.sqrt(3)) < 1e-9);
-  assert.equal(tQuantile975(1), 12.706);
+  assert.ok(Math.abs(s.ci95 - (4.302653 * 0.02) / Math.sqrt(3)) < 1e-8);
+  // Published quantiles of t: 12.7062 (1 df), 4.3027 (2), 2.7764 (4), 2.0423 (30), 1.9600 (∞).
+  for (const [df, t] of [[1, 12.7062], [2, 4.3027], [4, 2.7764], [30, 2.0423], [1e6, 1.96]]) assert.ok(Math.abs(tQuantile975(df) - t) < 1e-4, `t(${df})`);
   assert.ok(Number.isNaN(stats([0.5]).ci95), 'one seed has no interval');
-  // Welch: a = (0.92, sd 0.02, n 3), b = (0.80, sd 0.02, n 3): se = √(2·0.0004/3), df = 4, t = 2.776
+  // Welch: a = (0.92, sd 0.02, n 3), b = (0.80, sd 0.02, n 3): se = √(2·0.0004/3), df = 4, t = 2.776445
   const d = difference(stats([0.9, 0.92, 0.94]), stats([0.78, 0.8, 0.82]));
   assert.ok(Math.abs(d.diff - 0.12) < 1e-12);
   assert.ok(Math.abs(d.df - 4) < 1e-9);
-  assert.ok(Math.abs(d.ci95 - 2.776 * Math.sqrt((2 * 0.0004) / 3)) < 1e-9);
+  assert.ok(Math.abs(d.ci95 - 2.776445 * Math.sqrt((2 * 0.0004) / 3)) < 1e-8);
 });
 
 test('a failed run and a missing seed show up in the aggregate table', () => {

@@ -11,7 +11,7 @@ import * as path from 'path';
 import { spawnSync } from 'child_process';
 import { ROOT } from '../lib/util/paths';
 
-const COMMANDS = ['ablation', 'bench', 'data', 'lab', 'report', 'run-notebooks'];
+const COMMANDS = ['ablation', 'bench', 'data', 'lab', 'migrate', 'report', 'run-notebooks'];
 
 function run(cmd: string, args: string[], env: Record<string, string> = {}): { status: number | null; stdout: string; stderr: string } {
   const r = spawnSync(process.execPath, [path.join(ROOT, 'dist', 'scripts', `${cmd}.js`), ...args], {

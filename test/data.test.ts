@@ -35,7 +35,7 @@ import {
   stratifiedSubset,
   verifySha256,
 } from '../lib/data';
-import { encodePng } from '../lib/analysis/png';
+import { encodePng } from '../lib/notebook/png';
 
 function tmp(): string {
   return fs.mkdtempSync(path.join(os.tmpdir(), 'maptokens-data-'));

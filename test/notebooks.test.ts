@@ -41,6 +41,12 @@ test('every notebook executes under the smoke preset', { timeout: 1_500_000 }, (
     const plots = nb.cells.flatMap((c) => (c.outputs ?? []).filter((o) => o.data?.['application/vnd.plotly.v1+json'] && o.data?.['text/html']));
     assert.ok(plots.length > 0, `${n} drew no plotly figure`);
   }
+  // A notebook that runs or inspects experiments shows its grid as a table in its first output.
+  for (const n of ['02_tokenizers', '03_channel_vs_spatial', '04_pooled_vs_full', '05_embeddings', '06_cost_scaling', '07_attention', '08_literature']) {
+    const nb = JSON.parse(fs.readFileSync(path.join(out, `${n}.ipynb`), 'utf8')) as { cells: Cell[] };
+    const first = nb.cells.flatMap((c) => c.outputs ?? [])[0];
+    assert.match(String([first?.data?.['text/html'] ?? ''].flat().join('')), /The grid: suite [a-z-]+ under the smoke preset/, `${n} does not show its grid first`);
+  }
   const nb02 = JSON.parse(fs.readFileSync(path.join(out, '02_tokenizers.ipynb'), 'utf8')) as { cells: Cell[] };
   assert.ok(nb02.cells.some((c) => (c.outputs ?? []).some((o) => typeof o.data?.['image/png'] === 'string')));
 });

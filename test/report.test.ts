@@ -12,7 +12,7 @@ import * as os from 'os';
 import * as path from 'path';
 import { buildReport, finishHtml } from '../lib/report/export';
 import { deterministicSvgIds } from '../lib/report/render';
-import { logTicks, readable, tickLabel } from '../lib/analysis/plotly';
+import { logTicks, readable, tickLabel } from '../lib/analysis/figures/plotly';
 
 /** Path → sha256 of every file under dir. */
 function snapshot(dir: string): Map<string, string> {

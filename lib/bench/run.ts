@@ -10,8 +10,8 @@
 import * as tf from '@tensorflow/tfjs';
 import { BackendName, initBackend } from '../backend';
 import { createModel } from '../models/create';
-import { TRAIN_DEFAULTS } from '../train/config';
-import { planSuite } from '../train/suites';
+import { TRAIN_DEFAULTS } from '../experiments/config';
+import { planSuite } from '../experiments';
 import { referenceModel } from './reference';
 
 /** R1, R2: the reference workloads; R3: the quick preset's channel-full; `model:<preset>`: any model preset at the quick preset's batch. */

@@ -73,7 +73,7 @@ export function channelStats(split: Split, shape: [number, number, number]): { m
 export interface Augment {
   /** Random crop: pad by this many pixels (zeros) and crop back to size; 0 = off. */
   cropPad: number;
-  /** Random horizontal flip with probability 1/2. */
+  /** Random horizontal flip with probability 1/2 (refused for datasets whose labels flips change). */
   flip: boolean;
 }
 

@@ -40,10 +40,3 @@ export class DataError extends Error {
   }
 }
 
-/** Checks that a split is consistent with a shape. */
-export function checkSplit(s: Split, shape: [number, number, number], what: string): void {
-  const per = shape[0] * shape[1] * shape[2];
-  if (s.images.length !== s.n * per || s.labels.length !== s.n) {
-    throw new Error(`${what}: ${s.n} items but ${s.images.length / per} images and ${s.labels.length} labels`);
-  }
-}

@@ -10,6 +10,7 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import { LayerArgs, one, oneShape, register } from './common';
+import { withRole } from './roles';
 
 export interface AttentionArgs {
   /** Number of heads; must divide the model width. */
@@ -34,10 +35,10 @@ export class MultiHeadSelfAttention extends tf.layers.Layer {
     if (d == null) throw new Error('MultiHeadSelfAttention: the token width must be known');
     if (d % this.numHeads !== 0) throw new Error(`MultiHeadSelfAttention: width ${d} is not divisible by numHeads ${this.numHeads}`);
     const glorot = tf.initializers.glorotUniform({});
-    this.qkvKernel = this.addWeight('qkv_kernel', [d, 3 * d], 'float32', glorot);
-    this.qkvBias = this.addWeight('qkv_bias', [3 * d], 'float32', tf.initializers.zeros());
-    this.projKernel = this.addWeight('proj_kernel', [d, d], 'float32', glorot);
-    this.projBias = this.addWeight('proj_bias', [d], 'float32', tf.initializers.zeros());
+    this.qkvKernel = withRole(this.addWeight('qkv_kernel', [d, 3 * d], 'float32', glorot), 'matrix');
+    this.qkvBias = withRole(this.addWeight('qkv_bias', [3 * d], 'float32', tf.initializers.zeros()), 'bias');
+    this.projKernel = withRole(this.addWeight('proj_kernel', [d, d], 'float32', glorot), 'matrix');
+    this.projBias = withRole(this.addWeight('proj_bias', [d], 'float32', tf.initializers.zeros()), 'bias');
     this.built = true;
   }
 

@@ -22,6 +22,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { MultiHeadSelfAttention } from './attention';
 import { l2Normalize, register } from './common';
+import { withRole } from './roles';
 import { cosineAttentionWeights } from './cosine-attention';
 
 export class ChannelGroupAttention extends MultiHeadSelfAttention {
@@ -48,7 +49,7 @@ export class CrossCovarianceAttention extends ChannelGroupAttention {
 
   override build(inputShape: tf.Shape | tf.Shape[]): void {
     super.build(inputShape);
-    this.temperature = this.addWeight('temperature', [this.numHeads], 'float32', tf.initializers.ones()); // XCiT's init
+    this.temperature = withRole(this.addWeight('temperature', [this.numHeads], 'float32', tf.initializers.ones()), 'scale'); // XCiT's init
   }
 
   protected override attnWeights(q: tf.Tensor4D, k: tf.Tensor4D): tf.Tensor4D {

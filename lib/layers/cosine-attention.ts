@@ -16,6 +16,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { MultiHeadSelfAttention } from './attention';
 import { l2Normalize, register } from './common';
+import { withRole } from './roles';
 
 /**
  * softmax(τ_h · q̂ k̂ᵀ) with q̂, k̂ scaled to unit norm along their last axis.
@@ -35,7 +36,7 @@ export class CosineAttention extends MultiHeadSelfAttention {
   override build(inputShape: tf.Shape | tf.Shape[]): void {
     super.build(inputShape);
     // XCiT initializes τ to 1: attention starts near uniform and sharpens as τ is learned.
-    this.temperature = this.addWeight('temperature', [this.numHeads], 'float32', tf.initializers.ones());
+    this.temperature = withRole(this.addWeight('temperature', [this.numHeads], 'float32', tf.initializers.ones()), 'scale');
   }
 
   protected override attnWeights(q: tf.Tensor4D, k: tf.Tensor4D): tf.Tensor4D {

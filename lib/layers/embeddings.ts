@@ -12,6 +12,7 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import { LayerArgs, one, oneShape, register } from './common';
+import { withRole } from './roles';
 
 export class LearnedEmbedding extends tf.layers.Layer {
   static className = 'LearnedEmbedding';
@@ -28,7 +29,7 @@ export class LearnedEmbedding extends tf.layers.Layer {
     const [, t, d] = oneShape(inputShape);
     if (this.tokens !== 1 && t !== this.tokens) throw new Error(`LearnedEmbedding: table has ${this.tokens} rows but the input has ${t} tokens`);
     // Small random init (ViT uses std 0.02) so identities differ from step one.
-    this.table = this.addWeight('table', [this.tokens, d as number], 'float32', tf.initializers.truncatedNormal({ stddev: 0.02 }));
+    this.table = withRole(this.addWeight('table', [this.tokens, d as number], 'float32', tf.initializers.truncatedNormal({ stddev: 0.02 })), 'embedding');
     this.built = true;
   }
 
@@ -114,7 +115,7 @@ export class ClassToken extends tf.layers.Layer {
 
   override build(inputShape: tf.Shape | tf.Shape[]): void {
     const d = oneShape(inputShape)[2] as number;
-    this.token = this.addWeight('cls', [1, 1, d], 'float32', tf.initializers.truncatedNormal({ stddev: 0.02 }));
+    this.token = withRole(this.addWeight('cls', [1, 1, d], 'float32', tf.initializers.truncatedNormal({ stddev: 0.02 })), 'embedding');
     this.built = true;
   }
 

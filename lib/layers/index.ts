@@ -12,3 +12,4 @@ export * from './embeddings';
 export * from './pooling';
 export * from './squeeze-excite';
 export { one, oneShape } from './common';
+export * from './roles';

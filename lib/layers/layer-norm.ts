@@ -10,6 +10,7 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import { LayerArgs, one, oneShape, register } from './common';
+import { withRole } from './roles';
 import { fusedOps, layerNormFused, layerNormReference } from './fused';
 
 export class LayerNorm extends tf.layers.Layer {
@@ -26,8 +27,8 @@ export class LayerNorm extends tf.layers.Layer {
   override build(inputShape: tf.Shape | tf.Shape[]): void {
     const s = oneShape(inputShape);
     const d = s[s.length - 1] as number;
-    this.gamma = this.addWeight('gamma', [d], 'float32', tf.initializers.ones());
-    this.beta = this.addWeight('beta', [d], 'float32', tf.initializers.zeros());
+    this.gamma = withRole(this.addWeight('gamma', [d], 'float32', tf.initializers.ones()), 'norm');
+    this.beta = withRole(this.addWeight('beta', [d], 'float32', tf.initializers.zeros()), 'norm');
     this.built = true;
   }
 

@@ -12,6 +12,7 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import { LayerArgs, gelu, one, oneShape, register } from './common';
+import { withRole } from './roles';
 
 export class MapMixing extends tf.layers.Layer {
   static className = 'MapMixing';
@@ -33,12 +34,12 @@ export class MapMixing extends tf.layers.Layer {
     const [, c, d] = oneShape(inputShape) as number[];
     const hw = this.grid[0] * this.grid[1];
     const glorot = tf.initializers.glorotUniform({});
-    this.up = this.addWeight('up_kernel', [d, hw], 'float32', glorot);
-    this.upBias = this.addWeight('up_bias', [hw], 'float32', tf.initializers.zeros());
-    this.depthwise = this.addWeight('depthwise_kernel', [3, 3, c, 1], 'float32', glorot);
-    this.dwBias = this.addWeight('depthwise_bias', [c], 'float32', tf.initializers.zeros());
-    this.down = this.addWeight('down_kernel', [hw, d], 'float32', glorot);
-    this.downBias = this.addWeight('down_bias', [d], 'float32', tf.initializers.zeros());
+    this.up = withRole(this.addWeight('up_kernel', [d, hw], 'float32', glorot), 'matrix');
+    this.upBias = withRole(this.addWeight('up_bias', [hw], 'float32', tf.initializers.zeros()), 'bias');
+    this.depthwise = withRole(this.addWeight('depthwise_kernel', [3, 3, c, 1], 'float32', glorot), 'matrix');
+    this.dwBias = withRole(this.addWeight('depthwise_bias', [c], 'float32', tf.initializers.zeros()), 'bias');
+    this.down = withRole(this.addWeight('down_kernel', [hw, d], 'float32', glorot), 'matrix');
+    this.downBias = withRole(this.addWeight('down_bias', [d], 'float32', tf.initializers.zeros()), 'bias');
     this.built = true;
   }
 

@@ -9,6 +9,7 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import { LayerArgs, one, oneShape, register } from './common';
+import { withRole } from './roles';
 
 export class SqueezeExcite extends tf.layers.Layer {
   static className = 'SqueezeExcite';
@@ -32,10 +33,10 @@ export class SqueezeExcite extends tf.layers.Layer {
     const c = oneShape(inputShape)[3] as number;
     const r = SqueezeExcite.hidden(c, this.reduction);
     const glorot = tf.initializers.glorotUniform({});
-    this.w1 = this.addWeight('w1', [c, r], 'float32', glorot);
-    this.b1 = this.addWeight('b1', [r], 'float32', tf.initializers.zeros());
-    this.w2 = this.addWeight('w2', [r, c], 'float32', glorot);
-    this.b2 = this.addWeight('b2', [c], 'float32', tf.initializers.zeros());
+    this.w1 = withRole(this.addWeight('w1', [c, r], 'float32', glorot), 'matrix');
+    this.b1 = withRole(this.addWeight('b1', [r], 'float32', tf.initializers.zeros()), 'bias');
+    this.w2 = withRole(this.addWeight('w2', [r, c], 'float32', glorot), 'matrix');
+    this.b2 = withRole(this.addWeight('b2', [c], 'float32', tf.initializers.zeros()), 'bias');
     this.built = true;
   }
 

@@ -6,7 +6,7 @@
  * rejects unknown keys and impossible combinations with the field's name in the
  * message, and checks the cost model's memory estimate against a stated limit.
  */
-import { StemLayer, stemOutputShape } from './stem';
+import { StemLayer, stemOutputShape, twoConvStem } from './stem';
 
 export const TOKENIZERS = [
   'channel-full', // T = C tokens, each one feature map flattened: D_tok = H·W (the question)
@@ -67,34 +67,23 @@ export interface ModelConfig {
   /** Refuse configs whose activations per image exceed this (MiB); the attention maps dominate for spatial tokens. */
   memoryLimitMB: number;
 
-  // The literature's refinements (literature suite). These are optional, with the default
-  // given in each comment, rather than entries of DEFAULTS: an absent key leaves a
-  // config's hash unchanged, so every run already in the store keeps its identity.
+  // The literature's refinements (literature suite; lib/models/xcit.ts, davit.ts).
 
-  /** Block family (absent = 'vit'). 'xca': XCiT blocks; 'dual': DaViT's alternating window-spatial and channel-group blocks. Both take 'spatial-full' tokens and mean pooling. */
-  block?: Block;
-  /** XCiT's normalization inside ViT blocks: unit-norm Q and K per token, a learned temperature per head (absent = false). */
-  qkNorm?: boolean;
-  /** Depthwise-conv spatial mixing in every block (absent = false). channel-full: MapMixing; xca: XCiT's local patch interaction; dual: DaViT's conv position encoding. */
-  localMixing?: boolean;
-  /** Window side of the dual blocks' spatial attention (absent = 7, DaViT's); must divide the map. */
-  window?: number;
-}
-
-/** The optional keys' values with their defaults filled in. */
-export function literatureOptions(cfg: ModelConfig): { block: Block; qkNorm: boolean; localMixing: boolean; window: number } {
-  return { block: cfg.block ?? 'vit', qkNorm: cfg.qkNorm ?? false, localMixing: cfg.localMixing ?? false, window: cfg.window ?? 7 };
+  /** Block family. 'xca': XCiT blocks; 'dual': DaViT's alternating window-spatial and channel-group blocks. Both take 'spatial-full' tokens and mean pooling. */
+  block: Block;
+  /** XCiT's normalization inside ViT blocks: unit-norm Q and K per token, a learned temperature per head. */
+  qkNorm: boolean;
+  /** Depthwise-conv spatial mixing in every block. channel-full: MapMixing; xca: XCiT's local patch interaction; dual: DaViT's conv position encoding. */
+  localMixing: boolean;
+  /** Window side of the dual blocks' spatial attention; must divide the map (the other families ignore it). */
+  window: number;
 }
 
 export const DEFAULTS: ModelConfig = {
   arch: 'transformer', // the question is about Transformers; 'cnn' is the baseline
   inputShape: [28, 28, 1], // MNIST and Fashion-MNIST
   numClasses: 10,
-  // Two convs, the second with stride 2: 64 maps of 14×14 on MNIST, small enough for 2 CPU cores.
-  stem: [
-    { filters: 32, kernel: 3, stride: 1, padding: 'same', activation: 'relu', batchNorm: false },
-    { filters: 64, kernel: 3, stride: 2, padding: 'same', activation: 'relu', batchNorm: false },
-  ],
+  stem: twoConvStem(), // 3×3/32, then 3×3/64 stride 2: 64 maps of 14×14 on MNIST
   se: false, // off: the plain question first; the embeddings suite turns it on
   seReduction: 4, // SE-Net uses 16 for wide nets; 64 maps would leave 4
   tokenizer: 'channel-full',
@@ -109,10 +98,14 @@ export const DEFAULTS: ModelConfig = {
   dropout: 0.1,
   pooling: 'mean', // [CLS] is an ablation; mean converges faster on small data
   memoryLimitMB: 256,
+  block: 'vit', // ViT's blocks (Dosovitskiy et al. 2021); 'xca' and 'dual' are the literature suite's
+  qkNorm: false, // plain scaled dot-product attention
+  localMixing: false, // no spatial mixing inside the blocks
+  window: 7, // DaViT's window: 7×7 windows, 4 of them on 14×14 maps
 };
 
-/** Keys a model config may have: every key of DEFAULTS and the optional ones. */
-export const MODEL_KEYS: readonly string[] = [...Object.keys(DEFAULTS), 'block', 'qkNorm', 'localMixing', 'window'];
+/** Keys a model config may have: exactly those of DEFAULTS. */
+export const MODEL_KEYS: readonly string[] = Object.keys(DEFAULTS);
 
 export class ConfigError extends Error {
   constructor(
@@ -200,9 +193,7 @@ export function validateConfig(cfg: ModelConfig): void {
   }
   if (cfg.arch === 'cnn') {
     if (cfg.stem.length === 0) throw new ConfigError('stem', "arch 'cnn' needs at least one conv layer");
-    for (const k of ['block', 'qkNorm', 'localMixing', 'window'] as const) {
-      if (cfg[k] !== undefined) throw new ConfigError(k, "configures Transformer blocks; arch 'cnn' has none");
-    }
+    if (cfg.block !== 'vit' || cfg.qkNorm || cfg.localMixing) throw new ConfigError(cfg.block !== 'vit' ? 'block' : cfg.qkNorm ? 'qkNorm' : 'localMixing', "configures Transformer blocks; arch 'cnn' has none");
     return;
   }
   if (cfg.dModel % cfg.heads !== 0) throw new ConfigError('heads', `${cfg.heads} heads do not divide dModel ${cfg.dModel}`);
@@ -222,32 +213,22 @@ export function validateConfig(cfg: ModelConfig): void {
   validateLiterature(cfg, [h, w]);
 }
 
-/** The optional keys, and the combinations they cannot be in. */
+/** The literature's options, and the combinations they cannot be in. */
 function validateLiterature(cfg: ModelConfig, [h, w]: [number, number]): void {
-  if (cfg.block !== undefined) oneOf('block', cfg.block, BLOCKS);
+  oneOf('block', cfg.block, BLOCKS);
   for (const k of ['qkNorm', 'localMixing'] as const) {
-    if (cfg[k] !== undefined && typeof cfg[k] !== 'boolean') throw new ConfigError(k, `must be true or false; got ${JSON.stringify(cfg[k])}`);
+    if (typeof cfg[k] !== 'boolean') throw new ConfigError(k, `must be true or false; got ${JSON.stringify(cfg[k])}`);
   }
-  if (cfg.window !== undefined) posInt('window', cfg.window);
-  const o = literatureOptions(cfg);
-  if (o.block !== 'vit') {
+  posInt('window', cfg.window);
+  if (cfg.block !== 'vit') {
     // Both families reshape the tokens to the map grid (conv mixing, windows) and attend across its channels.
-    if (cfg.tokenizer !== 'spatial-full') throw new ConfigError('block', `'${o.block}' blocks take 'spatial-full' tokens; got tokenizer '${cfg.tokenizer}'`);
-    if (cfg.pooling !== 'mean') throw new ConfigError('pooling', `'${o.block}' blocks need 'mean': a [CLS] token has no place on the map grid`);
-    if (cfg.qkNorm) throw new ConfigError('qkNorm', `applies to 'vit' blocks; '${o.block}' blocks fix their own normalization`);
+    if (cfg.tokenizer !== 'spatial-full') throw new ConfigError('block', `'${cfg.block}' blocks take 'spatial-full' tokens; got tokenizer '${cfg.tokenizer}'`);
+    if (cfg.pooling !== 'mean') throw new ConfigError('pooling', `'${cfg.block}' blocks need 'mean': a [CLS] token has no place on the map grid`);
+    if (cfg.qkNorm) throw new ConfigError('qkNorm', `applies to 'vit' blocks; '${cfg.block}' blocks fix their own normalization`);
   }
-  if (o.block === 'dual') {
-    if (h % o.window !== 0 || w % o.window !== 0) throw new ConfigError('window', `${o.window} does not divide the ${h}×${w} feature maps`);
-  } else if (cfg.window !== undefined) {
-    throw new ConfigError('window', `only the 'dual' blocks use a window; block is '${o.block}'`);
-  }
-  if (o.localMixing && o.block === 'vit') {
+  if (cfg.block === 'dual' && (h % cfg.window !== 0 || w % cfg.window !== 0)) throw new ConfigError('window', `${cfg.window} does not divide the ${h}×${w} feature maps`);
+  if (cfg.localMixing && cfg.block === 'vit') {
     if (cfg.tokenizer !== 'channel-full') throw new ConfigError('localMixing', `in 'vit' blocks it is for 'channel-full' tokens (XCiT's and DaViT's versions come with block 'xca' and 'dual'); got '${cfg.tokenizer}'`);
     if (cfg.pooling !== 'mean') throw new ConfigError('pooling', "localMixing maps every token back to a feature map; a [CLS] token has none, so use 'mean'");
   }
-}
-
-/** The stem's output [H, W, C] for a config (the input itself for an empty stem). */
-export function featureMapShape(cfg: Pick<ModelConfig, 'inputShape' | 'stem'>): [number, number, number] {
-  return stemOutputShape(cfg.inputShape, cfg.stem);
 }

@@ -16,16 +16,10 @@
  * - Activation memory is an estimate: float32 bytes of the main tensors a forward
  *   pass creates per image and a backward pass keeps (listed in `activations`).
  */
-import { literatureOptions, type ModelConfig } from './config';
-import { convOut, stemOutputShape } from './stem';
+import { architecture, BlockSpec, TokenStream } from './architecture';
+import type { ModelConfig } from './config';
 
-export interface TokenStream {
-  name: 'channel' | 'spatial' | 'patch';
-  /** Number of tokens. */
-  T: number;
-  /** Values per token before the projection to dModel. */
-  Dtok: number;
-}
+export type { TokenStream };
 
 export interface FlopBreakdown {
   /** Conv stem (and SE, if on). */
@@ -72,97 +66,62 @@ export interface Cost {
   activations: Record<string, number>;
 }
 
-/** The token streams a config produces, given its feature-map shape. */
-export function tokenStreams(cfg: ModelConfig): TokenStream[] {
-  const [h0, w0, cin] = cfg.inputShape;
-  const [h, w, c] = stemOutputShape(cfg.inputShape, cfg.stem);
-  const k = cfg.poolK;
-  switch (cfg.tokenizer) {
-    case 'channel-full':
-      return [{ name: 'channel', T: c, Dtok: h * w }];
-    case 'channel-pooled':
-      return [{ name: 'channel', T: c, Dtok: 1 }];
-    case 'channel-pooled-k':
-      return [{ name: 'channel', T: c, Dtok: k * k }];
-    case 'spatial-full':
-      return [{ name: 'spatial', T: h * w, Dtok: c }];
-    case 'spatial-pooled-k':
-      return [{ name: 'spatial', T: k * k, Dtok: c }];
-    case 'patch':
-      return [{ name: 'patch', T: (h0 / cfg.patchSize) * (w0 / cfg.patchSize), Dtok: cfg.patchSize * cfg.patchSize * cin }];
-    case 'hybrid':
-      return [
-        { name: 'channel', T: c, Dtok: h * w },
-        { name: 'spatial', T: h * w, Dtok: c },
-      ];
-  }
-}
-
+/** Parameters, FLOPs and activations of a config, counted from its architecture (architecture.ts). */
 export function costModel(cfg: ModelConfig): Cost {
-  const d = cfg.dModel;
-  const nc = cfg.numClasses;
+  const a = architecture(cfg);
+  const d = a.d;
+  const nc = a.head.classes;
   const act: Record<string, number> = {};
-  const [h0, w0, cin] = cfg.inputShape;
+  const [h0, w0, cin] = a.input;
   act.input = h0 * w0 * cin;
 
-  // Stem.
+  // Stem (and SE).
   let stemParams = 0;
   let stemFlops = 0;
-  let [h, w, c] = [h0, w0, cin];
-  cfg.stem.forEach((l, i) => {
-    const oh = convOut(h, l.kernel, l.stride, l.padding);
-    const ow = convOut(w, l.kernel, l.stride, l.padding);
+  a.stem.forEach((l, i) => {
+    const [oh, ow] = l.out;
+    const c = l.in[2];
     stemParams += l.kernel * l.kernel * c * l.filters + (l.batchNorm ? 4 * l.filters : l.filters);
     stemFlops += 2 * l.kernel * l.kernel * c * l.filters * oh * ow;
     act[`stem${i}`] = oh * ow * l.filters * (l.batchNorm ? 3 : 2); // conv out, (bn out,) activation out
-    [h, w, c] = [oh, ow, l.filters];
   });
-  if (cfg.se) {
-    const r = Math.max(1, Math.floor(c / cfg.seReduction));
+  const [h, w, c] = a.maps;
+  if (a.se) {
+    const r = a.se.hidden;
     stemParams += c * r + r + r * c + c;
     stemFlops += 2 * (c * r + r * c);
     act.se = h * w * c;
   }
-  const maps: [number, number, number] = [h, w, c];
 
-  if (cfg.arch === 'cnn') {
+  if (a.kind === 'cnn') {
     const headParams = c * nc + nc;
     const flops = { stem: stemFlops, pooling: 0, projection: 0, attention: 0, attnProj: 0, mlp: 0, mixing: 0, head: 2 * c * nc, total: 0 };
     flops.total = stemFlops + flops.head;
     act.head = c + nc;
-    return finish(cfg, { params: stemParams + headParams, paramsByStage: { stem: stemParams, tokenizer: 0, embeddings: 0, blocks: 0, head: headParams }, flops, maps, streams: [], T: 0, Dtok: 0 }, act);
+    return finish(cfg, { params: stemParams + headParams, paramsByStage: { stem: stemParams, tokenizer: 0, embeddings: 0, blocks: 0, head: headParams }, flops, maps: a.maps, streams: [], T: 0, Dtok: 0 }, act);
   }
 
-  const streams = tokenStreams(cfg);
   let tokParams = 0;
   let embParams = 0;
   let projFlops = 0;
   let poolFlops = 0;
-  const k = cfg.poolK;
-  if (cfg.tokenizer === 'channel-pooled-k' || cfg.tokenizer === 'spatial-pooled-k') {
-    // Separable bin matrices: first along W ([H·C, W]·[W, k]), then along H ([k·C, H]·[H, k]).
-    poolFlops = 2 * h * c * w * k + 2 * k * c * h * k;
-    act.pooled = k * k * c;
-  } else if (cfg.tokenizer === 'channel-pooled') {
-    poolFlops = 0; // a mean, element-wise by our convention
-    act.pooled = c;
-  }
-  for (const s of streams) {
+  for (const s of a.streams) {
+    if (s.poolK !== undefined && s.poolK > 1) {
+      // Separable bin matrices: first along W ([H·C, W]·[W, k]), then along H ([k·C, H]·[H, k]).
+      poolFlops += 2 * h * c * w * s.poolK + 2 * s.poolK * c * h * s.poolK;
+    }
+    if (s.poolK !== undefined) act.pooled = s.poolK * s.poolK * c; // k = 1: a mean, element-wise by our convention
     tokParams += s.Dtok * d + d;
     projFlops += 2 * s.T * s.Dtok * d;
     act[`tokens_${s.name}`] = s.T * s.Dtok + s.T * d; // raw tokens, projected tokens
-    if (s.name === 'channel' && cfg.channelEmbedding) embParams += s.T * d;
-    if (s.name !== 'channel' && cfg.positionEmbedding === 'learned') embParams += s.T * d;
+    if (s.embedding === 'channel-identity' || s.embedding === 'learned-position') embParams += s.T * d;
   }
-  if (cfg.tokenizer === 'hybrid') embParams += 2 * d; // one token-type vector per stream
-  let T = streams.reduce((a, s) => a + s.T, 0);
-  if (cfg.pooling === 'cls') {
-    embParams += d;
-    T += 1;
-  }
+  if (a.tokenType) embParams += a.streams.length * d; // one token-type vector per stream
+  if (a.cls) embParams += d;
+  const T = a.T;
 
-  const blocks = Array.from({ length: cfg.depth }, (_, i) => blockCost(cfg, i, T, maps));
-  const sum = (f: (b: BlockCost) => number): number => blocks.reduce((a, b) => a + f(b), 0);
+  const blocks = a.blocks.map(blockCost);
+  const sum = (f: (b: BlockCost) => number): number => blocks.reduce((x, b) => x + f(b), 0);
   const headParams = 2 * d + d * nc + nc;
   const flops: FlopBreakdown = {
     stem: stemFlops,
@@ -185,10 +144,10 @@ export function costModel(cfg: ModelConfig): Cost {
       params: stemParams + tokParams + embParams + sum((b) => b.params) + headParams,
       paramsByStage: { stem: stemParams, tokenizer: tokParams, embeddings: embParams, blocks: sum((b) => b.params), head: headParams },
       flops,
-      maps,
-      streams,
+      maps: a.maps,
+      streams: a.streams,
       T,
-      Dtok: streams[0].Dtok,
+      Dtok: a.streams[0].Dtok,
     },
     act,
   );
@@ -206,49 +165,44 @@ interface BlockCost {
   attentionMaps: number;
 }
 
-/** One block of any family: T tokens of width d in, the same out. maps: the stem's [H, W, C]. */
-function blockCost(cfg: ModelConfig, i: number, T: number, maps: [number, number, number]): BlockCost {
-  const o = literatureOptions(cfg);
-  const d = cfg.dModel;
-  const h = cfg.heads;
-  const m = cfg.mlpRatio * d;
+/** One block of any family, from its description: T tokens of width d in, the same out. */
+function blockCost(b: BlockSpec): BlockCost {
+  const { T, d, heads: h, mlpHidden: m } = b;
   const ln = 2 * d;
   const dwconv = 9 * d + d; // a 3×3 depthwise conv on the token grid, with bias
   // Every family keeps ViT's norms, QKV and output projections and MLP.
   let params = ln + (3 * d * d + 3 * d) + (d * d + d) + ln + (d * m + m) + (m * d + d);
   let attention: number;
   let attentionMaps: number; // scores and softmax output
-  let mixing = 0;
-  let mixingActs = 0;
-  if (o.block === 'xca' || (o.block === 'dual' && i % 2 === 1)) {
+  if (b.attention === 'xca' || b.attention === 'channel-group') {
     // Attention across the d/h channels of each head, each a vector over T = N positions.
     attention = (4 * T * d * d) / h;
     attentionMaps = (2 * d * d) / h;
-  } else if (o.block === 'dual') {
-    attention = 4 * T * o.window ** 2 * d; // T/s² windows of s² tokens: 4·(s²)²·d each
-    attentionMaps = 2 * h * T * o.window ** 2;
+  } else if (b.attention === 'window') {
+    attention = 4 * T * b.window ** 2 * d; // T/s² windows of s² tokens: 4·(s²)²·d each
+    attentionMaps = 2 * h * T * b.window ** 2;
   } else {
     attention = 4 * T * T * d;
     attentionMaps = 2 * h * T * T;
   }
-  if (o.block === 'xca' || o.qkNorm) params += h; // one temperature per head
-  if (o.localMixing) {
-    if (o.block === 'xca') {
-      params += ln + dwconv + ln + dwconv; // norm, conv, GELU, norm, conv
-      mixing = 2 * (2 * 9 * T * d);
-      mixingActs = 5 * T * d;
-    } else if (o.block === 'dual') {
-      params += 2 * dwconv; // conv position encoding before attention and before the MLP
-      mixing = 2 * (2 * 9 * T * d);
-      mixingActs = 4 * T * d;
-    } else {
-      // MapMixing on T = C channel tokens: d -> H·W, depthwise 3×3 per map, GELU, H·W -> d.
-      const [mh, mw, c] = maps;
-      const hw = mh * mw;
-      params += ln + (d * hw + hw) + (9 * c + c) + (hw * d + d);
-      mixing = 2 * c * d * hw + 2 * 9 * hw * c + 2 * c * hw * d;
-      mixingActs = 2 * c * d + 3 * c * hw;
-    }
+  if (b.attention === 'xca' || b.attention === 'cosine') params += h; // one temperature per head
+  let mixing = 0;
+  let mixingActs = 0;
+  if (b.mixing === 'lpi') {
+    params += ln + dwconv + ln + dwconv; // norm, conv, GELU, norm, conv
+    mixing = 2 * (2 * 9 * T * d);
+    mixingActs = 5 * T * d;
+  } else if (b.mixing === 'cpe') {
+    params += 2 * dwconv; // conv position encoding before attention and before the MLP
+    mixing = 2 * (2 * 9 * T * d);
+    mixingActs = 4 * T * d;
+  } else if (b.mixing === 'map') {
+    // MapMixing on T = C channel tokens: d -> H·W, depthwise 3×3 per map, GELU, H·W -> d.
+    const [mh, mw, c] = b.maps;
+    const hw = mh * mw;
+    params += ln + (d * hw + hw) + (9 * c + c) + (hw * d + d);
+    mixing = 2 * c * d * hw + 2 * 9 * hw * c + 2 * c * hw * d;
+    mixingActs = 2 * c * d + 3 * c * hw;
   }
   // LN out, QKV, attention out, projection, residual, LN out, MLP out (7·T·d); MLP hidden
   // before and after GELU (2·T·m); the attention maps; the mixing branch.

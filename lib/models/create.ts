@@ -8,26 +8,35 @@ import * as tf from '@tensorflow/tfjs';
 import '../layers'; // registers the custom layers for save/load
 import { SqueezeExcite } from '../layers';
 import { tokenize } from '../tokenizers';
-import { DEFAULTS, ModelConfig, resolveConfig, validateConfig } from './config';
+import { ModelConfig, validateConfig } from './config';
 import { Cost, checkMemory } from './cost';
-import { PRESETS } from './presets';
+import { resolveModelConfig } from './presets';
+
+export { resolveModelConfig };
+import { architecture } from './architecture';
 import { applyStem } from './stem';
 import { encoderAndHead } from './transformer';
 
-/** Builds the functional graph. Output: logits [B, numClasses]. */
+/**
+ * Builds the functional graph from the architecture, stage by stage. The question's
+ * model, `channel-full`, is this with one channel stream: 64 maps of 14×14 become 64
+ * tokens of 196 values, each projected to d and given its channel's identity.
+ * Output: logits [B, numClasses].
+ */
 function buildGraph(cfg: ModelConfig): tf.LayersModel {
-  const input = tf.input({ shape: cfg.inputShape, name: 'image' }); // [B, H0, W0, Cin]
-  let maps = applyStem(input, cfg.stem); // [B, H, W, C]
-  if (cfg.se) maps = new SqueezeExcite({ reduction: cfg.seReduction, name: 'se' }).apply(maps) as tf.SymbolicTensor;
+  const a = architecture(cfg);
+  const image = tf.input({ shape: cfg.inputShape, name: 'image' }); // [B, H0, W0, Cin]
+  let maps = applyStem(image, a.stem); // [B, H, W, C]: "convolve the image n times", C = n
+  if (a.se) maps = new SqueezeExcite({ reduction: cfg.seReduction, name: 'se' }).apply(maps) as tf.SymbolicTensor; // [B, H, W, C]
   let logits: tf.SymbolicTensor;
-  if (cfg.arch === 'cnn') {
+  if (a.kind === 'cnn') {
     const pooled = tf.layers.globalAveragePooling2d({ name: 'gap' }).apply(maps) as tf.SymbolicTensor; // [B, H, W, C] -> [B, C]
-    logits = tf.layers.dense({ units: cfg.numClasses, name: 'logits' }).apply(pooled) as tf.SymbolicTensor;
+    logits = tf.layers.dense({ units: a.head.classes, name: 'logits' }).apply(pooled) as tf.SymbolicTensor; // [B, C] -> [B, classes]
   } else {
-    const [, h, w] = maps.shape as number[];
-    logits = encoderAndHead(tokenize(maps, cfg), cfg, [h, w]); // [B, T, d] -> [B, numClasses]
+    const tokens = tokenize(maps, a); // [B, T, d]: tokens, projections, embeddings
+    logits = encoderAndHead(tokens, a, cfg); // [B, T, d] -> blocks -> [B, classes]
   }
-  return tf.model({ inputs: input, outputs: logits, name: `maptokens_${cfg.arch === 'cnn' ? 'cnn' : cfg.tokenizer}` });
+  return tf.model({ inputs: image, outputs: logits, name: `maptokens_${cfg.arch === 'cnn' ? 'cnn' : cfg.tokenizer}` });
 }
 
 export class MapTokensModel {
@@ -126,21 +135,6 @@ export function createModel(preset: string, overrides?: Partial<ModelConfig>): M
 export function createModel(a: string | Partial<ModelConfig>, overrides: Partial<ModelConfig> = {}): MapTokensModel {
   const cfg = resolveModelConfig(a, overrides);
   return new MapTokensModel(buildGraph(cfg), cfg);
-}
-
-/** The full config createModel would build, without building it. */
-export function resolveModelConfig(a: string | Partial<ModelConfig>, overrides: Partial<ModelConfig> = {}): ModelConfig {
-  let cfg: ModelConfig;
-  if (typeof a === 'string') {
-    const preset = PRESETS[a];
-    if (!preset) throw new Error(`unknown model preset '${a}'; known: ${Object.keys(PRESETS).join(', ')}`);
-    cfg = resolveConfig(resolveConfig(DEFAULTS, preset), overrides);
-  } else {
-    cfg = resolveConfig(DEFAULTS, { ...a, ...overrides });
-  }
-  validateConfig(cfg);
-  checkMemory(cfg);
-  return cfg;
 }
 
 /** Rebuilds the wrapper around a loaded LayersModel. */

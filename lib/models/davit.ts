@@ -15,7 +15,8 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import { ChannelGroupAttention, TokenGridConv, WindowAttention } from '../layers';
-import { literatureOptions, type ModelConfig } from './config';
+import type { BlockSpec } from './architecture';
+import type { ModelConfig } from './config';
 import { mlp, preNormResidual } from './residual';
 
 /** DaViT's ConvPosEnc: x + dwconv3×3(x) on the token grid. [B, H·W, d] -> [B, H·W, d]. */
@@ -25,12 +26,12 @@ function convPosEnc(x: tf.SymbolicTensor, grid: [number, number], name: string):
 }
 
 /** Block i of the alternation: window attention for even i, channel group attention for odd i. [B, H·W, d] -> [B, H·W, d]. */
-export function dualBlock(x: tf.SymbolicTensor, cfg: ModelConfig, i: number, grid: [number, number]): tf.SymbolicTensor {
-  const o = literatureOptions(cfg);
-  const p = `block${i}`;
-  if (o.localMixing) x = convPosEnc(x, grid, `${p}_cpe1`);
-  const attention = i % 2 === 0 ? new WindowAttention({ numHeads: cfg.heads, grid, window: o.window, name: `${p}_attn` }) : new ChannelGroupAttention({ numHeads: cfg.heads, name: `${p}_attn` });
+export function dualBlock(x: tf.SymbolicTensor, b: BlockSpec, cfg: ModelConfig): tf.SymbolicTensor {
+  const p = `block${b.index}`;
+  if (b.mixing === 'cpe') x = convPosEnc(x, b.grid, `${p}_cpe1`);
+  const attention =
+    b.attention === 'window' ? new WindowAttention({ numHeads: b.heads, grid: b.grid, window: b.window, name: `${p}_attn` }) : new ChannelGroupAttention({ numHeads: b.heads, name: `${p}_attn` });
   x = preNormResidual(x, { ln: `${p}_ln1`, drop: `${p}_drop1`, res: `${p}_res1` }, (y) => attention.apply(y) as tf.SymbolicTensor, cfg);
-  if (o.localMixing) x = convPosEnc(x, grid, `${p}_cpe2`);
+  if (b.mixing === 'cpe') x = convPosEnc(x, b.grid, `${p}_cpe2`);
   return preNormResidual(x, { ln: `${p}_ln2`, drop: `${p}_drop3`, res: `${p}_res2` }, (y) => mlp(y, cfg, p), cfg);
 }

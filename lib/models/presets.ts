@@ -4,7 +4,8 @@
  * 2 blocks, 4 heads). The comment gives the parameter count at those defaults;
  * a test checks every count against model.countParams().
  */
-import type { ModelConfig } from './config';
+import { DEFAULTS, ModelConfig, resolveConfig, validateConfig } from './config';
+import { checkMemory } from './cost';
 
 export const PRESETS: Record<string, Partial<ModelConfig>> = {
   // The question: 64 tokens, each a whole 14×14 map (D_tok = 196), with channel identities.
@@ -42,3 +43,21 @@ export const PRESETS: Record<string, Partial<ModelConfig>> = {
   // position encodings as the only position information (as in DaViT).
   dual: { tokenizer: 'spatial-full', block: 'dual', localMixing: true, window: 7, positionEmbedding: 'none' }, // 93,258 params
 };
+
+/**
+ * The full config a preset (or a partial config) stands for, completed from DEFAULTS and
+ * validated, without building anything: planning and analysis use it, the builder too.
+ */
+export function resolveModelConfig(a: string | Partial<ModelConfig>, overrides: Partial<ModelConfig> = {}): ModelConfig {
+  let cfg: ModelConfig;
+  if (typeof a === 'string') {
+    const preset = PRESETS[a];
+    if (!preset) throw new Error(`unknown model preset '${a}'; known: ${Object.keys(PRESETS).join(', ')}`);
+    cfg = resolveConfig(resolveConfig(DEFAULTS, preset), overrides);
+  } else {
+    cfg = resolveConfig(DEFAULTS, { ...a, ...overrides });
+  }
+  validateConfig(cfg);
+  checkMemory(cfg);
+  return cfg;
+}

@@ -21,6 +21,18 @@ export interface StemLayer {
   batchNorm: boolean;
 }
 
+/**
+ * The workspace's stem: a 3×3 conv to 32 maps, then a 3×3 conv to `maps` maps with
+ * `stride` (2: 64 maps of 14×14 on 28×28 inputs, small enough for 2 CPU cores).
+ * The scaling sweeps vary `maps` (C) and `stride` (H·W).
+ */
+export function twoConvStem(maps = 64, stride = 2): StemLayer[] {
+  return [
+    { filters: 32, kernel: 3, stride: 1, padding: 'same', activation: 'relu', batchNorm: false },
+    { filters: maps, kernel: 3, stride, padding: 'same', activation: 'relu', batchNorm: false },
+  ];
+}
+
 /** Output side of one conv, as TensorFlow computes it. */
 export function convOut(n: number, kernel: number, stride: number, padding: 'same' | 'valid'): number {
   return padding === 'same' ? Math.ceil(n / stride) : Math.floor((n - kernel) / stride) + 1;
@@ -40,6 +52,7 @@ export function stemOutputShape(input: [number, number, number], stem: StemLayer
 
 /** Applies the stem to a symbolic input; the last layer is named 'stem_out'. */
 export function applyStem(x: tf.SymbolicTensor, stem: StemLayer[]): tf.SymbolicTensor {
+  // [B, H0, W0, Cin] -> [B, H, W, C], one conv (and norm, activation) per layer
   stem.forEach((l, i) => {
     const last = i === stem.length - 1;
     x = tf.layers

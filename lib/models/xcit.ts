@@ -17,7 +17,8 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import { CrossCovarianceAttention, LayerNorm, TokenGridConv } from '../layers';
-import { literatureOptions, type ModelConfig } from './config';
+import type { BlockSpec } from './architecture';
+import type { ModelConfig } from './config';
 import { mlp, preNormResidual } from './residual';
 
 /** XCiT's local patch interaction: dwconv 3×3, GELU, norm, dwconv 3×3 on the token grid. [B, N, d] -> [B, N, d]. */
@@ -29,11 +30,11 @@ export function localPatchInteraction(x: tf.SymbolicTensor, grid: [number, numbe
 }
 
 /** x + XCA(LN(x)), [x + LPI(LN(x)),] x + MLP(LN(x)). Spatial tokens [B, H·W, d] -> [B, H·W, d]. */
-export function xcaBlock(x: tf.SymbolicTensor, cfg: ModelConfig, i: number, grid: [number, number]): tf.SymbolicTensor {
-  const p = `block${i}`;
-  x = preNormResidual(x, { ln: `${p}_ln1`, drop: `${p}_drop1`, res: `${p}_res1` }, (y) => new CrossCovarianceAttention({ numHeads: cfg.heads, name: `${p}_attn` }).apply(y) as tf.SymbolicTensor, cfg);
-  if (literatureOptions(cfg).localMixing) {
-    x = preNormResidual(x, { ln: `${p}_ln_lpi`, drop: `${p}_drop_lpi`, res: `${p}_res_lpi` }, (y) => localPatchInteraction(y, grid, p), cfg);
+export function xcaBlock(x: tf.SymbolicTensor, b: BlockSpec, cfg: ModelConfig): tf.SymbolicTensor {
+  const p = `block${b.index}`;
+  x = preNormResidual(x, { ln: `${p}_ln1`, drop: `${p}_drop1`, res: `${p}_res1` }, (y) => new CrossCovarianceAttention({ numHeads: b.heads, name: `${p}_attn` }).apply(y) as tf.SymbolicTensor, cfg);
+  if (b.mixing === 'lpi') {
+    x = preNormResidual(x, { ln: `${p}_ln_lpi`, drop: `${p}_drop_lpi`, res: `${p}_res_lpi` }, (y) => localPatchInteraction(y, b.grid, p), cfg);
   }
   return preNormResidual(x, { ln: `${p}_ln2`, drop: `${p}_drop3`, res: `${p}_res2` }, (y) => mlp(y, cfg, p), cfg);
 }

@@ -5,9 +5,9 @@
  * display_data channel tslab uses. Outside a kernel (plain node, tests) it prints
  * the text/plain part instead.
  */
-import { figureBundle, Figure } from '../analysis/plotly';
-import { DataFrame, tableBundle } from '../analysis/table';
-import { escapeHtml } from '../analysis/html';
+import { figureBundle, Figure } from '../analysis/figures/plotly';
+import { DataFrame, tableBundle } from '../analysis/tables';
+import { escapeHtml } from '../util/html';
 
 type Writer = (data: { data: Record<string, unknown>; metadata: Record<string, unknown>; transient: Record<string, unknown> }, update: boolean) => void;
 

@@ -5,19 +5,31 @@
  */
 import * as fs from 'fs';
 import * as path from 'path';
-import { suiteView, SuiteView } from '../analysis/results';
+import { suiteView, SuiteView } from '../analysis/views';
 import { MapTokensModel } from '../models/create';
 import { loadModel } from '../models/io';
 import { ResultStore } from '../results/store';
 import { runSuite } from '../train/engine';
 import { CallbackProgress } from '../train/progress';
-import { planSuite, RunPresetName } from '../train/suites';
+import { gridRows, planSuite, RunPresetName } from '../experiments';
 import { trainExperiment } from '../train/trainer';
 import { resultsDirFor } from '../util/paths';
-import { LiveDisplay, showMarkdown } from './display';
+import { LiveDisplay, showMarkdown, showTable } from './display';
+import { frame } from '../analysis/tables';
 
 /** Shown under every smoke run: its numbers must never be read as results. */
 export const SMOKE_NOTICE = '**Smoke preset: the accuracies below are meaningless** (a few images, one epoch). It only proves that the code paths run; use a larger preset for results.';
+
+/**
+ * Shows the grid a notebook runs, as a table: every (dataset, model) with its model
+ * preset, data sizes, epochs and seeds under this run preset. `models` and `datasets`
+ * narrow it to what a notebook looks at.
+ */
+export function showGrid(suite: string, preset: RunPresetName, opts: { models?: string[]; datasets?: string[] } = {}): void {
+  const rows = gridRows(suite, preset, opts.datasets).filter((r) => !opts.models || opts.models.includes(r.model as string));
+  if (!rows.length) throw new Error(`suite '${suite}' has none of ${opts.models?.join(', ')} on ${opts.datasets?.join(', ') ?? 'its datasets'}`);
+  showTable(frame(rows), { caption: `The grid: suite ${suite} under the ${preset} preset (lib/experiments/suites/)` });
+}
 
 export async function runSuiteInNotebook(suite: string, preset: RunPresetName, opts: { datasets?: string[]; force?: boolean } = {}): Promise<SuiteView> {
   const live = new LiveDisplay();
@@ -59,7 +71,7 @@ export function sampleInputs(suite: string, variant: string, dataset: string, pr
   // eslint-disable-next-line @typescript-eslint/no-var-requires
   const tf = require('@tensorflow/tfjs') as typeof import('@tensorflow/tfjs');
   const { loadDataset } = require('../data/registry') as typeof import('../data/registry');
-  const { prepareData } = require('../train/trainer') as typeof import('../train/trainer');
+  const { prepareData } = require('../train/prepare') as typeof import('../train/prepare');
   const plan = planSuite(suite, { preset, datasets: [dataset], seeds: [0] }).find((p) => p.config.name === variant);
   if (!plan) throw new Error(`suite '${suite}' has no variant '${variant}' on '${dataset}'`);
   const d = prepareData(plan.config, loadDataset(dataset));

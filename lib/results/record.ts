@@ -2,7 +2,7 @@
 import type { BackendReport } from '../backend';
 import type { FlopBreakdown } from '../models/cost';
 import type { ModelConfig } from '../models/config';
-import type { DatasetSpec, TrainConfig } from '../train/config';
+import type { DatasetSpec, TrainConfig } from '../experiments/config';
 import type { GitInfo } from '../util/git';
 
 export interface EpochMetrics {
@@ -24,6 +24,10 @@ export interface EpochMetrics {
 export interface RunRecord {
   /** Content hash of the experiment config (experimentHash). */
   id: string;
+  /** The config schema the id was computed under (SCHEMA_VERSION; absent on the first store's records = 1). */
+  schema?: number;
+  /** Ids this record had under earlier schemas, newest last (lib/results/migrate.ts). */
+  previousIds?: string[];
   status: 'ok' | 'failed';
   /** The readable label of the config ('channel-full'). */
   name: string;

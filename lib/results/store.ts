@@ -15,6 +15,7 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { appendLineAtomic } from '../util/atomic';
 import { RESULTS_DIR, ROOT } from '../util/paths';
+import { migrateRecord } from './migrate';
 import type { RunRecord } from './record';
 
 export interface StoreProblem {
@@ -78,6 +79,12 @@ export class ResultStore {
         const missing = REQUIRED.filter((k) => (rec as unknown as Record<string, unknown>)[k] === undefined);
         if (missing.length) {
           problems.push({ file, line: i + 1, reason: `record lacks ${missing.join(', ')}` });
+          return;
+        }
+        try {
+          rec = migrateRecord(rec); // an old record, under its current id
+        } catch (e) {
+          problems.push({ file, line: i + 1, reason: (e as Error).message });
           return;
         }
         const prev = byId.get(rec.id);

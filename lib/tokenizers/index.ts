@@ -10,66 +10,41 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import { AdaptiveAvgPool2d, LearnedEmbedding, SinCos2DEmbedding } from '../layers';
-import type { ModelConfig } from '../models/config';
+import type { Architecture, TokenStream } from '../models/architecture';
 import { ChannelTokens, Patchify, SpatialTokens } from './layers';
 
 export * from './layers';
-
-type Stream = 'channel' | 'spatial' | 'patch';
 
 function apply(layer: tf.layers.Layer, x: tf.SymbolicTensor | tf.SymbolicTensor[]): tf.SymbolicTensor {
   return layer.apply(x) as tf.SymbolicTensor;
 }
 
-/** Projection to d_model plus the stream's embeddings. [B, T, D_tok] -> [B, T, d]. */
-function embed(raw: tf.SymbolicTensor, stream: Stream, grid: [number, number], cfg: ModelConfig): tf.SymbolicTensor {
-  let x = apply(tf.layers.dense({ units: cfg.dModel, name: `proj_${stream}` }), raw);
-  const t = raw.shape[1] as number;
-  if (stream === 'channel') {
-    if (cfg.channelEmbedding) x = apply(new LearnedEmbedding({ tokens: t, name: 'channel_embedding' }), x);
-  } else if (cfg.positionEmbedding === 'learned') {
-    x = apply(new LearnedEmbedding({ tokens: t, name: `pos_embedding_${stream}` }), x);
-  } else if (cfg.positionEmbedding === 'sincos') {
-    x = apply(new SinCos2DEmbedding({ gridH: grid[0], gridW: grid[1], name: `pos_sincos_${stream}` }), x);
-  }
-  return x;
+/** Projection to d_model plus the stream's embedding. [B, T, D_tok] -> [B, T, d]. */
+function embed(raw: tf.SymbolicTensor, s: TokenStream, d: number): tf.SymbolicTensor {
+  let x = apply(tf.layers.dense({ units: d, name: `proj_${s.name}` }), raw); // [B, T, D_tok] -> [B, T, d]
+  if (s.embedding === 'channel-identity') x = apply(new LearnedEmbedding({ tokens: s.T, name: 'channel_embedding' }), x);
+  else if (s.embedding === 'learned-position') x = apply(new LearnedEmbedding({ tokens: s.T, name: `pos_embedding_${s.name}` }), x);
+  else if (s.embedding === 'sincos-position') x = apply(new SinCos2DEmbedding({ gridH: s.grid[0], gridW: s.grid[1], name: `pos_sincos_${s.name}` }), x);
+  return x; // [B, T, d]
+}
+
+/** The raw tokens of one stream, a layer named tokens_<stream>. maps: [B, H, W, C] (the image for patches). */
+function rawTokens(maps: tf.SymbolicTensor, s: TokenStream, inputShape: [number, number, number]): tf.SymbolicTensor {
+  // Pooled streams read the maps averaged to k×k: [B, H, W, C] -> [B, k, k, C].
+  const src = s.poolK !== undefined ? apply(new AdaptiveAvgPool2d({ k: s.poolK, name: 'pool' }), maps) : maps;
+  if (s.name === 'channel') return apply(new ChannelTokens({ name: 'tokens_channel' }), src); // [B, C, H*W]
+  if (s.name === 'spatial') return apply(new SpatialTokens({ name: 'tokens_spatial' }), src); // [B, H*W, C]
+  return apply(new Patchify({ patch: inputShape[0] / s.grid[0], name: 'tokens_patch' }), src); // [B, T, P*P*C]
 }
 
 /**
- * Turns feature maps (or, for 'patch', the image) into embedded tokens.
- * maps: [B, H, W, C] -> [B, T, d_model].
+ * Turns feature maps (or, for patches, the image) into embedded tokens, stream by
+ * stream as the architecture describes them. maps: [B, H, W, C] -> [B, T, d_model].
  */
-export function tokenize(maps: tf.SymbolicTensor, cfg: ModelConfig): tf.SymbolicTensor {
-  const [, h, w] = maps.shape as number[];
-  const k = cfg.poolK;
-  switch (cfg.tokenizer) {
-    case 'channel-full':
-      return embed(apply(new ChannelTokens({ name: 'tokens_channel' }), maps), 'channel', [h, w], cfg); // [B, C, H*W]
-    case 'channel-pooled': {
-      const pooled = apply(new AdaptiveAvgPool2d({ k: 1, name: 'pool' }), maps); // [B, H, W, C] -> [B, 1, 1, C]
-      return embed(apply(new ChannelTokens({ name: 'tokens_channel' }), pooled), 'channel', [1, 1], cfg); // [B, C, 1]
-    }
-    case 'channel-pooled-k': {
-      const pooled = apply(new AdaptiveAvgPool2d({ k, name: 'pool' }), maps); // [B, H, W, C] -> [B, k, k, C]
-      return embed(apply(new ChannelTokens({ name: 'tokens_channel' }), pooled), 'channel', [k, k], cfg); // [B, C, k*k]
-    }
-    case 'spatial-full':
-      return embed(apply(new SpatialTokens({ name: 'tokens_spatial' }), maps), 'spatial', [h, w], cfg); // [B, H*W, C]
-    case 'spatial-pooled-k': {
-      const pooled = apply(new AdaptiveAvgPool2d({ k, name: 'pool' }), maps); // [B, H, W, C] -> [B, k, k, C]
-      return embed(apply(new SpatialTokens({ name: 'tokens_spatial' }), pooled), 'spatial', [k, k], cfg); // [B, k*k, C]
-    }
-    case 'patch': {
-      const p = cfg.patchSize;
-      return embed(apply(new Patchify({ patch: p, name: 'tokens_patch' }), maps), 'patch', [h / p, w / p], cfg); // [B, T, P*P*C]
-    }
-    case 'hybrid': {
-      const ch = embed(apply(new ChannelTokens({ name: 'tokens_channel' }), maps), 'channel', [h, w], cfg); // [B, C, d]
-      const sp = embed(apply(new SpatialTokens({ name: 'tokens_spatial' }), maps), 'spatial', [h, w], cfg); // [B, H*W, d]
-      // A learned type vector per stream, so attention can tell a map from a position.
-      const chT = apply(new LearnedEmbedding({ tokens: 1, name: 'type_channel' }), ch);
-      const spT = apply(new LearnedEmbedding({ tokens: 1, name: 'type_spatial' }), sp);
-      return apply(tf.layers.concatenate({ axis: 1, name: 'hybrid_concat' }), [chT, spT]); // [B, C + H*W, d]
-    }
-  }
+export function tokenize(maps: tf.SymbolicTensor, a: Architecture): tf.SymbolicTensor {
+  const streams = a.streams.map((s) => embed(rawTokens(maps, s, a.input), s, a.d)); // each [B, T_s, d]
+  if (!a.tokenType) return streams[0];
+  // The hybrid: a learned type vector per stream, so attention can tell a map from a position.
+  const typed = streams.map((x, i) => apply(new LearnedEmbedding({ tokens: 1, name: `type_${a.streams[i].name}` }), x));
+  return apply(tf.layers.concatenate({ axis: 1, name: 'hybrid_concat' }), typed); // [B, C + H*W, d]
 }

@@ -13,9 +13,9 @@ import { costModel } from '../models/cost';
 import type { RunRecord } from '../results/record';
 import { ResultStore } from '../results/store';
 import { DATA_DIR, ROOT, resultsDirFor } from '../util/paths';
-import { experimentHash } from './config';
+import { experimentHash } from '../experiments/config';
 import { PlainProgress, ProgressSink, TerminalProgress } from './progress';
-import { PlannedRun, planSuite, RunPresetName, shardOf } from './suites';
+import { PlannedRun, planSuite, RunPresetName, shardOf } from '../experiments';
 import { trainExperiment, TrainProgress } from './trainer';
 
 export interface EngineOptions {

@@ -1,5 +1,7 @@
 /**
- * The training loop: one experiment config in, one RunRecord out.
+ * The epoch loop: one experiment config in, one RunRecord out. Its parts live
+ * beside it: the data (prepare.ts), one optimizer step (step.ts), AdamW
+ * (adamw.ts), evaluation (evaluate.ts) and the learning-rate schedule.
  *
  * Per epoch it records train loss and accuracy, validation accuracy (a seeded,
  * stratified hold-out of the training subset), test accuracy and loss, wall time
@@ -12,17 +14,21 @@ import * as fs from 'fs';
 import * as path from 'path';
 import * as tf from '@tensorflow/tfjs';
 import { backendReport, initBackend } from '../backend';
-import { channelStats, forEachBatch, holdout, numBatches, stratifiedSubset } from '../data/pipeline';
+import { forEachBatch, numBatches } from '../data/pipeline';
 import { loadDataset } from '../data/registry';
-import type { Dataset, Split } from '../data/types';
+import { decays, trainableWithRoles } from '../layers/roles';
 import { costModel } from '../models/cost';
-import { createModel, MapTokensModel } from '../models/create';
+import { createModel } from '../models/create';
 import { saveModel } from '../models/io';
 import type { EpochMetrics, RunRecord } from '../results/record';
 import { gitInfo } from '../util/git';
-import { ExperimentConfig, experimentHash, validateExperiment } from './config';
+import { ExperimentConfig, experimentHash, SCHEMA_VERSION, validateExperiment } from '../experiments/config';
+import { AdamW } from './adamw';
+import { evaluate } from './evaluate';
+import { PreparedData, prepareData } from './prepare';
 import { learningRate } from './schedule';
 import { withSeededRandom } from './seed';
+import { trainStep } from './step';
 
 export interface TrainProgress {
   epoch: number;
@@ -55,46 +61,8 @@ class NonFiniteLoss extends Error {
   }
 }
 
-export interface PreparedData {
-  train: Split;
-  val: Split;
-  test: Split;
-  shape: [number, number, number];
-  flipSafe: boolean;
-  normalize: { mean: number[]; std: number[] };
-}
-
-/** Subsets, hold-out and normalization statistics for one experiment. */
-export function prepareData(e: ExperimentConfig, ds: Dataset): PreparedData {
-  const shape = ds.meta.shape;
-  const k = ds.meta.numClasses;
-  const trainAll = e.dataset.trainPerClass === null ? ds.train : stratifiedSubset(ds.train, shape, k, e.dataset.trainPerClass);
-  const test = e.dataset.testPerClass === null ? ds.test : stratifiedSubset(ds.test, shape, k, e.dataset.testPerClass);
-  const { train, val } = holdout(trainAll, shape, k, e.dataset.valFraction, e.seed);
-  // Statistics of the training part only: nothing about val or test leaks into training.
-  return { train, val, test, shape, flipSafe: ds.meta.flipSafe, normalize: channelStats(train, shape) };
-}
-
-/** Mean loss and accuracy of a model over a split (inference mode, batched). */
-export async function evaluate(m: MapTokensModel, split: Split, d: PreparedData, batchSize = 256): Promise<{ acc: number; loss: number }> {
-  let correct = 0;
-  let lossSum = 0;
-  await forEachBatch(split, d.shape, { batchSize, normalize: d.normalize }, (b) => {
-    const [c, l] = tf.tidy(() => {
-      const logits = m.predict(b.x);
-      const onehot = tf.oneHot(b.y, m.config.numClasses);
-      const loss = tf.losses.softmaxCrossEntropy(onehot, logits, undefined, 0, tf.Reduction.SUM);
-      return [logits.argMax(1).equal(b.y).sum().dataSync()[0], loss.dataSync()[0]];
-    });
-    correct += c;
-    lossSum += l;
-  });
-  return { acc: correct / split.n, loss: lossSum / split.n };
-}
-
-function globalNorm(grads: tf.Tensor[]): tf.Scalar {
-  return tf.sqrt(tf.addN(grads.map((g) => tf.sum(tf.square(g))))) as tf.Scalar;
-}
+export type { PreparedData };
+export { prepareData, evaluate };
 
 /** Trains one experiment and returns its record; never throws for a training failure. */
 export async function trainExperiment(e: ExperimentConfig, opts: TrainOptions = {}): Promise<RunRecord> {
@@ -123,63 +91,32 @@ export async function trainExperiment(e: ExperimentConfig, opts: TrainOptions = 
   await withSeededRandom(e.seed, async () => {
     const m = createModel(e.model);
     const t = e.train;
-    const opt = tf.train.adam(t.lr);
+    const params = trainableWithRoles(m.model).map((p) => ({ variable: p.variable, decay: decays(p.role) }));
+    const opt = new AdamW(params, { lr: t.lr, weightDecay: t.optimizer === 'adamw' ? t.weightDecay : 0 });
     const stepsPerEpoch = numBatches(d.train.n, t.batchSize, d.train.n >= t.batchSize);
     const total = stepsPerEpoch * t.epochs;
     const warmup = Math.round(t.warmupEpochs * stepsPerEpoch);
-    // Decay weight matrices and kernels only; biases, norms and embeddings stay undecayed.
-    const decayed = new Set(
-      m.model.trainableWeights.filter((w) => w.shape.length >= 2 && !/embedding|table|cls|gamma|beta/.test(w.originalName)).map((w) => (w.read() as tf.Variable).name),
-    );
-    const vars = m.model.trainableWeights.map((w) => w.read() as tf.Variable);
     let step = 0;
-    let lr = t.lr;
     try {
       for (let epoch = 1; epoch <= t.epochs; epoch++) {
         const te = Date.now();
         let lossSum = 0;
         let correct = 0;
         let seen = 0;
-        await forEachBatch(
-          d.train,
-          d.shape,
-          { batchSize: t.batchSize, shuffleSeed: e.seed * 100003 + epoch, augment: e.dataset.augment.cropPad || e.dataset.augment.flip ? e.dataset.augment : undefined, flipSafe: d.flipSafe, dataset: e.dataset.name, normalize: d.normalize, dropRemainder: d.train.n >= t.batchSize },
-          async (b, i) => {
-            lr = learningRate(step, total, warmup, t.lr);
-            (opt as unknown as { learningRate: number }).learningRate = lr;
-            const [loss, corr] = tf.tidy(() => {
-              let hits: tf.Scalar | undefined;
-              const { value, grads } = tf.variableGrads(() => {
-                const logits = m.trainLogits(b.x);
-                hits = tf.keep(logits.argMax(1).equal(b.y).sum() as tf.Scalar);
-                return tf.losses.softmaxCrossEntropy(tf.oneHot(b.y, m.config.numClasses), logits, undefined, t.labelSmoothing) as tf.Scalar;
-              }, vars);
-              const v = value.dataSync()[0];
-              if (!Number.isFinite(v)) return [v, 0];
-              let g = grads;
-              if (t.gradClip > 0) {
-                const norm = globalNorm(Object.values(grads)).dataSync()[0];
-                if (norm > t.gradClip) g = Object.fromEntries(Object.entries(grads).map(([k, x]) => [k, tf.mul(x, t.gradClip / norm)]));
-              }
-              opt.applyGradients(g as tf.NamedTensorMap as Parameters<typeof opt.applyGradients>[0]);
-              if (t.optimizer === 'adamw' && t.weightDecay > 0) {
-                for (const v of vars) if (decayed.has(v.name)) v.assign(tf.mul(v, 1 - lr * t.weightDecay)); // decoupled: w -= lr·λ·w
-              }
-              const c = hits!.dataSync()[0];
-              hits!.dispose();
-              return [v, c];
-            });
-            if (!Number.isFinite(loss)) throw new NonFiniteLoss(epoch, i + 1, loss);
-            lossSum += loss * b.y.shape[0];
-            correct += corr;
-            seen += b.y.shape[0];
-            step++;
-            if (opts.onProgress && (i % 5 === 0 || i === stepsPerEpoch - 1)) {
-              opts.onProgress({ epoch, epochs: t.epochs, step: i + 1, stepsPerEpoch, loss, elapsed: (Date.now() - t0) / 1000 });
-              await new Promise((r) => setImmediate(r)); // let progress output and signals through
-            }
-          },
-        );
+        const batches = { batchSize: t.batchSize, shuffleSeed: e.seed * 100003 + epoch, augment: e.dataset.augment.cropPad || e.dataset.augment.flip ? e.dataset.augment : undefined, flipSafe: d.flipSafe, dataset: e.dataset.name, normalize: d.normalize, dropRemainder: d.train.n >= t.batchSize };
+        await forEachBatch(d.train, d.shape, batches, async (b, i) => {
+          opt.lr = learningRate(step, total, warmup, t.lr);
+          const r = trainStep(m, params, opt, b.x, b.y, t);
+          if (!Number.isFinite(r.loss)) throw new NonFiniteLoss(epoch, i + 1, r.loss);
+          lossSum += r.loss * b.y.shape[0];
+          correct += r.correct;
+          seen += b.y.shape[0];
+          step++;
+          if (opts.onProgress && (i % 5 === 0 || i === stepsPerEpoch - 1)) {
+            opts.onProgress({ epoch, epochs: t.epochs, step: i + 1, stepsPerEpoch, loss: r.loss, elapsed: (Date.now() - t0) / 1000 });
+            await new Promise((res) => setImmediate(res)); // let progress output and signals through
+          }
+        });
         const trainSec = (Date.now() - te) / 1000;
         trainImages += seen;
         trainSeconds += trainSec;
@@ -193,7 +130,7 @@ export async function trainExperiment(e: ExperimentConfig, opts: TrainOptions = 
           val_loss: val.loss,
           test_acc: test.acc,
           test_loss: test.loss,
-          lr,
+          lr: opt.lr,
           seconds: (Date.now() - te) / 1000,
           img_per_s: seen / trainSec,
         };
@@ -217,6 +154,7 @@ export async function trainExperiment(e: ExperimentConfig, opts: TrainOptions = 
   const last = curve[curve.length - 1];
   return {
     id,
+    schema: SCHEMA_VERSION,
     status: failure ? 'failed' : 'ok',
     name: e.name,
     dataset: e.dataset.name,

@@ -33,7 +33,3 @@ export class Rng {
   }
 }
 
-/** A permutation of 0..n-1 from a seed. */
-export function permutation(n: number, seed: number): number[] {
-  return new Rng(seed).shuffle(Array.from({ length: n }, (_, i) => i));
-}

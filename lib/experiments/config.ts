@@ -9,13 +9,7 @@
 import * as crypto from 'crypto';
 import { ConfigError, ModelConfig, rejectUnknownKeys, validateConfig } from '../models/config';
 import { checkMemory } from '../models/cost';
-
-export interface Augment {
-  /** Random-crop padding in pixels; 0 = off. */
-  cropPad: number;
-  /** Random horizontal flips (refused for datasets whose labels they change). */
-  flip: boolean;
-}
+import type { Augment } from '../data/pipeline';
 
 export interface DatasetSpec {
   /** Registry name: mnist, fashion-mnist, cifar10, relation, appearance, folder:NAME. */
@@ -135,8 +129,18 @@ export function canonicalJson(v: unknown): string {
   return JSON.stringify(v);
 }
 
-/** The run id: 16 hex digits of SHA-256 over everything but the label. */
-export function experimentHash(e: ExperimentConfig): string {
+/**
+ * The version of what a run's identity is made of. It enters every run id, so a
+ * config whose meaning changed never shares an id with an old one. Bump it with any
+ * change to the config schema, and add the step that brings old records forward to
+ * lib/results/migrate.ts: the store then reads every old record under its new id.
+ *   1: the first store (optional literature keys absent on older configs).
+ *   2: every model key required (block, qkNorm, localMixing, window in DEFAULTS).
+ */
+export const SCHEMA_VERSION = 2;
+
+/** The run id: 16 hex digits of SHA-256 over the schema version and everything but the label. */
+export function experimentHash(e: Pick<ExperimentConfig, 'dataset' | 'model' | 'train' | 'seed'> & { name?: string }): string {
   const { dataset, model, train, seed } = e;
-  return crypto.createHash('sha256').update(canonicalJson({ dataset, model, train, seed })).digest('hex').slice(0, 16);
+  return crypto.createHash('sha256').update(canonicalJson({ schema: SCHEMA_VERSION, dataset, model, train, seed })).digest('hex').slice(0, 16);
 }

@@ -15,7 +15,7 @@
  * Every figure goes through `readable()` on its way out (displayed or saved): error
  * bars show their interval on hover, and log axes get full tick labels.
  */
-import { escapeHtml, jsonForScript } from './html';
+import { escapeHtml, jsonForScript } from '../../util/html';
 
 /** A trace: plotly's own JSON (type, x, y, ...). */
 export type Trace = Record<string, unknown>;
@@ -139,16 +139,6 @@ export function barChart(opts: {
   };
 }
 
-/** Line chart: one trace per series over x. */
-export function lineChart(opts: { title: string; series: { name: string; x: number[]; y: number[]; dash?: string }[]; xTitle?: string; yTitle?: string; logX?: boolean; logY?: boolean }): Figure {
-  return {
-    data: opts.series.map((s) => ({ type: 'scatter', mode: 'lines+markers', name: s.name, x: s.x, y: s.y, line: s.dash ? { dash: s.dash } : {} })),
-    layout: layout(opts.title, {
-      xaxis: { title: { text: opts.xTitle ?? '' }, type: opts.logX ? 'log' : 'linear' },
-      yaxis: { title: { text: opts.yTitle ?? '' }, type: opts.logY ? 'log' : 'linear' },
-    }),
-  };
-}
 
 /** Heatmap of a row-major [rows, cols] matrix. */
 export function heatmap(opts: { title: string; z: number[][]; xTitle?: string; yTitle?: string; x?: (string | number)[]; y?: (string | number)[]; colorscale?: string; height?: number }): Figure {

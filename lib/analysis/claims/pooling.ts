@@ -2,9 +2,7 @@
  * How much accuracy pooling costs: each pooled tokenizer against its full
  * counterpart on each dataset, as a difference of means with a Welch 95% CI.
  */
-import type { Group } from './aggregate';
-import { differenceChart, pairDifferences } from './pairs';
-import type { Figure } from './plotly';
+import { Group, pairDifferences } from '../statistics';
 
 /** Pooled variant -> the full variant it reduces. */
 export const POOLED_PAIRS: [string, string][] = [
@@ -31,7 +29,3 @@ export function poolingDrops(groups: Group[]): PoolingDrop[] {
   ).map((d) => ({ dataset: d.dataset, pooled: d.b, full: d.a, drop: d.diff, ci: d.ci, ciText: d.ciText }));
 }
 
-export function poolingDropChart(drops: PoolingDrop[]): Figure {
-  const diffs = drops.map((d) => ({ dataset: d.dataset, a: d.full, b: d.pooled, diff: d.drop, ci: d.ci, ciText: d.ciText, verdict: 'unknown' as const }));
-  return differenceChart(diffs, 'Accuracy lost by pooling (full − pooled)', (d) => `${d.b} vs ${d.a}`);
-}

@@ -1,51 +1,11 @@
 /**
- * From the result store to what notebooks and the report show: the records of a
- * suite under a preset (with the planned runs that are missing made visible),
- * aggregate tables, and the standard figures (accuracy bars with 95% CIs,
- * learning curves, accuracy against FLOPs).
+ * The standard figures of results: accuracy bars with 95% CIs, learning curves,
+ * accuracy against FLOPs, and differences between models with their intervals.
  */
-import type { RunRecord } from '../results/record';
-import { ResultStore } from '../results/store';
-import { planSuite, RUN_PRESETS, RunPresetName } from '../train/suites';
-import { resultsDirFor } from '../util/paths';
-import { aggregate, Group } from './aggregate';
+import type { RunRecord } from '../../results/record';
+import type { PoolingDrop } from '../claims/pooling';
+import type { Group, PairDifference } from '../statistics';
 import { Figure, layout } from './plotly';
-
-export interface SuiteView {
-  suite: string;
-  preset: RunPresetName;
-  /** Records of the planned runs found in the store. */
-  records: RunRecord[];
-  /** Planned runs with no record: shown, never hidden. */
-  missing: { name: string; dataset: string; seed: number }[];
-  /** Store lines that could not be read. */
-  problems: string[];
-  groups: Group[];
-  /** Variant order as the suite lists it, for tables and plots. */
-  order: string[];
-}
-
-/** The records of one suite under one preset, aggregated over seeds. */
-export function suiteView(suite: string, preset: RunPresetName, opts: { resultsDir?: string; datasets?: string[] } = {}): SuiteView {
-  const plan = planSuite(suite, { preset, datasets: opts.datasets });
-  const store = new ResultStore({ dir: opts.resultsDir ?? resultsDirFor(preset) });
-  const { records: all, problems } = store.read();
-  const byId = new Map(all.map((r) => [r.id, r]));
-  const records: RunRecord[] = [];
-  const missing: SuiteView['missing'] = [];
-  for (const p of plan) {
-    const r = byId.get(p.id);
-    if (r) records.push({ ...r, name: p.config.name }); // the suite's label for this run
-    else missing.push({ name: p.config.name, dataset: p.config.dataset.name, seed: p.config.seed });
-  }
-  const order = [...new Set(plan.map((p) => p.config.name))];
-  const datasets = [...new Set(plan.map((p) => p.config.dataset.name))];
-  const seeds = RUN_PRESETS[preset].seeds;
-  const groups = aggregate(records, { expectedSeeds: seeds }).sort(
-    (a, b) => datasets.indexOf(a.dataset) - datasets.indexOf(b.dataset) || order.indexOf(a.name) - order.indexOf(b.name),
-  );
-  return { suite, preset, records, missing, problems: ResultStore.describeProblems(problems), groups, order };
-}
 
 /** Grouped bars: one group per dataset, one bar per config, error bars = 95% CI. */
 export function accuracyBars(groups: Group[], title: string, order?: string[]): Figure {
@@ -112,4 +72,28 @@ export function accuracyVsFlops(groups: Group[], dataset: string, title?: string
       yaxis: { title: { text: 'test accuracy (%)' } },
     }),
   };
+}
+
+/** Grouped bars of differences with their CIs: one group per dataset, one bar per pair. */
+export function differenceChart(diffs: PairDifference[], title: string, label: (d: PairDifference) => string = (d) => `${d.a} − ${d.b}`): Figure {
+  const datasets = [...new Set(diffs.map((d) => d.dataset))];
+  const names = [...new Set(diffs.map(label))];
+  return {
+    data: names.map((name) => {
+      const row = datasets.map((ds) => diffs.find((d) => d.dataset === ds && label(d) === name));
+      return {
+        type: 'bar',
+        name,
+        x: datasets,
+        y: row.map((d) => (d ? d.diff : null)),
+        error_y: { type: 'data', array: row.map((d) => (d && Number.isFinite(d.ci) ? d.ci : 0)), visible: true },
+      };
+    }),
+    layout: layout(title, { barmode: 'group', yaxis: { title: { text: 'percentage points, 95% CI' }, zeroline: true } }),
+  };
+}
+
+export function poolingDropChart(drops: PoolingDrop[]): Figure {
+  const diffs = drops.map((d) => ({ dataset: d.dataset, a: d.full, b: d.pooled, diff: d.drop, ci: d.ci, ciText: d.ciText, verdict: 'unknown' as const }));
+  return differenceChart(diffs, 'Accuracy lost by pooling (full − pooled)', (d) => `${d.b} vs ${d.a}`);
 }

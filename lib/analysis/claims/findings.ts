@@ -5,19 +5,16 @@
  * CI includes 0 is called indistinguishable at this number of seeds). Nothing
  * here is typed by hand except the wording.
  */
-import type { RunRecord } from '../results/record';
-import type { RunPresetName } from '../train/suites';
-import { RUN_PRESETS } from '../train/suites';
-import { difference, Difference, formatAcc, formatDiffPp, Group } from './aggregate';
-import { judge, Verdict } from './pairs';
+import type { RunRecord } from '../../results/record';
+import type { RunPresetName } from '../../experiments';
+import { RUN_PRESETS } from '../../experiments';
+import { difference, Difference, formatAcc, formatDiffPp, Group, judge, tQuantile975, Verdict } from '../statistics';
 import { LITERATURE_LONG_SUITE, LITERATURE_SUITE, literatureSection, longTraining } from './literature';
-import { suiteView, SuiteView } from './results';
+import { suiteView, SuiteView } from '../views';
+import type { Section } from './section';
 
-export interface Section {
-  title: string;
-  /** Markdown paragraphs or bullet blocks. */
-  paragraphs: string[];
-}
+export type { Section };
+
 
 export interface Findings {
   preset: RunPresetName;
@@ -152,7 +149,7 @@ export function buildFindings(preset: RunPresetName = 'quick', opts: { resultsDi
   const pr = RUN_PRESETS[preset];
   p5.push(
     `Preset **${preset}**: ${pr.trainPerClass === null ? 'full training sets' : `${pr.trainPerClass} training images per class`} on real datasets, ${pr.epochs} epochs, ${seeds} seed${seeds > 1 ? 's' : ''}; ${runs.ok} runs succeeded, ${runs.failed} failed, ${runs.missing} planned runs are missing from the store${missingKeys.size ? ` (${Object.entries(missingByDataset).map(([d, n]) => `${d}: ${n}`).join(', ')})` : ''}. ` +
-      `With ${seeds} seeds a 95% CI uses t = ${seeds > 1 ? [12.706, 4.303, 3.182, 2.776][seeds - 2]?.toFixed(2) ?? '≈2' : '–'}, so only large differences are called differences.`,
+      `With ${seeds} seeds a 95% CI uses t = ${seeds > 1 ? tQuantile975(seeds - 1).toFixed(2) : '–'}, so only large differences are called differences.`,
   );
   const still = ['channel-full', 'spatial-full', 'cnn-gap']
     .flatMap((n) => real.map((d) => ({ n, d, g: lastEpochGain(records, n, d) })))

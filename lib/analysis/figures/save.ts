@@ -6,8 +6,8 @@
  * Saving JSON, not pixels, keeps the figure re-renderable and diffable.
  */
 import * as path from 'path';
-import { writeFileAtomic } from '../util/atomic';
-import { RESULTS_DIR } from '../util/paths';
+import { writeFileAtomic } from '../../util/atomic';
+import { RESULTS_DIR } from '../../util/paths';
 import { Figure, readable } from './plotly';
 
 export function figuresDir(resultsDir = RESULTS_DIR): string {

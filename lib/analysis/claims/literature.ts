@@ -16,16 +16,13 @@
  * Every number in the text comes from the store or the cost model; sentences are
  * templates chosen by the numbers (see findings.ts for the convention).
  */
-import type { RunRecord } from '../results/record';
-import { costModel } from '../models/cost';
-import { resolveModelConfig } from '../models/create';
-import { RUN_PRESETS, RunPresetName } from '../train/suites';
-import { aggregateRows, Group, formatAcc } from './aggregate';
-import type { Section } from './findings';
-import { PairDifference, pairDifferences, Verdict } from './pairs';
-import { Figure, layout } from './plotly';
-import { measureForward } from './scaling';
-import { DataFrame, frame } from './table';
+import type { RunRecord } from '../../results/record';
+import { costModel } from '../../models/cost';
+import { resolveModelConfig } from '../../models/presets';
+import { RUN_PRESETS, RunPresetName } from '../../experiments';
+import { formatAcc, Group, PairDifference, pairDifferences, Verdict } from '../statistics';
+import { aggregateRows, DataFrame, frame } from '../tables';
+import type { Section } from './section';
 
 export const LITERATURE_SUITE = 'literature';
 /** The training-length check: the same models on MNIST for the preset's longEpochs, one seed. */
@@ -85,80 +82,6 @@ export function refinementEffects(groups: Group[]): (PairDifference & { isolates
     REFINEMENTS.map((r) => [r.a, r.b]),
   );
   return diffs.map((d) => ({ ...d, isolates: REFINEMENTS.find((r) => r.a === d.a && r.b === d.b)!.isolates }));
-}
-
-export interface CostPoint {
-  model: string;
-  /** Feature-map side s: an s×s map from a 2s×2s input through the stride-2 stem. */
-  side: number;
-  /** H·W of the maps. */
-  positions: number;
-  attentionMflops: number;
-  totalMflops: number;
-  activationMiB: number;
-  /** Measured forward ms per image (batched inference); NaN when not measured. */
-  msPerImage: number;
-}
-
-/**
- * The cost model's FLOPs for each model as the image grows (map side s = 7 … 112,
- * input 2s×2s), and measured forward time where the predicted activations per
- * image stay under measureBelowMiB (spatial attention at 112×112 maps would need
- * gigabytes). Sides must be multiples of 7, the dual model's window.
- */
-export async function literatureCostSweep(
-  models: string[],
-  sides: number[],
-  opts: { measure?: boolean; measureBelowMiB?: number; batch?: number; reps?: number; onPoint?: (p: CostPoint) => void } = {},
-): Promise<CostPoint[]> {
-  const out: CostPoint[] = [];
-  for (const side of sides)
-    for (const model of models) {
-      const cfg = resolveModelConfig(model, { inputShape: [2 * side, 2 * side, 1], memoryLimitMB: 1e9 }); // the sweep goes where the default limit refuses
-      const c = costModel(cfg);
-      const activationMiB = c.activationBytes / 2 ** 20;
-      const measure = opts.measure && activationMiB < (opts.measureBelowMiB ?? 48);
-      const p: CostPoint = {
-        model,
-        side,
-        positions: side * side,
-        attentionMflops: c.flops.attention / 1e6,
-        totalMflops: c.flops.total / 1e6,
-        activationMiB,
-        msPerImage: measure ? await measureForward(cfg, opts.batch ?? 8, opts.reps ?? 3) : NaN,
-      };
-      out.push(p);
-      opts.onPoint?.(p);
-    }
-  return out;
-}
-
-/** Growth exponent of y in H·W between the two largest sizes: 0 constant, 1 linear, 2 quadratic. */
-export function growthExponent(points: CostPoint[], model: string, key: 'attentionMflops' | 'totalMflops' | 'msPerImage'): number {
-  const ps = points.filter((p) => p.model === model && Number.isFinite(p[key]) && p[key] > 0).sort((a, b) => a.positions - b.positions);
-  if (ps.length < 2) return NaN;
-  const [a, b] = ps.slice(-2);
-  return Math.log(b[key] / a[key]) / Math.log(b.positions / a.positions);
-}
-
-/** Log-log lines of one quantity against H·W, one per model. */
-export function costScalingFigure(points: CostPoint[], key: 'attentionMflops' | 'totalMflops' | 'msPerImage', title: string): Figure {
-  const models = [...new Set(points.map((p) => p.model))];
-  const yTitle = { attentionMflops: 'attention MFLOPs / image (QKᵀ and AV)', totalMflops: 'total forward MFLOPs / image', msPerImage: 'measured forward ms / image' }[key];
-  return {
-    data: models.map((m, i) => {
-      const ps = points.filter((p) => p.model === m && Number.isFinite(p[key]) && p[key] > 0);
-      // Models with the same attention (the three channel-token variants) draw the same line: dashes keep each visible.
-      const dash = ['solid', 'dash', 'dot', 'dashdot', 'longdash', 'longdashdot'][i % 6];
-      return { type: 'scatter', mode: 'lines+markers', name: m, x: ps.map((p) => p.positions), y: ps.map((p) => p[key]), line: { dash }, text: ps.map((p) => `${p.side}×${p.side} maps (input ${2 * p.side}×${2 * p.side})`) };
-    }),
-    layout: layout(title, {
-      xaxis: { title: { text: 'H·W: feature-map positions (input side = 2·map side)' }, type: 'log' },
-      yaxis: { title: { text: yTitle }, type: 'log' },
-      legend: { orientation: 'h', y: -0.25 },
-      height: 460,
-    }),
-  };
 }
 
 /** Growth exponent of a model's predicted attention FLOPs in H·W, from 14×14 to 28×28 maps. */

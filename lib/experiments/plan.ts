@@ -1,0 +1,127 @@
+/**
+ * Planning: a suite under a run preset expands into experiment configs, one per
+ * (model, dataset, seed), deduplicated by hash (configs that two suites share run
+ * once), in a stable order. The grid a notebook runs is shown from here.
+ */
+import type { ModelConfig } from '../models/config';
+import { resolveModelConfig } from '../models/presets';
+import { DATASET_DEFAULTS, DatasetSpec, ExperimentConfig, TRAIN_DEFAULTS, TrainConfig, experimentHash, validateExperiment } from './config';
+import { RUN_PRESETS, RunPresetName } from './presets';
+import { DIAGNOSTIC, Suite, SuiteModel } from './suite';
+import { SUITES } from './suites';
+
+export interface PlannedRun {
+  id: string;
+  suites: string[];
+  config: ExperimentConfig;
+}
+
+export interface PlanOptions {
+  preset: RunPresetName;
+  /** Restrict to these datasets (must belong to the suite). */
+  datasets?: string[];
+  seeds?: number[];
+}
+
+/** Suite names, including 'all'. */
+export function suiteNames(): string[] {
+  return [...Object.keys(SUITES), 'all'];
+}
+
+/** The suites a name stands for ('all': every one). */
+export function suitesOf(name: string): Suite[] {
+  if (name === 'all') return Object.values(SUITES);
+  const s = SUITES[name];
+  if (!s) throw new Error(`unknown suite '${name}'; known: ${suiteNames().join(', ')}`);
+  return [s];
+}
+
+/** Static facts about a dataset needed to build its configs (shape, classes). */
+const DATASET_SHAPES: Record<string, { shape: [number, number, number]; classes: number }> = {
+  mnist: { shape: [28, 28, 1], classes: 10 },
+  'fashion-mnist': { shape: [28, 28, 1], classes: 10 },
+  cifar10: { shape: [32, 32, 3], classes: 10 },
+  relation: { shape: [28, 28, 1], classes: 4 },
+  appearance: { shape: [28, 28, 1], classes: 4 },
+};
+
+/** The model config of a suite model on a dataset: input shape, classes, and a patch size that divides it. */
+function modelFor(m: SuiteModel, shape: [number, number, number], classes: number): ModelConfig {
+  const over: Partial<ModelConfig> = { ...m.overrides, inputShape: shape, numClasses: classes };
+  if (m.preset === 'vit-patch7' && shape[0] % 7 !== 0) over.patchSize = shape[0] % 8 === 0 ? 8 : shape[0] % 4 === 0 ? 4 : 1;
+  return resolveModelConfig(m.preset, over);
+}
+
+/** What one suite's runs look like under a preset: data sizes, epochs, seeds. */
+export function suiteScale(s: Suite, preset: RunPresetName, dataset: string): { perClass: number | null; testPerClass: number | null; epochs: number; seeds: number[] } {
+  const p = RUN_PRESETS[preset];
+  const diagnostic = DIAGNOSTIC.includes(dataset);
+  return {
+    perClass: s.kind === 'scaling' ? p.scalingPerClass : diagnostic ? p.diagnosticPerClass : p.trainPerClass,
+    testPerClass: diagnostic && p.testPerClass !== null ? Math.max(p.testPerClass, 100) : p.testPerClass,
+    epochs: s.kind === 'scaling' ? p.scalingEpochs : s.kind === 'long' ? p.longEpochs : p.epochs,
+    seeds: s.kind === 'standard' ? p.seeds : p.seeds.slice(0, 1),
+  };
+}
+
+/** Expands a suite (or 'all') into experiment configs, deduplicated by hash, in a stable order. */
+export function planSuite(suite: string, opts: PlanOptions): PlannedRun[] {
+  const suites = suitesOf(suite);
+  if (!RUN_PRESETS[opts.preset]) throw new Error(`unknown preset '${opts.preset}'; known: ${Object.keys(RUN_PRESETS).join(', ')}`);
+  if (opts.datasets) {
+    const known = new Set(suites.flatMap((s) => s.datasets));
+    for (const d of opts.datasets) if (!known.has(d)) throw new Error(`--datasets: '${d}' is not in suite '${suite}' (its datasets: ${[...known].join(', ')})`);
+  }
+  const byId = new Map<string, PlannedRun>();
+  for (const s of suites) {
+    for (const dname of s.datasets.filter((d) => !opts.datasets || opts.datasets.includes(d))) {
+      const facts = DATASET_SHAPES[dname];
+      if (!facts) throw new Error(`suite '${s.name}': no shape is known for dataset '${dname}'`);
+      const scale = suiteScale(s, opts.preset, dname);
+      const data: DatasetSpec = { ...DATASET_DEFAULTS, name: dname, trainPerClass: scale.perClass, testPerClass: scale.testPerClass, augment: { cropPad: 0, flip: false } };
+      const train: TrainConfig = { ...TRAIN_DEFAULTS, epochs: scale.epochs, warmupEpochs: RUN_PRESETS[opts.preset].warmupEpochs };
+      for (const m of s.models)
+        for (const seed of opts.seeds ?? scale.seeds) {
+          const config: ExperimentConfig = { name: m.name, dataset: data, model: modelFor(m, facts.shape, facts.classes), train, seed };
+          validateExperiment(config);
+          const id = experimentHash(config);
+          const prev = byId.get(id);
+          if (prev) {
+            if (!prev.suites.includes(s.name)) prev.suites.push(s.name);
+          } else byId.set(id, { id, suites: [s.name], config });
+        }
+    }
+  }
+  return [...byId.values()];
+}
+
+/** Deterministic shard i of n (1-based): every n-th run of the planned order. */
+export function shardOf<T>(items: T[], i: number, n: number): T[] {
+  if (!(Number.isInteger(n) && n >= 1 && Number.isInteger(i) && i >= 1 && i <= n)) throw new Error(`--shard must be i/n with 1 ≤ i ≤ n; got ${i}/${n}`);
+  return items.filter((_, k) => k % n === i - 1);
+}
+
+/**
+ * The grid a suite runs under a preset, one row per (dataset, model), as a notebook
+ * shows it in its first output: the model preset, data sizes, epochs and seeds.
+ */
+export function gridRows(suite: string, preset: RunPresetName, datasets?: string[]): Record<string, unknown>[] {
+  const rows: Record<string, unknown>[] = [];
+  for (const s of suitesOf(suite))
+    for (const d of s.datasets.filter((x) => !datasets || datasets.includes(x))) {
+      const sc = suiteScale(s, preset, d);
+      for (const m of s.models)
+        rows.push({
+          suite: s.name,
+          dataset: d,
+          model: m.name,
+          preset: m.preset,
+          changes: m.overrides ? Object.keys(m.overrides).join(', ') : '–',
+          'train / class': sc.perClass ?? 'all',
+          'test / class': sc.testPerClass ?? 'all',
+          epochs: sc.epochs,
+          seeds: sc.seeds.join(','),
+        });
+    }
+  return rows;
+}

@@ -1,0 +1,19 @@
+/**
+ * The workspace's public API: what a notebook imports, from one place
+ * (`import { runSuiteInNotebook, showTable } from "../dist/lib";`).
+ * It follows the flow: data → tokenizers → models → experiments → train → results → analysis,
+ * then the notebook helpers and the cost measurements a notebook runs.
+ */
+export { initBackend, describeBackend } from './backend';
+export * from './data';
+export * from './models';
+export * from './experiments';
+export type { RunRecord } from './results/record';
+export { ResultStore } from './results/store';
+export * from './analysis';
+export * from './notebook/display';
+export * from './notebook/experiments';
+export * from './notebook/datasets';
+export * from './notebook/image-grid';
+export { preset } from './notebook/runner';
+export { scalingSweep, literatureCostSweep } from './bench/scaling';

@@ -1,0 +1,179 @@
+/**
+ * The one description of a model's stages and blocks, from its config: the stem's
+ * layers with their shapes, the token streams, the embeddings, every block (its
+ * attention, its mixing, its sequence), and the head. The builder (create.ts and the
+ * block families) builds from it and the cost model (cost.ts) counts from it, so a
+ * change to the architecture is made here once; test/cost.test.ts checks the counts
+ * against the layers of the built graph.
+ */
+import type { ModelConfig } from './config';
+import { convOut, StemLayer } from './stem';
+
+export interface StemStage extends StemLayer {
+  /** [H, W, C] in and out of this conv. */
+  in: [number, number, number];
+  out: [number, number, number];
+}
+
+export interface TokenStream {
+  name: 'channel' | 'spatial' | 'patch';
+  /** Number of tokens. */
+  T: number;
+  /** Values per token before the projection to dModel. */
+  Dtok: number;
+  /** The maps are first average-pooled to k×k (1: one mean per map); absent: no pooling. */
+  poolK?: number;
+  /** The grid the tokens come from ([H, W] of the maps, of the pooled maps, or of the patches). */
+  grid: [number, number];
+  /** The embedding added after the projection. */
+  embedding: 'channel-identity' | 'learned-position' | 'sincos-position' | 'none';
+}
+
+/** The attention of a block: over tokens (ViT), with XCiT's normalization, across channels, in windows. */
+export type AttentionKind = 'token' | 'cosine' | 'xca' | 'window' | 'channel-group';
+/** Spatial mixing inside a block: MapMixing (channel tokens), XCiT's local patch interaction, DaViT's conv position encodings. */
+export type MixingKind = 'none' | 'map' | 'lpi' | 'cpe';
+
+export interface BlockSpec {
+  index: number;
+  /** The family whose block function builds it: models/transformer.ts, xcit.ts, davit.ts. */
+  family: 'vit' | 'xca' | 'dual';
+  attention: AttentionKind;
+  mixing: MixingKind;
+  /** Sequence length and width in and out. */
+  T: number;
+  d: number;
+  heads: number;
+  /** The MLP's hidden width. */
+  mlpHidden: number;
+  /** Side of the attention windows ('window' attention only). */
+  window: number;
+  /** The token grid [H, W] (for mixing and windows) and the stem's maps [H, W, C] (MapMixing). */
+  grid: [number, number];
+  maps: [number, number, number];
+}
+
+export interface Architecture {
+  kind: 'cnn' | 'transformer';
+  input: [number, number, number];
+  stem: StemStage[];
+  /** Squeeze-and-excitation on the stem's output: hidden width C/r. */
+  se?: { channels: number; hidden: number };
+  /** The stem's feature maps [H, W, C] (the input itself without a stem). */
+  maps: [number, number, number];
+  /** Token streams in sequence order (two for the hybrid); empty for the CNN. */
+  streams: TokenStream[];
+  /** A learned type vector per stream (the hybrid). */
+  tokenType: boolean;
+  /** A [CLS] token in front of the sequence. */
+  cls: boolean;
+  /** Sequence length the blocks see, [CLS] included. */
+  T: number;
+  d: number;
+  blocks: BlockSpec[];
+  /** Final norm (Transformers), then a linear head from `in` features to `classes`. */
+  head: { norm: boolean; in: number; classes: number };
+}
+
+function stemStages(cfg: ModelConfig): StemStage[] {
+  let shape = cfg.inputShape;
+  return cfg.stem.map((l, i) => {
+    const oh = convOut(shape[0], l.kernel, l.stride, l.padding);
+    const ow = convOut(shape[1], l.kernel, l.stride, l.padding);
+    if (oh < 1 || ow < 1) throw new Error(`layer ${i} (kernel ${l.kernel}, stride ${l.stride}, ${l.padding}) leaves no output from ${shape[0]}×${shape[1]}`);
+    const stage: StemStage = { ...l, in: shape, out: [oh, ow, l.filters] };
+    shape = stage.out;
+    return stage;
+  });
+}
+
+/** The token streams of a config, given its feature maps [H, W, C] and input. */
+function tokenStreams(cfg: ModelConfig, [h, w, c]: [number, number, number]): TokenStream[] {
+  const k = cfg.poolK;
+  const [h0, w0, cin] = cfg.inputShape;
+  const channel = (Dtok: number, grid: [number, number], poolK?: number): TokenStream => ({
+    name: 'channel',
+    T: c,
+    Dtok,
+    grid,
+    embedding: cfg.channelEmbedding ? 'channel-identity' : 'none',
+    ...(poolK ? { poolK } : {}),
+  });
+  const position = cfg.positionEmbedding === 'learned' ? 'learned-position' : cfg.positionEmbedding === 'sincos' ? 'sincos-position' : 'none';
+  const spatial = (grid: [number, number], poolK?: number): TokenStream => ({ name: 'spatial', T: grid[0] * grid[1], Dtok: c, grid, embedding: position, ...(poolK ? { poolK } : {}) });
+  switch (cfg.tokenizer) {
+    case 'channel-full':
+      return [channel(h * w, [h, w])];
+    case 'channel-pooled':
+      return [channel(1, [1, 1], 1)];
+    case 'channel-pooled-k':
+      return [channel(k * k, [k, k], k)];
+    case 'spatial-full':
+      return [spatial([h, w])];
+    case 'spatial-pooled-k':
+      return [spatial([k, k], k)];
+    case 'patch': {
+      const p = cfg.patchSize;
+      return [{ name: 'patch', T: (h0 / p) * (w0 / p), Dtok: p * p * cin, grid: [h0 / p, w0 / p], embedding: position }];
+    }
+    case 'hybrid':
+      return [channel(h * w, [h, w]), spatial([h, w])];
+  }
+}
+
+/** Block i of a config: which family builds it, with what attention and mixing. */
+function blockSpec(cfg: ModelConfig, i: number, T: number, maps: [number, number, number]): BlockSpec {
+  let family: BlockSpec['family'] = 'vit';
+  let attention: AttentionKind = cfg.qkNorm ? 'cosine' : 'token';
+  let mixing: MixingKind = cfg.localMixing ? 'map' : 'none';
+  if (cfg.block === 'xca') {
+    family = 'xca';
+    attention = 'xca';
+    mixing = cfg.localMixing ? 'lpi' : 'none';
+  } else if (cfg.block === 'dual') {
+    family = 'dual';
+    attention = i % 2 === 0 ? 'window' : 'channel-group'; // DaViT alternates: spatial windows, then channel groups
+    mixing = cfg.localMixing ? 'cpe' : 'none';
+  }
+  return {
+    index: i,
+    family,
+    attention,
+    mixing,
+    T,
+    d: cfg.dModel,
+    heads: cfg.heads,
+    mlpHidden: cfg.mlpRatio * cfg.dModel,
+    window: cfg.window,
+    grid: [maps[0], maps[1]],
+    maps,
+  };
+}
+
+/** The architecture a (validated) config describes. */
+export function architecture(cfg: ModelConfig): Architecture {
+  const stem = stemStages(cfg);
+  let maps: [number, number, number] = stem.length ? stem[stem.length - 1].out : cfg.inputShape;
+  const se = cfg.se ? { channels: maps[2], hidden: Math.max(1, Math.floor(maps[2] / cfg.seReduction)) } : undefined;
+  if (cfg.arch === 'cnn') {
+    return { kind: 'cnn', input: cfg.inputShape, stem, se, maps, streams: [], tokenType: false, cls: false, T: 0, d: 0, blocks: [], head: { norm: false, in: maps[2], classes: cfg.numClasses } };
+  }
+  maps = [...maps];
+  const streams = tokenStreams(cfg, maps);
+  const cls = cfg.pooling === 'cls';
+  const T = streams.reduce((a, s) => a + s.T, 0) + (cls ? 1 : 0);
+  return {
+    kind: 'transformer',
+    input: cfg.inputShape,
+    stem,
+    se,
+    maps,
+    streams,
+    tokenType: streams.length > 1,
+    cls,
+    T,
+    d: cfg.dModel,
+    blocks: Array.from({ length: cfg.depth }, (_, i) => blockSpec(cfg, i, T, maps)),
+    head: { norm: true, in: cfg.dModel, classes: cfg.numClasses },
+  };
+}

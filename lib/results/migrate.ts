@@ -1,0 +1,81 @@
+/**
+ * Old records, read under the current run identity. Each step brings a record from
+ * one config schema to the next; after the last, its id is recomputed with the
+ * current experimentHash and its old id kept in `previousIds`. The store applies
+ * this as it reads, so no stored result is ever lost to a schema change; `npm run
+ * migrate` also rewrites the store files (and renames results/runs/<id>/) so that
+ * they say what they mean.
+ */
+import * as fs from 'fs';
+import * as path from 'path';
+import { experimentHash, SCHEMA_VERSION } from '../experiments/config';
+import { writeFileAtomic } from '../util/atomic';
+import type { RunRecord } from './record';
+
+interface Step {
+  from: number;
+  /** What changed, for the log. */
+  what: string;
+  apply(r: RunRecord): RunRecord;
+}
+
+const STEPS: Step[] = [
+  {
+    from: 1,
+    what: 'model configs gain the literature keys with their old defaults (block vit, no qkNorm, no localMixing, window 7)',
+    apply: (r) => ({ ...r, model: { ...r.model, block: r.model.block ?? 'vit', qkNorm: r.model.qkNorm ?? false, localMixing: r.model.localMixing ?? false, window: r.model.window ?? 7 } }),
+  },
+];
+
+export function schemaOf(r: RunRecord): number {
+  return r.schema ?? 1;
+}
+
+/** The record under the current schema and id (itself when it is current). Throws for a record from the future. */
+export function migrateRecord(r: RunRecord): RunRecord {
+  const from = schemaOf(r);
+  if (from === SCHEMA_VERSION) return r;
+  if (from > SCHEMA_VERSION) throw new Error(`record ${r.id} has schema ${from}, newer than this code's ${SCHEMA_VERSION}: update the workspace`);
+  let out = r;
+  for (let v = from; v < SCHEMA_VERSION; v++) {
+    const step = STEPS.find((s) => s.from === v);
+    if (!step) throw new Error(`no migration from schema ${v} (lib/results/migrate.ts)`);
+    out = step.apply(out);
+  }
+  const id = experimentHash({ dataset: out.data, model: out.model, train: out.train, seed: out.seed });
+  return { ...out, id, schema: SCHEMA_VERSION, previousIds: [...(r.previousIds ?? []), r.id] };
+}
+
+/**
+ * Rewrites every store file of a results folder under the current schema (atomically,
+ * one file at a time) and renames each migrated run's folder to its new id. Lines that
+ * do not parse are kept as they are, for the store to keep reporting them.
+ */
+export function migrateStoreFiles(files: string[], runsDir: string): { migrated: number; current: number } {
+  let migrated = 0;
+  let current = 0;
+  for (const file of files) {
+    const lines = fs.readFileSync(file, 'utf8').split('\n');
+    const out = lines.map((text) => {
+      if (text.trim() === '') return text;
+      let r: RunRecord;
+      try {
+        r = JSON.parse(text) as RunRecord;
+      } catch {
+        return text;
+      }
+      const m = migrateRecord(r);
+      if (m === r) {
+        current++;
+        return text;
+      }
+      migrated++;
+      const from = path.join(runsDir, r.id);
+      const to = path.join(runsDir, m.id);
+      if (fs.existsSync(from) && !fs.existsSync(to)) fs.renameSync(from, to);
+      return JSON.stringify(m);
+    });
+    if (out.join('\n') !== lines.join('\n')) writeFileAtomic(file, out.join('\n'));
+  }
+  return { migrated, current };
+}

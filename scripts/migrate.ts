@@ -1,0 +1,29 @@
+/**
+ * npm run migrate [-- --results DIR]
+ * Rewrites the result store under the current config schema: every record gets its
+ * current id (the old one is kept in previousIds) and each run folder follows it.
+ * Reading never needs this (the store migrates as it reads); it keeps the files honest.
+ */
+import * as path from 'path';
+import { SCHEMA_VERSION } from '../lib/experiments/config';
+import { migrateStoreFiles } from '../lib/results/migrate';
+import { ResultStore } from '../lib/results/store';
+import { runCommand } from '../lib/util/cli';
+import { RESULTS_DIR } from '../lib/util/paths';
+
+const SPEC = {
+  usage: `usage: npm run migrate -- [--results DIR]
+
+  Rewrites every store file in DIR (default results/) and its smoke store under config
+  schema ${SCHEMA_VERSION}: records get their current ids, run folders are renamed to match.`,
+  options: { results: { type: 'string' } },
+} as const;
+
+runCommand(SPEC, (a) => {
+  const dir = a.results ?? RESULTS_DIR;
+  for (const d of [dir, path.join(dir, 'smoke')]) {
+    const store = new ResultStore({ dir: d });
+    const r = migrateStoreFiles(store.files(), path.join(d, 'runs'));
+    console.log(`${path.relative(process.cwd(), d) || '.'}: ${r.migrated} records migrated to schema ${SCHEMA_VERSION}, ${r.current} already current`);
+  }
+});

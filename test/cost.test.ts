@@ -1,0 +1,110 @@
+/**
+ * The cost model against the built graph, for every preset: parameters and
+ * multiply-adds counted layer by layer from the shapes the built layers actually
+ * have (their kernels, inputs and outputs), never from the config. The cost model
+ * counts from lib/models/architecture.ts; if it and the builder ever disagree on a
+ * stage or a block, this fails. A layer type this test does not know fails it too.
+ */
+import { test } from 'node:test';
+import * as assert from 'node:assert/strict';
+import * as tf from '@tensorflow/tfjs';
+import { costModel } from '../lib/models/cost';
+import { createModel } from '../lib/models/create';
+import { PRESETS, resolveModelConfig } from '../lib/models/presets';
+import { backend } from './helpers/tf';
+
+/** Layers that only reshape, normalize, add or activate: no multiply-adds by the cost model's convention. */
+const ELEMENTWISE = new Set([
+  'InputLayer', 'Relu', 'Activation', 'LayerNorm', 'BatchNormalization', 'Dropout', 'Add', 'Concatenate', 'LearnedEmbedding', 'SinCos2DEmbedding',
+  'ClassToken', 'SelectToken', 'ChannelTokens', 'SpatialTokens', 'Patchify', 'GlobalAveragePooling1D', 'GlobalAveragePooling2D',
+]);
+
+const dims = (s: tf.Shape): number[] => s.map((x) => x ?? 1);
+const prod = (xs: number[]): number => xs.reduce((a, b) => a * b, 1);
+
+/** Multiply-adds of one built layer, per image, from its actual shapes. */
+function layerMacs(layer: tf.layers.Layer): number {
+  const first = (x: tf.SymbolicTensor | tf.SymbolicTensor[]): tf.SymbolicTensor => (Array.isArray(x) ? x[0] : x);
+  const input = dims(first(layer.input).shape);
+  const output = dims(first(layer.output).shape);
+  const L = layer as unknown as Record<string, unknown>;
+  const w = (field: string): number[] => (L[field] as tf.LayerVariable).shape as number[];
+  const [, T, d] = input;
+  switch (layer.getClassName()) {
+    case 'Conv2D': {
+      const [kh, kw, cin, cout] = w('kernel');
+      return kh * kw * cin * cout * output[1] * output[2];
+    }
+    case 'Dense': {
+      const [din, dout] = w('kernel');
+      return prod(input.slice(1, -1)) * din * dout;
+    }
+    case 'MultiHeadSelfAttention':
+    case 'CosineAttention':
+      return 4 * T * d * d + 2 * T * T * d; // QKV and output projections; QKᵀ and AV over T tokens
+    case 'CrossCovarianceAttention':
+    case 'ChannelGroupAttention':
+      return 4 * T * d * d + (2 * T * d * d) / (L.numHeads as number); // projections; d/h × d/h products over T positions
+    case 'WindowAttention':
+      return 4 * T * d * d + 2 * T * (L.window as number) ** 2 * d;
+    case 'TokenGridConv':
+      return (L.kernel as number) ** 2 * T * d;
+    case 'MapMixing': {
+      const [gh, gw] = L.grid as [number, number];
+      return T * d * gh * gw + 9 * gh * gw * T + T * gh * gw * d; // up-projection, depthwise 3×3 per map, down-projection
+    }
+    case 'SqueezeExcite': {
+      const [c, r] = w('w1');
+      return c * r + r * c;
+    }
+    case 'AdaptiveAvgPool2d': {
+      const k = L.k as number;
+      const [, h, wd, c] = input;
+      return k === 1 ? 0 : h * c * wd * k + k * c * h * k; // separable bin matrices along W, then H
+    }
+    default:
+      if (ELEMENTWISE.has(layer.getClassName())) return 0;
+      throw new Error(`layer ${layer.name} of class ${layer.getClassName()} has no cost rule here`);
+  }
+}
+
+function graphCost(model: tf.LayersModel): { params: number; macs: number } {
+  let params = 0;
+  let macs = 0;
+  for (const layer of model.layers) {
+    params += layer.countParams();
+    macs += layerMacs(layer);
+  }
+  return { params, macs };
+}
+
+test('every preset: the cost model\'s parameters and FLOPs equal the built graph\'s, layer by layer', async () => {
+  await backend();
+  const configs = Object.keys(PRESETS).map((name) => ({ name, cfg: resolveModelConfig(name) }));
+  // And off the default shapes: a colour input, another width, depth and map count.
+  configs.push({ name: 'channel-full on 32×32×3, d 32, depth 3', cfg: resolveModelConfig('channel-full', { inputShape: [32, 32, 3], dModel: 32, depth: 3 }) });
+  configs.push({ name: 'dual, depth 4', cfg: resolveModelConfig('dual', { depth: 4 }) });
+  configs.push({ name: 'hybrid with [CLS]', cfg: resolveModelConfig('hybrid', { pooling: 'cls' }) });
+  for (const { name, cfg } of configs) {
+    const m = createModel(cfg);
+    try {
+      const g = graphCost(m.model);
+      const c = costModel(cfg);
+      assert.equal(c.params, g.params, `${name}: parameters`);
+      assert.equal(c.flops.total, 2 * g.macs, `${name}: FLOPs (2 per multiply-add)`);
+    } finally {
+      m.dispose();
+    }
+  }
+});
+
+test('the graph count can fail: a block the cost model does not know about is caught', async () => {
+  await backend();
+  const cfg = resolveModelConfig('channel-full');
+  const deeper = createModel({ ...cfg, depth: cfg.depth + 1 });
+  try {
+    assert.notEqual(costModel(cfg).flops.total, 2 * graphCost(deeper.model).macs);
+  } finally {
+    deeper.dispose();
+  }
+});
