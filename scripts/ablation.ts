@@ -21,7 +21,7 @@ const SPEC = {
   usage: `usage: npm run ablation -- [--suite ${suiteNames().join('|')}] [--preset ${PRESET_NAMES.join('|')}]
        [--datasets a,b] [--seeds 0,1,2] [--shard i/n] [--workers k] [--force] [--save-weights]
 
-  --suite         the grid to run (default all)
+  --suite         the grid to run (default: core under standard, all otherwise)
   --preset        how much data, how many epochs and seeds (default quick; smoke only proves the code runs)
   --datasets      restrict the suite to these datasets
   --seeds         restrict the preset's seeds
@@ -42,8 +42,9 @@ const SPEC = {
 } as const;
 
 runCommand(SPEC, async (a) => {
-  const suite = oneOf('suite', a.suite, suiteNames()) ?? 'all';
   const preset = oneOf('preset', a.preset, PRESET_NAMES) ?? 'quick';
+  // The standard preset's answer is the core grid; the other suites run under it on request.
+  const suite = oneOf('suite', a.suite, suiteNames()) ?? (preset === 'standard' ? 'core' : 'all');
   const seeds = listOf('seeds', a.seeds)?.map((s) => positiveInt('seeds', s, 0)!);
   let shard: [number, number] | undefined;
   if (a.shard !== undefined) {
@@ -76,7 +77,7 @@ runCommand(SPEC, async (a) => {
       }));
     console.log(`\n${tableText(frame(rows), 2)}`);
   }
-  if (preset === 'smoke') console.log('smoke preset: these accuracies are meaningless (a few images, one epoch); it only proves the code paths run.');
+  if (!RUN_PRESETS[preset].verdicts) console.log(`preset ${RUN_PRESETS[preset].label}.`);
   console.log(
     `\n${res.planned.length} runs: ${res.trained} trained, ${res.cached} from the store, ${res.failed} failed; ${((Date.now() - started) / 1000).toFixed(0)} s wall time.`,
   );

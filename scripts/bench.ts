@@ -12,7 +12,6 @@
  */
 import * as os from 'os';
 import * as path from 'path';
-import * as fs from 'fs';
 import { spawnSync } from 'child_process';
 import { BENCH_DEFAULT_PLAN, benchWorkload, BenchResult, BenchWorkload, profileStep, rssSlope } from '../lib/bench/run';
 import { BackendName, BACKENDS } from '../lib/backend';
@@ -20,6 +19,7 @@ import { ROOT } from '../lib/util/paths';
 import { setFusedOps } from '../lib/layers';
 import { PRESETS } from '../lib/models/presets';
 import { listOf, oneOf, positiveInt, runCommand } from '../lib/util/cli';
+import { torchPython } from '../lib/bench/torch';
 
 const SPEC = {
   usage: `usage: npm run bench -- [--workload R1,R2,R3] [--models preset,…] [--backend tensorflow,wasm,cpu] [--batch N]
@@ -48,20 +48,6 @@ const SPEC = {
     profile: { type: 'boolean' },
   },
 } as const;
-
-/** A Python environment with torch from the local index, made on first use. */
-function torchPython(): string {
-  const venv = path.join(ROOT, '.venv-bench');
-  const py = path.join(venv, 'bin', 'python');
-  if (!fs.existsSync(py)) {
-    console.error('creating .venv-bench with torch 2.13 (first --torch run only)');
-    let r = spawnSync('python3', ['-m', 'venv', venv], { stdio: 'inherit' });
-    if (r.status !== 0) throw new Error('python3 -m venv failed');
-    r = spawnSync(py, ['-m', 'pip', 'install', '-qq', 'torch==2.13.0', 'numpy'], { stdio: 'inherit', env: { ...process.env, PIP_RETRIES: '0' } });
-    if (r.status !== 0) throw new Error('pip install torch==2.13.0 failed (is the local package index reachable?)');
-  }
-  return py;
-}
 
 runCommand(SPEC, async (a) => {
   let workloads = listOf('workload', a.workload, ['R1', 'R2', 'R3'] as const) as BenchWorkload[] | undefined;

@@ -3,7 +3,8 @@
 //
 //   1. The native TensorFlow binding for @tensorflow/tfjs-node (scripts/native-tf.js).
 //   2. A private Python environment in .venv/ with pinned JupyterLab, nbconvert and
-//      nbclient, and the tslab kernel registered into it (not into the user's Jupyter).
+//      nbclient, and the tslab kernel registered into it (not into the user's Jupyter);
+//      and .venv-bench/ with pinned PyTorch for the independent checks.
 //   3. The compiled library in dist/, which the notebooks import.
 //   4. The stderr guard that keeps TensorFlow's load-time lines off the terminal.
 //   5. The git clean filter that keeps committed notebooks output-free.
@@ -72,6 +73,21 @@ function ensureKernel() {
   const spec = path.join(VENV, 'share', 'jupyter', 'kernels', 'tslab', 'kernel.json');
   if (!fs.existsSync(spec)) throw new Error(`tslab install did not write ${spec}`);
   log(`tslab kernel registered in ${path.relative(ROOT, spec)}`);
+}
+
+// PyTorch for the independent checks (test/twin.test.ts, `npm run bench -- --torch`), keyed on its pins.
+function ensureTorchVenv() {
+  const venv = path.join(ROOT, '.venv-bench');
+  const req = path.join(__dirname, 'requirements-torch.txt');
+  const py = path.join(venv, 'bin', 'python');
+  const want = crypto.createHash('sha256').update(fs.readFileSync(req)).digest('hex');
+  const stamp = path.join(venv, '.maptokens-requirements');
+  if (fs.existsSync(stamp) && fs.readFileSync(stamp, 'utf8') === want && fs.existsSync(py)) return log('.venv-bench (torch) is up to date');
+  log('creating .venv-bench with the pinned torch (a few minutes on first install)');
+  fs.rmSync(venv, { recursive: true, force: true });
+  run(process.env.PYTHON || 'python3', ['-m', 'venv', venv]);
+  run(py, ['-m', 'pip', 'install', '-qq', '-r', req], { env: { ...process.env, PIP_RETRIES: process.env.PIP_RETRIES || '0' } });
+  fs.writeFileSync(stamp, want);
 }
 
 function buildLibrary() {
@@ -150,6 +166,11 @@ function main() {
       ensureKernel();
     } catch (e) {
       problems.push(`Jupyter set-up failed: ${e.message}. Notebooks cannot run until it works; rerun \`npm rebuild\`.`);
+    }
+    try {
+      ensureTorchVenv();
+    } catch (e) {
+      problems.push(`PyTorch set-up failed: ${e.message}. The twin test and \`npm run bench -- --torch\` need it; rerun \`npm rebuild\`.`);
     }
   }
   try {

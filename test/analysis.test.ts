@@ -45,6 +45,7 @@ function fakeRecord(over: Partial<RunRecord> & { acc?: number }): RunRecord {
     ended: '2026-01-01T00:00:01Z',
     preset: 'quick',
     sizes: { train: 1, val: 1, test: 1 },
+    convergence: { converged: true, rule: 'plateau', selectedEpoch: 1, selectedStep: 1, stoppedEarly: true },
     ...over,
   };
 }
@@ -93,7 +94,7 @@ test('a failed run and a missing seed show up in the aggregate table', () => {
 });
 
 test('models without tokens show "–" for T and D_tok, not 0', () => {
-  const df = aggregateFrame(aggregate([fakeRecord({ name: 'cnn-gap', seed: 0, acc: 0.5, T: 0, Dtok: 0 })]));
+  const df = aggregateFrame(aggregate([fakeRecord({ name: 'cnn-stem', seed: 0, acc: 0.5, T: 0, Dtok: 0 })]));
   const cols = df.columns as string[];
   const row = (df.values as unknown[][])[0];
   assert.equal(row[cols.indexOf('T')], '–');

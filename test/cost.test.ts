@@ -108,3 +108,10 @@ test('the graph count can fail: a block the cost model does not know about is ca
     deeper.dispose();
   }
 });
+
+test('the parameter count written beside each preset is its real count', () => {
+  const src = require('fs').readFileSync(require('path').join(__dirname, '..', '..', 'lib', 'models', 'presets.ts'), 'utf8') as string;
+  const written = [...src.matchAll(/^\s*'?([\w-]+)'?: \{.*\}, \/\/ ([\d,]+) params$/gm)].map((m) => [m[1], Number(m[2].replace(/,/g, ''))] as const);
+  assert.deepEqual(written.map(([n]) => n).sort(), Object.keys(PRESETS).sort(), 'a preset has no parameter comment');
+  for (const [name, n] of written) assert.equal(costModel(resolveModelConfig(name)).params, n, `${name}: the comment says ${n}`);
+});

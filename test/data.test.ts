@@ -29,6 +29,7 @@ import {
   loadMnist,
   mnistPackageDir,
   readIdxPair,
+  relationPositionBaseline,
   relationTask,
   sha256File,
   Split,
@@ -270,6 +271,48 @@ test('relation: pooled statistics cannot separate the classes (they coincide); a
   // And the mean intensity alone does not: every texture is half on.
   const meanOf = (i: number): number => pixelStats(app.train, i, per)[0];
   assert.ok([1, 2, 3].every((i) => meanOf(i) === meanOf(0)));
+});
+
+test('relation: one shape\'s position alone reaches the computed baseline, far from the 67% of uniform placement', () => {
+  const b = relationPositionBaseline();
+  // 0.481830 is the same enumeration done independently (Python, over the generator's placement rule).
+  assert.ok(Math.abs(b.square - 0.48183) < 1e-5 && Math.abs(b.plus - 0.48183) < 1e-5, JSON.stringify(b));
+  // And on generated data: the best position-only lookup fitted on train scores about that on test.
+  const ds = relationTask({ trainPerClass: 2500, testPerClass: 500, seed: 5 });
+  const size = 28;
+  const firstOn = (s: Split, i: number): number => {
+    const img = s.images.subarray(i * size * size, (i + 1) * size * size);
+    // The square is the only shape with a filled 2×2 block: its top-left pixel is the first such block's.
+    for (let p = 0; p + size + 1 < img.length; p++) if (img[p] && img[p + 1] && img[p + size] && img[p + size + 1]) return p;
+    return -1;
+  };
+  const votes = new Map<number, number[]>();
+  for (let i = 0; i < ds.train.n; i++) {
+    const k = firstOn(ds.train, i);
+    const v = votes.get(k) ?? [0, 0, 0, 0];
+    v[ds.train.labels[i]]++;
+    votes.set(k, v);
+  }
+  let correct = 0;
+  for (let i = 0; i < ds.test.n; i++) {
+    const v = votes.get(firstOn(ds.test, i));
+    if (v && v.indexOf(Math.max(...v)) === ds.test.labels[i]) correct++;
+  }
+  const acc = correct / ds.test.n;
+  assert.ok(acc < b.square + 0.04, `position alone reached ${acc}, above the computed optimum ${b.square}`);
+  assert.ok(acc > 0.25 + 0.1, `position alone reached only ${acc}: the lookup does not see positions`);
+});
+
+test('diagnostic tasks: no test image is a copy of a training image', () => {
+  for (const make of [relationTask, appearanceTask]) {
+    const ds = make({ seed: 0 }); // the default sizes: 2,500 train and 500 test images per class
+    const size = 28 * 28;
+    const key = (s: Split, i: number): string => Buffer.from(s.images.subarray(i * size, (i + 1) * size)).toString('base64');
+    const train = new Set(Array.from({ length: ds.train.n }, (_, i) => key(ds.train, i)));
+    const copies = Array.from({ length: ds.test.n }, (_, i) => key(ds.test, i)).filter((k) => train.has(k)).length;
+    assert.equal(copies, 0, `${ds.meta.name}: ${copies} test images are copies of training images`);
+    assert.ok(ds.test.n >= 2000, `${ds.meta.name}: ${ds.test.n} test images`);
+  }
 });
 
 test('folder dataset: decoded, resized, cached, rebuilt on change; a corrupt image is reported and skipped', async () => {

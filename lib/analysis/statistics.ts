@@ -31,6 +31,10 @@ export function stats(xs: number[]): Stats {
 }
 
 export interface Group extends Stats {
+  /** 'seeds': Student's t over seeds; 'binomial': the seeds agree exactly, so the test set's binomial interval; 'none': one seed. */
+  interval: 'seeds' | 'binomial' | 'none';
+  /** Whether every run of the group reached its validation plateau: without it, no verdict. */
+  converged: boolean;
   name: string;
   dataset: string;
   failed: number;
@@ -78,11 +82,20 @@ export function aggregate(records: RunRecord[], opts: { metric?: Metric; expecte
     const n = row ? (row.value_count as number) : 0;
     const std = n > 1 ? (row!.value_std as number) : NaN;
     const seeds = [...new Set(rs.map((r) => r.seed))].sort((a, b) => a - b);
+    const m = n ? (row!.value_mean as number) : NaN;
+    // Seeds that agree exactly say nothing about uncertainty: then the test set's own
+    // binomial error (plus-four, so that 100% has an interval too), never "± 0".
+    const flat = n > 1 && std < 1e-12;
+    const tests = rs.filter(finished).reduce((a, r) => a + (r.sizes?.test ?? 0), 0);
+    const p4 = (m * tests + 2) / (tests + 4);
+    const ci95 = n < 2 ? NaN : flat ? 1.959964 * Math.sqrt((p4 * (1 - p4)) / tests) : (tQuantile975(n - 1) * std) / Math.sqrt(n);
     return {
       n,
-      mean: n ? (row!.value_mean as number) : NaN,
+      mean: m,
       std,
-      ci95: n > 1 ? (tQuantile975(n - 1) * std) / Math.sqrt(n) : NaN,
+      ci95,
+      interval: n < 2 ? 'none' : flat ? 'binomial' : 'seeds',
+      converged: rs.every((r) => r.convergence?.converged === true),
       name: rs[0].name,
       dataset: rs[0].dataset,
       failed: c.failed_sum as number,
@@ -99,10 +112,10 @@ export function aggregate(records: RunRecord[], opts: { metric?: Metric; expecte
 }
 
 /** "97.31 ± 0.42" (percent, 95% CI half-width); n < 2 shows the single value with "(n=1)". */
-export function formatPct(s: Stats): string {
+export function formatPct(s: Stats & { interval?: Group['interval'] }): string {
   if (s.n === 0) return '–';
   if (s.n < 2) return `${(100 * s.mean).toFixed(2)} (n=1)`;
-  return `${(100 * s.mean).toFixed(2)} ± ${(100 * s.ci95).toFixed(2)}`;
+  return `${(100 * s.mean).toFixed(2)} ± ${(100 * s.ci95).toFixed(2)}${s.interval === 'binomial' ? ' (binomial: seeds agree)' : ''}`;
 }
 
 /** "97.31 ± 0.42%" for prose; "97.31% (one seed)" without an interval. */
@@ -139,10 +152,14 @@ export function formatDiffPp(d: Difference): string {
   return Number.isFinite(d.ci95) ? `${v} ± ${(100 * d.ci95).toFixed(2)} pp` : `${v} pp (n<2, no interval)`;
 }
 
-export type Verdict = 'higher' | 'lower' | 'indistinguishable' | 'unknown';
+export type Verdict = 'higher' | 'lower' | 'indistinguishable' | 'unknown' | 'not converged';
 
-/** 'higher' or 'lower' only when the 95% CI of the difference excludes 0; 'unknown' without an interval. */
-export function judge(d: Difference): Verdict {
+/**
+ * 'higher' or 'lower' only when the 95% CI of the difference excludes 0; 'unknown' without
+ * an interval; 'not converged' (no verdict) when either group has a run that did not converge.
+ */
+export function judge(d: Difference, a?: Pick<Group, 'converged'>, b?: Pick<Group, 'converged'>): Verdict {
+  if ((a && !a.converged) || (b && !b.converged)) return 'not converged';
   if (!Number.isFinite(d.ci95)) return 'unknown';
   if (d.diff - d.ci95 > 0) return 'higher';
   if (d.diff + d.ci95 < 0) return 'lower';
@@ -170,8 +187,126 @@ export function pairDifferences(groups: Group[], pairs: [string, string][]): Pai
       const gb = groups.find((g) => g.dataset === dataset && g.name === b);
       if (!ga || !gb || !ga.n || !gb.n) continue;
       const d = difference(ga, gb);
-      out.push({ dataset, a, b, diff: 100 * d.diff, ci: 100 * d.ci95, ciText: formatDiffPp(d), verdict: judge(d) });
+      out.push({ dataset, a, b, diff: 100 * d.diff, ci: 100 * d.ci95, ciText: formatDiffPp(d), verdict: judge(d, ga, gb) });
     }
   return out;
 }
 
+
+// ---------------------------------------------------------------------------
+// Paired comparisons by seed, with Holm's correction and the convergence gate.
+//
+// Seed k of every model shares its split and its data order, so two models are
+// compared on the per-seed differences of their test accuracies (a paired t
+// interval), not as two independent samples. When the differences have no spread
+// (every seed gives the same gap, often both at 100%), the seeds say nothing about
+// the uncertainty, and the interval falls back to the test set's binomial one
+// (plus-four estimates, so that 100% still has an interval). A single seed gives no
+// verdict. Verdicts of one family (a notebook's comparisons) are Holm-corrected.
+// ---------------------------------------------------------------------------
+
+export type PairedVerdict = 'higher' | 'lower' | 'indistinguishable' | 'no verdict';
+
+export interface Paired {
+  dataset: string;
+  a: string;
+  b: string;
+  /** Seeds where both runs finished. */
+  seeds: number[];
+  /** mean(a − b) over those seeds. */
+  diff: number;
+  /** Half-width of the 95% interval of diff. */
+  ci95: number;
+  /** Where the interval comes from: the seeds' spread, or the test set's binomial error when the seeds agree exactly. */
+  interval: 'seeds' | 'binomial' | 'none';
+  /** Two-sided p-value of diff ≠ 0, and after Holm's correction over its family. */
+  p: number;
+  pHolm: number;
+  verdict: PairedVerdict;
+  /** Why there is no verdict, when there is none. */
+  reason?: string;
+}
+
+function testSize(r: RunRecord): number {
+  return r.sizes.test;
+}
+
+/** a − b paired by seed, with its interval and p-value; no correction, no gate. */
+export function pairedDifference(a: RunRecord[], b: RunRecord[], metric: Metric = 'test_acc'): Omit<Paired, 'pHolm' | 'verdict' | 'reason'> {
+  const ok = (r: RunRecord): boolean => r.status === 'ok' && Number.isFinite(r.metrics[metric]);
+  const byA = new Map(a.filter(ok).map((r) => [r.seed, r]));
+  const pairs = b.filter(ok).filter((r) => byA.has(r.seed)).map((rb) => [byA.get(rb.seed)!, rb] as const).sort((x, y) => x[0].seed - y[0].seed);
+  const seeds = pairs.map(([ra]) => ra.seed);
+  const d = pairs.map(([ra, rb]) => ra.metrics[metric] - rb.metrics[metric]);
+  const base = { dataset: (a[0] ?? b[0])?.dataset ?? '', a: a[0]?.name ?? '', b: b[0]?.name ?? '', seeds };
+  if (d.length < 2) return { ...base, diff: d[0] ?? NaN, ci95: NaN, interval: 'none', p: NaN };
+  const s = stats(d);
+  if (s.std > 1e-12) {
+    const t = s.mean / (s.std / Math.sqrt(s.n));
+    return { ...base, diff: s.mean, ci95: s.ci95, interval: 'seeds', p: 2 * (1 - jStat.studentt.cdf(Math.abs(t), s.n - 1)) };
+  }
+  // No spread over seeds: the test set's sampling error, pooled over the seeds' test images.
+  const n = pairs.reduce((x, [ra]) => x + testSize(ra), 0);
+  const pa = (mean(pairs.map(([ra]) => ra.metrics[metric])) * n + 2) / (n + 4);
+  const pb = (mean(pairs.map(([, rb]) => rb.metrics[metric])) * n + 2) / (n + 4);
+  const se = Math.sqrt((pa * (1 - pa)) / n + (pb * (1 - pb)) / n);
+  const z = s.mean / se;
+  return { ...base, diff: s.mean, ci95: 1.959964 * se, interval: 'binomial', p: 2 * (1 - jStat.normal.cdf(Math.abs(z), 0, 1)) };
+}
+
+function mean(xs: number[]): number {
+  return xs.reduce((x, y) => x + y, 0) / xs.length;
+}
+
+/** Holm's step-down adjusted p-values (Holm 1979), in the order given; NaN stays NaN and is not counted. */
+export function holm(ps: number[]): number[] {
+  const idx = ps.map((p, i) => [p, i] as const).filter(([p]) => Number.isFinite(p)).sort((x, y) => x[0] - y[0]);
+  const m = idx.length;
+  const out = ps.map(() => NaN);
+  let running = 0;
+  idx.forEach(([p, i], k) => {
+    running = Math.max(running, Math.min(1, (m - k) * p));
+    out[i] = running;
+  });
+  return out;
+}
+
+/**
+ * A family of paired comparisons with Holm's correction and the gates: a verdict only
+ * when both groups have at least two paired seeds and every run in both converged;
+ * `blocked` gives a dataset-level reason (a failed control) that withholds verdicts too.
+ */
+export function compareFamily(
+  records: RunRecord[],
+  pairs: { dataset: string; a: string; b: string }[],
+  opts: { metric?: Metric; alpha?: number; blocked?: (dataset: string) => string | undefined } = {},
+): Paired[] {
+  const alpha = opts.alpha ?? 0.05;
+  const of = (name: string, dataset: string): RunRecord[] => records.filter((r) => r.name === name && r.dataset === dataset);
+  const raw = pairs.map((p) => {
+    const ra = of(p.a, p.dataset);
+    const rb = of(p.b, p.dataset);
+    const d = pairedDifference(ra, rb, opts.metric);
+    let reason: string | undefined;
+    if (!ra.length || !rb.length) reason = 'missing runs';
+    else if ([...ra, ...rb].some((r) => !r.convergence?.converged)) reason = 'not converged at this preset: no verdict';
+    else if (d.seeds.length < 2) reason = 'fewer than two paired seeds: no verdict';
+    else reason = opts.blocked?.(p.dataset);
+    return { ...d, dataset: p.dataset, a: p.a, b: p.b, reason };
+  });
+  // The family Holm corrects over is the comparisons that can get a verdict.
+  const adjusted = holm(raw.map((r) => (r.reason ? NaN : r.p)));
+  return raw.map((r, i) => {
+    const verdict: PairedVerdict = r.reason ? 'no verdict' : adjusted[i] < alpha ? (r.diff > 0 ? 'higher' : 'lower') : 'indistinguishable';
+    return { ...r, pHolm: adjusted[i], verdict };
+  });
+}
+
+/** "+3.10 ± 1.20 pp (paired over 3 seeds, Holm p = 0.012)" or the reason there is no verdict. */
+export function formatPaired(c: Paired): string {
+  if (!Number.isFinite(c.diff)) return `– (${c.reason ?? 'no data'})`;
+  const sign = c.diff >= 0 ? '+' : '−';
+  const iv = Number.isFinite(c.ci95) ? ` ± ${(100 * c.ci95).toFixed(2)}` : '';
+  const src = c.interval === 'binomial' ? 'test-set binomial interval: the seeds agree exactly' : c.interval === 'seeds' ? `paired over ${c.seeds.length} seeds` : 'one seed';
+  return `${sign}${Math.abs(100 * c.diff).toFixed(2)}${iv} pp (${src}${Number.isFinite(c.pHolm) ? `, Holm p = ${c.pHolm.toPrecision(2)}` : ''})${c.reason ? `: ${c.reason}` : ''}`;
+}

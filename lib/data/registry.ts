@@ -19,6 +19,18 @@ import { Dataset } from './types';
 export const BUILTIN_DATASETS = ['mnist', 'fashion-mnist', 'cifar10', 'relation', 'appearance'] as const;
 export type BuiltinDataset = (typeof BUILTIN_DATASETS)[number];
 
+/**
+ * The version of each dataset's loader or generator; it enters every run's identity.
+ * relation 2: placements within 9 px (one shape's position says 48%, not 67%), no test
+ * image copied in training. appearance 2: two patches with random phases, no copies.
+ */
+export const DATASET_VERSIONS: Record<string, number> = { mnist: 1, 'fashion-mnist': 1, cifar10: 1, relation: 2, appearance: 2 };
+
+/** The version of a dataset by name (folder datasets: 1). */
+export function datasetVersion(name: string): number {
+  return DATASET_VERSIONS[name] ?? 1;
+}
+
 export interface LoadOptions {
   dataDir?: string;
   /** Size, counts and seed of the diagnostic tasks. */

@@ -14,6 +14,11 @@ import type { Augment } from '../data/pipeline';
 export interface DatasetSpec {
   /** Registry name: mnist, fashion-mnist, cifar10, relation, appearance, folder:NAME. */
   name: string;
+  /**
+   * The version of the dataset's loader or generator (lib/data/registry.ts DATASET_VERSIONS):
+   * a generator that changes makes different data, so its runs are different runs.
+   */
+  version: number;
   /** Training images per class (a stratified prefix); null = all. */
   trainPerClass: number | null;
   /** Test images per class; null = all. */
@@ -30,7 +35,18 @@ export interface TrainConfig {
   lr: number;
   /** Linear warmup length in epochs (fractions allowed); then cosine decay to 0. */
   warmupEpochs: number;
+  /** The epoch cap: with early stopping a run may stop before it; the cosine schedule spans it. */
   epochs: number;
+  /**
+   * Early stopping: stop once validation accuracy has not improved by more than minDelta
+   * for this many optimizer steps (counted only after learning has begun: a curve flat at
+   * chance is never a plateau). null: train all epochs.
+   */
+  patienceSteps: number | null;
+  /** No early stop before this many optimizer steps. */
+  minSteps: number;
+  /** A validation-accuracy gain smaller than this is not an improvement. */
+  minDelta: number;
   batchSize: number;
   /** AdamW's decoupled decay, applied to weight matrices and kernels only (not biases, norms). */
   weightDecay: number;
@@ -55,13 +71,16 @@ export const TRAIN_DEFAULTS: TrainConfig = {
   lr: 2e-3, // above Adam's usual 1e-3: short schedules on small data need the larger steps (measured on MNIST, quick preset)
   warmupEpochs: 0.5, // a short warmup keeps the first Adam steps from blowing up attention logits
   epochs: 5,
+  patienceSteps: null, // off: fixed epochs (the smoke and quick presets); standard sets it
+  minSteps: 0,
+  minDelta: 0,
   batchSize: 64,
   weightDecay: 0.05, // ViT/DeiT use 0.05 with AdamW
   labelSmoothing: 0, // off: accuracies stay comparable to plain cross-entropy baselines
   gradClip: 1, // as in ViT training recipes
 };
 
-export const DATASET_DEFAULTS: Omit<DatasetSpec, 'name'> = {
+export const DATASET_DEFAULTS: Omit<DatasetSpec, 'name' | 'version'> = {
   trainPerClass: null,
   testPerClass: null,
   valFraction: 0.1,
@@ -82,7 +101,8 @@ export function validateExperiment(e: ExperimentConfig): void {
 
   const d = e.dataset;
   if (typeof d !== 'object' || d === null) throw new ConfigError('dataset', 'must be an object');
-  rejectUnknownKeys('dataset', d, ['name', ...Object.keys(DATASET_DEFAULTS)]);
+  rejectUnknownKeys('dataset', d, ['name', 'version', ...Object.keys(DATASET_DEFAULTS)]);
+  num('dataset.version', d.version, (n) => Number.isInteger(n) && n >= 1, 'must be a positive integer');
   if (typeof d.name !== 'string' || d.name === '') throw new ConfigError('dataset.name', 'must be a dataset name');
   for (const k of ['trainPerClass', 'testPerClass'] as const) {
     if (d[k] !== null) num(`dataset.${k}`, d[k], (n) => Number.isInteger(n) && n > 0, 'must be a positive integer or null (all)');
@@ -100,6 +120,9 @@ export function validateExperiment(e: ExperimentConfig): void {
   num('train.lr', t.lr, (n) => n > 0, 'must be a positive number');
   num('train.epochs', t.epochs, (n) => Number.isInteger(n) && n > 0, 'must be a positive integer');
   num('train.warmupEpochs', t.warmupEpochs, (n) => n >= 0 && n <= t.epochs, `must be between 0 and epochs (${t.epochs})`);
+  if (t.patienceSteps !== null) num('train.patienceSteps', t.patienceSteps, (n) => Number.isInteger(n) && n > 0, 'must be a positive integer or null (off)');
+  num('train.minSteps', t.minSteps, (n) => Number.isInteger(n) && n >= 0, 'must be a non-negative integer');
+  num('train.minDelta', t.minDelta, (n) => n >= 0 && n < 1, 'must be in [0, 1)');
   num('train.batchSize', t.batchSize, (n) => Number.isInteger(n) && n > 0, 'must be a positive integer');
   num('train.weightDecay', t.weightDecay, (n) => n >= 0, 'must be ≥ 0');
   num('train.labelSmoothing', t.labelSmoothing, (n) => n >= 0 && n < 1, 'must be in [0, 1)');
@@ -135,7 +158,9 @@ export function canonicalJson(v: unknown): string {
  * change to the config schema, and add the step that brings old records forward to
  * lib/results/migrate.ts: the store then reads every old record under its new id.
  *   1: the first store (optional literature keys absent on older configs).
- *   2: every model key required (block, qkNorm, localMixing, window in DEFAULTS).
+ *   2: every model key required (block, qkNorm, localMixing, window in DEFAULTS); early
+ *      stopping in the train config (patienceSteps, minSteps, minDelta); the dataset's
+ *      generator version in the dataset spec.
  */
 export const SCHEMA_VERSION = 2;
 

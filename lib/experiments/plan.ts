@@ -4,6 +4,7 @@
  * once), in a stable order. The grid a notebook runs is shown from here.
  */
 import type { ModelConfig } from '../models/config';
+import { datasetVersion } from '../data/registry';
 import { resolveModelConfig } from '../models/presets';
 import { DATASET_DEFAULTS, DatasetSpec, ExperimentConfig, TRAIN_DEFAULTS, TrainConfig, experimentHash, validateExperiment } from './config';
 import { RUN_PRESETS, RunPresetName } from './presets';
@@ -58,7 +59,8 @@ export function suiteScale(s: Suite, preset: RunPresetName, dataset: string): { 
   const diagnostic = DIAGNOSTIC.includes(dataset);
   return {
     perClass: s.kind === 'scaling' ? p.scalingPerClass : diagnostic ? p.diagnosticPerClass : p.trainPerClass,
-    testPerClass: diagnostic && p.testPerClass !== null ? Math.max(p.testPerClass, 100) : p.testPerClass,
+    // The diagnostic tasks are generated with their own test split (500 per class: 2,000 images).
+    testPerClass: diagnostic ? (p.testPerClass === null ? null : Math.max(p.testPerClass, 100)) : p.testPerClass,
     epochs: s.kind === 'scaling' ? p.scalingEpochs : s.kind === 'long' ? p.longEpochs : p.epochs,
     seeds: s.kind === 'standard' ? p.seeds : p.seeds.slice(0, 1),
   };
@@ -78,8 +80,8 @@ export function planSuite(suite: string, opts: PlanOptions): PlannedRun[] {
       const facts = DATASET_SHAPES[dname];
       if (!facts) throw new Error(`suite '${s.name}': no shape is known for dataset '${dname}'`);
       const scale = suiteScale(s, opts.preset, dname);
-      const data: DatasetSpec = { ...DATASET_DEFAULTS, name: dname, trainPerClass: scale.perClass, testPerClass: scale.testPerClass, augment: { cropPad: 0, flip: false } };
-      const train: TrainConfig = { ...TRAIN_DEFAULTS, epochs: scale.epochs, warmupEpochs: RUN_PRESETS[opts.preset].warmupEpochs };
+      const data: DatasetSpec = { ...DATASET_DEFAULTS, name: dname, version: datasetVersion(dname), trainPerClass: scale.perClass, testPerClass: scale.testPerClass, augment: { cropPad: 0, flip: false } };
+      const train: TrainConfig = { ...TRAIN_DEFAULTS, ...RUN_PRESETS[opts.preset].recipe, epochs: scale.epochs, warmupEpochs: RUN_PRESETS[opts.preset].warmupEpochs };
       for (const m of s.models)
         for (const seed of opts.seeds ?? scale.seeds) {
           const config: ExperimentConfig = { name: m.name, dataset: data, model: modelFor(m, facts.shape, facts.classes), train, seed };

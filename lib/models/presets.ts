@@ -6,6 +6,7 @@
  */
 import { DEFAULTS, ModelConfig, resolveConfig, validateConfig } from './config';
 import { checkMemory } from './cost';
+import { twoConvStem } from './stem';
 
 export const PRESETS: Record<string, Partial<ModelConfig>> = {
   // The question: 64 tokens, each a whole 14×14 map (D_tok = 196), with channel identities.
@@ -26,8 +27,11 @@ export const PRESETS: Record<string, Partial<ModelConfig>> = {
   'vit-patch7': { tokenizer: 'patch', stem: [], patchSize: 7 }, // 71,946 params
   // Channel and spatial tokens in one sequence (64 + 196 tokens).
   hybrid: { tokenizer: 'hybrid' }, // 120,074 params
-  // The classic answer: the stem, global average pooling, a linear head.
-  'cnn-gap': { arch: 'cnn' }, // 19,466 params
+  // The stem alone: global average pooling of its 64 maps and a linear head. A floor, not a rival.
+  'cnn-stem': { arch: 'cnn' }, // 19,466 params
+  // A fair CNN: the same stem, one more conv stage (64 -> 128 maps, stride 2: 7×7), global average
+  // pooling and a linear head: about the token models' size.
+  'cnn-deep': { arch: 'cnn', stem: [...twoConvStem(), { filters: 128, kernel: 3, stride: 2, padding: 'same', activation: 'relu', batchNorm: false }] }, // 93,962 params
   // Embedding and pooling ablations of the question's model.
   'channel-full-cls': { tokenizer: 'channel-full', pooling: 'cls' }, // 103,306 params
   'channel-full-se': { tokenizer: 'channel-full', se: true }, // 105,370 params

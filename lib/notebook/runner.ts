@@ -9,8 +9,11 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { spawn } from 'child_process';
 
-export const PRESETS = ['smoke', 'quick', 'full'] as const;
-export type PresetName = (typeof PRESETS)[number];
+import { RUN_PRESET_NAMES, RunPresetName } from '../experiments/presets';
+
+/** The run presets a notebook can be executed under (lib/experiments/presets.ts). */
+export const PRESETS = RUN_PRESET_NAMES;
+export type PresetName = RunPresetName;
 
 import { ROOT } from '../util/paths';
 

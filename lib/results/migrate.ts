@@ -22,8 +22,27 @@ interface Step {
 const STEPS: Step[] = [
   {
     from: 1,
-    what: 'model configs gain the literature keys with their old defaults (block vit, no qkNorm, no localMixing, window 7)',
-    apply: (r) => ({ ...r, model: { ...r.model, block: r.model.block ?? 'vit', qkNorm: r.model.qkNorm ?? false, localMixing: r.model.localMixing ?? false, window: r.model.window ?? 7 } }),
+    what:
+      'model configs gain the literature keys with their old defaults (block vit, no qkNorm, no localMixing, window 7); train configs gain early stopping, off; ' +
+      'dataset specs gain the generator version they were made with (1); ' +
+      'the record says it was not judged for convergence and that its test accuracy is the last epoch\'s',
+    apply: (r) => {
+      const last = r.metrics.curve[r.metrics.curve.length - 1];
+      return {
+        ...r,
+        model: { ...r.model, block: r.model.block ?? 'vit', qkNorm: r.model.qkNorm ?? false, localMixing: r.model.localMixing ?? false, window: r.model.window ?? 7 },
+        train: { ...r.train, patienceSteps: null, minSteps: 0, minDelta: 0 },
+        // Every dataset was at its first generator then; relation and appearance have changed since.
+        data: { ...r.data, version: r.data.version ?? 1 },
+        convergence: {
+          converged: false,
+          rule: 'recorded before convergence was tracked: fixed epochs, test accuracy of the last epoch (no model selection)',
+          selectedEpoch: last?.epoch ?? 0,
+          selectedStep: 0,
+          stoppedEarly: false,
+        },
+      };
+    },
   },
 ];
 

@@ -11,8 +11,11 @@ export interface EpochMetrics {
   train_acc: number;
   val_acc: number;
   val_loss: number;
-  test_acc: number;
-  test_loss: number;
+  /** Optimizer steps at the end of this epoch (learning curves use steps: runs of different lengths compare). */
+  step?: number;
+  /** Test accuracy after this epoch: only in records from before model selection (test is now evaluated once, at the selected epoch). */
+  test_acc?: number;
+  test_loss?: number;
   /** Learning rate at the end of the epoch. */
   lr: number;
   /** Seconds of this epoch (training and evaluation). */
@@ -37,12 +40,15 @@ export interface RunRecord {
   model: ModelConfig;
   train: TrainConfig;
   metrics: {
+    /** At the selected (best-validation) epoch; the test set takes no part in the selection. */
     test_acc: number;
     test_loss: number;
     best_val_acc: number;
     final_train_loss: number;
     curve: EpochMetrics[];
   };
+  /** Whether the run reached its validation plateau, by which rule, and the epoch selected (lib/train/plateau.ts). */
+  convergence: { converged: boolean; rule: string; selectedEpoch: number; selectedStep: number; stoppedEarly: boolean };
   /** Present when status is 'failed'. */
   failure?: { kind: 'nan' | 'error'; epoch: number; step: number; reason: string };
   params: number;

@@ -3,9 +3,11 @@
  * beside it: the data (prepare.ts), one optimizer step (step.ts), AdamW
  * (adamw.ts), evaluation (evaluate.ts) and the learning-rate schedule.
  *
- * Per epoch it records train loss and accuracy, validation accuracy (a seeded,
- * stratified hold-out of the training subset), test accuracy and loss, wall time
- * and training throughput. Everything random (init, dropout, shuffles,
+ * Per epoch it records train loss and accuracy, validation accuracy and loss (a
+ * seeded, stratified hold-out of the training subset), wall time and throughput.
+ * Early stopping and the convergence verdict follow plateau.ts; the model is
+ * selected at its best validation accuracy and the test set is evaluated once,
+ * there. Everything random (init, dropout, shuffles,
  * augmentation) is a function of the seed. A NaN or Inf loss stops the run, which
  * is then recorded as failed with the epoch and step where it happened.
  * Tensors are created inside tf.tidy and disposed across every await.
@@ -29,6 +31,7 @@ import { PreparedData, prepareData } from './prepare';
 import { learningRate } from './schedule';
 import { withSeededRandom } from './seed';
 import { trainStep } from './step';
+import { PlateauTracker } from './plateau';
 
 export interface TrainProgress {
   epoch: number;
@@ -86,6 +89,9 @@ export async function trainExperiment(e: ExperimentConfig, opts: TrainOptions = 
   let failure: RunRecord['failure'];
   let trainImages = 0;
   let trainSeconds = 0;
+  let test = { acc: NaN, loss: NaN };
+  let stoppedEarly = false;
+  let convergence: RunRecord['convergence'] = { converged: false, rule: 'did not finish', selectedEpoch: 0, selectedStep: 0, stoppedEarly: false };
   log(`run ${id} ${e.name} on ${e.dataset.name}, seed ${e.seed}: ${d.train.n} train / ${d.val.n} val / ${d.test.n} test`);
 
   await withSeededRandom(e.seed, async () => {
@@ -96,6 +102,9 @@ export async function trainExperiment(e: ExperimentConfig, opts: TrainOptions = 
     const stepsPerEpoch = numBatches(d.train.n, t.batchSize, d.train.n >= t.batchSize);
     const total = stepsPerEpoch * t.epochs;
     const warmup = Math.round(t.warmupEpochs * stepsPerEpoch);
+    const plateau = new PlateauTracker({ patienceSteps: t.patienceSteps, minSteps: t.minSteps, minDelta: t.minDelta, classes: e.model.numClasses, valSize: d.val.n });
+    // The weights at the best validation accuracy so far: the model that is selected and tested.
+    let best: tf.Tensor[] | undefined;
     let step = 0;
     try {
       for (let epoch = 1; epoch <= t.epochs; epoch++) {
@@ -121,22 +130,34 @@ export async function trainExperiment(e: ExperimentConfig, opts: TrainOptions = 
         trainImages += seen;
         trainSeconds += trainSec;
         const val = await evaluate(m, d.val, d);
-        const test = await evaluate(m, d.test, d);
         const row: EpochMetrics = {
           epoch,
+          step,
           train_loss: lossSum / seen,
           train_acc: correct / seen,
           val_acc: val.acc,
           val_loss: val.loss,
-          test_acc: test.acc,
-          test_loss: test.loss,
           lr: opt.lr,
           seconds: (Date.now() - te) / 1000,
           img_per_s: seen / trainSec,
         };
         curve.push(row);
-        log(`epoch ${epoch}/${t.epochs}: train loss ${row.train_loss.toFixed(4)} acc ${row.train_acc.toFixed(4)}, val acc ${row.val_acc.toFixed(4)}, test acc ${row.test_acc.toFixed(4)}, ${row.img_per_s.toFixed(0)} img/s`);
+        const p = plateau.update({ epoch, step, valAcc: val.acc, trainLoss: row.train_loss });
+        if (p.improved) {
+          for (const w of best ?? []) w.dispose();
+          best = params.map((x) => x.variable.clone());
+        }
+        log(`epoch ${epoch}/${t.epochs} (step ${step}): train loss ${row.train_loss.toFixed(4)} acc ${row.train_acc.toFixed(4)}, val acc ${row.val_acc.toFixed(4)}${p.improved ? ' (best)' : ''}, ${row.img_per_s.toFixed(0)} img/s`);
+        if (p.stop) {
+          stoppedEarly = epoch < t.epochs;
+          break;
+        }
       }
+      convergence = { ...plateau.result(), stoppedEarly };
+      // Select on validation only: back to the best weights, then the test set, once.
+      if (best) params.forEach((x, i) => x.variable.assign(best![i]));
+      test = await evaluate(m, d.test, d);
+      log(`selected epoch ${convergence.selectedEpoch} (step ${convergence.selectedStep}): test acc ${test.acc.toFixed(4)}; ${convergence.converged ? 'converged' : 'not converged'}: ${convergence.rule}`);
       if (opts.saveWeights && opts.runDir) await saveModel(m, path.join(opts.runDir, 'model'));
     } catch (err) {
       if (err instanceof NonFiniteLoss) {
@@ -146,6 +167,7 @@ export async function trainExperiment(e: ExperimentConfig, opts: TrainOptions = 
       }
       log(`FAILED: ${failure.reason}`);
     } finally {
+      for (const w of best ?? []) w.dispose();
       opt.dispose();
       m.dispose();
     }
@@ -163,12 +185,13 @@ export async function trainExperiment(e: ExperimentConfig, opts: TrainOptions = 
     model: e.model,
     train: e.train,
     metrics: {
-      test_acc: last?.test_acc ?? NaN,
-      test_loss: last?.test_loss ?? NaN,
+      test_acc: test.acc,
+      test_loss: test.loss,
       best_val_acc: curve.length ? Math.max(...curve.map((c) => c.val_acc)) : NaN,
       final_train_loss: last?.train_loss ?? NaN,
       curve,
     },
+    convergence,
     ...(failure ? { failure } : {}),
     params: cost.params,
     flops: cost.flops,

@@ -38,19 +38,20 @@ function compare(groups: Group[], a: string, b: string, dataset: string): { d: D
   const gb = find(groups, b, dataset);
   if (!ga || !gb) return undefined;
   const d = difference(ga, gb);
-  return { d, v: judge(d), a: ga, b: gb };
+  return { d, v: judge(d, ga, gb), a: ga, b: gb };
 }
 
 const pct = formatAcc;
 
 function phrase(v: Verdict): string {
+  if (v === 'not converged') return 'not comparable with (not converged at this preset: no verdict)';
   return v === 'higher' ? 'higher than' : v === 'lower' ? 'lower than' : v === 'indistinguishable' ? 'indistinguishable from' : 'not comparable with (one seed)';
 }
 
 function lastEpochGain(records: RunRecord[], name: string, dataset: string): number {
   const rs = records.filter((r) => r.name === name && r.dataset === dataset && r.status === 'ok' && r.metrics.curve.length >= 2);
   if (!rs.length) return NaN;
-  return rs.reduce((a, r) => a + r.metrics.curve[r.metrics.curve.length - 1].test_acc - r.metrics.curve[r.metrics.curve.length - 2].test_acc, 0) / rs.length;
+  return rs.reduce((a, r) => a + r.metrics.curve[r.metrics.curve.length - 1].val_acc - r.metrics.curve[r.metrics.curve.length - 2].val_acc, 0) / rs.length;
 }
 
 export function buildFindings(preset: RunPresetName = 'quick', opts: { resultsDir?: string } = {}): Findings {
@@ -72,7 +73,7 @@ export function buildFindings(preset: RunPresetName = 'quick', opts: { resultsDi
   // 1. Channel vs spatial on real data.
   const real = REAL.filter((d) => find(cvs, 'channel-full', d));
   const vsSpatial = real.map((d) => ({ d, c: compare(cvs, 'channel-full', 'spatial-full', d) })).filter((x) => x.c);
-  const vsCnn = real.map((d) => ({ d, c: compare(cvs, 'channel-full', 'cnn-gap', d) })).filter((x) => x.c);
+  const vsCnn = real.map((d) => ({ d, c: compare(cvs, 'channel-full', 'cnn-stem', d) })).filter((x) => x.c);
   const p1: string[] = [];
   for (const { d, c } of vsSpatial) {
     p1.push(
@@ -151,11 +152,11 @@ export function buildFindings(preset: RunPresetName = 'quick', opts: { resultsDi
     `Preset **${preset}**: ${pr.trainPerClass === null ? 'full training sets' : `${pr.trainPerClass} training images per class`} on real datasets, ${pr.epochs} epochs, ${seeds} seed${seeds > 1 ? 's' : ''}; ${runs.ok} runs succeeded, ${runs.failed} failed, ${runs.missing} planned runs are missing from the store${missingKeys.size ? ` (${Object.entries(missingByDataset).map(([d, n]) => `${d}: ${n}`).join(', ')})` : ''}. ` +
       `With ${seeds} seeds a 95% CI uses t = ${seeds > 1 ? tQuantile975(seeds - 1).toFixed(2) : '–'}, so only large differences are called differences.`,
   );
-  const still = ['channel-full', 'spatial-full', 'cnn-gap']
+  const still = ['channel-full', 'spatial-full', 'cnn-stem']
     .flatMap((n) => real.map((d) => ({ n, d, g: lastEpochGain(records, n, d) })))
     .filter((x) => Number.isFinite(x.g) && x.g > 0.01);
   if (still.length) {
-    p5.push(`Still improving at the last epoch (mean test-accuracy gain over the final epoch > 1 pp): ${still.map((x) => `${x.n} on ${x.d} (+${(100 * x.g).toFixed(1)} pp)`).join(', ')}. These comparisons are of short training, not of converged models; the \`full\` preset trains to convergence.`);
+    p5.push(`Still improving at the last epoch (mean validation-accuracy gain over the final epoch > 1 pp): ${still.map((x) => `${x.n} on ${x.d} (+${(100 * x.g).toFixed(1)} pp)`).join(', ')}. These comparisons are of short training, not of converged models; the \`full\` preset trains to convergence.`);
   }
   if (!find(cvs, 'channel-full', 'cifar10')) p5.push('CIFAR-10 was not in data/ when these runs were made, so there is no colour, natural-image result here (`npm run data -- cifar10` where a network exists, then rerun).');
   sections.push({ title: 'How far these numbers go', paragraphs: p5 });
@@ -179,7 +180,11 @@ export function buildFindings(preset: RunPresetName = 'quick', opts: { resultsDi
       (persists ? `the ${e}-epoch advantage persists there.` : `the ${e}-epoch advantage does not persist there, so it measures how fast each learns, not what each reaches.`);
   }
   let verdict: string;
-  if (!vsSpatial.length) verdict = 'Not enough results in the store to answer yet: run `npm run ablation`.';
+  if (!RUN_PRESETS[preset].verdicts || (vsSpatial.length && vsSpatial.every((x) => x.c!.v === 'not converged'))) {
+    verdict =
+      `No verdict yet. These are ${preset}-preset runs (${RUN_PRESETS[preset].label}): they stop after ${RUN_PRESETS[preset].epochs} epochs, before a plateau, ` +
+      'so they show how fast each model starts, not what it reaches, and no comparison below is a finding. The converged answer comes from the `standard` preset (`npm run ablation -- --preset standard`).';
+  } else if (!vsSpatial.length) verdict = 'Not enough results in the store to answer yet: run `npm run ablation`.';
   else if (better.length + same.length + worse.length === 0) {
     verdict = `Undetermined: with one seed per configuration (${preset} preset) there are no confidence intervals to compare. Run the quick or full preset.`;
   } else {

@@ -2,3 +2,4 @@
 export * from './findings';
 export * from './literature';
 export * from './pooling';
+export * from './controls';

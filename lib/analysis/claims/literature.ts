@@ -90,7 +90,7 @@ export function attentionGrowth(model: string): number {
   return Math.log(at(28) / at(14)) / Math.log(4);
 }
 
-const VERB: Record<Verdict, string> = { higher: 'higher', lower: 'lower', indistinguishable: 'indistinguishable', unknown: 'not comparable (one seed)' };
+const VERB: Record<Verdict, string> = { higher: 'higher', lower: 'lower', indistinguishable: 'indistinguishable', unknown: 'not comparable (one seed)', 'not converged': 'no verdict (not converged)' };
 
 /** The widest 95% interval among some differences, in percentage points. */
 function widest(ds: PairDifference[]): number {
@@ -101,7 +101,7 @@ function widest(ds: PairDifference[]): number {
 function summary(ds: PairDifference[]): string {
   const by = new Map<Verdict, string[]>();
   for (const d of ds) by.set(d.verdict, [...(by.get(d.verdict) ?? []), d.dataset]);
-  return (['higher', 'indistinguishable', 'lower', 'unknown'] as Verdict[])
+  return (['higher', 'indistinguishable', 'lower', 'unknown', 'not converged'] as Verdict[])
     .filter((v) => by.has(v))
     .map((v) => `${VERB[v]} on ${by.get(v)!.join(', ')}`)
     .join('; ');

@@ -9,7 +9,7 @@ export const POOLED_PAIRS: [string, string][] = [
   ['channel-pooled', 'channel-full'],
   ['channel-pooled-k4', 'channel-full'],
   ['spatial-pooled-k4', 'spatial-full'],
-  ['cnn-gap', 'channel-full'],
+  ['cnn-stem', 'channel-full'],
 ];
 
 export interface PoolingDrop {

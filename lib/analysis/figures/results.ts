@@ -2,7 +2,7 @@
  * The standard figures of results: accuracy bars with 95% CIs, learning curves,
  * accuracy against FLOPs, and differences between models with their intervals.
  */
-import type { RunRecord } from '../../results/record';
+import type { EpochMetrics, RunRecord } from '../../results/record';
 import type { PoolingDrop } from '../claims/pooling';
 import type { Group, PairDifference } from '../statistics';
 import { Figure, layout } from './plotly';
@@ -28,28 +28,44 @@ export function accuracyBars(groups: Group[], title: string, order?: string[]): 
   };
 }
 
-/** Mean learning curves (test accuracy per epoch) per config, one figure per dataset. */
-export function learningCurves(records: RunRecord[], dataset: string, title?: string, metric: 'test_acc' | 'val_acc' | 'train_loss' = 'test_acc'): Figure {
+/** Optimizer steps at the end of an epoch row (older records did not store them: from the split size and batch). */
+export function stepsAt(r: RunRecord, row: EpochMetrics): number {
+  if (row.step !== undefined) return row.step;
+  const perEpoch = r.sizes.train >= r.train.batchSize ? Math.floor(r.sizes.train / r.train.batchSize) : 1;
+  return row.epoch * perEpoch;
+}
+
+/**
+ * Learning curves against optimizer steps, so that runs of different lengths compare:
+ * one line per run (seeds in one colour per config), the selected (best-validation)
+ * epoch of each run marked with a ring. Validation accuracy by default: the test set
+ * is evaluated once, at the selected epoch.
+ */
+export function learningCurves(records: RunRecord[], dataset: string, title?: string, metric: 'val_acc' | 'train_loss' = 'val_acc'): Figure {
   const rs = records.filter((r) => r.dataset === dataset && r.status === 'ok');
   const names = [...new Set(rs.map((r) => r.name))];
+  const scale = metric === 'train_loss' ? 1 : 100;
+  const data: Record<string, unknown>[] = [];
+  names.forEach((n, i) => {
+    const color = PALETTE[i % PALETTE.length];
+    for (const r of rs.filter((x) => x.name === n)) {
+      const c = r.metrics.curve;
+      data.push({ type: 'scatter', mode: 'lines', name: n, legendgroup: n, showlegend: r === rs.find((x) => x.name === n), line: { color, width: 1.5 }, x: c.map((row) => stepsAt(r, row)), y: c.map((row) => scale * row[metric]), hovertemplate: `${n.replace(/[<>&"]/g, '')} seed ${r.seed}: %{y:.2f} at step %{x}<extra></extra>` });
+      const sel = c.find((row) => row.epoch === r.convergence?.selectedEpoch);
+      if (sel) data.push({ type: 'scatter', mode: 'markers', legendgroup: n, showlegend: false, marker: { symbol: 'circle-open', size: 11, color, line: { width: 2 } }, x: [stepsAt(r, sel)], y: [scale * sel[metric]], hovertemplate: `${n.replace(/[<>&"]/g, '')} seed ${r.seed}: selected epoch ${sel.epoch}${r.convergence?.converged ? '' : ' (not converged)'}<extra></extra>` });
+    }
+  });
   return {
-    data: names.map((n) => {
-      const runs = rs.filter((r) => r.name === n);
-      const epochs = Math.max(...runs.map((r) => r.metrics.curve.length));
-      const x = Array.from({ length: epochs }, (_, i) => i + 1);
-      const y = x.map((e) => {
-        const vals = runs.map((r) => r.metrics.curve[e - 1]?.[metric]).filter((v): v is number => Number.isFinite(v));
-        const m = vals.reduce((a, b) => a + b, 0) / vals.length;
-        return metric === 'train_loss' ? m : 100 * m;
-      });
-      return { type: 'scatter', mode: 'lines+markers', name: `${n} (n=${runs.length})`, x, y };
-    }),
-    layout: layout(title ?? `${dataset}: learning curves (mean over seeds)`, {
-      xaxis: { title: { text: 'epoch' }, dtick: 1 },
-      yaxis: { title: { text: metric === 'train_loss' ? 'training loss' : `${metric.replace('_', ' ')} (%)` } },
+    data,
+    layout: layout(title ?? `${dataset}: learning curves (one line per seed; ring = selected epoch)`, {
+      xaxis: { title: { text: 'optimizer steps' } },
+      yaxis: { title: { text: metric === 'train_loss' ? 'training loss' : 'validation accuracy (%)' } },
     }),
   };
 }
+
+/** Plotly's default colours, so that a config keeps one colour across its seeds. */
+const PALETTE = ['#1f77b4', '#ff7f0e', '#2ca02c', '#d62728', '#9467bd', '#8c564b', '#e377c2', '#7f7f7f', '#bcbd22', '#17becf'];
 
 /** Accuracy against forward FLOPs per image, one marker per config (log x). */
 export function accuracyVsFlops(groups: Group[], dataset: string, title?: string): Figure {

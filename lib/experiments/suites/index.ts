@@ -1,11 +1,12 @@
 /** Every suite, by name. Each file declares one grid as data; `all` is their union. */
 import type { Suite } from '../suite';
 import { channelVsSpatial } from './channel-vs-spatial';
+import { core } from './core';
 import { embeddings } from './embeddings';
 import { literature, literatureLong } from './literature';
 import { pooledVsFull } from './pooled-vs-full';
 import { scaling } from './scaling';
 
 export const SUITES: Record<string, Suite> = Object.fromEntries(
-  [channelVsSpatial, pooledVsFull, embeddings, literature, literatureLong, scaling].map((s) => [s.name, s]),
+  [core, channelVsSpatial, pooledVsFull, embeddings, literature, literatureLong, scaling].map((s) => [s.name, s]),
 );

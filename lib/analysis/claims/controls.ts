@@ -1,0 +1,68 @@
+/**
+ * Controls before comparisons. Each diagnostic task has a model that must solve it
+ * for the task to mean anything; when that control fails (or did not converge),
+ * the task's comparisons are inconclusive and get no verdict.
+ *
+ * - relation, positive control: spatial-full is given every position, so it must
+ *   beat what one shape's position alone gives (lib/data/diagnostic.ts), not merely chance.
+ * - appearance, pooled control: channel-pooled keeps only pooled statistics, which
+ *   solve this task by construction.
+ */
+import { relationPositionBaseline } from '../../data/diagnostic';
+import type { RunRecord } from '../../results/record';
+import { stats } from '../statistics';
+
+export interface Control {
+  dataset: string;
+  model: string;
+  role: string;
+  /** The accuracy the control's lower 95% bound must exceed, and what it is. */
+  threshold: () => { value: number; what: string };
+}
+
+export const CONTROLS: Control[] = [
+  {
+    dataset: 'relation',
+    model: 'spatial-full',
+    role: 'positive control (positions are given)',
+    threshold: () => ({ value: relationPositionBaseline().square, what: "one shape's position alone" }),
+  },
+  { dataset: 'appearance', model: 'channel-pooled', role: 'pooled control (pooled statistics solve it)', threshold: () => ({ value: 0.9, what: '90%' }) },
+];
+
+export interface ControlResult {
+  control: Control;
+  pass: boolean;
+  detail: string;
+}
+
+/** The verdict on every control whose dataset has runs in `records`. */
+export function checkControls(records: RunRecord[]): ControlResult[] {
+  const out: ControlResult[] = [];
+  for (const c of CONTROLS) {
+    if (!records.some((r) => r.dataset === c.dataset)) continue;
+    const rs = records.filter((r) => r.dataset === c.dataset && r.name === c.model);
+    const t = c.threshold();
+    if (!rs.length) {
+      out.push({ control: c, pass: false, detail: `${c.model} has no runs on ${c.dataset}` });
+      continue;
+    }
+    const s = stats(rs.filter((r) => r.status === 'ok').map((r) => r.metrics.test_acc));
+    const lower = s.n > 1 ? s.mean - s.ci95 : NaN;
+    const converged = rs.every((r) => r.convergence?.converged);
+    const pass = converged && lower > t.value;
+    const detail = !converged
+      ? `${c.model} did not converge on ${c.dataset}`
+      : `${c.model} on ${c.dataset}: ${(100 * s.mean).toFixed(2)}%, lower 95% bound ${Number.isFinite(lower) ? (100 * lower).toFixed(2) : '–'}% against ${(100 * t.value).toFixed(2)}% (${t.what})`;
+    out.push({ control: c, pass, detail });
+  }
+  return out;
+}
+
+/** For compareFamily: the reason a dataset's comparisons are withheld, when one of its controls failed. */
+export function controlGate(results: ControlResult[]): (dataset: string) => string | undefined {
+  return (dataset) => {
+    const failed = results.find((r) => r.control.dataset === dataset && !r.pass);
+    return failed ? `inconclusive: the ${failed.control.role} failed (${failed.detail})` : undefined;
+  };
+}

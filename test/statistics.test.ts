@@ -1,0 +1,121 @@
+/**
+ * The statistics behind every verdict: paired comparisons by seed against a closed
+ * form, Holm's correction, the interval when seeds agree exactly, no verdict from one
+ * seed, and the gates: unconverged runs and failed controls give no verdict.
+ */
+import { test } from 'node:test';
+import * as assert from 'node:assert/strict';
+import { checkControls, controlGate } from '../lib/analysis/claims/controls';
+import { aggregate, compareFamily, formatPct, holm, pairedDifference } from '../lib/analysis/statistics';
+import { relationPositionBaseline } from '../lib/data/diagnostic';
+import type { RunRecord } from '../lib/results/record';
+
+function rec(name: string, dataset: string, seed: number, acc: number, converged = true): RunRecord {
+  return {
+    id: `${name}-${dataset}-${seed}`,
+    status: 'ok',
+    name,
+    dataset,
+    seed,
+    metrics: { test_acc: acc, test_loss: 0, best_val_acc: acc, final_train_loss: 0, curve: [] },
+    convergence: { converged, rule: converged ? 'plateau' : 'epoch cap reached while still improving', selectedEpoch: 1, selectedStep: 1, stoppedEarly: converged },
+    sizes: { train: 1000, val: 100, test: 10000 },
+    params: 1,
+    flops: { total: 1 },
+    T: 1,
+    Dtok: 1,
+    seconds: 1,
+    img_per_s: 1,
+  } as unknown as RunRecord;
+}
+const runs = (name: string, dataset: string, accs: number[], converged = true): RunRecord[] => accs.map((a, s) => rec(name, dataset, s, a, converged));
+
+test('paired difference by seed equals the closed form of Student\'s t with 2 degrees of freedom', () => {
+  // d = (0.02, 0.01, 0.04): mean 0.02333, sd 0.015275, t = mean / (sd/√3) = 2.6458.
+  const c = pairedDifference(runs('a', 'mnist', [0.9, 0.92, 0.95]), runs('b', 'mnist', [0.88, 0.91, 0.91]));
+  const t = 0.0233333 / (0.0152753 / Math.sqrt(3));
+  // For 2 df, P(|T| > t) = 1 − t / √(2 + t²): no table, no library.
+  assert.ok(Math.abs(c.p - (1 - t / Math.sqrt(2 + t * t))) < 1e-5, `p ${c.p}`);
+  assert.ok(Math.abs(c.diff - 0.0233333) < 1e-6);
+  assert.ok(Math.abs(c.ci95 - (4.302653 * 0.0152753) / Math.sqrt(3)) < 1e-6);
+  assert.equal(c.interval, 'seeds');
+  // Pairing matters: the same numbers unpaired (shuffled seeds) give another difference of seeds.
+  const shuffled = pairedDifference(runs('a', 'mnist', [0.9, 0.92, 0.95]), [rec('b', 'mnist', 0, 0.91), rec('b', 'mnist', 1, 0.91), rec('b', 'mnist', 2, 0.88)]);
+  assert.notEqual(shuffled.ci95.toFixed(6), c.ci95.toFixed(6));
+});
+
+test('Holm\'s step-down correction', () => {
+  assert.deepEqual(holm([0.01, 0.04, 0.03, 0.5]).map((p) => +p.toFixed(6)), [0.04, 0.09, 0.09, 0.5]);
+  const h = holm([0.2, NaN, 0.01]);
+  assert.ok(Number.isNaN(h[1]));
+  assert.deepEqual([h[0], h[2]].map((p) => +p.toFixed(6)), [0.2, 0.02]);
+});
+
+test('seeds that agree exactly give the test set\'s binomial interval, never "± 0"', () => {
+  const c = pairedDifference(runs('a', 'relation', [1, 1, 1]), runs('b', 'relation', [0.99, 0.99, 0.99]));
+  assert.equal(c.interval, 'binomial');
+  assert.ok(c.ci95 > 0.001 && c.ci95 < 0.01, `${c.ci95}`);
+  const same = pairedDifference(runs('a', 'relation', [1, 1, 1]), runs('b', 'relation', [1, 1, 1]));
+  assert.ok(same.ci95 > 0, 'two models at 100% still have an interval');
+  const [v] = compareFamily([...runs('a', 'relation', [1, 1, 1]), ...runs('b', 'relation', [1, 1, 1])], [{ dataset: 'relation', a: 'a', b: 'b' }]);
+  assert.equal(v.verdict, 'indistinguishable');
+});
+
+test('a group whose seeds agree exactly shows the binomial interval, not "± 0.00"', () => {
+  const [g] = aggregate(runs('a', 'relation', [1, 1, 1]));
+  assert.equal(g.interval, 'binomial');
+  assert.ok(g.ci95 > 0);
+  assert.doesNotMatch(formatPct(g), /± 0\.00/);
+  assert.match(formatPct(g), /binomial/);
+});
+
+test('no verdict from one seed, and none when a run did not converge', () => {
+  const one = compareFamily([...runs('a', 'mnist', [0.9]), ...runs('b', 'mnist', [0.5])], [{ dataset: 'mnist', a: 'a', b: 'b' }]);
+  assert.equal(one[0].verdict, 'no verdict');
+  assert.match(one[0].reason!, /fewer than two paired seeds/);
+  const recs = [...runs('a', 'mnist', [0.9, 0.91, 0.92]), ...runs('b', 'mnist', [0.5, 0.52, 0.51])];
+  assert.equal(compareFamily(recs, [{ dataset: 'mnist', a: 'a', b: 'b' }])[0].verdict, 'higher');
+  recs[4] = rec('b', 'mnist', 1, 0.52, false); // one run of b stopped at its cap, still improving
+  const gated = compareFamily(recs, [{ dataset: 'mnist', a: 'a', b: 'b' }]);
+  assert.equal(gated[0].verdict, 'no verdict');
+  assert.match(gated[0].reason!, /not converged/);
+});
+
+test('Holm withholds a verdict that a single test would give', () => {
+  // Two comparisons, each with d = (0.02, 0.03, 0.04): t = 5.196, p = 1 − t/√(2 + t²) = 0.035 alone,
+  // 0.070 after Holm over the two.
+  const recs = [
+    ...runs('a', 'mnist', [0.92, 0.93, 0.94]),
+    ...runs('b', 'mnist', [0.9, 0.9, 0.9]),
+    ...runs('c', 'fashion-mnist', [0.82, 0.83, 0.84]),
+    ...runs('d', 'fashion-mnist', [0.8, 0.8, 0.8]),
+  ];
+  const fam = compareFamily(recs, [
+    { dataset: 'mnist', a: 'a', b: 'b' },
+    { dataset: 'fashion-mnist', a: 'c', b: 'd' },
+  ]);
+  for (const c of fam) {
+    assert.ok(Math.abs(c.p - 0.0351) < 1e-3 && c.p < 0.05, `p ${c.p}`);
+    assert.ok(Math.abs(c.pHolm - 0.0702) < 2e-3, `Holm p ${c.pHolm}`);
+    assert.equal(c.verdict, 'indistinguishable');
+  }
+  // Alone, the same comparison is a verdict.
+  assert.equal(compareFamily(recs, [{ dataset: 'mnist', a: 'a', b: 'b' }])[0].verdict, 'higher');
+});
+
+test('a failed control makes its task\'s comparisons inconclusive; a passing one lets them through', () => {
+  const base = relationPositionBaseline().square;
+  const others = [...runs('channel-full', 'relation', [0.95, 0.96, 0.97]), ...runs('channel-pooled', 'relation', [0.3, 0.31, 0.29])];
+  const failing = checkControls([...others, ...runs('spatial-full', 'relation', [0.3, 0.31, 0.3])]); // at chance: the control failed
+  assert.equal(failing[0].pass, false);
+  const c1 = compareFamily(others, [{ dataset: 'relation', a: 'channel-full', b: 'channel-pooled' }], { blocked: controlGate(failing) });
+  assert.equal(c1[0].verdict, 'no verdict');
+  assert.match(c1[0].reason!, /inconclusive: the positive control/);
+  const passing = checkControls([...others, ...runs('spatial-full', 'relation', [base + 0.4, base + 0.41, base + 0.42])]);
+  assert.equal(passing[0].pass, true, passing[0].detail);
+  const c2 = compareFamily(others, [{ dataset: 'relation', a: 'channel-full', b: 'channel-pooled' }], { blocked: controlGate(passing) });
+  assert.equal(c2[0].verdict, 'higher');
+  // Above chance but not above one shape's position: still a failed control.
+  const weak = checkControls([...others, ...runs('spatial-full', 'relation', [base - 0.02, base - 0.01, base - 0.015])]);
+  assert.equal(weak[0].pass, false);
+});
