@@ -32,8 +32,11 @@ def same_pad(x, k, s):
 
 
 class Block(nn.Module):
-    def __init__(self, d, heads, hidden, eps):
+    """Pre-LN block: x + Attn(LN(x)), x + MLP(LN(x)). bench_torch.py uses it with a ReLU MLP."""
+
+    def __init__(self, d, heads, hidden, eps=1e-5, act=F.gelu):
         super().__init__()
+        self.act = act
         self.ln1 = nn.LayerNorm(d, eps=eps)
         self.qkv = nn.Linear(d, 3 * d)
         self.proj = nn.Linear(d, d)
@@ -48,7 +51,7 @@ class Block(nn.Module):
         q, k, v = self.qkv(self.ln1(x)).reshape(b, t, 3, h, d // h).permute(2, 0, 3, 1, 4)  # [3, B, h, T, dh]
         a = torch.softmax(q @ k.transpose(-2, -1) / math.sqrt(d // h), dim=-1) @ v  # [B, h, T, dh]
         x = x + self.proj(a.transpose(1, 2).reshape(b, t, d))
-        return x + self.fc2(F.gelu(self.fc1(self.ln2(x))))
+        return x + self.fc2(self.act(self.fc1(self.ln2(x))))
 
 
 class MapTokens(nn.Module):
@@ -110,28 +113,28 @@ def load(model, weights):
             conv.weight.copy_(take(f"stem_conv{i}/kernel").permute(3, 2, 0, 1))
             conv.bias.copy_(take(f"stem_conv{i}/bias"))
         stream = "channel" if model.kind == "channel-full" else "spatial"
-        model.proj.weight.copy_(take(f"proj_{stream}/kernel").T)
+        model.proj.weight.copy_(take(f"proj_{stream}/kernel").T)  # [in, out] -> [out, in]
         model.proj.bias.copy_(take(f"proj_{stream}/bias"))
         if model.embedding is not None:
             model.embedding.copy_(take("channel_embedding/table" if stream == "channel" else "pos_embedding_spatial/table"))
+        def linear(mod, name, kernel="kernel", bias="bias"):
+            mod.weight.copy_(take(f"{name}/{kernel}").T)  # tfjs Dense: [in, out]; torch Linear: [out, in]
+            mod.bias.copy_(take(f"{name}/{bias}"))
+
+        def norm(mod, name):
+            mod.weight.copy_(take(f"{name}/gamma"))
+            mod.bias.copy_(take(f"{name}/beta"))
+
         for i, blk in enumerate(model.blocks):
             p = f"block{i}"
-            blk.ln1.weight.copy_(take(f"{p}_ln1/gamma"))
-            blk.ln1.bias.copy_(take(f"{p}_ln1/beta"))
-            blk.qkv.weight.copy_(take(f"{p}_attn/qkv_kernel").T)
-            blk.qkv.bias.copy_(take(f"{p}_attn/qkv_bias"))
-            blk.proj.weight.copy_(take(f"{p}_attn/proj_kernel").T)
-            blk.proj.bias.copy_(take(f"{p}_attn/proj_bias"))
-            blk.ln2.weight.copy_(take(f"{p}_ln2/gamma"))
-            blk.ln2.bias.copy_(take(f"{p}_ln2/beta"))
-            blk.fc1.weight.copy_(take(f"{p}_fc1/kernel").T)
-            blk.fc1.bias.copy_(take(f"{p}_fc1/bias"))
-            blk.fc2.weight.copy_(take(f"{p}_fc2/kernel").T)
-            blk.fc2.bias.copy_(take(f"{p}_fc2/bias"))
-        model.norm.weight.copy_(take("encoder_norm/gamma"))
-        model.norm.bias.copy_(take("encoder_norm/beta"))
-        model.head.weight.copy_(take("logits/kernel").T)
-        model.head.bias.copy_(take("logits/bias"))
+            norm(blk.ln1, f"{p}_ln1")
+            linear(blk.qkv, f"{p}_attn", "qkv_kernel", "qkv_bias")
+            linear(blk.proj, f"{p}_attn", "proj_kernel", "proj_bias")
+            norm(blk.ln2, f"{p}_ln2")
+            linear(blk.fc1, f"{p}_fc1")
+            linear(blk.fc2, f"{p}_fc2")
+        norm(model.norm, "encoder_norm")
+        linear(model.head, "logits")
     unused = sorted(set(weights) - used)
     if unused:
         raise SystemExit(f"twin_torch.py: tfjs weights the twin does not have: {unused}")
