@@ -11,7 +11,7 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { buildReport, finishHtml } from '../lib/report/export';
-import { deterministicSvgIds } from '../lib/report/render';
+import { deterministicSvgIds, renderFigures } from '../lib/report/render';
 import { logTicks, readable, tickLabel } from '../lib/analysis/figures/plotly';
 
 /** Path → sha256 of every file under dir. */
@@ -75,6 +75,25 @@ test('SVG ids from plotly\'s random uid become deterministic, references include
   assert.match(a, /id="clipfig0xyplot".*url\(#clipfig0xyplot\)/);
   // A uid of digits only must not rewrite a coordinate that happens to equal it.
   assert.match(deterministicSvgIds(svg('104857')), /<path d="M104857 0"\/>/);
+});
+
+test('a figure rendered twice to SVG in Chromium is byte-identical', { timeout: 120_000 }, async () => {
+  const fig = readable({
+    data: [
+      { type: 'scatter', mode: 'lines+markers', name: 'channel-full', x: [16, 64, 196], y: [3, 12, 40] },
+      { type: 'bar', name: 'spatial-full', x: [16, 64, 196], y: [5, 20, 90], error_y: { type: 'data', array: [1, 2, 3] } },
+    ],
+    layout: { title: { text: 'twice' }, xaxis: { type: 'log' } },
+  });
+  const svgs: string[] = [];
+  for (let i = 0; i < 2; i++) {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'maptokens-svg-'));
+    fs.writeFileSync(path.join(dir, 'f.json'), JSON.stringify(fig));
+    const [file] = await renderFigures(dir);
+    svgs.push(fs.readFileSync(file, 'utf8'));
+  }
+  assert.match(svgs[0], /<svg/);
+  assert.equal(svgs[0], svgs[1]);
 });
 
 test('log axes get full tick labels, and error bars show their interval on hover', () => {

@@ -41,7 +41,9 @@ export async function renderFigures(dir: string, log: (s: string) => void = () =
     await page.setContent('<!doctype html><html><body><div id="fig" style="width:900px;height:480px"></div></body></html>');
     await page.addScriptTag({ content: fs.readFileSync(plotlyBundlePath(), 'utf8') });
     for (const f of specs) {
-      const fig = JSON.parse(fs.readFileSync(path.join(dir, f), 'utf8')) as { data: unknown[]; layout: Record<string, unknown> };
+      const fig = JSON.parse(fs.readFileSync(path.join(dir, f), 'utf8')) as { data: Record<string, unknown>[]; layout: Record<string, unknown> };
+      // Plotly names each trace's group after a random uid unless the trace has one: give each a fixed one.
+      fig.data = fig.data.map((t, i) => ({ uid: `t${i}`, ...t }));
       const svg = await page.evaluate(async (spec) => {
         const P = (window as unknown as { Plotly: { newPlot: Function; toImage: Function; purge: Function } }).Plotly;
         const el = document.getElementById('fig')!;
