@@ -45,7 +45,8 @@ function fakeRecord(over: Partial<RunRecord> & { acc?: number }): RunRecord {
     ended: '2026-01-01T00:00:01Z',
     preset: 'quick',
     sizes: { train: 1, val: 1, test: 1 },
-    convergence: { converged: true, rule: 'plateau', selectedEpoch: 1, selectedStep: 1, stoppedEarly: true },
+    converged: true,
+    convergence: { rule: 'plateau', selectedEpoch: 1, selectedStep: 1, stoppedEarly: true },
     ...over,
   };
 }

@@ -95,7 +95,7 @@ export function aggregate(records: RunRecord[], opts: { metric?: Metric; expecte
       std,
       ci95,
       interval: n < 2 ? 'none' : flat ? 'binomial' : 'seeds',
-      converged: rs.every((r) => r.convergence?.converged === true),
+      converged: rs.every((r) => r.converged === true),
       name: rs[0].name,
       dataset: rs[0].dataset,
       failed: c.failed_sum as number,
@@ -119,9 +119,9 @@ export function formatPct(s: Stats & { interval?: Group['interval'] }): string {
 }
 
 /** "97.31 ± 0.42%" for prose; "97.31% (one seed)" without an interval. */
-export function formatAcc(g: Stats): string {
+export function formatAcc(g: Stats & { interval?: Group['interval'] }): string {
   if (g.n < 2) return `${(100 * g.mean).toFixed(2)}% (one seed)`;
-  return `${(100 * g.mean).toFixed(2)} ± ${(100 * g.ci95).toFixed(2)}%`;
+  return `${(100 * g.mean).toFixed(2)} ± ${(100 * g.ci95).toFixed(2)}%${g.interval === 'binomial' ? ' (binomial: seeds agree)' : ''}`;
 }
 
 export interface Difference {
@@ -289,7 +289,7 @@ export function compareFamily(
     const d = pairedDifference(ra, rb, opts.metric);
     let reason: string | undefined;
     if (!ra.length || !rb.length) reason = 'missing runs';
-    else if ([...ra, ...rb].some((r) => !r.convergence?.converged)) reason = 'not converged at this preset: no verdict';
+    else if ([...ra, ...rb].some((r) => !r.converged)) reason = 'not converged at this preset: no verdict';
     else if (d.seeds.length < 2) reason = 'fewer than two paired seeds: no verdict';
     else reason = opts.blocked?.(p.dataset);
     return { ...d, dataset: p.dataset, a: p.a, b: p.b, reason };

@@ -34,8 +34,8 @@ const STEPS: Step[] = [
         train: { ...r.train, patienceSteps: null, minSteps: 0, minDelta: 0 },
         // Every dataset was at its first generator then; relation and appearance have changed since.
         data: { ...r.data, version: r.data.version ?? 1 },
+        converged: false,
         convergence: {
-          converged: false,
           rule: 'recorded before convergence was tracked: fixed epochs, test accuracy of the last epoch (no model selection)',
           selectedEpoch: last?.epoch ?? 0,
           selectedStep: 0,

@@ -47,8 +47,10 @@ export interface RunRecord {
     final_train_loss: number;
     curve: EpochMetrics[];
   };
-  /** Whether the run reached its validation plateau, by which rule, and the epoch selected (lib/train/plateau.ts). */
-  convergence: { converged: boolean; rule: string; selectedEpoch: number; selectedStep: number; stoppedEarly: boolean };
+  /** Whether the run reached its validation plateau (lib/train/plateau.ts): without it, its numbers get no verdict. */
+  converged: boolean;
+  /** The rule that decided `converged` (or why not), the epoch and step selected on validation, and whether it stopped early. */
+  convergence: { rule: string; selectedEpoch: number; selectedStep: number; stoppedEarly: boolean };
   /** Present when status is 'failed'. */
   failure?: { kind: 'nan' | 'error'; epoch: number; step: number; reason: string };
   params: number;

@@ -91,7 +91,8 @@ export async function trainExperiment(e: ExperimentConfig, opts: TrainOptions = 
   let trainSeconds = 0;
   let test = { acc: NaN, loss: NaN };
   let stoppedEarly = false;
-  let convergence: RunRecord['convergence'] = { converged: false, rule: 'did not finish', selectedEpoch: 0, selectedStep: 0, stoppedEarly: false };
+  let converged = false;
+  let convergence: RunRecord['convergence'] = { rule: 'did not finish', selectedEpoch: 0, selectedStep: 0, stoppedEarly: false };
   log(`run ${id} ${e.name} on ${e.dataset.name}, seed ${e.seed}: ${d.train.n} train / ${d.val.n} val / ${d.test.n} test`);
 
   await withSeededRandom(e.seed, async () => {
@@ -153,11 +154,13 @@ export async function trainExperiment(e: ExperimentConfig, opts: TrainOptions = 
           break;
         }
       }
-      convergence = { ...plateau.result(), stoppedEarly };
+      const verdict = plateau.result();
+      converged = verdict.converged;
+      convergence = { rule: verdict.rule, selectedEpoch: verdict.selectedEpoch, selectedStep: verdict.selectedStep, stoppedEarly };
       // Select on validation only: back to the best weights, then the test set, once.
       if (best) params.forEach((x, i) => x.variable.assign(best![i]));
       test = await evaluate(m, d.test, d);
-      log(`selected epoch ${convergence.selectedEpoch} (step ${convergence.selectedStep}): test acc ${test.acc.toFixed(4)}; ${convergence.converged ? 'converged' : 'not converged'}: ${convergence.rule}`);
+      log(`selected epoch ${convergence.selectedEpoch} (step ${convergence.selectedStep}): test acc ${test.acc.toFixed(4)}; ${converged ? 'converged' : 'not converged'}: ${convergence.rule}`);
       if (opts.saveWeights && opts.runDir) await saveModel(m, path.join(opts.runDir, 'model'));
     } catch (err) {
       if (err instanceof NonFiniteLoss) {
@@ -191,6 +194,7 @@ export async function trainExperiment(e: ExperimentConfig, opts: TrainOptions = 
       final_train_loss: last?.train_loss ?? NaN,
       curve,
     },
+    converged,
     convergence,
     ...(failure ? { failure } : {}),
     params: cost.params,

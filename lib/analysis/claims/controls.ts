@@ -49,7 +49,7 @@ export function checkControls(records: RunRecord[]): ControlResult[] {
     }
     const s = stats(rs.filter((r) => r.status === 'ok').map((r) => r.metrics.test_acc));
     const lower = s.n > 1 ? s.mean - s.ci95 : NaN;
-    const converged = rs.every((r) => r.convergence?.converged);
+    const converged = rs.every((r) => r.converged);
     const pass = converged && lower > t.value;
     const detail = !converged
       ? `${c.model} did not converge on ${c.dataset}`

@@ -80,7 +80,7 @@ export function buildFindings(preset: RunPresetName = 'quick', opts: { resultsDi
       `- **${d}**: channel tokens ${pct(c!.a)} vs spatial tokens ${pct(c!.b)}; difference ${formatDiffPp(c!.d)}: channel tokens are **${phrase(c!.v)}** spatial tokens.`,
     );
   }
-  for (const { d, c } of vsCnn) p1.push(`- **${d}**: against the CNN with global average pooling (${pct(c!.b)}), channel tokens are ${phrase(c!.v)} it (${formatDiffPp(c!.d)}).`);
+  for (const { d, c } of vsCnn) p1.push(`- **${d}**: against the stem alone (cnn-stem: its maps average-pooled into a linear head, ${pct(c!.b)}), channel tokens are ${phrase(c!.v)} it (${formatDiffPp(c!.d)}).`);
   const hy = real.map((d) => ({ d, c: compare(cvs, 'hybrid', 'channel-full', d) })).filter((x) => x.c);
   for (const { d, c } of hy) p1.push(`- **${d}**: the hybrid sequence (both kinds of token) reaches ${pct(c!.a)}, ${phrase(c!.v)} channel tokens alone (${formatDiffPp(c!.d)}).`);
   sections.push({ title: 'Channel tokens against spatial tokens on real images', paragraphs: [p1.join('\n')] });

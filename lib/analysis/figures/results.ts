@@ -52,7 +52,7 @@ export function learningCurves(records: RunRecord[], dataset: string, title?: st
       const c = r.metrics.curve;
       data.push({ type: 'scatter', mode: 'lines', name: n, legendgroup: n, showlegend: r === rs.find((x) => x.name === n), line: { color, width: 1.5 }, x: c.map((row) => stepsAt(r, row)), y: c.map((row) => scale * row[metric]), hovertemplate: `${n.replace(/[<>&"]/g, '')} seed ${r.seed}: %{y:.2f} at step %{x}<extra></extra>` });
       const sel = c.find((row) => row.epoch === r.convergence?.selectedEpoch);
-      if (sel) data.push({ type: 'scatter', mode: 'markers', legendgroup: n, showlegend: false, marker: { symbol: 'circle-open', size: 11, color, line: { width: 2 } }, x: [stepsAt(r, sel)], y: [scale * sel[metric]], hovertemplate: `${n.replace(/[<>&"]/g, '')} seed ${r.seed}: selected epoch ${sel.epoch}${r.convergence?.converged ? '' : ' (not converged)'}<extra></extra>` });
+      if (sel) data.push({ type: 'scatter', mode: 'markers', legendgroup: n, showlegend: false, marker: { symbol: 'circle-open', size: 11, color, line: { width: 2 } }, x: [stepsAt(r, sel)], y: [scale * sel[metric]], hovertemplate: `${n.replace(/[<>&"]/g, '')} seed ${r.seed}: selected epoch ${sel.epoch}${r.converged ? '' : ' (not converged)'}<extra></extra>` });
     }
   });
   return {
