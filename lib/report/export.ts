@@ -199,7 +199,8 @@ export async function buildReport(opts: ReportOptions): Promise<{ html: string; 
   fs.mkdirSync(pagesDir, { recursive: true });
 
   // 0. Store problems (a corrupt line, say) are said first, in the terminal and at the top of the report.
-  const problems = ResultStore.describeProblems(new ResultStore({ dir: resultsDirFor(opts.preset, resultsDir) }).read().problems);
+  const store = new ResultStore({ dir: resultsDirFor(opts.preset, resultsDir) }).read();
+  const problems = ResultStore.describeProblems(store.problems);
   for (const p of problems) log(`store problem: ${p}`);
 
   // 1. Execute what changed; reuse executions whose inputs (by content) did not.
@@ -218,7 +219,7 @@ export async function buildReport(opts: ReportOptions): Promise<{ html: string; 
   }
   // Stamped once all have run: a notebook that trained runs changed the store the others read.
   for (const src of sources) stampInputs(path.join(execDir, path.basename(src)), inputsHash(src, opts.preset, resultsDir));
-  const header = reportHeader(opts.preset, problems, resultsDir);
+  const header = reportHeader(opts.preset, problems, store.records.filter((r) => r.preset === opts.preset).length);
 
   // 2. Figures for papers (from the JSON the notebooks saved).
   const figures = await renderFigures(path.join(resultsDir, 'figures'), log);
@@ -283,7 +284,7 @@ export interface ReportHeader {
  * Which code the report was built from. The commit is the last one that touched the
  * code, not HEAD: committing the rebuilt report must not make the next rebuild differ.
  */
-export function reportHeader(preset: RunPresetName, problems: string[], resultsDir = RESULTS_DIR): ReportHeader {
+export function reportHeader(preset: RunPresetName, problems: string[], runs: number): ReportHeader {
   const git = (args: string[]): string | null => {
     const r = spawnSync('git', args, { cwd: ROOT, encoding: 'utf8' });
     return r.status === 0 ? r.stdout.trim() : null;
@@ -291,6 +292,5 @@ export function reportHeader(preset: RunPresetName, problems: string[], resultsD
   const code = ['lib', 'notebooks', 'scripts', 'package-lock.json'];
   const [commit, date] = (git(['log', '-1', '--format=%h %cs', '--', ...code]) ?? '').split(' ');
   const dirty = (git(['status', '--porcelain', '--untracked-files=no', '--', ...code]) ?? '') !== '';
-  const runs = new ResultStore({ dir: resultsDirFor(preset, resultsDir) }).read().records.filter((r) => r.preset === preset).length;
   return { preset, commit: commit || null, date: date || null, dirty, runs, problems };
 }

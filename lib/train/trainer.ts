@@ -27,7 +27,7 @@ import { gitInfo } from '../util/git';
 import { ExperimentConfig, experimentHash, SCHEMA_VERSION, validateExperiment } from '../experiments/config';
 import { AdamW } from './adamw';
 import { evaluate } from './evaluate';
-import { PreparedData, prepareData } from './prepare';
+import { prepareData } from './prepare';
 import { learningRate } from './schedule';
 import { withSeededRandom } from './seed';
 import { trainStep } from './step';
@@ -63,9 +63,6 @@ class NonFiniteLoss extends Error {
     super(`loss became ${value} at epoch ${epoch}, step ${step}`);
   }
 }
-
-export type { PreparedData };
-export { prepareData, evaluate };
 
 /** Trains one experiment and returns its record; never throws for a training failure. */
 export async function trainExperiment(e: ExperimentConfig, opts: TrainOptions = {}): Promise<RunRecord> {
