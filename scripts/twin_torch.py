@@ -58,7 +58,7 @@ class MapTokens(nn.Module):
     def __init__(self, kind, cfg):
         super().__init__()
         assert kind in ("channel-full", "spatial-full"), kind
-        assert cfg["block"] == "vit" and not cfg["qkNorm"] and not cfg["localMixing"] and cfg["pooling"] == "mean" and not cfg["se"]
+        assert cfg["block"] == "vit" and cfg["pooling"] == "mean" and not cfg["se"]
         self.kind = kind
         self.stem = cfg["stem"]
         self.convs = nn.ModuleList()

@@ -147,10 +147,10 @@ test('XCA is equivariant to permuting positions; so is channel group attention',
 test('xcit-lite without local mixing and positions is invariant to permuting pixels; with the local patch interaction, not', async () => {
   await backend();
   // No stem, so pixels are positions; mean pooling turns equivariance into invariance.
-  const base: Partial<ModelConfig> = { inputShape: [6, 6, 3], stem: [], tokenizer: 'spatial-full', block: 'xca', positionEmbedding: 'none', dModel: 16, heads: 4, depth: 2, dropout: 0 };
+  const base: Partial<ModelConfig> = { inputShape: [6, 6, 3], stem: [], tokenizer: 'spatial-full', positionEmbedding: 'none', dModel: 16, heads: 4, depth: 2, dropout: 0 };
   const perm = Array.from({ length: 36 }, (_, i) => (i * 7 + 3) % 36);
   for (const localMixing of [false, true]) {
-    const m = createModel({ ...base, localMixing });
+    const m = createModel({ ...base, block: localMixing ? 'xcit' : 'xca' });
     tf.tidy(() => {
       const x = seeded([2, 6, 6, 3], 8) as tf.Tensor4D;
       const xp = tf.gather(x.reshape([2, 36, 3]), tf.tensor1d(perm, 'int32'), 1).reshape([2, 6, 6, 3]) as tf.Tensor4D; // [B, H, W, C] -> [B, HW, C] -> permuted -> [B, H, W, C]
@@ -226,7 +226,7 @@ test('the XCA cost equals the hand computation, and grows linearly in H·W where
     heads: 2,
     mlpRatio: 2,
   };
-  const xca = costModel(resolveModelConfig({ ...base, block: 'xca', localMixing: true }));
+  const xca = costModel(resolveModelConfig({ ...base, block: 'xcit' }));
   // stem 2·9·1·4·16 = 1152; projection 2·N·C·d = 2·16·4·8 = 1024
   // attention QᵀK and AVᵀ: 2 · (h · 2·(d/h)²·N) = 4·N·d²/h = 4·16·64/2 = 2048
   // QKV and output projections 8·N·d² = 8192; MLP 4·N·d·16 = 8192
@@ -238,23 +238,26 @@ test('the XCA cost equals the hand computation, and grows linearly in H·W where
   // Params: stem 40; projection 4·8 + 8 = 40; positions 16·8 = 128; block: ViT's 600 + 2 temperatures
   // + LPI (LN 16, dwconv 9·8 + 8 = 80, LN 16, dwconv 80 = 192) = 794; final LN + head 16 + 27 = 43. Total 1045.
   assert.equal(xca.params, 1045);
-  const m = createModel({ ...base, block: 'xca', localMixing: true });
+  const m = createModel({ ...base, block: 'xcit' });
   assert.equal(m.model.countParams(), 1045);
   m.dispose();
 
   // Four times the positions (16×16 input -> 8×8 maps): XCA's attention ×4, spatial attention ×16.
   const bigger = { ...base, inputShape: [16, 16, 1] as [number, number, number] };
-  const ratio = (extra: Partial<ModelConfig>) => costModel(resolveModelConfig({ ...bigger, ...extra })).flops.attention / costModel(resolveModelConfig({ ...base, ...extra })).flops.attention;
+  const ratio = (extra: Partial<ModelConfig>, small = base, big: Partial<ModelConfig> = bigger) =>
+    costModel(resolveModelConfig({ ...big, ...extra })).flops.attention / costModel(resolveModelConfig({ ...small, ...extra })).flops.attention;
   assert.equal(ratio({ block: 'xca' }), 4);
-  assert.equal(ratio({ block: 'dual', window: 2, depth: 2 }), 4);
   assert.equal(ratio({}), 16);
+  // DaViT's 7×7 windows: 7×7 maps (14×14 input) against 14×14 maps (28×28 input): ×4, the window fixed.
+  const at = (side: number): Partial<ModelConfig> => ({ ...base, inputShape: [side, side, 1], depth: 2, positionEmbedding: 'none' });
+  assert.equal(ratio({ block: 'davit' }, at(14), at(28)), 4);
 
-  // DaViT's pair on the 4×4 grid, windows of 2: window attention 4·N·s²·d = 4·16·4·8 = 2048,
-  // channel groups 4·N·d²/h = 2048; conv position encodings 2 per block: 2·2·(2·9·16·8) = 9216.
-  const dual = costModel(resolveModelConfig({ ...base, depth: 2, block: 'dual', window: 2, localMixing: true, positionEmbedding: 'none' }));
-  assert.deepEqual([dual.flops.attention, dual.flops.mixing], [4096, 9216]);
+  // DaViT's pair on the 7×7 grid, one 7×7 window: window attention 4·N·s²·d = 4·49·49·8 = 76,832,
+  // channel groups 4·N·d²/h = 4·49·64/2 = 6,272; conv position encodings 2 per block: 2·2·(2·9·49·8) = 28,224.
+  const dual = costModel(resolveModelConfig({ ...at(14), block: 'davit' }));
+  assert.deepEqual([dual.flops.attention, dual.flops.mixing], [83104, 28224]);
   // MapMixing on channel tokens (T = C = 4, maps 4×4): projections 2·(2·C·d·HW) = 2048, dwconv 2·9·HW·C = 1152.
-  const mix = costModel(resolveModelConfig({ ...base, tokenizer: 'channel-full', localMixing: true }));
+  const mix = costModel(resolveModelConfig({ ...base, tokenizer: 'channel-full', block: 'vit-mapmix' }));
   assert.equal(mix.flops.mixing, 3200);
 });
 
@@ -267,10 +270,11 @@ const TINY: Partial<ModelConfig> = {
   dropout: 0,
 };
 const NEW_MODELS: Record<string, Partial<ModelConfig>> = {
-  'channel-full-xca': { tokenizer: 'channel-full', qkNorm: true },
-  'channel-full-mix': { tokenizer: 'channel-full', localMixing: true },
-  'xcit-lite': { tokenizer: 'spatial-full', block: 'xca', localMixing: true },
-  dual: { tokenizer: 'spatial-full', block: 'dual', localMixing: true, window: 3, positionEmbedding: 'none' },
+  'channel-full-xca': { tokenizer: 'channel-full', block: 'vit-cosine' },
+  'channel-full-mix': { tokenizer: 'channel-full', block: 'vit-mapmix' },
+  'xcit-lite': { tokenizer: 'spatial-full', block: 'xcit' },
+  // 14×14 input -> 7×7 maps: one of DaViT's 7×7 windows.
+  dual: { tokenizer: 'spatial-full', block: 'davit', positionEmbedding: 'none', inputShape: [14, 14, 1] },
 };
 
 test('every new model: gradient reaches every weight, loss falls, steps leak nothing, save/load is exact', async () => {
@@ -278,7 +282,7 @@ test('every new model: gradient reaches every weight, loss falls, steps leak not
   for (const [name, over] of Object.entries(NEW_MODELS)) {
     const m = createModel({ ...TINY, ...over });
     assert.equal(m.cost.params, m.model.countParams(), `${name}: params`);
-    const x = seeded([16, 12, 12, 1], 11) as tf.Tensor4D;
+    const x = seeded([16, ...m.config.inputShape], 11) as tf.Tensor4D;
     const labels = tf.tensor1d(Array.from({ length: 16 }, (_, i) => i % 10), 'int32');
     const loss = () => tf.losses.softmaxCrossEntropy(tf.oneHot(labels, 10), m.trainLogits(x)) as tf.Scalar;
     tf.tidy(() => {
@@ -313,22 +317,23 @@ test('every new model: gradient reaches every weight, loss falls, steps leak not
   }
 });
 
-test('impossible combinations of the new options are refused with the field named', () => {
+test('a block recipe that does not fit its tokens is refused with the field named', () => {
   const bad: [Partial<ModelConfig>, RegExp][] = [
-    [{ tokenizer: 'channel-full', block: 'xca' }, /^block: 'xca' blocks take 'spatial-full'/],
-    [{ tokenizer: 'spatial-full', block: 'dual', pooling: 'cls' }, /^pooling: /],
-    [{ tokenizer: 'spatial-full', block: 'dual', window: 5 }, /^window: 5 does not divide the 14×14/],
-    [{ tokenizer: 'spatial-full', localMixing: true }, /^localMixing: /],
-    [{ tokenizer: 'spatial-full', block: 'xca', qkNorm: true }, /^qkNorm: /],
+    [{ tokenizer: 'channel-full', block: 'xcit' }, /^block: 'xcit' blocks take 'spatial-full' tokens/],
+    [{ tokenizer: 'spatial-full', block: 'vit-mapmix' }, /^block: 'vit-mapmix' blocks take 'channel-full' tokens/],
+    [{ tokenizer: 'spatial-full', block: 'davit', pooling: 'cls' }, /^pooling: /],
+    [{ tokenizer: 'spatial-full', block: 'davit', inputShape: [20, 20, 1] }, /^block: 'davit' uses 7×7 windows, which do not divide the 10×10/],
     [{ tokenizer: 'spatial-full', block: 'swin' as ModelConfig['block'] }, /^block: must be one of/],
-    [{ arch: 'cnn', localMixing: true }, /^localMixing: .*'cnn'/],
+    [{ arch: 'cnn', block: 'vit-cosine' }, /^block: .*'cnn'/],
   ];
   for (const [cfg, re] of bad) {
     assert.throws(() => resolveModelConfig(cfg), (e: unknown) => e instanceof ConfigError && re.test((e as Error).message), JSON.stringify(cfg));
   }
+  // The flags of schema 2 are unknown keys now: a combination cannot be written at all.
+  assert.throws(() => resolveModelConfig({ qkNorm: true } as Partial<ModelConfig>), /^ConfigError|qkNorm: unknown key/);
 });
 
-test('every model key is explicit: the literature options are in every config, with their defaults', () => {
+test('every model key is explicit: the block recipe is in every config', () => {
   const cfg = resolveModelConfig('channel-full');
-  assert.deepEqual([cfg.block, cfg.qkNorm, cfg.localMixing, cfg.window], ['vit', false, false, 7]);
+  assert.equal(cfg.block, 'vit');
 });

@@ -59,11 +59,12 @@ test('the committed store reads through the migration with no record lost', () =
 
 test('a first-schema record (no literature keys, no schema) migrates to the id its filled-in config hashes to', () => {
   const r = rawLines(path.join(ROOT, 'results', 'runs.jsonl'))[0];
-  const { block, qkNorm, localMixing, window, ...v1model } = r.model;
-  void [block, qkNorm, localMixing, window];
+  const { block, ...v1model } = r.model;
+  void block;
   const v1 = { ...r, model: v1model as RunRecord['model'], schema: undefined, previousIds: undefined, id: 'f'.repeat(16) };
   const m = migrateRecord(v1);
-  assert.deepEqual([m.model.block, m.model.qkNorm, m.model.localMixing, m.model.window], ['vit', false, false, 7]);
+  assert.equal(m.model.block, 'vit');
+  assert.ok(!('qkNorm' in m.model) && !('localMixing' in m.model) && !('window' in m.model), 'the flags are gone after the last step');
   assert.equal(m.id, experimentHash({ dataset: m.data, model: m.model, train: m.train, seed: m.seed }));
   assert.deepEqual(m.previousIds, ['f'.repeat(16)]);
   assert.equal(migrateRecord(m), m, 'a current record is returned as it is');
@@ -80,6 +81,22 @@ test('rewriting the store files is idempotent and moves run folders to the new i
   const second = migrateStoreFiles([path.join(dir, 'runs.jsonl')], path.join(dir, 'runs'));
   assert.equal(second.migrated, 0);
   assert.deepEqual(new ResultStore({ dir }).read().records, before);
+});
+
+test('schema 2 block flags become the recipe they described; a combination nobody built is refused', () => {
+  const r = rawLines(path.join(ROOT, 'results', 'runs.jsonl'))[0];
+  const { block, ...rest } = r.model;
+  void block;
+  const v2 = (flags: Record<string, unknown>): RunRecord => ({ ...r, schema: 2, previousIds: undefined, id: 'e'.repeat(16), model: { ...rest, ...flags } as unknown as RunRecord['model'] });
+  const cases: [Record<string, unknown>, string][] = [
+    [{ block: 'vit', qkNorm: false, localMixing: false, window: 7 }, 'vit'],
+    [{ block: 'vit', qkNorm: true, localMixing: false, window: 7 }, 'vit-cosine'],
+    [{ block: 'vit', qkNorm: false, localMixing: true, window: 7 }, 'vit-mapmix'],
+    [{ block: 'xca', qkNorm: false, localMixing: true, window: 7 }, 'xcit'],
+    [{ block: 'dual', qkNorm: false, localMixing: true, window: 7 }, 'davit'],
+  ];
+  for (const [flags, name] of cases) assert.equal(migrateRecord(v2(flags)).model.block, name, JSON.stringify(flags));
+  assert.throws(() => migrateRecord(v2({ block: 'vit', qkNorm: true, localMixing: true, window: 7 })), /no block recipe for block vit, qkNorm true, localMixing true/);
 });
 
 test('a record from a newer schema is refused, not misread', () => {

@@ -161,8 +161,10 @@ export function canonicalJson(v: unknown): string {
  *   2: every model key required (block, qkNorm, localMixing, window in DEFAULTS); early
  *      stopping in the train config (patienceSteps, minSteps, minDelta); the dataset's
  *      generator version in the dataset spec.
+ *   3: the block is one recipe name (lib/models/blocks.ts) instead of the flags block,
+ *      qkNorm, localMixing and window.
  */
-export const SCHEMA_VERSION = 2;
+export const SCHEMA_VERSION = 3;
 
 /** The run id: 16 hex digits of SHA-256 over the schema version and everything but the label. */
 export function experimentHash(e: Pick<ExperimentConfig, 'dataset' | 'model' | 'train' | 'seed'> & { name?: string }): string {

@@ -6,6 +6,7 @@
  * change to the architecture is made here once; test/cost.test.ts checks the counts
  * against the layers of the built graph.
  */
+import { blockRecipe } from './blocks';
 import type { ModelConfig } from './config';
 import { convOut, StemLayer } from './stem';
 
@@ -46,7 +47,7 @@ export interface BlockSpec {
   heads: number;
   /** The MLP's hidden width. */
   mlpHidden: number;
-  /** Side of the attention windows ('window' attention only). */
+  /** Side of the attention windows ('window' attention only; 0 otherwise). */
   window: number;
   /** The token grid [H, W] (for mixing and windows) and the stem's maps [H, W, C] (MapMixing). */
   grid: [number, number];
@@ -121,30 +122,19 @@ function tokenStreams(cfg: ModelConfig, [h, w, c]: [number, number, number]): To
   }
 }
 
-/** Block i of a config: which family builds it, with what attention and mixing. */
+/** Block i of a config: its recipe's family, attention (DaViT alternates) and mixing. */
 function blockSpec(cfg: ModelConfig, i: number, T: number, maps: [number, number, number]): BlockSpec {
-  let family: BlockSpec['family'] = 'vit';
-  let attention: AttentionKind = cfg.qkNorm ? 'cosine' : 'token';
-  let mixing: MixingKind = cfg.localMixing ? 'map' : 'none';
-  if (cfg.block === 'xca') {
-    family = 'xca';
-    attention = 'xca';
-    mixing = cfg.localMixing ? 'lpi' : 'none';
-  } else if (cfg.block === 'dual') {
-    family = 'dual';
-    attention = i % 2 === 0 ? 'window' : 'channel-group'; // DaViT alternates: spatial windows, then channel groups
-    mixing = cfg.localMixing ? 'cpe' : 'none';
-  }
+  const r = blockRecipe(cfg.block);
   return {
     index: i,
-    family,
-    attention,
-    mixing,
+    family: r.family,
+    attention: Array.isArray(r.attention) ? r.attention[i % 2] : (r.attention as AttentionKind),
+    mixing: r.mixing,
     T,
     d: cfg.dModel,
     heads: cfg.heads,
     mlpHidden: cfg.mlpRatio * cfg.dModel,
-    window: cfg.window,
+    window: r.window ?? 0,
     grid: [maps[0], maps[1]],
     maps,
   };

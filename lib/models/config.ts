@@ -6,6 +6,7 @@
  * rejects unknown keys and impossible combinations with the field's name in the
  * message, and checks the cost model's memory estimate against a stated limit.
  */
+import { BLOCK_NAMES, BlockName, blockRecipe } from './blocks';
 import { StemLayer, stemOutputShape, twoConvStem } from './stem';
 
 export const TOKENIZERS = [
@@ -21,10 +22,6 @@ export type Tokenizer = (typeof TOKENIZERS)[number];
 
 export const ARCHS = ['transformer', 'cnn'] as const;
 export type Arch = (typeof ARCHS)[number];
-
-/** Block families: ViT's (Dosovitskiy 2021), XCiT's (El-Nouby 2021), DaViT's dual blocks (Ding 2022). */
-export const BLOCKS = ['vit', 'xca', 'dual'] as const;
-export type Block = (typeof BLOCKS)[number];
 
 export type PositionEmbedding = 'learned' | 'sincos' | 'none';
 export type Pooling = 'cls' | 'mean';
@@ -67,16 +64,8 @@ export interface ModelConfig {
   /** Refuse configs whose activations per image exceed this (MiB); the attention maps dominate for spatial tokens. */
   memoryLimitMB: number;
 
-  // The literature's refinements (literature suite; lib/models/xcit.ts, davit.ts).
-
-  /** Block family. 'xca': XCiT blocks; 'dual': DaViT's alternating window-spatial and channel-group blocks. Both take 'spatial-full' tokens and mean pooling. */
-  block: Block;
-  /** XCiT's normalization inside ViT blocks: unit-norm Q and K per token, a learned temperature per head. */
-  qkNorm: boolean;
-  /** Depthwise-conv spatial mixing in every block. channel-full: MapMixing; xca: XCiT's local patch interaction; dual: DaViT's conv position encoding. */
-  localMixing: boolean;
-  /** Window side of the dual blocks' spatial attention; must divide the map (the other families ignore it). */
-  window: number;
+  /** The Transformer block, by recipe name (lib/models/blocks.ts): ViT's, or one of the literature's refinements. */
+  block: BlockName;
 }
 
 export const DEFAULTS: ModelConfig = {
@@ -98,10 +87,7 @@ export const DEFAULTS: ModelConfig = {
   dropout: 0.1,
   pooling: 'mean', // [CLS] is an ablation; mean converges faster on small data
   memoryLimitMB: 256,
-  block: 'vit', // ViT's blocks (Dosovitskiy et al. 2021); 'xca' and 'dual' are the literature suite's
-  qkNorm: false, // plain scaled dot-product attention
-  localMixing: false, // no spatial mixing inside the blocks
-  window: 7, // DaViT's window: 7×7 windows, 4 of them on 14×14 maps
+  block: 'vit', // ViT's blocks (Dosovitskiy et al. 2021); the others are the literature suite's
 };
 
 /** Keys a model config may have: exactly those of DEFAULTS. */
@@ -193,7 +179,7 @@ export function validateConfig(cfg: ModelConfig): void {
   }
   if (cfg.arch === 'cnn') {
     if (cfg.stem.length === 0) throw new ConfigError('stem', "arch 'cnn' needs at least one conv layer");
-    if (cfg.block !== 'vit' || cfg.qkNorm || cfg.localMixing) throw new ConfigError(cfg.block !== 'vit' ? 'block' : cfg.qkNorm ? 'qkNorm' : 'localMixing', "configures Transformer blocks; arch 'cnn' has none");
+    if (cfg.block !== 'vit') throw new ConfigError('block', "names a Transformer block; arch 'cnn' has none");
     return;
   }
   if (cfg.dModel % cfg.heads !== 0) throw new ConfigError('heads', `${cfg.heads} heads do not divide dModel ${cfg.dModel}`);
@@ -210,25 +196,15 @@ export function validateConfig(cfg: ModelConfig): void {
   if (cfg.positionEmbedding === 'sincos' && cfg.dModel % 4 !== 0) {
     throw new ConfigError('positionEmbedding', `'sincos' needs dModel divisible by 4; got ${cfg.dModel}`);
   }
-  validateLiterature(cfg, [h, w]);
+  validateBlock(cfg, [h, w]);
 }
 
-/** The literature's options, and the combinations they cannot be in. */
-function validateLiterature(cfg: ModelConfig, [h, w]: [number, number]): void {
-  oneOf('block', cfg.block, BLOCKS);
-  for (const k of ['qkNorm', 'localMixing'] as const) {
-    if (typeof cfg[k] !== 'boolean') throw new ConfigError(k, `must be true or false; got ${JSON.stringify(cfg[k])}`);
-  }
-  posInt('window', cfg.window);
-  if (cfg.block !== 'vit') {
-    // Both families reshape the tokens to the map grid (conv mixing, windows) and attend across its channels.
-    if (cfg.tokenizer !== 'spatial-full') throw new ConfigError('block', `'${cfg.block}' blocks take 'spatial-full' tokens; got tokenizer '${cfg.tokenizer}'`);
-    if (cfg.pooling !== 'mean') throw new ConfigError('pooling', `'${cfg.block}' blocks need 'mean': a [CLS] token has no place on the map grid`);
-    if (cfg.qkNorm) throw new ConfigError('qkNorm', `applies to 'vit' blocks; '${cfg.block}' blocks fix their own normalization`);
-  }
-  if (cfg.block === 'dual' && (h % cfg.window !== 0 || w % cfg.window !== 0)) throw new ConfigError('window', `${cfg.window} does not divide the ${h}×${w} feature maps`);
-  if (cfg.localMixing && cfg.block === 'vit') {
-    if (cfg.tokenizer !== 'channel-full') throw new ConfigError('localMixing', `in 'vit' blocks it is for 'channel-full' tokens (XCiT's and DaViT's versions come with block 'xca' and 'dual'); got '${cfg.tokenizer}'`);
-    if (cfg.pooling !== 'mean') throw new ConfigError('pooling', "localMixing maps every token back to a feature map; a [CLS] token has none, so use 'mean'");
-  }
+/** What a block recipe needs of the tokens around it. */
+function validateBlock(cfg: ModelConfig, [h, w]: [number, number]): void {
+  oneOf('block', cfg.block, BLOCK_NAMES);
+  const r = blockRecipe(cfg.block);
+  if (r.tokens !== 'any' && cfg.tokenizer !== r.tokens) throw new ConfigError('block', `'${cfg.block}' blocks take '${r.tokens}' tokens; got tokenizer '${cfg.tokenizer}'`);
+  // Every recipe with mixing maps tokens back to a grid, where a [CLS] token has no place.
+  if ((r.family !== 'vit' || r.mixing !== 'none') && cfg.pooling !== 'mean') throw new ConfigError('pooling', `'${cfg.block}' blocks put the tokens on the map grid, where a [CLS] token has no place: use 'mean'`);
+  if (r.window && (h % r.window !== 0 || w % r.window !== 0)) throw new ConfigError('block', `'${cfg.block}' uses ${r.window}×${r.window} windows, which do not divide the ${h}×${w} feature maps`);
 }

@@ -39,7 +39,7 @@ export interface FlopBreakdown {
   /** MLP: 4·T·d·(mlpRatio·d) per block. */
   mlp: number;
   /**
-   * Depthwise-conv spatial mixing inside the blocks (localMixing): 18·N·d per 3×3
+   * Depthwise-conv spatial mixing inside the blocks (the block recipe's mixing): 18·N·d per 3×3
    * conv on the token grid; MapMixing on channel tokens adds its two projections,
    * 4·C·d·H·W, to its 18·H·W·C. Absent from records written before it existed.
    */

@@ -37,15 +37,15 @@ export const PRESETS: Record<string, Partial<ModelConfig>> = {
   'channel-full-se': { tokenizer: 'channel-full', se: true }, // 105,370 params
   // The literature's refinements (literature suite; lib/models/xcit.ts, davit.ts).
   // The question's model with XCiT's attention normalization: unit Q, K and a learned temperature.
-  'channel-full-xca': { tokenizer: 'channel-full', qkNorm: true }, // 103,250 params
+  'channel-full-xca': { tokenizer: 'channel-full', block: 'vit-cosine' }, // 103,250 params
   // The question's model with spatial mixing after tokenization: MapMixing between attention and MLP.
-  'channel-full-mix': { tokenizer: 'channel-full', localMixing: true }, // 155,474 params
+  'channel-full-mix': { tokenizer: 'channel-full', block: 'vit-mapmix' }, // 155,474 params
   // XCiT, scaled down: spatial tokens, cross-covariance attention, local patch interaction.
   // Learned positions as in spatial-full (XCiT uses sinusoidal ones), so the two differ only in their blocks.
-  'xcit-lite': { tokenizer: 'spatial-full', block: 'xca', localMixing: true }, // 106,322 params
+  'xcit-lite': { tokenizer: 'spatial-full', block: 'xcit' }, // 106,322 params
   // DaViT, scaled down: window attention (7×7 windows) then channel group attention, conv
   // position encodings as the only position information (as in DaViT).
-  dual: { tokenizer: 'spatial-full', block: 'dual', localMixing: true, window: 7, positionEmbedding: 'none' }, // 93,258 params
+  dual: { tokenizer: 'spatial-full', block: 'davit', positionEmbedding: 'none' }, // 93,258 params
 };
 
 /**

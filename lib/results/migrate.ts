@@ -9,6 +9,7 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { experimentHash, SCHEMA_VERSION } from '../experiments/config';
+import type { BlockName } from '../models/blocks';
 import { writeFileAtomic } from '../util/atomic';
 import type { RunRecord } from './record';
 
@@ -28,9 +29,10 @@ const STEPS: Step[] = [
       'the record says it was not judged for convergence and that its test accuracy is the last epoch\'s',
     apply: (r) => {
       const last = r.metrics.curve[r.metrics.curve.length - 1];
+      const m = r.model as unknown as Record<string, unknown>; // a schema-1 model: the literature keys may be absent
       return {
         ...r,
-        model: { ...r.model, block: r.model.block ?? 'vit', qkNorm: r.model.qkNorm ?? false, localMixing: r.model.localMixing ?? false, window: r.model.window ?? 7 },
+        model: { ...m, block: m.block ?? 'vit', qkNorm: m.qkNorm ?? false, localMixing: m.localMixing ?? false, window: m.window ?? 7 } as unknown as RunRecord['model'],
         train: { ...r.train, patienceSteps: null, minSteps: 0, minDelta: 0 },
         // Every dataset was at its first generator then; relation and appearance have changed since.
         data: { ...r.data, version: r.data.version ?? 1 },
@@ -44,7 +46,24 @@ const STEPS: Step[] = [
       };
     },
   },
+  {
+    from: 2,
+    what: 'the block flags (block, qkNorm, localMixing, window) become one block recipe name: vit, vit-cosine, vit-mapmix, xca, xcit or davit',
+    apply: (r) => {
+      const { qkNorm, localMixing, window, ...model } = r.model as unknown as Record<string, unknown>;
+      return { ...r, model: { ...model, block: blockNameOf(String(model.block), qkNorm === true, localMixing === true, Number(window)) } as unknown as RunRecord['model'] };
+    },
+  },
 ];
+
+/** The recipe that schema 2's block flags described; every combination that was ever built has one. */
+function blockNameOf(block: string, qkNorm: boolean, localMixing: boolean, window: number): BlockName {
+  const name = ({ 'vit|false|false': 'vit', 'vit|true|false': 'vit-cosine', 'vit|false|true': 'vit-mapmix', 'xca|false|false': 'xca', 'xca|false|true': 'xcit', 'dual|false|true': 'davit' } as Record<string, BlockName>)[
+    `${block}|${qkNorm}|${localMixing}`
+  ];
+  if (!name || (block === 'dual' && window !== 7)) throw new Error(`no block recipe for block ${block}, qkNorm ${qkNorm}, localMixing ${localMixing}, window ${window}: add one to lib/models/blocks.ts`);
+  return name;
+}
 
 export function schemaOf(r: RunRecord): number {
   return r.schema ?? 1;
