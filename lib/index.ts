@@ -13,6 +13,7 @@ export { ResultStore } from './results/store';
 export * from './analysis';
 export * from './notebook/display';
 export * from './notebook/experiments';
+export * from './notebook/verdicts';
 export * from './notebook/datasets';
 export * from './notebook/image-grid';
 export { preset } from './notebook/runner';

@@ -9,6 +9,9 @@
  * --soak N trains R1 (batch 32) for N steps and reports the RSS slope.
  * --models a,b,… times model presets as the suites train them (MNIST input, batch 64)
  * and prints each one's throughput relative to the first.
+ * --run model/dataset trains one whole run of a preset's recipe (early stopping included)
+ * in tfjs-node and in the PyTorch twin, one after the other with the same threads, and
+ * appends the pair to results/twin/runs.jsonl (docs/validation.md reads it).
  */
 import * as os from 'os';
 import * as path from 'path';
@@ -20,6 +23,14 @@ import { setFusedOps } from '../lib/layers';
 import { PRESETS } from '../lib/models/presets';
 import { listOf, oneOf, positiveInt, runCommand } from '../lib/util/cli';
 import { torchPython } from '../lib/bench/torch';
+import * as fs from 'fs';
+import { trainTwin, TWIN_STORE, WholeRun, WholeRunPair } from '../lib/bench/twin';
+import { planSuite, RUN_PRESET_NAMES, RunPresetName, suitesOf } from '../lib/experiments';
+import { trainExperiment } from '../lib/train/trainer';
+import { appendLineAtomic } from '../lib/util/atomic';
+import { gitInfo } from '../lib/util/git';
+import { RESULTS_DIR } from '../lib/util/paths';
+import { UsageError } from '../lib/util/cli';
 
 const SPEC = {
   usage: `usage: npm run bench -- [--workload R1,R2,R3] [--models preset,…] [--backend tensorflow,wasm,cpu] [--batch N]
@@ -33,7 +44,10 @@ const SPEC = {
   --torch     also time the PyTorch twin in .venv-bench/ and print the ratio (same session)
   --soak N    train R1 (batch 32) for N steps and report the RSS slope and numTensors
   --fused     on|off: the hand-written gradients (layer norm, relu) or the plain ops
-  --profile   per-kernel time of one training step instead of throughput`,
+  --profile   per-kernel time of one training step instead of throughput
+  --run M/D   one whole run of model M on dataset D (core grid) in tfjs-node and in the PyTorch
+              twin: wall time, img/s, accuracies and their ratio; with --preset (default standard)
+              and --seeds (default 0)`,
   options: {
     workload: { type: 'string' },
     models: { type: 'string' },
@@ -46,10 +60,21 @@ const SPEC = {
     soak: { type: 'string' },
     fused: { type: 'string' },
     profile: { type: 'boolean' },
+    run: { type: 'string' },
+    preset: { type: 'string' },
+    seeds: { type: 'string' },
   },
 } as const;
 
 runCommand(SPEC, async (a) => {
+  if (a.run !== undefined) {
+    const m = /^([^/]+)\/([^/]+)$/.exec(a.run);
+    if (!m) throw new UsageError('--run must be model/dataset, e.g. channel-full/relation');
+    const preset = oneOf('preset', a.preset, RUN_PRESET_NAMES) ?? 'standard';
+    const seeds = listOf('seeds', a.seeds)?.map((x) => positiveInt('seeds', x, 0)!) ?? [0];
+    for (const seed of seeds) await wholeRun(m[1], m[2], preset, seed);
+    return;
+  }
   let workloads = listOf('workload', a.workload, ['R1', 'R2', 'R3'] as const) as BenchWorkload[] | undefined;
   // Model presets side by side (e.g. the literature suite's), timed in one invocation so their ratios compare.
   const models = listOf('models', a.models, Object.keys(PRESETS));
@@ -131,6 +156,41 @@ runCommand(SPEC, async (a) => {
     else console.log(`RSS over ${s.steps} steps of R1 (batch 32): ${s.startMiB.toFixed(0)} → ${s.endMiB.toFixed(0)} MiB, slope ${s.kibPerStep.toFixed(2)} KiB/step; numTensors constant: ${s.numTensorsConstant}`);
   }
 });
+
+/** One run of the core grid, trained by tfjs-node and by the PyTorch twin with the same threads; prints and stores the pair. */
+async function wholeRun(model: string, dataset: string, preset: RunPresetName, seed: number): Promise<void> {
+  const plan = planSuite('core', { preset, datasets: suitesOf('core')[0].datasets.includes(dataset) ? [dataset] : undefined, seeds: [seed] });
+  const run = plan.find((p) => p.config.name === model && p.config.dataset.name === dataset);
+  if (!run) throw new UsageError(`--run: ${model}/${dataset} is not in the core grid (models: ${[...new Set(plan.map((p) => p.config.name))].join(', ')}; datasets: ${suitesOf('core')[0].datasets.join(', ')})`);
+  const threads = Number(process.env.TF_NUM_INTRAOP_THREADS) || os.cpus().length;
+  const log = (s: string): void => console.error(s);
+  log(`whole run ${model} / ${dataset} / seed ${seed} (${preset} recipe), ${threads} threads each: tfjs-node first`);
+  const rec = await trainExperiment(run.config, { preset, onProgress: (p) => p.step === p.stepsPerEpoch && log(`tfjs epoch ${p.epoch} done, ${p.elapsed.toFixed(0)} s`) });
+  if (rec.status !== 'ok') throw new Error(`the tfjs run failed: ${rec.failure?.reason}`);
+  const last = rec.metrics.curve[rec.metrics.curve.length - 1];
+  const tfjs: WholeRun = {
+    implementation: 'tfjs',
+    test_acc: rec.metrics.test_acc,
+    best_val_acc: rec.metrics.best_val_acc,
+    converged: rec.converged,
+    selectedEpoch: rec.convergence.selectedEpoch,
+    epochs: rec.metrics.curve.length,
+    steps: last.step ?? 0,
+    images: (last.step ?? 0) * run.config.train.batchSize, // every step a full batch (the remainder is dropped)
+    seconds: rec.seconds,
+    img_per_s: rec.img_per_s,
+    curve: rec.metrics.curve.map((c) => ({ epoch: c.epoch, step: c.step ?? 0, train_loss: c.train_loss, val_acc: c.val_acc })),
+  };
+  log('PyTorch twin next');
+  const pytorch = await trainTwin(run.config, { threads, log });
+  const pair: WholeRunPair = { id: run.id, name: model, dataset, seed, preset, threads, tfjs, pytorch, git: gitInfo(), ended: new Date().toISOString() };
+  fs.mkdirSync(path.dirname(TWIN_STORE(RESULTS_DIR)), { recursive: true });
+  appendLineAtomic(TWIN_STORE(RESULTS_DIR), JSON.stringify(pair));
+  console.log('implementation  epochs  steps  best val  test acc  converged  wall s  train img/s');
+  for (const r of [tfjs, pytorch])
+    console.log(`${r.implementation.padEnd(14)}  ${String(r.epochs).padStart(6)}  ${String(r.steps).padStart(5)}  ${r.best_val_acc.toFixed(4).padStart(8)}  ${r.test_acc.toFixed(4).padStart(8)}  ${String(r.converged).padStart(9)}  ${r.seconds.toFixed(0).padStart(6)}  ${r.img_per_s.toFixed(0).padStart(11)}`);
+  console.log(`tfjs-node / PyTorch, whole run of ${model} on ${dataset}: wall-time speed ${(pytorch.seconds / tfjs.seconds).toFixed(2)}×, training throughput ${(tfjs.img_per_s / pytorch.img_per_s).toFixed(2)}× (same invocation)`);
+}
 
 function cross(ws: BenchWorkload[], bs: BackendName[], batch?: number): { workload: BenchWorkload; backend: BackendName; batch?: number }[] {
   return ws.flatMap((workload) => bs.map((backend) => ({ workload, backend, batch })));

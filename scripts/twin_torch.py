@@ -7,6 +7,14 @@ WEIGHTS.json: {"model": "channel-full" | "spatial-full", "config": {...the Model
 "weights": {tfjs weight name: {"shape": [...], "data": [...]}}}; stdin: {"shape": [B, H, W, C],
 "data": [...]} in tfjs's NHWC layout; stdout: {"shape": [B, classes], "data": [...]}.
 
+    twin_torch.py serve WEIGHTS.json DATA_DIR  (JSON commands on stdin, one reply line each)
+
+Training, driven by lib/bench/twin.ts, which keeps the schedule, the data order and the
+early-stopping rule (one source for each): it sends each epoch's image order and per-step
+learning rates; this side runs forward, cross-entropy, backward, global-norm clipping and
+torch.optim.AdamW, with dropout where the tfjs blocks have it. DATA_DIR holds
+{train,val,test}_{x.f32,y.i32} (NHWC float32 images, int32 labels) and norm.json.
+
 Written from the papers and the workspace's conventions, not translated from the tfjs
 code: the stem is "same"-padded 3×3 convolutions (TensorFlow pads the extra row and
 column of a stride-2 'same' convolution at the bottom and right), channel tokens are the
@@ -17,6 +25,7 @@ linear head. Dropout is off (evaluation).
 import json
 import math
 import sys
+import time
 
 import torch
 import torch.nn as nn
@@ -34,9 +43,10 @@ def same_pad(x, k, s):
 class Block(nn.Module):
     """Pre-LN block: x + Attn(LN(x)), x + MLP(LN(x)). bench_torch.py uses it with a ReLU MLP."""
 
-    def __init__(self, d, heads, hidden, eps=1e-5, act=F.gelu):
+    def __init__(self, d, heads, hidden, eps=1e-5, act=F.gelu, dropout=0.0):
         super().__init__()
         self.act = act
+        self.drop = nn.Dropout(dropout)  # where tfjs has it: after attention, inside and after the MLP
         self.ln1 = nn.LayerNorm(d, eps=eps)
         self.qkv = nn.Linear(d, 3 * d)
         self.proj = nn.Linear(d, d)
@@ -50,8 +60,8 @@ class Block(nn.Module):
         h = self.heads
         q, k, v = self.qkv(self.ln1(x)).reshape(b, t, 3, h, d // h).permute(2, 0, 3, 1, 4)  # [3, B, h, T, dh]
         a = torch.softmax(q @ k.transpose(-2, -1) / math.sqrt(d // h), dim=-1) @ v  # [B, h, T, dh]
-        x = x + self.proj(a.transpose(1, 2).reshape(b, t, d))
-        return x + self.fc2(self.act(self.fc1(self.ln2(x))))
+        x = x + self.drop(self.proj(a.transpose(1, 2).reshape(b, t, d)))  # [B, h, T, dh] -> [B, T, d]
+        return x + self.drop(self.fc2(self.drop(self.act(self.fc1(self.ln2(x))))))
 
 
 class MapTokens(nn.Module):
@@ -77,7 +87,7 @@ class MapTokens(nn.Module):
         assert kind == "channel-full" or cfg["positionEmbedding"] in ("learned", "none")
         self.embedding = nn.Parameter(torch.zeros(t, d)) if embed else None
         eps = 1e-6
-        self.blocks = nn.ModuleList([Block(d, cfg["heads"], int(cfg["mlpRatio"] * d), eps) for _ in range(cfg["depth"])])
+        self.blocks = nn.ModuleList([Block(d, cfg["heads"], int(cfg["mlpRatio"] * d), eps, dropout=cfg["dropout"]) for _ in range(cfg["depth"])])
         self.norm = nn.LayerNorm(d, eps=eps)
         self.head = nn.Linear(d, cfg["numClasses"])
 
@@ -96,51 +106,125 @@ class MapTokens(nn.Module):
         return self.head(self.norm(z).mean(1))
 
 
+def bindings(model):
+    """(tfjs weight name, twin parameter, tfjs -> torch layout) for every weight the twin has."""
+    same = lambda w: w
+    dense = lambda w: w.T  # tfjs Dense: [in, out]; torch Linear: [out, in]
+    out = []
+    for i, conv in enumerate(model.convs):
+        out += [(f"stem_conv{i}/kernel", conv.weight, lambda w: w.permute(3, 2, 0, 1)), (f"stem_conv{i}/bias", conv.bias, same)]  # [kh, kw, in, out] -> [out, in, kh, kw]
+    stream = "channel" if model.kind == "channel-full" else "spatial"
+    out += [(f"proj_{stream}/kernel", model.proj.weight, dense), (f"proj_{stream}/bias", model.proj.bias, same)]
+    if model.embedding is not None:
+        out.append(("channel_embedding/table" if stream == "channel" else "pos_embedding_spatial/table", model.embedding, same))
+
+    def linear(mod, name, kernel="kernel", bias="bias"):
+        return [(f"{name}/{kernel}", mod.weight, dense), (f"{name}/{bias}", mod.bias, same)]
+
+    def norm(mod, name):
+        return [(f"{name}/gamma", mod.weight, same), (f"{name}/beta", mod.bias, same)]
+
+    for i, blk in enumerate(model.blocks):
+        p = f"block{i}"
+        out += norm(blk.ln1, f"{p}_ln1") + linear(blk.qkv, f"{p}_attn", "qkv_kernel", "qkv_bias") + linear(blk.proj, f"{p}_attn", "proj_kernel", "proj_bias")
+        out += norm(blk.ln2, f"{p}_ln2") + linear(blk.fc1, f"{p}_fc1") + linear(blk.fc2, f"{p}_fc2")
+    return out + norm(model.norm, "encoder_norm") + linear(model.head, "logits")
+
+
 def load(model, weights):
-    """Copies tfjs weights (Dense [in, out], Conv2D [kh, kw, in, out]) into the twin."""
-    def t(name):
-        w = weights[name]
-        return torch.tensor(w["data"], dtype=torch.float32).reshape(w["shape"])
-
-    used = set()
-
-    def take(name):
-        used.add(name)
-        return t(name)
-
+    """Copies tfjs weights into the twin; a tfjs weight the twin lacks is an error."""
+    b = bindings(model)
     with torch.no_grad():
-        for i, conv in enumerate(model.convs):
-            conv.weight.copy_(take(f"stem_conv{i}/kernel").permute(3, 2, 0, 1))
-            conv.bias.copy_(take(f"stem_conv{i}/bias"))
-        stream = "channel" if model.kind == "channel-full" else "spatial"
-        model.proj.weight.copy_(take(f"proj_{stream}/kernel").T)  # [in, out] -> [out, in]
-        model.proj.bias.copy_(take(f"proj_{stream}/bias"))
-        if model.embedding is not None:
-            model.embedding.copy_(take("channel_embedding/table" if stream == "channel" else "pos_embedding_spatial/table"))
-        def linear(mod, name, kernel="kernel", bias="bias"):
-            mod.weight.copy_(take(f"{name}/{kernel}").T)  # tfjs Dense: [in, out]; torch Linear: [out, in]
-            mod.bias.copy_(take(f"{name}/{bias}"))
-
-        def norm(mod, name):
-            mod.weight.copy_(take(f"{name}/gamma"))
-            mod.bias.copy_(take(f"{name}/beta"))
-
-        for i, blk in enumerate(model.blocks):
-            p = f"block{i}"
-            norm(blk.ln1, f"{p}_ln1")
-            linear(blk.qkv, f"{p}_attn", "qkv_kernel", "qkv_bias")
-            linear(blk.proj, f"{p}_attn", "proj_kernel", "proj_bias")
-            norm(blk.ln2, f"{p}_ln2")
-            linear(blk.fc1, f"{p}_fc1")
-            linear(blk.fc2, f"{p}_fc2")
-        norm(model.norm, "encoder_norm")
-        linear(model.head, "logits")
-    unused = sorted(set(weights) - used)
+        for name, param, to_torch in b:
+            w = weights[name]
+            param.copy_(to_torch(torch.tensor(w["data"], dtype=torch.float32).reshape(w["shape"])))
+    unused = sorted(set(weights) - {name for name, _, _ in b})
     if unused:
         raise SystemExit(f"twin_torch.py: tfjs weights the twin does not have: {unused}")
 
 
+def read_split(data_dir, split, shape, norm):
+    def raw(suffix, dtype):
+        with open(f"{data_dir}/{split}_{suffix}", "rb") as f:
+            return torch.frombuffer(bytearray(f.read()), dtype=dtype)
+
+    h, w, c = shape
+    x = raw("x.f32", torch.float32).reshape(-1, h, w, c)  # [N, H*W*C] bytes -> [N, H, W, C]
+    x = ((x - torch.tensor(norm["mean"])) / torch.tensor(norm["std"])).permute(0, 3, 1, 2).contiguous()  # NHWC -> NCHW
+    return x, raw("y.i32", torch.int32).long()
+
+
+def serve(spec_file, data_dir):
+    """Trains on command: epoch (order, lrs), eval (split), snapshot, restore. One JSON reply per line."""
+    spec = json.load(open(spec_file))
+    cfg, train = spec["config"], spec["train"]
+    torch.manual_seed(spec["seed"])  # dropout only: the initial weights are tfjs's
+    torch.set_num_threads(spec.get("threads", 1))
+    model = MapTokens(spec["model"], cfg)
+    load(model, spec["weights"])
+    b = bindings(model)
+    decay = set(spec["decay"])
+    groups = [
+        {"params": [p for n, p, _ in b if n in decay], "weight_decay": train["weightDecay"]},
+        {"params": [p for n, p, _ in b if n not in decay], "weight_decay": 0.0},
+    ]
+    opt = torch.optim.AdamW(groups, lr=train["lr"], betas=(0.9, 0.999), eps=1e-8)
+    norm = json.load(open(f"{data_dir}/norm.json"))
+    data = {s: read_split(data_dir, s, cfg["inputShape"], norm) for s in ("train", "val", "test")}
+    best = None
+    for line in sys.stdin:
+        cmd = json.loads(line)
+        t0 = time.perf_counter()
+        if cmd["cmd"] == "epoch":
+            x, y = data["train"]
+            model.train()
+            order = torch.tensor(cmd["order"], dtype=torch.long)
+            bs, loss_sum, correct, seen = train["batchSize"], 0.0, 0, 0
+            for i, lr in enumerate(cmd["lrs"]):
+                idx = order[i * bs : (i + 1) * bs]
+                logits = model(x[idx])
+                loss = F.cross_entropy(logits, y[idx])
+                opt.zero_grad(set_to_none=True)
+                loss.backward()
+                if train["gradClip"] > 0:  # the same rule as lib/train/step.ts: scale by clip/norm when norm > clip
+                    total = torch.sqrt(sum((p.grad**2).sum() for g in groups for p in g["params"]))
+                    if total > train["gradClip"]:
+                        for g in groups:
+                            for p in g["params"]:
+                                p.grad.mul_(train["gradClip"] / total)
+                for g in opt.param_groups:
+                    g["lr"] = lr
+                opt.step()
+                loss_sum += loss.item() * len(idx)
+                correct += (logits.argmax(1) == y[idx]).sum().item()
+                seen += len(idx)
+            reply = {"train_loss": loss_sum / seen, "train_acc": correct / seen, "seen": seen}
+        elif cmd["cmd"] == "eval":
+            x, y = data[cmd["split"]]
+            model.eval()
+            loss_sum, correct = 0.0, 0
+            with torch.no_grad():
+                for i in range(0, len(y), 512):
+                    logits = model(x[i : i + 512])
+                    loss_sum += F.cross_entropy(logits, y[i : i + 512], reduction="sum").item()
+                    correct += (logits.argmax(1) == y[i : i + 512]).sum().item()
+            reply = {"acc": correct / len(y), "loss": loss_sum / len(y)}
+        elif cmd["cmd"] == "snapshot":
+            best = {k: v.detach().clone() for k, v in model.state_dict().items()}
+            reply = {}
+        elif cmd["cmd"] == "restore":
+            if best is not None:
+                model.load_state_dict(best)
+            reply = {}
+        else:
+            raise SystemExit(f"twin_torch.py: unknown command {cmd['cmd']!r}")
+        reply["seconds"] = time.perf_counter() - t0
+        print(json.dumps(reply), flush=True)
+
+
 def main():
+    if len(sys.argv) == 4 and sys.argv[1] == "serve":
+        return serve(sys.argv[2], sys.argv[3])
     if len(sys.argv) != 3 or sys.argv[1] != "logits":
         raise SystemExit(__doc__)
     spec = json.load(open(sys.argv[2]))

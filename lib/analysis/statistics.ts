@@ -124,75 +124,6 @@ export function formatAcc(g: Stats & { interval?: Group['interval'] }): string {
   return `${(100 * g.mean).toFixed(2)} ± ${(100 * g.ci95).toFixed(2)}%${g.interval === 'binomial' ? ' (binomial: seeds agree)' : ''}`;
 }
 
-export interface Difference {
-  /** mean(a) − mean(b). */
-  diff: number;
-  /** Half-width of the 95% CI of the difference (Welch); NaN when either n < 2. */
-  ci95: number;
-  /** Welch–Satterthwaite degrees of freedom. */
-  df: number;
-}
-
-/** Difference of two means with Welch's 95% interval (unequal variances, small n). */
-export function difference(a: Stats, b: Stats): Difference {
-  const diff = a.mean - b.mean;
-  if (a.n < 2 || b.n < 2) return { diff, ci95: NaN, df: NaN };
-  const va = (a.std * a.std) / a.n;
-  const vb = (b.std * b.std) / b.n;
-  const se = Math.sqrt(va + vb);
-  if (se === 0) return { diff, ci95: 0, df: a.n + b.n - 2 };
-  const df = (va + vb) ** 2 / ((va * va) / (a.n - 1) + (vb * vb) / (b.n - 1));
-  return { diff, ci95: tQuantile975(df) * se, df }; // jstat takes fractional degrees of freedom
-}
-
-/** "+3.10 ± 1.20 pp" for a difference of proportions; "(n<2)" when no interval exists. */
-export function formatDiffPp(d: Difference): string {
-  const sign = d.diff >= 0 ? '+' : '−';
-  const v = `${sign}${Math.abs(100 * d.diff).toFixed(2)}`;
-  return Number.isFinite(d.ci95) ? `${v} ± ${(100 * d.ci95).toFixed(2)} pp` : `${v} pp (n<2, no interval)`;
-}
-
-export type Verdict = 'higher' | 'lower' | 'indistinguishable' | 'unknown' | 'not converged';
-
-/**
- * 'higher' or 'lower' only when the 95% CI of the difference excludes 0; 'unknown' without
- * an interval; 'not converged' (no verdict) when either group has a run that did not converge.
- */
-export function judge(d: Difference, a?: Pick<Group, 'converged'>, b?: Pick<Group, 'converged'>): Verdict {
-  if ((a && !a.converged) || (b && !b.converged)) return 'not converged';
-  if (!Number.isFinite(d.ci95)) return 'unknown';
-  if (d.diff - d.ci95 > 0) return 'higher';
-  if (d.diff + d.ci95 < 0) return 'lower';
-  return 'indistinguishable';
-}
-
-export interface PairDifference {
-  dataset: string;
-  a: string;
-  b: string;
-  /** mean(a) − mean(b), percentage points. */
-  diff: number;
-  /** Half-width of the 95% CI, percentage points (NaN with fewer than 2 seeds on a side). */
-  ci: number;
-  ciText: string;
-  verdict: Verdict;
-}
-
-/** a − b for every pair present on every dataset of the groups, in dataset then pair order. */
-export function pairDifferences(groups: Group[], pairs: [string, string][]): PairDifference[] {
-  const out: PairDifference[] = [];
-  for (const dataset of [...new Set(groups.map((g) => g.dataset))])
-    for (const [a, b] of pairs) {
-      const ga = groups.find((g) => g.dataset === dataset && g.name === a);
-      const gb = groups.find((g) => g.dataset === dataset && g.name === b);
-      if (!ga || !gb || !ga.n || !gb.n) continue;
-      const d = difference(ga, gb);
-      out.push({ dataset, a, b, diff: 100 * d.diff, ci: 100 * d.ci95, ciText: formatDiffPp(d), verdict: judge(d, ga, gb) });
-    }
-  return out;
-}
-
-
 // ---------------------------------------------------------------------------
 // Paired comparisons by seed, with Holm's correction and the convergence gate.
 //
@@ -234,6 +165,14 @@ function testSize(r: RunRecord): number {
 /** a − b paired by seed, with its interval and p-value; no correction, no gate. */
 export function pairedDifference(a: RunRecord[], b: RunRecord[], metric: Metric = 'test_acc'): Omit<Paired, 'pHolm' | 'verdict' | 'reason'> {
   const ok = (r: RunRecord): boolean => r.status === 'ok' && Number.isFinite(r.metrics[metric]);
+  for (const side of [a, b]) {
+    const seen = new Set<number>();
+    for (const r of side.filter(ok)) {
+      // Two runs of one model on one seed would be paired twice: a caller mixed configs (say, two generator versions).
+      if (seen.has(r.seed)) throw new Error(`two finished runs of ${r.name} on ${r.dataset} with seed ${r.seed}: pairing needs one per seed`);
+      seen.add(r.seed);
+    }
+  }
   const byA = new Map(a.filter(ok).map((r) => [r.seed, r]));
   const pairs = b.filter(ok).filter((r) => byA.has(r.seed)).map((rb) => [byA.get(rb.seed)!, rb] as const).sort((x, y) => x[0].seed - y[0].seed);
   const seeds = pairs.map(([ra]) => ra.seed);
@@ -278,14 +217,15 @@ export function holm(ps: number[]): number[] {
  */
 export function compareFamily(
   records: RunRecord[],
-  pairs: { dataset: string; a: string; b: string }[],
+  pairs: { dataset: string; a: string; b: string; records?: RunRecord[] }[],
   opts: { metric?: Metric; alpha?: number; blocked?: (dataset: string) => string | undefined } = {},
 ): Paired[] {
   const alpha = opts.alpha ?? 0.05;
-  const of = (name: string, dataset: string): RunRecord[] => records.filter((r) => r.name === name && r.dataset === dataset);
+  // A pair may bring its own records (a claim reads one suite's runs; names repeat across suites).
+  const of = (from: RunRecord[], name: string, dataset: string): RunRecord[] => from.filter((r) => r.name === name && r.dataset === dataset);
   const raw = pairs.map((p) => {
-    const ra = of(p.a, p.dataset);
-    const rb = of(p.b, p.dataset);
+    const ra = of(p.records ?? records, p.a, p.dataset);
+    const rb = of(p.records ?? records, p.b, p.dataset);
     const d = pairedDifference(ra, rb, opts.metric);
     let reason: string | undefined;
     if (!ra.length || !rb.length) reason = 'missing runs';

@@ -5,7 +5,7 @@
  */
 import type { RunRecord } from '../results/record';
 import { ResultStore } from '../results/store';
-import { planSuite, RUN_PRESETS, RunPresetName } from '../experiments';
+import { planSuite, RUN_PRESETS, RunPresetName, suiteNames } from '../experiments';
 import { resultsDirFor } from '../util/paths';
 import { aggregate, Group } from './statistics';
 
@@ -45,3 +45,32 @@ export function suiteView(suite: string, preset: RunPresetName, opts: { resultsD
   return { suite, preset, records, missing, problems: ResultStore.describeProblems(problems), groups, order };
 }
 
+
+/**
+ * The records of each suite under a preset, labelled as that suite plans them, for
+ * readers that go suite by suite (the question's claims); a suite that does not exist
+ * (yet) has none. Reads the store once.
+ */
+export function recordsBySuite(preset: RunPresetName, opts: { resultsDir?: string } = {}): { recordsOf: (suite: string) => RunRecord[]; problems: string[] } {
+  const { records, problems } = new ResultStore({ dir: opts.resultsDir ?? resultsDirFor(preset) }).read();
+  const byId = new Map(records.map((r) => [r.id, r]));
+  const cache = new Map<string, RunRecord[]>();
+  const recordsOf = (suite: string): RunRecord[] => {
+    if (!suiteNames().includes(suite)) return [];
+    if (!cache.has(suite)) cache.set(suite, planSuite(suite, { preset }).flatMap((p) => (byId.has(p.id) ? [{ ...byId.get(p.id)!, name: p.config.name }] : [])));
+    return cache.get(suite)!;
+  };
+  return { recordsOf, problems: ResultStore.describeProblems(problems) };
+}
+
+/**
+ * The records of every run the preset plans (all suites, each config once), under the
+ * label of the first suite that plans it: the controls and the provenance read these.
+ * Records of configs no suite plans any more (an old generator version) are not read.
+ */
+export function presetRecords(preset: RunPresetName, opts: { resultsDir?: string } = {}): { records: RunRecord[]; problems: string[] } {
+  const { records, problems } = new ResultStore({ dir: opts.resultsDir ?? resultsDirFor(preset) }).read();
+  const byId = new Map(records.map((r) => [r.id, r]));
+  const out = planSuite('all', { preset }).flatMap((p) => (byId.has(p.id) ? [{ ...byId.get(p.id)!, name: p.config.name }] : []));
+  return { records: out, problems: ResultStore.describeProblems(problems) };
+}

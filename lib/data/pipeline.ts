@@ -140,6 +140,13 @@ export function numBatches(n: number, batchSize: number, dropRemainder = false):
   return dropRemainder ? Math.floor(n / batchSize) : Math.ceil(n / batchSize);
 }
 
+/** The order in which an epoch visits n images: a seeded shuffle, or as stored without a seed. The PyTorch twin gets the same one. */
+export function epochOrder(n: number, shuffleSeed?: number): number[] {
+  const order = Array.from({ length: n }, (_, i) => i);
+  if (shuffleSeed !== undefined) new Rng(shuffleSeed).shuffle(order);
+  return order;
+}
+
 /**
  * Yields the batches of one epoch. The caller owns each batch and must dispose it
  * (forEachBatch does that for you). Augmentation is applied only when
@@ -148,8 +155,7 @@ export function numBatches(n: number, batchSize: number, dropRemainder = false):
 export function* batches(split: Split, shape: [number, number, number], opts: BatchOptions): Generator<Batch> {
   checkAugment(opts);
   const per = shape[0] * shape[1] * shape[2];
-  const order = Array.from({ length: split.n }, (_, i) => i);
-  if (opts.shuffleSeed !== undefined) new Rng(opts.shuffleSeed).shuffle(order);
+  const order = epochOrder(split.n, opts.shuffleSeed);
   const augRng = opts.augment ? new Rng((opts.shuffleSeed ?? 0) * 31 + 17) : undefined;
   const nb = numBatches(split.n, opts.batchSize, opts.dropRemainder);
   for (let b = 0; b < nb; b++) {

@@ -31,7 +31,8 @@ export function suiteNames(): string[] {
 
 /** The suites a name stands for ('all': every one). */
 export function suitesOf(name: string): Suite[] {
-  if (name === 'all') return Object.values(SUITES);
+  // The recipe sweep is a means to the standard recipe, not an experiment of its own.
+  if (name === 'all') return Object.values(SUITES).filter((s) => s.kind !== 'recipe');
   const s = SUITES[name];
   if (!s) throw new Error(`unknown suite '${name}'; known: ${suiteNames().join(', ')}`);
   return [s];
@@ -84,7 +85,7 @@ export function planSuite(suite: string, opts: PlanOptions): PlannedRun[] {
       const train: TrainConfig = { ...TRAIN_DEFAULTS, ...RUN_PRESETS[opts.preset].recipe, epochs: scale.epochs, warmupEpochs: RUN_PRESETS[opts.preset].warmupEpochs };
       for (const m of s.models)
         for (const seed of opts.seeds ?? scale.seeds) {
-          const config: ExperimentConfig = { name: m.name, dataset: data, model: modelFor(m, facts.shape, facts.classes), train, seed };
+          const config: ExperimentConfig = { name: m.name, dataset: data, model: modelFor(m, facts.shape, facts.classes), train: { ...train, ...m.train }, seed };
           validateExperiment(config);
           const id = experimentHash(config);
           const prev = byId.get(id);
@@ -118,7 +119,7 @@ export function gridRows(suite: string, preset: RunPresetName, datasets?: string
           dataset: d,
           model: m.name,
           preset: m.preset,
-          changes: m.overrides ? Object.keys(m.overrides).join(', ') : '–',
+          changes: [...Object.keys(m.overrides ?? {}), ...Object.entries(m.train ?? {}).map(([k, v]) => `${k} ${v}`)].join(', ') || '–',
           'train / class': sc.perClass ?? 'all',
           'test / class': sc.testPerClass ?? 'all',
           epochs: sc.epochs,

@@ -47,7 +47,7 @@ export const RUN_PRESETS: Record<'smoke' | 'quick' | 'standard' | 'full', RunPre
   // validation data that fixes it, and its write-up in docs/recipe.md, are still to come.
   standard: {
     trainPerClass: 2000, testPerClass: null, epochs: 40, warmupEpochs: 1, seeds: [0, 1, 2], diagnosticPerClass: 2500, scalingPerClass: 500, scalingEpochs: 20, longEpochs: 80,
-    recipe: { batchSize: 128, lr: 2e-3, patienceSteps: 1500, minSteps: 1500, minDelta: 0.002 },
+    recipe: { batchSize: 128, lr: 2e-3, patienceSteps: 1000, minSteps: 1000, minDelta: 0.002 },
     verdicts: true, label: 'standard: every run trained to its validation plateau',
   },
   // Paper grade: full datasets, 3 seeds, a long cap with the same early stopping.

@@ -3,6 +3,7 @@
  * decides the scale (data, epochs, seeds); `kind` says how a suite uses it.
  */
 import type { ModelConfig } from '../models/config';
+import type { TrainConfig } from './config';
 
 export interface SuiteModel {
   /** The label in tables and plots. */
@@ -11,6 +12,16 @@ export interface SuiteModel {
   preset: string;
   /** Changes to the preset, for sweeps (scaling). */
   overrides?: Partial<ModelConfig>;
+  /** Changes to the preset's training recipe (the recipe sweep): one arm per candidate. */
+  train?: Partial<TrainConfig>;
+}
+
+/** One comparison a suite asks about: model a against model b, on each of the suite's datasets. */
+export interface Comparison {
+  a: string;
+  b: string;
+  /** What the difference isolates, in one sentence. */
+  asks: string;
 }
 
 export interface Suite {
@@ -23,12 +34,23 @@ export interface Suite {
    * 'standard': the preset's data, epochs and seeds.
    * 'scaling': about cost: one seed, the preset's scalingPerClass and scalingEpochs.
    * 'long': a training-length check: one seed for the preset's longEpochs.
+   * 'recipe': the recipe sweep: the preset's data and early stopping, its first seed.
    */
-  kind: 'standard' | 'scaling' | 'long';
+  kind: 'standard' | 'scaling' | 'long' | 'recipe';
+  /** The comparisons read from its runs: one family, Holm-corrected together (lib/analysis/claims/comparisons.ts). */
+  comparisons: Comparison[];
 }
 
+/** A comparison, for the suite files: `vs('channel-pooled', 'channel-full', 'what pooling to one value per map loses')`. */
+export const vs = (a: string, b: string, asks: string): Comparison => ({ a, b, asks });
+
 /** A model of a suite, labelled by its preset's name unless told otherwise. */
-export const model = (name: string, preset = name, overrides?: Partial<ModelConfig>): SuiteModel => ({ name, preset, ...(overrides ? { overrides } : {}) });
+export const model = (name: string, preset = name, overrides?: Partial<ModelConfig>, train?: Partial<TrainConfig>): SuiteModel => ({
+  name,
+  preset,
+  ...(overrides ? { overrides } : {}),
+  ...(train ? { train } : {}),
+});
 
 export const REAL = ['mnist', 'fashion-mnist', 'cifar10'];
 export const DIAGNOSTIC = ['relation', 'appearance'];

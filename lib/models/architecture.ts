@@ -6,7 +6,8 @@
  * change to the architecture is made here once; test/cost.test.ts checks the counts
  * against the layers of the built graph.
  */
-import { blockRecipe } from './blocks';
+import { AttentionKind, blockRecipe, MixingKind } from './blocks';
+export type { AttentionKind, MixingKind };
 import type { ModelConfig } from './config';
 import { convOut, StemLayer } from './stem';
 
@@ -30,10 +31,6 @@ export interface TokenStream {
   embedding: 'channel-identity' | 'learned-position' | 'sincos-position' | 'none';
 }
 
-/** The attention of a block: over tokens (ViT), with XCiT's normalization, across channels, in windows. */
-export type AttentionKind = 'token' | 'cosine' | 'xca' | 'window' | 'channel-group';
-/** Spatial mixing inside a block: MapMixing (channel tokens), XCiT's local patch interaction, DaViT's conv position encodings. */
-export type MixingKind = 'none' | 'map' | 'lpi' | 'cpe';
 
 export interface BlockSpec {
   index: number;

@@ -4,7 +4,10 @@
  * config names a published block (or a stated ablation of one) and cannot write a
  * combination nobody built. Adding a variant is adding a row here.
  */
-import type { AttentionKind, MixingKind } from './architecture';
+/** The attention of a block: over tokens (ViT), with XCiT's normalization, across channels, in windows. */
+export type AttentionKind = 'token' | 'cosine' | 'xca' | 'window' | 'channel-group';
+/** Spatial mixing inside a block: MapMixing (channel tokens), XCiT's local patch interaction, DaViT's conv position encodings. */
+export type MixingKind = 'none' | 'map' | 'lpi' | 'cpe';
 
 export interface BlockRecipe {
   /** The module whose block function builds it: models/transformer.ts, xcit.ts, davit.ts. */

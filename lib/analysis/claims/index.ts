@@ -1,5 +1,6 @@
-/** Claims: the checks and summaries the report's narrative is built from. */
-export * from './findings';
-export * from './literature';
-export * from './pooling';
+/** Claims: the checks the report's prose stands on, the question's claims table, controls and comparisons. */
+export * from './claim';
+export * from './comparisons';
 export * from './controls';
+export * from './literature';
+export * from './question';

@@ -1,10 +1,9 @@
 /**
  * The standard figures of results: accuracy bars with 95% CIs, learning curves,
- * accuracy against FLOPs, and differences between models with their intervals.
+ * accuracy against FLOPs, and paired differences between models with their intervals.
  */
 import type { EpochMetrics, RunRecord } from '../../results/record';
-import type { PoolingDrop } from '../claims/pooling';
-import type { Group, PairDifference } from '../statistics';
+import type { Group, Paired } from '../statistics';
 import { Figure, layout } from './plotly';
 
 /** Grouped bars: one group per dataset, one bar per config, error bars = 95% CI. */
@@ -90,26 +89,31 @@ export function accuracyVsFlops(groups: Group[], dataset: string, title?: string
   };
 }
 
-/** Grouped bars of differences with their CIs: one group per dataset, one bar per pair. */
-export function differenceChart(diffs: PairDifference[], title: string, label: (d: PairDifference) => string = (d) => `${d.a} − ${d.b}`): Figure {
-  const datasets = [...new Set(diffs.map((d) => d.dataset))];
-  const names = [...new Set(diffs.map(label))];
+/**
+ * Paired differences a − b with their 95% intervals, one row per comparison; the
+ * marker says the verdict (filled: a verdict; open: no verdict, with the reason on hover).
+ */
+export function pairedChart(cs: Paired[], title: string): Figure {
+  const label = (c: Paired): string => `${c.a} − ${c.b} (${c.dataset})`;
+  const clean = (s: string): string => s.replace(/[<>&"]/g, '');
   return {
-    data: names.map((name) => {
-      const row = datasets.map((ds) => diffs.find((d) => d.dataset === ds && label(d) === name));
-      return {
-        type: 'bar',
-        name,
-        x: datasets,
-        y: row.map((d) => (d ? d.diff : null)),
-        error_y: { type: 'data', array: row.map((d) => (d && Number.isFinite(d.ci) ? d.ci : 0)), visible: true },
-      };
+    data: [
+      {
+        type: 'scatter',
+        mode: 'markers',
+        orientation: 'h',
+        x: cs.map((c) => 100 * c.diff),
+        y: cs.map(label),
+        error_x: { type: 'data', array: cs.map((c) => (Number.isFinite(c.ci95) ? 100 * c.ci95 : 0)), visible: true },
+        marker: { size: 10, symbol: cs.map((c) => (c.verdict === 'no verdict' ? 'circle-open' : 'circle')), color: cs.map((c) => (c.verdict === 'higher' ? '#2ca02c' : c.verdict === 'lower' ? '#d62728' : '#7f7f7f')) },
+        hovertext: cs.map((c) => clean(`${c.verdict}${c.reason ? `: ${c.reason}` : ''}`)),
+        hovertemplate: '%{y}: %{x:.2f} pp (%{hovertext})<extra></extra>',
+      },
+    ],
+    layout: layout(title, {
+      xaxis: { title: { text: 'difference in test accuracy (pp), paired over seeds, 95% interval' }, zeroline: true },
+      yaxis: { automargin: true, autorange: 'reversed' },
+      height: Math.max(260, 60 + 28 * cs.length),
     }),
-    layout: layout(title, { barmode: 'group', yaxis: { title: { text: 'percentage points, 95% CI' }, zeroline: true } }),
   };
-}
-
-export function poolingDropChart(drops: PoolingDrop[]): Figure {
-  const diffs = drops.map((d) => ({ dataset: d.dataset, a: d.full, b: d.pooled, diff: d.drop, ci: d.ci, ciText: d.ciText, verdict: 'unknown' as const }));
-  return differenceChart(diffs, 'Accuracy lost by pooling (full − pooled)', (d) => `${d.b} vs ${d.a}`);
 }

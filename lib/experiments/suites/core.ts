@@ -1,4 +1,4 @@
-import { model, Suite } from '../suite';
+import { model, Suite, vs } from '../suite';
 
 /** The converged answer's grid (the `standard` preset runs it by default). */
 export const core: Suite = {
@@ -15,6 +15,15 @@ export const core: Suite = {
     model('vit-patch7'),
     model('cnn-stem'),
     model('cnn-deep'),
+  ],
+  comparisons: [
+    vs('channel-full', 'spatial-full', 'the question: maps as tokens against positions as tokens, same stem and Transformer'),
+    vs('channel-pooled', 'channel-full', 'what pooling each map to one value loses'),
+    vs('channel-pooled-k4', 'channel-full', 'what pooling each map to 4×4 loses'),
+    vs('spatial-pooled-k4', 'spatial-full', 'what pooling the maps to a 4×4 grid of positions loses'),
+    vs('channel-full', 'vit-patch7', 'the conv stem and channel tokens against the pure ViT'),
+    vs('channel-full', 'cnn-deep', 'tokens and attention against a CNN of the same size'),
+    vs('cnn-deep', 'cnn-stem', 'what the CNN baseline gains from its extra stage (the floor is a floor)'),
   ],
   kind: 'standard',
 };

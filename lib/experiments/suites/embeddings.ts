@@ -1,4 +1,4 @@
-import { model, Suite } from '../suite';
+import { model, Suite, vs } from '../suite';
 
 export const embeddings: Suite = {
   name: 'embeddings',
@@ -12,6 +12,13 @@ export const embeddings: Suite = {
     model('spatial-full'),
     model('spatial-full-sincos'),
     model('spatial-full-nopos'),
+  ],
+  comparisons: [
+    vs('channel-full-noid', 'channel-full', 'what the channel-identity embedding buys'),
+    vs('channel-full-cls', 'channel-full', 'a [CLS] token against the mean over tokens'),
+    vs('channel-full-se', 'channel-full', 'squeeze-and-excitation on the maps before tokenizing'),
+    vs('spatial-full-sincos', 'spatial-full', 'fixed sin-cos positions against learned ones'),
+    vs('spatial-full-nopos', 'spatial-full', 'what position embeddings buy spatial tokens'),
   ],
   kind: 'standard',
 };

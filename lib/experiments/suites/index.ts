@@ -5,8 +5,9 @@ import { core } from './core';
 import { embeddings } from './embeddings';
 import { literature, literatureLong } from './literature';
 import { pooledVsFull } from './pooled-vs-full';
+import { recipe } from './recipe';
 import { scaling } from './scaling';
 
 export const SUITES: Record<string, Suite> = Object.fromEntries(
-  [core, channelVsSpatial, pooledVsFull, embeddings, literature, literatureLong, scaling].map((s) => [s.name, s]),
+  [core, channelVsSpatial, pooledVsFull, embeddings, literature, literatureLong, scaling, recipe].map((s) => [s.name, s]),
 );

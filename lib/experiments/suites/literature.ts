@@ -1,4 +1,4 @@
-import { DIAGNOSTIC, model, Suite } from '../suite';
+import { DIAGNOSTIC, model, Suite, vs } from '../suite';
 
 export const literature: Suite = {
   name: 'literature',
@@ -8,6 +8,14 @@ export const literature: Suite = {
   datasets: ['mnist', 'fashion-mnist', ...DIAGNOSTIC],
   models: [model('channel-full'), model('channel-full-xca'), model('channel-full-mix'), model('xcit-lite'), model('dual'), model('spatial-full')],
   kind: 'standard',
+  comparisons: [
+    vs('channel-full-xca', 'channel-full', "XCiT's normalization and temperature, same tokens and blocks"),
+    vs('channel-full-mix', 'channel-full', 'spatial mixing after tokenization, at the price of more parameters'),
+    vs('xcit-lite', 'spatial-full', 'XCiT blocks in place of ViT blocks, same spatial tokens and positions'),
+    vs('dual', 'spatial-full', "DaViT's dual blocks and conv position encodings in place of ViT blocks and learned positions"),
+    vs('xcit-lite', 'channel-full', "XCiT's channel attention in place of the question's channel tokens"),
+    vs('dual', 'channel-full', "DaViT's dual blocks in place of the question's channel tokens"),
+  ],
 };
 
 export const literatureLong: Suite = {
@@ -17,4 +25,6 @@ export const literatureLong: Suite = {
   datasets: ['mnist'],
   models: [model('channel-full'), model('xcit-lite'), model('dual'), model('spatial-full')],
   kind: 'long',
+  // One seed per arm: a training-length check, no verdicts.
+  comparisons: [],
 };

@@ -17,5 +17,7 @@ export const scaling: Suite = {
     model('channel-full base', 'channel-full'),
     model('spatial-full base', 'spatial-full'),
   ],
+  // About cost: one seed per arm, so no verdicts (06_cost_scaling reads the FLOPs and times).
+  comparisons: [],
   kind: 'scaling',
 };

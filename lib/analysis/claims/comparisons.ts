@@ -1,0 +1,46 @@
+/**
+ * A suite's comparisons, read the way a reviewer would: controls first, then each
+ * comparison its suite declares (lib/experiments/suites/), paired by seed,
+ * Holm-corrected over the suite's family, and gated on convergence and controls.
+ */
+import { suitesOf } from '../../experiments';
+import type { RunRecord } from '../../results/record';
+import { compareFamily, formatPaired, Paired } from '../statistics';
+import { checkControls, controlGate, ControlResult } from './controls';
+
+export interface SuiteComparison extends Paired {
+  asks: string;
+}
+
+/** Every declared comparison of the suite on every dataset where both models have runs, as one Holm family. */
+export function suiteComparisons(suite: string, records: RunRecord[], controls: ControlResult[] = checkControls(records)): SuiteComparison[] {
+  const declared = suitesOf(suite).flatMap((s) => s.comparisons);
+  const datasets = [...new Set(records.map((r) => r.dataset))];
+  const has = (name: string, dataset: string): boolean => records.some((r) => r.name === name && r.dataset === dataset);
+  const pairs = datasets.flatMap((dataset) => declared.filter((c) => has(c.a, dataset) && has(c.b, dataset)).map((c) => ({ dataset, a: c.a, b: c.b, asks: c.asks })));
+  const paired = compareFamily(records, pairs, { blocked: controlGate(controls) });
+  return paired.map((p, i) => ({ ...p, asks: pairs[i].asks }));
+}
+
+/** Table rows for comparisons: what is compared, the paired difference, the verdict and why. */
+export function comparisonRows(cs: SuiteComparison[]): Record<string, unknown>[] {
+  return cs.map((c) => ({
+    dataset: c.dataset,
+    comparison: `${c.a} − ${c.b}`,
+    asks: c.asks,
+    'difference (test acc)': formatPaired({ ...c, reason: undefined }),
+    verdict: c.verdict,
+    ...(cs.some((x) => x.reason) ? { 'why no verdict': c.reason ?? '' } : {}),
+  }));
+}
+
+/** Table rows for controls: each one's role, result and what follows from it. */
+export function controlRows(results: ControlResult[]): Record<string, unknown>[] {
+  return results.map((r) => ({
+    dataset: r.control.dataset,
+    control: `${r.control.model}: ${r.control.role}`,
+    result: r.detail,
+    passes: r.pass ? 'yes' : 'no',
+    consequence: r.pass ? 'its comparisons can be read' : 'inconclusive: its comparisons get no verdict',
+  }));
+}

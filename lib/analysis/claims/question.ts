@@ -1,0 +1,157 @@
+/**
+ * The question came with its own analysis; each of its claims is tested here, one
+ * row each, from converged runs only. A claim is a set of expectations on paired
+ * comparisons (and, for cost, on the FLOPs the runs recorded): it holds when every
+ * expectation is met, does not hold when one is contradicted, and is not settled
+ * while any lacks a verdict (missing, unconverged, a failed control, or a preset that
+ * gives no verdicts).
+ */
+import { RUN_PRESETS, RunPresetName } from '../../experiments';
+import type { RunRecord } from '../../results/record';
+import { compareFamily, formatPaired, Paired } from '../statistics';
+import { ClaimStatus, ComparisonRef, Expectation, meets } from './claim';
+import { checkControls, controlGate } from './controls';
+
+export interface QuestionClaim {
+  id: string;
+  /** The claim, quoted or paraphrased from the question's analysis. */
+  quote: string;
+  /** The experiment that tests it: the suite whose runs it reads, its notebook, and what it compares. */
+  experiment: { suite: string; notebook: string; section: string; what: string };
+  /** Accuracy expectations; all must be met. */
+  expects: (ComparisonRef & { expect: Expectation })[];
+  /** A cost expectation on the recorded FLOPs: a's are lower than b's. */
+  cheaper?: { a: string; b: string };
+  /** A scaling expectation: attention FLOPs of these runs grow as T^exponent. */
+  scales?: { runs: RegExp; exponent: number };
+}
+
+const ON = (datasets: string[], a: string, b: string, expect: Expectation): (ComparisonRef & { expect: Expectation })[] => datasets.map((dataset) => ({ dataset, a, b, expect }));
+
+export const QUESTION_CLAIMS: QuestionClaim[] = [
+  {
+    id: 'cost',
+    quote: 'Attention over n channel tokens of dimension H·W costs O(n²·d).',
+    experiment: { suite: 'scaling', notebook: '06_cost_scaling', section: 'cost-scaling', what: 'attention FLOPs of channel-full as C grows (C = 16 … 128), recorded by the scaling runs' },
+    expects: [],
+    scales: { runs: /^channel-full (C=\d+|base)$/, exponent: 2 },
+  },
+  {
+    id: 'flattening',
+    quote: 'Flattening each map into a token loses spatial structure: channel tokens cannot see where things are.',
+    experiment: { suite: 'core', notebook: '04_pooled_vs_full', section: 'pooled-vs-full', what: 'the relation task, where only the arrangement of two shapes decides the class: channel-full against spatial-full' },
+    expects: ON(['relation'], 'channel-full', 'spatial-full', 'lower'),
+  },
+  {
+    id: 'pooling',
+    quote: 'Pooling each map to a scalar or a k×k grid first reduces cost and loses information.',
+    experiment: { suite: 'core', notebook: '04_pooled_vs_full', section: 'pooled-vs-full', what: 'channel-pooled and channel-pooled-k4 against channel-full on the relation task, and their FLOPs' },
+    expects: [...ON(['relation'], 'channel-pooled', 'channel-full', 'lower'), ...ON(['relation'], 'channel-pooled-k4', 'channel-full', 'lower')],
+    cheaper: { a: 'channel-pooled', b: 'channel-full' },
+  },
+  {
+    id: 'style',
+    quote: 'If the task depends on interactions between feature channels, such as style, channel tokens may be the right choice.',
+    experiment: { suite: 'style', notebook: '09_style_and_learned_maps', section: 'style', what: 'the co-occurrence task, decided by a Gram-matrix entry of the maps: channel-full against spatial-full and channel-pooled' },
+    expects: [...ON(['cooccurrence'], 'channel-full', 'spatial-full', 'not lower'), ...ON(['cooccurrence'], 'channel-full', 'channel-pooled', 'higher')],
+  },
+  {
+    id: 'hybrid',
+    quote: 'Channel and spatial tokens together (a hybrid sequence) keep the strengths of both.',
+    experiment: { suite: 'channel-vs-spatial', notebook: '03_channel_vs_spatial', section: 'channel-vs-spatial', what: 'hybrid against channel-full and spatial-full on MNIST and Fashion-MNIST' },
+    expects: [...ON(['mnist', 'fashion-mnist'], 'hybrid', 'channel-full', 'not lower'), ...ON(['mnist', 'fashion-mnist'], 'hybrid', 'spatial-full', 'not lower')],
+  },
+  {
+    id: 'learned-maps',
+    quote: "The other reading: each of n learned maps selects positions, and the features it pools become one token (VT's filter tokenizer, TokenLearner: \"8 or 16 tokens are often sufficient\").",
+    experiment: { suite: 'learned-maps', notebook: '09_style_and_learned_maps', section: 'learned-maps', what: 'tokenlearner-16 and filter-16 against channel-full on MNIST, Fashion-MNIST and the relation task' },
+    expects: [...ON(['mnist', 'fashion-mnist', 'relation'], 'tokenlearner-16', 'channel-full', 'not lower'), ...ON(['mnist', 'fashion-mnist', 'relation'], 'filter-16', 'channel-full', 'not lower')],
+  },
+];
+
+export interface ClaimRow {
+  claim: QuestionClaim;
+  status: ClaimStatus;
+  /** The numbers behind the verdict, one line per expectation. */
+  evidence: string[];
+  comparisons: Paired[];
+}
+
+/** Log-log slope of attention FLOPs in T over the matching runs (one per distinct T); NaN with fewer than two. */
+export function attentionExponent(records: RunRecord[], runs: RegExp): number {
+  const pts = new Map<number, number>();
+  for (const r of records) if (runs.test(r.name) && r.flops.attention > 0) pts.set(r.T, r.flops.attention);
+  if (pts.size < 2) return NaN;
+  const xs = [...pts.keys()].map(Math.log);
+  const ys = [...pts.values()].map(Math.log);
+  const mx = xs.reduce((a, b) => a + b, 0) / xs.length;
+  const my = ys.reduce((a, b) => a + b, 0) / ys.length;
+  return xs.reduce((a, x, i) => a + (x - mx) * (ys[i] - my), 0) / xs.reduce((a, x) => a + (x - mx) ** 2, 0);
+}
+
+function meanFlops(records: RunRecord[], name: string): number {
+  const rs = records.filter((r) => r.name === name);
+  return rs.length ? rs[0].flops.total : NaN;
+}
+
+/**
+ * Every claim of the question, each read from its suite's runs (`recordsOf(suite)`,
+ * labelled as that suite plans them); all accuracy expectations are one Holm family.
+ */
+export function questionClaims(recordsOf: (suite: string) => RunRecord[], preset: RunPresetName): ClaimRow[] {
+  const refs = QUESTION_CLAIMS.flatMap((c) => c.expects.map((e) => ({ ...e, records: recordsOf(c.experiment.suite) })));
+  // A run shared by two suites counts once (for the controls).
+  const all = [...new Map([...new Set(QUESTION_CLAIMS.map((c) => c.experiment.suite))].flatMap(recordsOf).map((r) => [r.id, r])).values()];
+  const family = compareFamily(all, refs, { blocked: controlGate(checkControls(all)) });
+  const verdicts = RUN_PRESETS[preset].verdicts;
+  let k = 0;
+  return QUESTION_CLAIMS.map((claim) => {
+    const records = recordsOf(claim.experiment.suite);
+    const comparisons = claim.expects.map(() => family[k++]);
+    const statuses: ClaimStatus[] = comparisons.map((p, i) => meets(p.verdict, claim.expects[i].expect));
+    const evidence = comparisons.map((p, i) => `${p.a} − ${p.b} on ${p.dataset} (expected ${claim.expects[i].expect}): ${p.verdict}, ${formatPaired(p)}`);
+    if (claim.cheaper) {
+      const [fa, fb] = [meanFlops(records, claim.cheaper.a), meanFlops(records, claim.cheaper.b)];
+      statuses.push(Number.isFinite(fa) && Number.isFinite(fb) ? (fa < fb ? 'holds' : 'does not hold') : 'not settled');
+      evidence.push(`forward FLOPs per image: ${claim.cheaper.a} ${Number.isFinite(fa) ? (fa / 1e6).toFixed(2) : '–'} M, ${claim.cheaper.b} ${Number.isFinite(fb) ? (fb / 1e6).toFixed(2) : '–'} M`);
+    }
+    if (claim.scales) {
+      // A cost claim needs no convergence: the FLOPs are the model's, recorded with each run.
+      const e = attentionExponent(records, claim.scales.runs);
+      statuses.push(Number.isFinite(e) ? (Math.abs(e - claim.scales.exponent) < 0.05 ? 'holds' : 'does not hold') : 'not settled');
+      evidence.push(Number.isFinite(e) ? `attention FLOPs grow as T^${e.toFixed(2)} over the scaling runs` : 'no scaling runs of two sizes in the store');
+    }
+    let status: ClaimStatus = statuses.includes('does not hold') ? 'does not hold' : statuses.includes('not settled') || !statuses.length ? 'not settled' : 'holds';
+    // Accuracy claims need a preset that trains to the plateau.
+    if (!verdicts && claim.expects.length) status = 'not settled';
+    return { claim, status, evidence, comparisons };
+  });
+}
+
+/** Table rows (for tables that are not markdown): claim, experiment, verdict, numbers, notebook. */
+export function claimRows(rows: ClaimRow[]): Record<string, unknown>[] {
+  return rows.map((r) => ({
+    claim: r.claim.quote,
+    'tested by': r.claim.experiment.what,
+    verdict: r.status,
+    'the numbers': r.evidence.join('; ') || '–',
+    notebook: r.claim.experiment.notebook,
+  }));
+}
+
+/**
+ * The claims as a markdown table: the README's findings block, and the top of the
+ * report (with `pagePrefix`, each row links to its notebook's page). Text from the
+ * store (model names in the evidence) is escaped for markdown and HTML.
+ */
+export function claimsMarkdown(rows: ClaimRow[], opts: { pagePrefix?: string } = {}): string {
+  const esc = (s: string): string => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/\|/g, '\\|').replace(/\n/g, ' ');
+  const link = opts.pagePrefix !== undefined;
+  const lines = [`| claim | tested by | verdict | the numbers |${link ? ' where |' : ''}`, `|---|---|---|---|${link ? '---|' : ''}`];
+  for (const r of rows) {
+    const nb = r.claim.experiment.notebook;
+    const where = link ? ` [${nb}](${opts.pagePrefix}${nb}.html) |` : '';
+    lines.push(`| ${esc(r.claim.quote)} | ${esc(r.claim.experiment.what)} | **${r.status}** | ${esc(r.evidence.join('; ') || '–')} |${where}`);
+  }
+  return lines.join('\n');
+}

@@ -1,0 +1,51 @@
+/**
+ * What a notebook shows after its runs, in the order a reviewer reads them: the
+ * controls, then the suite's comparisons (paired, Holm-corrected, gated), then
+ * learning speed, which is a finding of its own and never mixed with accuracy.
+ */
+import { comparisonRows, controlRows, suiteComparisons, SuiteComparison } from '../analysis/claims/comparisons';
+import { checkControls } from '../analysis/claims/controls';
+import { pairedChart } from '../analysis/figures/results';
+import { learningSpeed, speedRows } from '../analysis/speed';
+import { frame } from '../analysis/tables';
+import type { SuiteView } from '../analysis/views';
+import { ClaimRow, claimsMarkdown, questionClaims } from '../analysis/claims/question';
+import { RUN_PRESETS, RunPresetName } from '../experiments';
+import type { RunRecord } from '../results/record';
+import { showMarkdown, showPlot, showTable } from './display';
+
+/** The controls of the tasks in a view (or in a list of records), or a line saying none applies. */
+export function showControls(view: Pick<SuiteView, 'records'>): void {
+  const rows = controlRows(checkControls(view.records));
+  if (!rows.length) showMarkdown('No control applies to these datasets (controls belong to the diagnostic tasks).');
+  else showTable(frame(rows), { caption: 'Controls first: a task whose control fails is inconclusive' });
+}
+
+/** The suite's comparisons as a table and a chart; returns them for the cells that follow. */
+export function showComparisons(view: SuiteView): SuiteComparison[] {
+  const cs = suiteComparisons(view.suite, view.records);
+  if (!cs.length) {
+    showMarkdown(`No comparison of \`${view.suite}\` has runs on both sides yet.`);
+    return cs;
+  }
+  const p = RUN_PRESETS[view.preset];
+  const caption = `Comparisons of ${view.suite} (test accuracy a − b, paired by seed, Holm over these ${cs.length})${p.verdicts ? '' : `: ${p.label}`}`;
+  showTable(frame(comparisonRows(cs)), { caption });
+  showPlot(pairedChart(cs, `${view.suite}: paired differences (filled: a verdict; open: none)`));
+  return cs;
+}
+
+/** The question's claims table, each claim read from its suite's runs; links point at the notebooks' report pages. */
+export function showClaims(recordsOf: (suite: string) => RunRecord[], preset: RunPresetName): ClaimRow[] {
+  const rows = questionClaims(recordsOf, preset);
+  const p = RUN_PRESETS[preset];
+  showMarkdown(`**The question's claims, tested one by one** (${p.verdicts ? `preset ${preset}: converged runs only` : p.label})\n\n${claimsMarkdown(rows, { pagePrefix: 'report/' })}`);
+  return rows;
+}
+
+/** Steps to 90% of each run's own plateau, over seeds. */
+export function showLearningSpeed(view: SuiteView, fraction = 0.9): void {
+  const g = learningSpeed(view.records, fraction);
+  if (!g.length) return;
+  showTable(frame(speedRows(g, fraction)), { caption: `Learning speed: optimizer steps to ${Math.round(100 * fraction)}% of the way from chance to the run's own plateau (validation accuracy)` });
+}

@@ -1,0 +1,129 @@
+/**
+ * Claims are checks: under a preset that gives verdicts, a claim the store does not
+ * support fails loudly (wrong direction, unconverged runs, missing runs, a failed
+ * control); under one that gives none, it says so and fails nothing. The question's
+ * claims table follows the numbers, and learning speed is read off the curve as by hand.
+ */
+import { test } from 'node:test';
+import * as assert from 'node:assert/strict';
+import { ClaimNotSupported, claimsOver } from '../lib/analysis/claims/claim';
+import { suiteComparisons } from '../lib/analysis/claims/comparisons';
+import { attentionExponent, questionClaims } from '../lib/analysis/claims/question';
+import { learningSpeed, stepsToFraction } from '../lib/analysis/speed';
+import { relationPositionBaseline } from '../lib/data/diagnostic';
+import type { RunRecord } from '../lib/results/record';
+
+function rec(name: string, dataset: string, seed: number, acc: number, over: Partial<RunRecord> = {}): RunRecord {
+  return {
+    id: `${name}-${dataset}-${seed}`,
+    status: 'ok',
+    name,
+    dataset,
+    seed,
+    model: { numClasses: dataset === 'relation' ? 4 : 10 },
+    train: { batchSize: 128 },
+    metrics: { test_acc: acc, test_loss: 0, best_val_acc: acc, final_train_loss: 0, curve: [] },
+    converged: true,
+    convergence: { rule: 'plateau', selectedEpoch: 1, selectedStep: 1, stoppedEarly: true },
+    sizes: { train: 1000, val: 1000, test: 10000 },
+    params: 1,
+    flops: { total: 1e6, attention: 1 },
+    T: 1,
+    Dtok: 1,
+    seconds: 1,
+    img_per_s: 1,
+    ...over,
+  } as unknown as RunRecord;
+}
+const runs = (name: string, dataset: string, accs: number[], over: Partial<RunRecord> = {}): RunRecord[] => accs.map((a, s) => rec(name, dataset, s, a, over));
+
+const FAMILY = [
+  { dataset: 'mnist', a: 'channel-full', b: 'spatial-full' },
+  { dataset: 'relation', a: 'channel-full', b: 'spatial-full' },
+];
+const base = relationPositionBaseline().square;
+const store = (over: Partial<RunRecord> = {}): RunRecord[] => [
+  ...runs('channel-full', 'mnist', [0.95, 0.96, 0.97], over),
+  ...runs('spatial-full', 'mnist', [0.9, 0.905, 0.91]),
+  ...runs('channel-full', 'relation', [0.99, 0.985, 0.99]),
+  ...runs('spatial-full', 'relation', [base + 0.4, base + 0.41, base + 0.42]),
+];
+
+test('a supported claim passes under standard; a contradicted one throws ClaimNotSupported', () => {
+  const claim = claimsOver(store(), 'standard', FAMILY);
+  assert.equal(claim.higher('channel-full', 'spatial-full', 'mnist').status, 'holds');
+  assert.equal(claim.control('spatial-full', 'relation').status, 'holds');
+  assert.throws(() => claim.lower('channel-full', 'spatial-full', 'mnist'), ClaimNotSupported);
+  assert.throws(() => claim.parity('channel-full', 'spatial-full', 'mnist'), /no longer supports "channel-full is indistinguishable from spatial-full on mnist": does not hold/);
+  // A comparison the prose did not declare is an error, not a silent extra test outside Holm's family.
+  assert.throws(() => claim.higher('spatial-full', 'channel-full', 'mnist'), /not in the family/);
+});
+
+test('unconverged or missing runs and a failed control make a claim fail loudly under standard, and merely unsettled under quick', () => {
+  const unconverged = store({ converged: false });
+  assert.throws(() => claimsOver(unconverged, 'standard', FAMILY).higher('channel-full', 'spatial-full', 'mnist'), /not settled.*not converged/);
+  const quick = claimsOver(unconverged, 'quick', FAMILY).higher('channel-full', 'spatial-full', 'mnist');
+  assert.equal(quick.status, 'not settled');
+  assert.match(quick.evidence, /preset quick gives no verdicts/);
+  // Even a claim the numbers support is not settled under quick.
+  assert.equal(claimsOver(store(), 'quick', FAMILY).higher('channel-full', 'spatial-full', 'mnist').status, 'not settled');
+  const noSpatial = store().filter((r) => !(r.name === 'spatial-full' && r.dataset === 'relation'));
+  assert.throws(() => claimsOver(noSpatial, 'standard', FAMILY).higher('channel-full', 'spatial-full', 'relation'), /missing runs/);
+  // The positive control at chance: the relation comparison is inconclusive.
+  const failed = [...store().filter((r) => !(r.name === 'spatial-full' && r.dataset === 'relation')), ...runs('spatial-full', 'relation', [0.25, 0.26, 0.25])];
+  const c = claimsOver(failed, 'standard', FAMILY);
+  assert.throws(() => c.higher('channel-full', 'spatial-full', 'relation'), /inconclusive: the positive control/);
+  assert.throws(() => c.control('spatial-full', 'relation'), ClaimNotSupported);
+});
+
+test("the question's claims table: holds, does not hold and not settled follow the store", () => {
+  const row = (rows: ReturnType<typeof questionClaims>, id: string) => rows.find((r) => r.claim.id === id)!;
+  // Channel tokens solve the relation task as well as spatial ones: the flattening claim does not hold.
+  let rows = questionClaims(() => store(), 'standard');
+  assert.equal(row(rows, 'flattening').status, 'does not hold');
+  // Channel tokens clearly below: it holds.
+  const below = [...store().filter((r) => !(r.name === 'channel-full' && r.dataset === 'relation')), ...runs('channel-full', 'relation', [0.4, 0.41, 0.42])];
+  rows = questionClaims(() => below, 'standard');
+  assert.equal(row(rows, 'flattening').status, 'holds');
+  // Nothing on the style task or the hybrid: not settled; under quick, no accuracy claim is settled.
+  assert.equal(row(rows, 'style').status, 'not settled');
+  assert.equal(row(rows, 'hybrid').status, 'not settled');
+  assert.equal(row(questionClaims(() => below, 'quick'), 'flattening').status, 'not settled');
+  // The cost claim reads the FLOPs the scaling runs recorded: quadratic in T holds, linear does not.
+  const scaling = (k: number) => [16, 32, 64, 128].map((c, i) => rec(c === 64 ? 'channel-full base' : `channel-full C=${c}`, 'mnist', 0, 0.9, { T: c, flops: { total: 1, attention: 3 * c ** k } as RunRecord['flops'], id: `s${i}` }));
+  assert.ok(Math.abs(attentionExponent(scaling(2), /^channel-full (C=\d+|base)$/) - 2) < 1e-9);
+  assert.equal(row(questionClaims(() => scaling(2), 'quick'), 'cost').status, 'holds');
+  assert.equal(row(questionClaims(() => scaling(1), 'quick'), 'cost').status, 'does not hold');
+  assert.equal(row(questionClaims(() => [], 'standard'), 'cost').status, 'not settled');
+});
+
+test("a suite's declared comparisons form one Holm family, with the controls first", () => {
+  const cs = suiteComparisons('core', store());
+  assert.deepEqual(
+    cs.map((c) => `${c.dataset}:${c.a}-${c.b}`),
+    ['mnist:channel-full-spatial-full', 'relation:channel-full-spatial-full'],
+  );
+  // Two comparisons in the family: the smaller p-value is doubled by Holm.
+  const smaller = cs.reduce((x, y) => (x.p < y.p ? x : y));
+  assert.ok(Math.abs(smaller.pHolm - Math.min(1, 2 * smaller.p)) < 1e-12);
+});
+
+test('learning speed: steps to 90% of the way from chance to the plateau, interpolated as by hand', () => {
+  // 10 classes: chance 0.1; plateau 0.9; target 0.1 + 0.9·0.8 = 0.82, between (200, 0.7) and (300, 0.86): 200 + 100·0.12/0.16 = 275.
+  const curve = [
+    { epoch: 1, step: 100, val_acc: 0.4 },
+    { epoch: 2, step: 200, val_acc: 0.7 },
+    { epoch: 3, step: 300, val_acc: 0.86 },
+    { epoch: 4, step: 400, val_acc: 0.9 },
+  ] as RunRecord['metrics']['curve'];
+  const r = rec('channel-full', 'mnist', 0, 0.9, { metrics: { test_acc: 0.9, test_loss: 0, best_val_acc: 0.9, final_train_loss: 0, curve } });
+  assert.ok(Math.abs(stepsToFraction(r) - 275) < 1e-9, String(stepsToFraction(r)));
+  // A run that never left chance has no speed, and is counted as such.
+  const flat = rec('spatial-full', 'mnist', 1, 0.1, { metrics: { test_acc: 0.1, test_loss: 0, best_val_acc: 0.1, final_train_loss: 0, curve: curve.map((c) => ({ ...c, val_acc: 0.1 })) } });
+  assert.ok(Number.isNaN(stepsToFraction(flat)));
+  const g = learningSpeed([r, { ...r, seed: 1 }, flat]);
+  const cf = g.find((x) => x.name === 'channel-full')!;
+  assert.equal(cf.steps.n, 2);
+  assert.ok(Math.abs(cf.images.mean - 275 * 128) < 1e-6);
+  assert.equal(g.find((x) => x.name === 'spatial-full')!.neverLearned, 1);
+});
