@@ -44,7 +44,10 @@ const SPEC = {
   --torch     also time the PyTorch twin in .venv-bench/ and print the ratio (same session)
   --soak N    train R1 (batch 32) for N steps and report the RSS slope and numTensors
   --fused     on|off: the hand-written gradients (layer norm, relu) or the plain ops
-  --profile   per-kernel time of one training step instead of throughput
+  --profile   per-kernel time of one training step instead of throughput, and the kernels per step
+  --step      workspace|legacy: the training step timed: the workspace's (flat AdamW, clipping on the
+              device, one read per window; the default) or the previous one (AdamW weight by weight,
+              three reads per step), to measure what the change bought
   --run M/D   one whole run of model M on dataset D (core grid) in tfjs-node and in the PyTorch
               twin: wall time, img/s, accuracies and their ratio; with --preset (default standard)
               and --seeds (default 0)`,
@@ -61,6 +64,7 @@ const SPEC = {
     fused: { type: 'string' },
     profile: { type: 'boolean' },
     run: { type: 'string' },
+    step: { type: 'string' },
     preset: { type: 'string' },
     seeds: { type: 'string' },
   },
@@ -88,14 +92,15 @@ runCommand(SPEC, async (a) => {
   const soak = positiveInt('soak', a.soak) ?? 0;
   const profile = !!a.profile;
   const fused = oneOf('fused', a.fused, ['on', 'off'] as const);
+  const stepMode = oneOf('step', a.step, ['workspace', 'legacy'] as const);
   if (fused) setFusedOps(fused === 'on'); // A/B: hand-written gradients (layer norm, relu) vs plain ops
   if (profile) {
     // Per-kernel time of one training step on the native backend, then stop.
     for (const w of workloads ?? ['R1', 'R2']) {
-      const p = await profileStep(w, batch);
-      if (json) console.log(JSON.stringify({ workload: w, profile: p }));
+      const p = await profileStep(w, batch, stepMode);
+      if (json) console.log(JSON.stringify({ workload: w, step: stepMode ?? 'workspace', profile: p }));
       else {
-        console.log(`\n${w}: ${p.totalMs.toFixed(1)} ms of kernel time in one training step`);
+        console.log(`\n${w} (${stepMode ?? 'workspace'} step): ${p.calls} kernels, ${p.totalMs.toFixed(1)} ms of kernel time in one training step`);
         for (const k of p.kernels.slice(0, 15)) console.log(`  ${k.kernel.padEnd(26)} ${String(k.calls).padStart(5)} calls  ${k.ms.toFixed(1).padStart(8)} ms  ${((100 * k.ms) / p.totalMs).toFixed(1).padStart(5)}%`);
       }
     }
@@ -110,7 +115,7 @@ runCommand(SPEC, async (a) => {
   const runs = soak && !workloads && !backends ? [] : workloads || backends || batch ? dedupe(plan.length ? plan : cross(workloads ?? ['R1'], backends ?? ['tensorflow'], batch)) : plan;
   const results: BenchResult[] = [];
   for (const r of runs) {
-    const res = await benchWorkload({ workload: r.workload, backend: r.backend, batch: r.batch, windows, steps });
+    const res = await benchWorkload({ workload: r.workload, backend: r.backend, batch: r.batch, windows, steps, stepMode });
     results.push(res);
     if (json) console.log(JSON.stringify(res));
   }

@@ -2,7 +2,8 @@
 
 Usage: bench_torch.py --workload R1,R2 --batch 128 --threads N [--windows 5 --steps 5]
 Prints one JSON line per workload with the same fields as `npm run bench -- --json`.
-Same architecture, same batch, same thread count, Adam lr 1e-3, one fixed batch.
+Same architecture, same batch, same thread count, one fixed batch, and the workspace's step:
+AdamW (lr 1e-3, decay 0.05 on matrices), gradients clipped to global norm 1.
 """
 import argparse
 import json
@@ -42,7 +43,10 @@ class Reference(nn.Module):
 def bench(workload, batch, windows, steps, warmup):
     torch.manual_seed(0)
     model = Reference(workload)
-    opt = torch.optim.Adam(model.parameters(), lr=1e-3)
+    # Decay on matrices and kernels only, as the workspace's roles decide (lib/layers/roles.ts).
+    decay = [p for p in model.parameters() if p.dim() >= 2 and p is not model.emb]
+    rest = [p for p in model.parameters() if not (p.dim() >= 2 and p is not model.emb)]
+    opt = torch.optim.AdamW([{"params": decay, "weight_decay": 0.05}, {"params": rest, "weight_decay": 0.0}], lr=1e-3, eps=1e-8)
     x = torch.randn(batch, 3, 32, 32)
     y = torch.arange(batch) % 10
 
@@ -50,6 +54,7 @@ def bench(workload, batch, windows, steps, warmup):
         opt.zero_grad(set_to_none=True)
         loss = F.cross_entropy(model(x), y)
         loss.backward()
+        torch.nn.utils.clip_grad_norm_(model.parameters(), 1.0)
         opt.step()
 
     for _ in range(warmup):

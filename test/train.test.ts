@@ -54,6 +54,54 @@ test('AdamW computes PyTorch\'s update, decoupled decay included', async () => {
   b.dispose();
 });
 
+test('the flat AdamW equals the per-weight one within 1e-6 on a real model, clipping and decay included', async () => {
+  await backend();
+  const m = createModel('channel-full');
+  try {
+    const params = trainableWithRoles(m.model).map((p) => ({ variable: p.variable, decay: decays(p.role) }));
+    const start = params.map((p) => p.variable.clone());
+    const run = async (flat: boolean): Promise<Float32Array[]> => {
+      params.forEach((p, i) => p.variable.assign(start[i]));
+      // gradClip 1 with gradients of norm ≫ 1: the clip is active on every step.
+      const opt = new AdamW(params, { lr: 2e-3, weightDecay: 0.05, gradClip: 1, flat });
+      await assertNoLeak(`AdamW step (flat ${flat})`, () => {
+        for (let k = 0; k < 4; k++)
+          tf.tidy(() => opt.step(params.map((p, i) => tf.randomNormal(p.variable.shape, 0, 1, 'float32', 1 + 17 * k + i))));
+      });
+      opt.dispose();
+      return params.map((p) => p.variable.dataSync() as Float32Array);
+    };
+    const perWeight = await run(false);
+    const flat = await run(true);
+    let worst = 0;
+    perWeight.forEach((w, i) => w.forEach((x, j) => (worst = Math.max(worst, Math.abs(x - flat[i][j])))));
+    assert.ok(worst < 1e-6, `flat and per-weight AdamW differ by ${worst}`);
+    // And the weights did move (a no-op optimizer would pass the comparison).
+    const moved = Math.max(...params.map((p, i) => tf.tidy(() => tf.max(tf.abs(tf.sub(p.variable, start[i]))).dataSync()[0])));
+    assert.ok(moved > 1e-3, `weights moved by at most ${moved}`);
+    tf.dispose(start);
+  } finally {
+    m.dispose();
+  }
+});
+
+test('clipping on the device: gradients above the clip are scaled to norm clip, those below are not', async () => {
+  await backend();
+  for (const flat of [true, false]) {
+    // With β1 = 0 and a huge β2 correction the first step is lr·g/|g| per element: the scale cancels, so
+    // look at the moments instead: after one step m = (1 − β1)·g_clipped.
+    const w = tf.variable(tf.tensor1d([0, 0]));
+    const opt = new AdamW([{ variable: w, decay: false }], { lr: 0, weightDecay: 0, gradClip: 1, beta1: 0, flat });
+    const m = (opt as unknown as { m: tf.Variable[] }).m[0];
+    opt.step([tf.tensor1d([3, 4])]); // norm 5 > 1: scaled by 1/5
+    assert.deepEqual(Array.from(m.dataSync()).map((x) => +x.toFixed(6)), [0.6, 0.8]);
+    opt.step([tf.tensor1d([0.3, 0.4])]); // norm 0.5 ≤ 1: unchanged
+    assert.deepEqual(Array.from(m.dataSync()).map((x) => +x.toFixed(6)), [0.3, 0.4]);
+    opt.dispose();
+    w.dispose();
+  }
+});
+
 test('every preset\'s weights have a role from their layer; only matrices decay', async () => {
   await backend();
   for (const name of Object.keys(PRESETS)) {

@@ -13,6 +13,9 @@ import { createModel } from '../models/create';
 import { TRAIN_DEFAULTS } from '../experiments/config';
 import { planSuite } from '../experiments';
 import { referenceModel } from './reference';
+import { decays, trainableWithRoles } from '../layers/roles';
+import { AdamW } from '../train/adamw';
+import { Trainable, trainStep } from '../train/step';
 
 /** R1, R2: the reference workloads; R3: the quick preset's channel-full; `model:<preset>`: any model preset at the quick preset's batch. */
 export type BenchWorkload = 'R1' | 'R2' | 'R3' | `model:${string}`;
@@ -27,6 +30,8 @@ export interface BenchOptions {
   /** Steps per timed window. */
   steps?: number;
   warmup?: number;
+  /** The training step timed: the workspace's (default) or the previous one, for before/after. */
+  stepMode?: StepMode;
 }
 
 export interface BenchResult {
@@ -67,18 +72,62 @@ function build(workload: BenchWorkload): { model: tf.LayersModel; shape: [number
   return { model, shape: [32, 32, 3], batch: 128, dispose: () => model.dispose() };
 }
 
-/** One training step on a fixed batch: forward, backward, Adam update; waits for it to finish. */
-function trainStep(model: tf.LayersModel, x: tf.Tensor, y: tf.Tensor, opt: tf.Optimizer): void {
-  const loss = opt.minimize(() => tf.losses.softmaxCrossEntropy(y, model.apply(x, { training: true }) as tf.Tensor) as tf.Scalar, true)!;
-  loss.dataSync();
-  loss.dispose();
+/**
+ * The training step a bench times: the workspace's own (lib/train/step.ts: AdamW in one
+ * flat update, clipping on the device, nothing read back until the window ends), or the
+ * previous one ('legacy': AdamW weight by weight, and the loss, the hit count and the
+ * clip norm each read back on every step), kept to measure what the change bought.
+ */
+export type StepMode = 'workspace' | 'legacy';
+
+interface Stepper {
+  /** One step; `sync` waits for it (and every step before it) to finish. */
+  step(sync: boolean): void;
+  dispose(): void;
+}
+
+function stepper(model: tf.LayersModel, x: tf.Tensor4D, labels: tf.Tensor1D, mode: StepMode): Stepper {
+  const params = trainableWithRoles(model).map((p) => ({ variable: p.variable, decay: decays(p.role) }));
+  const classes = model.outputs[0].shape[1] as number;
+  const m: Trainable = { trainLogits: (images) => model.apply(images, { training: true }) as tf.Tensor2D, config: { numClasses: classes } };
+  if (mode === 'workspace') {
+    const opt = new AdamW(params, { lr: 1e-3, weightDecay: 0.05, gradClip: 1 });
+    return {
+      step: (sync) => {
+        const r = trainStep(m, params, opt, x, labels, { labelSmoothing: 0 });
+        if (sync) r.loss.dataSync();
+        tf.dispose([r.loss, r.correct]);
+      },
+      dispose: () => opt.dispose(),
+    };
+  }
+  const opt = new AdamW(params, { lr: 1e-3, weightDecay: 0.05, flat: false });
+  return {
+    step: () =>
+      tf.tidy(() => {
+        let hits: tf.Scalar | undefined;
+        const { value, grads } = tf.variableGrads(() => {
+          const logits = m.trainLogits(x);
+          hits = tf.keep(logits.argMax(1).equal(labels).sum() as tf.Scalar);
+          return tf.losses.softmaxCrossEntropy(tf.oneHot(labels, classes), logits) as tf.Scalar;
+        }, params.map((p) => p.variable));
+        value.dataSync();
+        hits!.dataSync();
+        hits!.dispose();
+        let g = params.map((p) => grads[p.variable.name]);
+        const norm = Math.sqrt(tf.addN(g.map((t) => tf.sum(tf.square(t)))).dataSync()[0]);
+        if (norm > 1) g = g.map((t) => tf.mul(t, 1 / norm));
+        opt.step(g);
+      }),
+    dispose: () => opt.dispose(),
+  };
 }
 
 /** A fixed batch for a model input: seeded images and labels cycling through 10 classes. */
-function fixedBatch(batch: number, shape: number[], seed: number): { x: tf.Tensor; y: tf.Tensor } {
+function fixedBatch(batch: number, shape: number[], seed: number): { x: tf.Tensor4D; y: tf.Tensor1D } {
   return {
-    x: tf.randomNormal([batch, ...shape], 0, 1, 'float32', seed),
-    y: tf.tidy(() => tf.oneHot(tf.tensor1d(Array.from({ length: batch }, (_, i) => i % 10), 'int32'), 10)),
+    x: tf.randomNormal([batch, ...shape], 0, 1, 'float32', seed) as unknown as tf.Tensor4D,
+    y: tf.tensor1d(Array.from({ length: batch }, (_, i) => i % 10), 'int32'),
   };
 }
 
@@ -90,8 +139,9 @@ export async function benchWorkload(opts: BenchOptions): Promise<BenchResult> {
   const steps = opts.steps ?? (opts.backend === 'tensorflow' ? 5 : 1);
   const warmup = opts.warmup ?? (opts.backend === 'tensorflow' ? 3 : 1);
   const { x, y } = fixedBatch(batch, b.shape, 1);
-  const opt = tf.train.adam(1e-3);
-  const step = (): void => trainStep(b.model, x, y, opt);
+  let st: Stepper | undefined;
+  // Each timed window ends with a read, as the trainer's progress tick does.
+  const step = (sync = true): void => (st ??= stepper(b.model, x, y, opts.stepMode ?? 'workspace')).step(sync);
   const infer = (): void => {
     const out = b.model.predict(x) as tf.Tensor;
     out.dataSync();
@@ -110,7 +160,7 @@ export async function benchWorkload(opts: BenchOptions): Promise<BenchResult> {
     const trainWindows: number[] = [];
     for (let w = 0; w < windows && !trainError; w++) {
       const t = performance.now();
-      for (let i = 0; i < steps; i++) step();
+      for (let i = 0; i < steps; i++) step(i === steps - 1);
       trainWindows.push((steps * batch * 1000) / (performance.now() - t));
     }
     const inferWindows: number[] = [];
@@ -135,7 +185,7 @@ export async function benchWorkload(opts: BenchOptions): Promise<BenchResult> {
       num_tensors_after: after,
     };
   } finally {
-    opt.dispose();
+    st?.dispose();
     tf.dispose([x, y]);
     b.dispose();
   }
@@ -149,19 +199,19 @@ export async function rssSlope(steps: number, batch = 32): Promise<{ steps: numb
   await initBackend({ force: 'tensorflow', quiet: true });
   const model = referenceModel('R1');
   const { x, y } = fixedBatch(batch, [32, 32, 3], 2);
-  const opt = tf.train.adam(1e-3);
+  const st = stepper(model, x, y, 'workspace');
   const pts: [number, number][] = [];
   let n0 = -1;
   let constant = true;
   try {
     for (let s = 0; s < steps; s++) {
-      trainStep(model, x, y, opt);
+      st.step(s % 5 === 4);
       if (s === 10) n0 = tf.memory().numTensors;
       if (s > 10 && tf.memory().numTensors !== n0) constant = false;
       if (s >= 50 && s % 10 === 0) pts.push([s, process.memoryUsage().rss / 1024]);
     }
   } finally {
-    opt.dispose();
+    st.dispose();
     tf.dispose([x, y]);
     model.dispose();
   }
@@ -198,17 +248,16 @@ export interface KernelTime {
  * largest first. On tfjs-node each kernel runs synchronously, so kernelTimeMs is
  * its wall time including the binding's overhead.
  */
-export async function profileStep(workload: BenchWorkload, batch?: number): Promise<{ totalMs: number; kernels: KernelTime[] }> {
+export async function profileStep(workload: BenchWorkload, batch?: number, stepMode: StepMode = 'workspace'): Promise<{ totalMs: number; kernels: KernelTime[]; calls: number }> {
   await initBackend({ force: 'tensorflow', quiet: true });
   const b = build(workload);
   const n = batch ?? b.batch;
   const { x, y } = fixedBatch(n, b.shape, 1);
-  const opt = tf.train.adam(1e-3);
-  const step = (): void => trainStep(b.model, x, y, opt);
+  const st = stepper(b.model, x, y, stepMode);
   try {
-    step();
-    step();
-    const info = await tf.profile(() => step());
+    st.step(true);
+    st.step(true);
+    const info = await tf.profile(() => st.step(true));
     const agg = new Map<string, KernelTime>();
     for (const k of info.kernels) {
       const e = agg.get(k.name) ?? { kernel: k.name, calls: 0, ms: 0 };
@@ -217,9 +266,9 @@ export async function profileStep(workload: BenchWorkload, batch?: number): Prom
       agg.set(k.name, e);
     }
     const kernels = [...agg.values()].sort((a, c) => c.ms - a.ms);
-    return { totalMs: kernels.reduce((a, k) => a + k.ms, 0), kernels };
+    return { totalMs: kernels.reduce((a, k) => a + k.ms, 0), kernels, calls: info.kernels.length };
   } finally {
-    opt.dispose();
+    st.dispose();
     tf.dispose([x, y]);
     b.dispose();
   }

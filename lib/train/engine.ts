@@ -7,6 +7,7 @@
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
+import * as readline from 'readline';
 import { spawn } from 'child_process';
 import { Cifar10Missing, loadCifar10 } from '../data/cifar10';
 import { costModel } from '../models/cost';
@@ -133,24 +134,35 @@ export async function runSuite(opts: EngineOptions): Promise<SuiteResult> {
   };
 }
 
-/** Splits pending runs over k child processes, each with cores/k TensorFlow threads. */
+/**
+ * Runs the pending runs in k child processes, each with cores/k TensorFlow threads. The
+ * runs form one queue: a worker gets its next run when it finishes one (over its stdin),
+ * so that runs of very different lengths (early stopping) keep every worker busy.
+ */
 async function runInWorkers(pending: PlannedRun[], k: number, store: ResultStore, opts: EngineOptions, progress: ProgressSink): Promise<number> {
   const threads = Math.max(1, Math.floor(os.cpus().length / k));
   const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'maptokens-workers-'));
   const script = path.join(ROOT, 'dist', 'scripts', 'train-worker.js');
+  const queue = [...pending];
   let started = 0;
   let failed = 0;
-  const jobs = Array.from({ length: k }, (_, j) => pending.filter((_, i) => i % k === j));
   await Promise.all(
-    jobs.map(
-      (job, j) =>
+    Array.from(
+      { length: k },
+      (_, j) =>
         new Promise<void>((resolve, reject) => {
           const taskFile = path.join(tmp, `worker-${j}.json`);
-          fs.writeFileSync(taskFile, JSON.stringify({ runs: job.map((p) => p.config), storeFile: store.file, preset: opts.preset, dataDir: opts.dataDir, saveWeights: !!opts.saveWeights }));
+          fs.writeFileSync(taskFile, JSON.stringify({ storeFile: store.file, preset: opts.preset, dataDir: opts.dataDir, saveWeights: !!opts.saveWeights }));
           const child = spawn(process.execPath, [script, taskFile], {
             env: { ...process.env, TF_NUM_INTRAOP_THREADS: String(threads), TF_NUM_INTEROP_THREADS: '1', TF_CPP_MIN_LOG_LEVEL: '2' },
-            stdio: ['ignore', 'pipe', 'inherit'],
+            stdio: ['pipe', 'pipe', 'inherit'],
           });
+          // The next run of the queue, or the end of this worker's input when the queue is empty.
+          const feed = (): void => {
+            const next = queue.shift();
+            if (next) child.stdin.write(`${JSON.stringify(next.config)}\n`);
+            else child.stdin.end();
+          };
           let buf = '';
           child.stdout.on('data', (d: Buffer) => {
             buf += d.toString();
@@ -171,14 +183,18 @@ async function runInWorkers(pending: PlannedRun[], k: number, store: ResultStore
               else if (msg.type === 'done' && msg.record) {
                 if (msg.record.status === 'failed') failed++;
                 progress.endRun(msg.record, false);
+                feed();
               } else if (msg.type === 'error') {
                 failed++;
                 progress.log(`FAILED ${msg.label}: ${msg.message}`);
+                feed();
               }
             }
           });
+          child.stdin.on('error', () => undefined); // a worker that died is reported by its exit code
           child.on('error', reject);
           child.on('exit', (code) => (code === 0 ? resolve() : reject(new Error(`worker ${j + 1} exited with ${code}`))));
+          feed();
         }),
     ),
   );
@@ -186,14 +202,16 @@ async function runInWorkers(pending: PlannedRun[], k: number, store: ResultStore
   return failed;
 }
 
-/** Used by scripts/train-worker.ts: trains the runs in a task file, appending each record. */
+/** Used by scripts/train-worker.ts: trains each run config that arrives on stdin (one JSON line each), appending each record. */
 export async function workerMain(taskFile: string): Promise<void> {
-  const task = JSON.parse(fs.readFileSync(taskFile, 'utf8')) as { runs: PlannedRun['config'][]; storeFile: string; preset: string; dataDir?: string; saveWeights: boolean };
+  const task = JSON.parse(fs.readFileSync(taskFile, 'utf8')) as { storeFile: string; preset: string; dataDir?: string; saveWeights: boolean };
   const dir = path.dirname(task.storeFile).replace(/[/\\]shards$/, '');
   // Append to the parent's store file (runs.jsonl or its shard file), one write per record.
   const store = new ResultStore({ dir, file: task.storeFile });
   const send = (o: unknown): boolean => process.stdout.write(`${JSON.stringify(o)}\n`);
-  for (const config of task.runs) {
+  for await (const line of readline.createInterface({ input: process.stdin })) {
+    if (!line.trim()) continue;
+    const config = JSON.parse(line) as PlannedRun['config'];
     const id = experimentHash(config);
     const label = `${config.name} / ${config.dataset.name} / seed ${config.seed}`;
     send({ type: 'start', id, label });

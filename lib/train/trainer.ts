@@ -30,7 +30,7 @@ import { evaluate } from './evaluate';
 import { prepareData } from './prepare';
 import { learningRate } from './schedule';
 import { withSeededRandom } from './seed';
-import { trainStep } from './step';
+import { StepResult, trainStep } from './step';
 import { PlateauTracker } from './plateau';
 
 export interface TrainProgress {
@@ -96,7 +96,7 @@ export async function trainExperiment(e: ExperimentConfig, opts: TrainOptions = 
     const m = createModel(e.model);
     const t = e.train;
     const params = trainableWithRoles(m.model).map((p) => ({ variable: p.variable, decay: decays(p.role) }));
-    const opt = new AdamW(params, { lr: t.lr, weightDecay: t.optimizer === 'adamw' ? t.weightDecay : 0 });
+    const opt = new AdamW(params, { lr: t.lr, weightDecay: t.optimizer === 'adamw' ? t.weightDecay : 0, gradClip: t.gradClip });
     const stepsPerEpoch = numBatches(d.train.n, t.batchSize, d.train.n >= t.batchSize);
     const total = stepsPerEpoch * t.epochs;
     const warmup = Math.round(t.warmupEpochs * stepsPerEpoch);
@@ -111,19 +111,47 @@ export async function trainExperiment(e: ExperimentConfig, opts: TrainOptions = 
         let correct = 0;
         let seen = 0;
         const batches = { batchSize: t.batchSize, shuffleSeed: e.seed * 100003 + epoch, augment: e.dataset.augment.cropPad || e.dataset.augment.flip ? e.dataset.augment : undefined, flipSafe: d.flipSafe, dataset: e.dataset.name, normalize: d.normalize, dropRemainder: d.train.n >= t.batchSize };
-        await forEachBatch(d.train, d.shape, batches, async (b, i) => {
-          opt.lr = learningRate(step, total, warmup, t.lr);
-          const r = trainStep(m, params, opt, b.x, b.y, t);
-          if (!Number.isFinite(r.loss)) throw new NonFiniteLoss(epoch, i + 1, r.loss);
-          lossSum += r.loss * b.y.shape[0];
-          correct += r.correct;
-          seen += b.y.shape[0];
-          step++;
-          if (opts.onProgress && (i % 5 === 0 || i === stepsPerEpoch - 1)) {
-            opts.onProgress({ epoch, epochs: t.epochs, step: i + 1, stepsPerEpoch, loss: r.loss, elapsed: (Date.now() - t0) / 1000 });
-            await new Promise((res) => setImmediate(res)); // let progress output and signals through
+        // Losses and hit counts stay on the device until a progress tick reads them all at once.
+        let pending: { r: StepResult; n: number }[] = [];
+        let lastLoss = NaN;
+        const drain = (lastIndex: number): void => {
+          if (!pending.length) return;
+          const held = pending;
+          pending = [];
+          const tensors = held.flatMap((p) => [p.r.loss, p.r.correct]);
+          let vals: Float32Array | Int32Array | Uint8Array;
+          try {
+            vals = tf.tidy(() => tf.stack(tensors).dataSync()); // [2k]: loss, hits per step
+          } finally {
+            tf.dispose(tensors);
           }
-        });
+          const first = lastIndex - held.length + 1;
+          held.forEach((p, j) => {
+            const loss = vals[2 * j];
+            if (!Number.isFinite(loss)) throw new NonFiniteLoss(epoch, first + j + 1, loss);
+            lossSum += loss * p.n;
+            correct += vals[2 * j + 1];
+            lastLoss = loss;
+          });
+        };
+        try {
+          await forEachBatch(d.train, d.shape, batches, async (b, i) => {
+            opt.lr = learningRate(step, total, warmup, t.lr);
+            pending.push({ r: trainStep(m, params, opt, b.x, b.y, t), n: b.y.shape[0] });
+            seen += b.y.shape[0];
+            step++;
+            if (i % 5 === 4 || i === stepsPerEpoch - 1) {
+              drain(i);
+              if (opts.onProgress) {
+                opts.onProgress({ epoch, epochs: t.epochs, step: i + 1, stepsPerEpoch, loss: lastLoss, elapsed: (Date.now() - t0) / 1000 });
+                await new Promise((res) => setImmediate(res)); // let progress output and signals through
+              }
+            }
+          });
+          drain(stepsPerEpoch - 1);
+        } finally {
+          tf.dispose(pending.flatMap((p) => [p.r.loss, p.r.correct])); // an error mid-epoch leaves nothing behind
+        }
         const trainSec = (Date.now() - te) / 1000;
         trainImages += seen;
         trainSeconds += trainSec;
