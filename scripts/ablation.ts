@@ -1,8 +1,9 @@
 /**
- * npm run ablation -- [--suite NAME] [--preset smoke|quick|full] [--datasets a,b]
+ * npm run ablation -- [--suite NAME[,NAME…]] [--preset smoke|quick|full] [--datasets a,b]
  *                     [--seeds 0,1,2] [--shard i/n] [--workers k] [--force] [--save-weights]
  *
- * With no arguments: the `all` suite under the `quick` preset, on min(2, cores) workers. Finished runs are
+ * With no arguments: the `all` suite under the `quick` preset (under `--preset standard`: the
+ * answer's suites, core, style and learned-maps), on min(2, cores) workers. Finished runs are
  * served from results/; a rerun after a crash trains only what is missing. Ends
  * with a table of mean ± std over seeds per config and dataset. Exits 1 when
  * nothing could run (every planned dataset skipped) or when every run it trained failed.
@@ -12,7 +13,7 @@ import { aggregate } from '../lib/analysis/statistics';
 import { frame, tableText } from '../lib/analysis/tables';
 import { initBackend, describeBackend } from '../lib/backend';
 import { runSuite } from '../lib/train/engine';
-import { RUN_PRESETS, RunPresetName, suiteNames, suitesOf } from '../lib/experiments';
+import { ANSWER_SUITES, RUN_PRESETS, RunPresetName, suiteNames, suitesOf } from '../lib/experiments';
 import { listOf, oneOf, positiveInt, runCommand, UsageError } from '../lib/util/cli';
 
 const PRESET_NAMES = Object.keys(RUN_PRESETS) as RunPresetName[];
@@ -21,7 +22,8 @@ const SPEC = {
   usage: `usage: npm run ablation -- [--suite ${suiteNames().join('|')}] [--preset ${PRESET_NAMES.join('|')}]
        [--datasets a,b] [--seeds 0,1,2] [--shard i/n] [--workers k] [--force] [--save-weights]
 
-  --suite         the grid to run (default: core under standard, all otherwise)
+  --suite         the grid to run, or several as a,b (default under standard: the answer's
+                  suites, ${ANSWER_SUITES.join(',')}; otherwise all)
   --preset        how much data, how many epochs and seeds (default quick; smoke only proves the code runs)
   --datasets      restrict the suite to these datasets
   --seeds         restrict the preset's seeds
@@ -43,8 +45,8 @@ const SPEC = {
 
 runCommand(SPEC, async (a) => {
   const preset = oneOf('preset', a.preset, PRESET_NAMES) ?? 'quick';
-  // The standard preset's answer is the core grid; the other suites run under it on request.
-  const suite = oneOf('suite', a.suite, suiteNames()) ?? (preset === 'standard' ? 'core' : 'all');
+  // The standard preset's answer is the core grid, the style task and the learned maps; the other suites run under it on request.
+  const suite = a.suite === undefined ? (preset === 'standard' ? ANSWER_SUITES.join(',') : 'all') : (listOf('suite', a.suite, suiteNames()) ?? []).join(',');
   const seeds = listOf('seeds', a.seeds)?.map((s) => positiveInt('seeds', s, 0)!);
   let shard: [number, number] | undefined;
   if (a.shard !== undefined) {

@@ -16,7 +16,7 @@ import { backend } from './helpers/tf';
 /** Layers that only reshape, normalize, add or activate: no multiply-adds by the cost model's convention. */
 const ELEMENTWISE = new Set([
   'InputLayer', 'Relu', 'Activation', 'LayerNorm', 'BatchNormalization', 'Dropout', 'Add', 'Concatenate', 'LearnedEmbedding', 'SinCos2DEmbedding',
-  'ClassToken', 'SelectToken', 'ChannelTokens', 'SpatialTokens', 'Patchify', 'GlobalAveragePooling1D', 'GlobalAveragePooling2D',
+  'ClassToken', 'SelectToken', 'ChannelTokens', 'SpatialTokens', 'Patchify', 'GlobalAveragePooling1D', 'GlobalAveragePooling2D', 'MapWeights',
 ]);
 
 const dims = (s: tf.Shape): number[] => s.map((x) => x ?? 1);
@@ -56,6 +56,10 @@ function layerMacs(layer: tf.layers.Layer): number {
     case 'SqueezeExcite': {
       const [c, r] = w('w1');
       return c * r + r * c;
+    }
+    case 'WeightedPool': {
+      const [, h, wd, c] = input; // the features; the weights are the second input
+      return h * wd * c * output[1]; // Σ_p w_lp · x_p: H·W·C per token
     }
     case 'AdaptiveAvgPool2d': {
       const k = L.k as number;

@@ -15,6 +15,11 @@ import { assertNoLeak, backend, tf } from './helpers/tf';
 import {
   appearanceTask,
   batches,
+  COOCCURRENCE_PAIRS,
+  cooccurrenceLayout,
+  cooccurrenceTask,
+  STROKES,
+  strokeDistance,
   clearDatasetMemo,
   DataError,
   downloadCifar10,
@@ -37,6 +42,7 @@ import {
   verifySha256,
 } from '../lib/data';
 import { encodePng } from '../lib/notebook/png';
+import { Rng } from '../lib/util/rng';
 
 function tmp(): string {
   return fs.mkdtempSync(path.join(os.tmpdir(), 'maptokens-data-'));
@@ -229,7 +235,7 @@ function pooledDiffs(s: Split, i: number, size: number): number[] {
 }
 
 test('diagnostic tasks: deterministic from the seed, balanced', () => {
-  for (const make of [relationTask, appearanceTask]) {
+  for (const make of [relationTask, appearanceTask, cooccurrenceTask]) {
     const a = make({ trainPerClass: 50, testPerClass: 10, seed: 3 });
     const b = make({ trainPerClass: 50, testPerClass: 10, seed: 3 });
     const c = make({ trainPerClass: 50, testPerClass: 10, seed: 4 });
@@ -304,7 +310,7 @@ test('relation: one shape\'s position alone reaches the computed baseline, far f
 });
 
 test('diagnostic tasks: no test image is a copy of a training image', () => {
-  for (const make of [relationTask, appearanceTask]) {
+  for (const make of [relationTask, appearanceTask, cooccurrenceTask]) {
     const ds = make({ seed: 0 }); // the default sizes: 2,500 train and 500 test images per class
     const size = 28 * 28;
     const key = (s: Split, i: number): string => Buffer.from(s.images.subarray(i * size, (i + 1) * size)).toString('base64');
@@ -313,6 +319,139 @@ test('diagnostic tasks: no test image is a copy of a training image', () => {
     assert.equal(copies, 0, `${ds.meta.name}: ${copies} test images are copies of training images`);
     assert.ok(ds.test.n >= 2000, `${ds.meta.name}: ${ds.test.n} test images`);
   }
+});
+
+/**
+ * A fixed bank of oriented 3×3 filters (lines —, |, \\, /), each rectified both ways, 'same'
+ * zero-padded, globally averaged: the first-order statistics a fixed conv stem plus
+ * global average pooling computes. 8 numbers per image.
+ */
+function orientedResponses(px: Uint8Array, size: number): number[] {
+  const lines = [
+    [[0, 1], [1, 1], [2, 1]],
+    [[1, 0], [1, 1], [1, 2]],
+    [[0, 0], [1, 1], [2, 2]],
+    [[2, 0], [1, 1], [0, 2]],
+  ];
+  // Kernel: +2 on the line, −1 elsewhere (zero sum): [3×3] per orientation.
+  const kernels = lines.map((l) => Array.from({ length: 9 }, (_, j) => (l.some(([a, b]) => a === j % 3 && b === Math.floor(j / 3)) ? 2 : -1)));
+  const out = new Array(8).fill(0);
+  const at = (x: number, y: number): number => (x < 0 || y < 0 || x >= size || y >= size ? 0 : px[y * size + x] / 255);
+  for (let y = 0; y < size; y++)
+    for (let x = 0; x < size; x++)
+      kernels.forEach((k, f) => {
+        let r = 0;
+        for (let j = 0; j < 9; j++) r += k[j] * at(x + (j % 3) - 1, y + Math.floor(j / 3) - 1);
+        out[2 * f] += Math.max(r, 0);
+        out[2 * f + 1] += Math.max(-r, 0);
+      });
+  return out.map((v) => v / (size * size));
+}
+
+/** The largest gap between two classes' mean of any first-order statistic (pixel statistics and oriented responses). */
+function firstOrderGap(s: Split, size: number, classes: number): number {
+  const per = size * size;
+  const sums = Array.from({ length: classes }, () => new Array(14).fill(0));
+  const n = new Array(classes).fill(0);
+  for (let i = 0; i < s.n; i++) {
+    const v = [...pixelStats(s, i, per), ...orientedResponses(s.images.subarray(i * per, (i + 1) * per), size)];
+    v.forEach((x, k) => (sums[s.labels[i]][k] += x));
+    n[s.labels[i]]++;
+  }
+  const means = sums.map((row, c) => row.map((x) => x / n[c]));
+  return Math.max(...means[0].map((_, k) => Math.max(...means.map((m) => m[k])) - Math.min(...means.map((m) => m[k]))));
+}
+
+/** Accuracy of the best lookup from one stroke kind's position (fitted on train, scored on test). */
+function strokePositionAccuracy(ds: { train: Split; test: Split }, kind: number, size: number): number {
+  const where = (s: Split, i: number): number => {
+    const img = s.images.subarray(i * size * size, (i + 1) * size * size);
+    for (let y = 0; y + 2 < size; y++)
+      for (let x = 0; x + 2 < size; x++) {
+        let box = 0;
+        for (let j = 0; j < 9; j++) box += img[(y + Math.floor(j / 3)) * size + x + (j % 3)] ? 1 : 0;
+        if (box === 3 && STROKES[kind].every(([a, b]) => img[(y + b) * size + x + a])) return y * size + x;
+      }
+    return -1;
+  };
+  const votes = new Map<number, number[]>();
+  for (let i = 0; i < ds.train.n; i++) {
+    const v = votes.get(where(ds.train, i)) ?? [0, 0, 0, 0];
+    v[ds.train.labels[i]]++;
+    votes.set(where(ds.train, i), v);
+  }
+  let correct = 0;
+  for (let i = 0; i < ds.test.n; i++) {
+    const v = votes.get(where(ds.test, i));
+    if (v && v.indexOf(Math.max(...v)) === ds.test.labels[i]) correct++;
+  }
+  return correct / ds.test.n;
+}
+
+/** Images from a layout function (stroke kind -> box corner), for the checks and their broken variants. */
+function strokeImages(perClass: number, size: number, layout: (label: number, i: number) => [number, number][]): Split {
+  const n = 4 * perClass;
+  const images = new Uint8Array(n * size * size);
+  const labels = new Uint8Array(n);
+  for (let i = 0; i < n; i++) {
+    labels[i] = i % 4;
+    layout(i % 4, i).forEach(([x, y], k) => {
+      for (const [a, b] of STROKES[k]) images[i * size * size + (y + b) * size + x + a] = 255;
+    });
+  }
+  return { images, labels, n };
+}
+
+test('cooccurrence: first-order statistics are the same for every class, the pairs decide it, one stroke\'s position does not', () => {
+  const size = 28;
+  const ds = cooccurrenceTask({ trainPerClass: 2500, testPerClass: 500, seed: 7 });
+  // Every image has the same statistics (exactly): so do the class means.
+  const first = [...pixelStats(ds.train, 0, size * size), ...orientedResponses(ds.train.images.subarray(0, size * size), size)];
+  for (let i = 1; i < 400; i++) {
+    const v = [...pixelStats(ds.train, i, size * size), ...orientedResponses(ds.train.images.subarray(i * size * size, (i + 1) * size * size), size)];
+    assert.ok(v.every((x, k) => Math.abs(x - first[k]) < 1e-9), `image ${i}: first-order statistics differ from image 0's`);
+  }
+  assert.ok(firstOrderGap(ds.test, size, 4) < 1e-9);
+  // The class is decided by co-occurrence: the pairs within 4 px, read off the layout, give it exactly.
+  for (let label = 0; label < 4; label++) {
+    const r = new Rng(100 + label);
+    for (let t = 0; t < 50; t++) {
+      const at = cooccurrenceLayout(r, size, label);
+      const near: [number, number][] = [];
+      for (let a = 0; a < 4; a++) for (let b = a + 1; b < 4; b++) if (strokeDistance(a, at[a][0], at[a][1], b, at[b][0], at[b][1]) <= 4) near.push([a, b]);
+      assert.deepEqual(near, COOCCURRENCE_PAIRS[label], `class ${label}: pairs ${JSON.stringify(near)}`);
+      // No two strokes within 3×3 reach of each other, none touching the border.
+      for (let a = 0; a < 4; a++) for (let b = a + 1; b < 4; b++) assert.ok(strokeDistance(a, at[a][0], at[a][1], b, at[b][0], at[b][1]) >= 3);
+      assert.ok(at.every(([x, y]) => x >= 1 && y >= 1 && x + 2 <= size - 2 && y + 2 <= size - 2));
+    }
+  }
+  // One stroke's position alone: chance (25%), within the lookup's noise.
+  for (let k = 0; k < 4; k++) {
+    const acc = strokePositionAccuracy(ds, k, size);
+    assert.ok(acc < 0.25 + 0.06, `stroke ${k}: its position alone reached ${acc}`);
+  }
+});
+
+test('cooccurrence checks fail on broken generators: a class that changes a first-order statistic, and one that leaks position', () => {
+  const size = 28;
+  const r = new Rng(3);
+  // Broken 1: class 0's partners 2 px apart, so a 3×3 window sees both strokes: the oriented responses differ.
+  const close = strokeImages(100, size, (label) => {
+    const at = cooccurrenceLayout(r, size, label === 0 ? 3 : label);
+    if (label === 0) at[1] = [at[0][0] + 3, at[0][1]]; // | right beside —
+    return at;
+  });
+  assert.ok(firstOrderGap(close, size, 4) > 1e-3, 'the first-order check missed a class with touching strokes');
+  // Broken 2: class 0 keeps its horizontal stroke in the top rows: its position gives the class away.
+  const leak = (n: number) =>
+    strokeImages(n, size, (label) => {
+      for (;;) {
+        const at = cooccurrenceLayout(r, size, label);
+        if ((label === 0) === at[0][1] < 8) return at;
+      }
+    });
+  const acc = strokePositionAccuracy({ train: leak(500), test: leak(100) }, 0, size);
+  assert.ok(acc >= 0.25 + 0.06, `the position check missed a leak: ${acc}`);
 });
 
 test('folder dataset: decoded, resized, cached, rebuilt on change; a corrupt image is reported and skipped', async () => {

@@ -31,6 +31,21 @@
  *   information about the label. Two patches and their phases give far more
  *   distinct images than a split needs, so nothing is memorised by position.
  *
+ * cooccurrence (the style task): four strokes of three pixels, one of each kind
+ *   (horizontal, vertical, diagonal, anti-diagonal), anywhere on the canvas. What decides
+ *   the class is which kinds occur together: in classes 0–2 the four kinds form two
+ *   pairs (one of the three ways to pair them up), each pair 3 or 4 px apart, and every
+ *   other two strokes at least 5 px apart; in class 3 all four are at least 5 px apart.
+ *   This is co-occurrence over positions, a Gram-matrix entry of feature maps with a
+ *   receptive field of 5 px (the stem's), the statistic style transfer uses (Gatys et al.
+ *   2016): not the layout (every stroke is anywhere) and not the first-order statistics.
+ *   Every image has the same strokes, so the same pixels on; every stroke keeps 1 px from
+ *   the border and 3 px from every other stroke, so a 3×3 window never sees two strokes
+ *   or the border, and the global average of any 3×3 filter's response (rectified or
+ *   not) is the same number for every image, whatever the class. The stem's second
+ *   layer (5×5 receptive field) sees a pair: a learned stem can build a conjunction
+ *   detector, so whether pooled statistics fail is for the experiment to show.
+ *
  * No test image is a copy of a training image: training images that equal a test
  * image are drawn again.
  *
@@ -57,6 +72,9 @@ export const RELATION_CLASSES = ['A left of B', 'A right of B', 'A above B', 'A 
 export const RELATION_RULE = 'label = where the filled square A sits relative to the plus B; both shapes are in every image';
 export const APPEARANCE_CLASSES = ['horizontal stripes', 'vertical stripes', 'checkerboard', 'diagonal stripes'];
 export const APPEARANCE_RULE = 'label = which texture the 8×8 patch has; its position is random and irrelevant';
+export const COOCCURRENCE_CLASSES = ['— with |, \\ with /', '— with \\, | with /', '— with /, | with \\', 'all apart'];
+export const COOCCURRENCE_RULE =
+  'label = which stroke kinds occur together (3–4 px apart); every image has one horizontal, one vertical, one diagonal and one anti-diagonal stroke, anywhere';
 
 const SHAPE = 5;
 const MARGIN = 2;
@@ -166,6 +184,66 @@ function appearanceImage(rng: Rng, size: number, label: number): Uint8Array {
   return img;
 }
 
+/** The four stroke kinds, as the pixels they set in their 3×3 box: —, |, \\, /. */
+export const STROKES: [number, number][][] = [
+  [[0, 1], [1, 1], [2, 1]],
+  [[1, 0], [1, 1], [1, 2]],
+  [[0, 0], [1, 1], [2, 2]],
+  [[2, 0], [1, 1], [0, 2]],
+];
+/** The pairs of kinds each class puts together (the three ways to pair four kinds up); class 3 pairs none. */
+export const COOCCURRENCE_PAIRS: [number, number][][] = [
+  [[0, 1], [2, 3]],
+  [[0, 2], [1, 3]],
+  [[0, 3], [1, 2]],
+  [],
+];
+/** Partners are 3 or 4 px apart (a 5×5 window sees both, a 3×3 one never); everything else at least 5. */
+const NEAR = [3, 4];
+const FAR = 5;
+
+/** Chebyshev distance between two strokes' pixel sets (kind, box corner). */
+export function strokeDistance(k1: number, x1: number, y1: number, k2: number, x2: number, y2: number): number {
+  let d = Infinity;
+  for (const [a, b] of STROKES[k1]) for (const [c, e] of STROKES[k2]) d = Math.min(d, Math.max(Math.abs(x1 + a - x2 - c), Math.abs(y1 + b - y2 - e)));
+  return d;
+}
+
+/** Box corners of the four strokes (index = kind) for a class, drawn by rejection: strokes uniform, partners uniform within 6 px of their pair's first stroke. */
+export function cooccurrenceLayout(rng: Rng, size: number, label: number): [number, number][] {
+  const hi = size - 4; // 1 px margin: the 3×3 box spans [x, x + 2]
+  const pairs = COOCCURRENCE_PAIRS[label];
+  const partner = (k: number): number => {
+    for (const [a, b] of pairs) if (a === k) return b;
+    for (const [a, b] of pairs) if (b === k) return a;
+    return -1;
+  };
+  for (let tries = 0; tries < 100000; tries++) {
+    const at: [number, number][] = [0, 1, 2, 3].map(() => [rng.int(1, hi), rng.int(1, hi)]);
+    // A partner is drawn near its stroke (either member of a pair first, at random), so that layouts are not rare.
+    for (const [a, b] of pairs) {
+      const [first, second] = rng.next() < 0.5 ? [a, b] : [b, a];
+      at[second] = [at[first][0] + rng.int(-6, 6), at[first][1] + rng.int(-6, 6)];
+    }
+    let ok = at.every(([x, y]) => x >= 1 && y >= 1 && x <= hi && y <= hi);
+    for (let i = 0; ok && i < 4; i++)
+      for (let j = i + 1; ok && j < 4; j++) {
+        const d = strokeDistance(i, at[i][0], at[i][1], j, at[j][0], at[j][1]);
+        ok = partner(i) === j ? NEAR.includes(d) : d >= FAR;
+      }
+    if (ok) return at;
+  }
+  throw new Error(`cooccurrence task: no valid layout on a ${size}×${size} canvas`);
+}
+
+function cooccurrenceImage(rng: Rng, size: number, label: number): Uint8Array {
+  const img = new Uint8Array(size * size);
+  cooccurrenceLayout(rng, size, label).forEach(([x, y], k) => {
+    for (const [a, b] of STROKES[k]) img[(y + b) * size + x + a] = 255;
+  });
+  return img;
+}
+
 /** A key for an image, to find copies. */
 function imageKey(img: Uint8Array): string {
   return Buffer.from(img).toString('base64');
@@ -214,6 +292,11 @@ function build(name: string, classes: string[], rule: string, flipSafe: boolean,
 
 export function relationTask(opts: DiagnosticOptions = {}): Dataset {
   return build('relation', RELATION_CLASSES, RELATION_RULE, false, relationImage, opts);
+}
+
+export function cooccurrenceTask(opts: DiagnosticOptions = {}): Dataset {
+  // Not flip-safe: a mirror turns \\ into /, which changes the pairs.
+  return build('cooccurrence', COOCCURRENCE_CLASSES, COOCCURRENCE_RULE, false, cooccurrenceImage, opts);
 }
 
 export function appearanceTask(opts: DiagnosticOptions = {}): Dataset {

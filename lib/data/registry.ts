@@ -1,6 +1,6 @@
 /**
  * Datasets by name, with their metadata: `mnist`, `fashion-mnist`, `cifar10`,
- * `relation`, `appearance`, and `folder:<name>` (or plain `<name>` when
+ * `relation`, `appearance`, `cooccurrence`, and `folder:<name>` (or plain `<name>` when
  * data/<name>/ is a folder of class folders).
  *
  * Loads are memoized per process, so rerunning a notebook cell does not re-read
@@ -10,21 +10,22 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { DATA_DIR } from '../util/paths';
 import { Cifar10Missing, loadCifar10 } from './cifar10';
-import { appearanceTask, DiagnosticOptions, relationTask } from './diagnostic';
+import { appearanceTask, cooccurrenceTask, DiagnosticOptions, relationTask } from './diagnostic';
 import { loadFashionMnist } from './fashion-mnist';
 import { FolderOptions, loadFolderDataset } from './folder';
 import { loadMnist } from './mnist';
 import { Dataset } from './types';
 
-export const BUILTIN_DATASETS = ['mnist', 'fashion-mnist', 'cifar10', 'relation', 'appearance'] as const;
+export const BUILTIN_DATASETS = ['mnist', 'fashion-mnist', 'cifar10', 'relation', 'appearance', 'cooccurrence'] as const;
 export type BuiltinDataset = (typeof BUILTIN_DATASETS)[number];
 
 /**
  * The version of each dataset's loader or generator; it enters every run's identity.
  * relation 2: placements within 9 px (one shape's position says 48%, not 67%), no test
  * image copied in training. appearance 2: two patches with random phases, no copies.
+ * cooccurrence 1: the style task's first generator.
  */
-export const DATASET_VERSIONS: Record<string, number> = { mnist: 1, 'fashion-mnist': 1, cifar10: 1, relation: 2, appearance: 2 };
+export const DATASET_VERSIONS: Record<string, number> = { mnist: 1, 'fashion-mnist': 1, cifar10: 1, relation: 2, appearance: 2, cooccurrence: 1 };
 
 /** The version of a dataset by name (folder datasets: 1). */
 export function datasetVersion(name: string): number {
@@ -75,6 +76,9 @@ export function loadDataset(name: string, opts: LoadOptions = {}): Dataset {
       break;
     case 'appearance':
       ds = appearanceTask(opts.diagnostic);
+      break;
+    case 'cooccurrence':
+      ds = cooccurrenceTask(opts.diagnostic);
       break;
     default: {
       const folder = folderName(name, dataDir);

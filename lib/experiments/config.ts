@@ -163,8 +163,9 @@ export function canonicalJson(v: unknown): string {
  *      generator version in the dataset spec.
  *   3: the block is one recipe name (lib/models/blocks.ts) instead of the flags block,
  *      qkNorm, localMixing and window.
+ *   4: mapTokens (the learned-map tokenizers' number of maps) in every model config.
  */
-export const SCHEMA_VERSION = 3;
+export const SCHEMA_VERSION = 4;
 
 /** The run id: 16 hex digits of SHA-256 over the schema version and everything but the label. */
 export function experimentHash(e: Pick<ExperimentConfig, 'dataset' | 'model' | 'train' | 'seed'> & { name?: string }): string {

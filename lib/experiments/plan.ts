@@ -29,13 +29,18 @@ export function suiteNames(): string[] {
   return [...Object.keys(SUITES), 'all'];
 }
 
-/** The suites a name stands for ('all': every one). */
+/** The suites the converged answer runs under the standard preset: the core grid, the style task, the learned maps. */
+export const ANSWER_SUITES = ['core', 'style', 'learned-maps'];
+
+/** The suites a name stands for: one suite, 'a,b' for several, 'all' for every one. */
 export function suitesOf(name: string): Suite[] {
   // The recipe sweep is a means to the standard recipe, not an experiment of its own.
   if (name === 'all') return Object.values(SUITES).filter((s) => s.kind !== 'recipe');
-  const s = SUITES[name];
-  if (!s) throw new Error(`unknown suite '${name}'; known: ${suiteNames().join(', ')}`);
-  return [s];
+  return name.split(',').map((n) => {
+    const s = SUITES[n.trim()];
+    if (!s) throw new Error(`unknown suite '${n}'; known: ${suiteNames().join(', ')}`);
+    return s;
+  });
 }
 
 /** Static facts about a dataset needed to build its configs (shape, classes). */
@@ -45,6 +50,7 @@ const DATASET_SHAPES: Record<string, { shape: [number, number, number]; classes:
   cifar10: { shape: [32, 32, 3], classes: 10 },
   relation: { shape: [28, 28, 1], classes: 4 },
   appearance: { shape: [28, 28, 1], classes: 4 },
+  cooccurrence: { shape: [28, 28, 1], classes: 4 },
 };
 
 /** The model config of a suite model on a dataset: input shape, classes, and a patch size that divides it. */

@@ -53,4 +53,7 @@ export const model = (name: string, preset = name, overrides?: Partial<ModelConf
 });
 
 export const REAL = ['mnist', 'fashion-mnist', 'cifar10'];
-export const DIAGNOSTIC = ['relation', 'appearance'];
+/** The generated tasks: sized by the preset's diagnosticPerClass, tested on their own 2,000-image test splits. */
+export const DIAGNOSTIC = ['relation', 'appearance', 'cooccurrence'];
+/** The two tasks that separate where from what (the style task has its own suite). */
+export const WHERE_AND_WHAT = ['relation', 'appearance'];

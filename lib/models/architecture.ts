@@ -18,7 +18,7 @@ export interface StemStage extends StemLayer {
 }
 
 export interface TokenStream {
-  name: 'channel' | 'spatial' | 'patch';
+  name: 'channel' | 'spatial' | 'patch' | 'filter' | 'learned';
   /** Number of tokens. */
   T: number;
   /** Values per token before the projection to dModel. */
@@ -29,7 +29,16 @@ export interface TokenStream {
   grid: [number, number];
   /** The embedding added after the projection. */
   embedding: 'channel-identity' | 'learned-position' | 'sincos-position' | 'none';
+  /**
+   * Learned maps that select positions (filter, learned-maps): `maps` of them, from a 1×1 conv
+   * (hidden 0) or a 3×3 conv to `hidden` channels, GELU, then a 1×1 conv; normalized by a
+   * softmax over positions (tokens are weighted sums) or a sigmoid (tokens are weighted means).
+   */
+  selector?: { maps: number; hidden: number; normalization: 'softmax' | 'sigmoid' };
 }
+
+/** Hidden width of TokenLearner's map net (3×3 conv, GELU, 1×1 conv): small beside the C = 64 maps it reads. */
+export const LEARNED_MAPS_HIDDEN = 16;
 
 
 export interface BlockSpec {
@@ -116,6 +125,21 @@ function tokenStreams(cfg: ModelConfig, [h, w, c]: [number, number, number]): To
     }
     case 'hybrid':
       return [channel(h * w, [h, w]), spatial([h, w])];
+    case 'filter':
+    case 'learned-maps': {
+      const learned = cfg.tokenizer === 'learned-maps';
+      return [
+        {
+          name: learned ? 'learned' : 'filter',
+          T: cfg.mapTokens,
+          Dtok: c,
+          grid: [h, w],
+          // Token l comes from map l: the same identity argument as for channel tokens.
+          embedding: cfg.channelEmbedding ? 'channel-identity' : 'none',
+          selector: { maps: cfg.mapTokens, hidden: learned ? LEARNED_MAPS_HIDDEN : 0, normalization: learned ? 'sigmoid' : 'softmax' },
+        },
+      ];
+    }
   }
 }
 

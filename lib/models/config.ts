@@ -17,6 +17,8 @@ export const TOKENIZERS = [
   'spatial-pooled-k', // maps pooled to k×k first: T = k², D_tok = C
   'patch', // pure ViT, no stem: T = (H0/P)·(W0/P), D_tok = P²·Cin
   'hybrid', // channel-full and spatial-full tokens in one sequence, with a token-type embedding
+  'filter', // VT's filter tokenizer: T = mapTokens learned maps (1×1 conv, softmax over positions), each pools the C-vectors: D_tok = C
+  'learned-maps', // TokenLearner: T = mapTokens sigmoid maps from a small conv net, each a mean of the C-vectors it weights: D_tok = C
 ] as const;
 export type Tokenizer = (typeof TOKENIZERS)[number];
 
@@ -45,6 +47,8 @@ export interface ModelConfig {
   poolK: number;
   /** Patch side P for the patch tokenizer; must divide H0 and W0. */
   patchSize: number;
+  /** Number of learned maps, hence tokens, of the 'filter' and 'learned-maps' tokenizers (L in VT, S in TokenLearner). */
+  mapTokens: number;
   /** Learned channel-identity embedding on channel tokens (ChannelViT). Off = channels are an unordered set. */
   channelEmbedding: boolean;
   /** Position embedding on spatial and patch tokens. */
@@ -78,6 +82,7 @@ export const DEFAULTS: ModelConfig = {
   tokenizer: 'channel-full',
   poolK: 4, // 4×4 = 16 values per map: coarse but keeps the layout
   patchSize: 7, // 28/7 = 4×4 = 16 patches, ViT's usual ratio on MNIST-sized images
+  mapTokens: 16, // TokenLearner: "8 or 16 tokens are often sufficient" (Ryoo et al. 2021)
   channelEmbedding: true, // without it channel tokens are a bag (tested: permutation invariance)
   positionEmbedding: 'learned', // ViT's default; sin-cos and none are ablations
   dModel: 64,
@@ -160,6 +165,7 @@ export function validateConfig(cfg: ModelConfig): void {
   posInt('seReduction', cfg.seReduction);
   posInt('poolK', cfg.poolK);
   posInt('patchSize', cfg.patchSize);
+  posInt('mapTokens', cfg.mapTokens);
   if (typeof cfg.channelEmbedding !== 'boolean') throw new ConfigError('channelEmbedding', 'must be true or false');
   posInt('dModel', cfg.dModel);
   posInt('depth', cfg.depth);
@@ -192,6 +198,9 @@ export function validateConfig(cfg: ModelConfig): void {
       throw new ConfigError('patchSize', `${cfg.patchSize} does not divide the ${h0}×${w0} image`);
     }
     if (cfg.stem.length > 0) throw new ConfigError('stem', "the 'patch' tokenizer is the pure ViT and takes no stem; set stem: []");
+  }
+  if ((cfg.tokenizer === 'filter' || cfg.tokenizer === 'learned-maps') && cfg.stem.length === 0) {
+    throw new ConfigError('stem', `the '${cfg.tokenizer}' tokenizer pools the stem's feature maps; it needs a stem`);
   }
   if (cfg.positionEmbedding === 'sincos' && cfg.dModel % 4 !== 0) {
     throw new ConfigError('positionEmbedding', `'sincos' needs dModel divisible by 4; got ${cfg.dModel}`);

@@ -24,7 +24,10 @@ export type { TokenStream };
 export interface FlopBreakdown {
   /** Conv stem (and SE, if on). */
   stem: number;
-  /** Adaptive pooling of the maps (pooled tokenizers only). */
+  /**
+   * From maps to tokens, where that takes work: adaptive pooling (the pooled tokenizers), or
+   * the learned maps of 'filter' and 'learned-maps' (their convs and the weighted sums, 2·H·W·L·C).
+   */
   pooling: number;
   /** Linear projection of tokens to dModel. */
   projection: number;
@@ -111,6 +114,14 @@ export function costModel(cfg: ModelConfig): Cost {
       poolFlops += 2 * h * c * w * s.poolK + 2 * s.poolK * c * h * s.poolK;
     }
     if (s.poolK !== undefined) act.pooled = s.poolK * s.poolK * c; // k = 1: a mean, element-wise by our convention
+    if (s.selector) {
+      const { maps: l, hidden: hid } = s.selector;
+      const hw = h * w;
+      // filter: 1×1 conv C -> L, no bias. learned-maps: 3×3 conv C -> hidden (+ bias), GELU, 1×1 conv hidden -> L (+ bias).
+      tokParams += hid ? 9 * c * hid + hid + hid * l + l : c * l;
+      poolFlops += (hid ? 2 * 9 * hw * c * hid + 2 * hw * hid * l : 2 * hw * c * l) + 2 * hw * l * c; // the maps, then Σ_p w_lp · x_p
+      act.tokenMaps = hw * l * 2 + (hid ? hw * hid * 2 : 0); // logits and weights (and the hidden maps)
+    }
     tokParams += s.Dtok * d + d;
     projFlops += 2 * s.T * s.Dtok * d;
     act[`tokens_${s.name}`] = s.T * s.Dtok + s.T * d; // raw tokens, projected tokens

@@ -13,7 +13,7 @@ import { Cost, checkMemory } from './cost';
 import { resolveModelConfig } from './presets';
 
 export { resolveModelConfig };
-import { architecture } from './architecture';
+import { architecture, TokenStream } from './architecture';
 import { applyStem } from './stem';
 import { encoderAndHead } from './transformer';
 
@@ -83,8 +83,17 @@ export class MapTokensModel {
     return this.upTo(name).predict(images) as tf.Tensor4D;
   }
 
+  /**
+   * The learned maps of the 'filter' and 'learned-maps' tokenizers, normalized as the tokens
+   * use them (softmax over positions, or sigmoid): [B, H0, W0, Cin] -> [B, H, W, L], map l selects token l's positions.
+   */
+  tokenMaps(images: tf.Tensor4D): tf.Tensor4D {
+    if (!this.cost.streams.some((s) => s.selector)) throw new Error(`the '${this.config.tokenizer}' tokenizer has no learned maps (only 'filter' and 'learned-maps' do)`);
+    return this.upTo('token_maps').predict(images) as tf.Tensor4D;
+  }
+
   /** Raw tokens of a stream before projection: [B, T, D_tok]. Default: the first stream. */
-  tokens(images: tf.Tensor4D, stream?: 'channel' | 'spatial' | 'patch'): tf.Tensor3D {
+  tokens(images: tf.Tensor4D, stream?: TokenStream['name']): tf.Tensor3D {
     const names = this.layerNames().filter((n) => n.startsWith('tokens_'));
     if (names.length === 0) throw new Error(`a '${this.config.arch}' model has no tokens`);
     const name = `tokens_${stream ?? this.cost.streams[0].name}`; // default: the stream the tokenizer is named after

@@ -32,6 +32,15 @@ export const PRESETS: Record<string, Partial<ModelConfig>> = {
   // A fair CNN: the same stem, one more conv stage (64 -> 128 maps, stride 2: 7×7), global average
   // pooling and a linear head: about the token models' size.
   'cnn-deep': { arch: 'cnn', stem: [...twoConvStem(), { filters: 128, kernel: 3, stride: 2, padding: 'same', activation: 'relu', batchNorm: false }] }, // 93,962 params
+  // The other reading of "each map becomes a token": learned maps select positions, and each token
+  // is the C-vector pooled under one map (lib/tokenizers/learned-maps.ts). VT's filter tokenizer
+  // (Wu et al. 2020) with L maps, and TokenLearner (Ryoo et al. 2021) with S maps; 64 = the question's n.
+  'filter-8': { tokenizer: 'filter', mapTokens: 8 }, // 91,722 params
+  'filter-16': { tokenizer: 'filter', mapTokens: 16 }, // 92,746 params
+  'filter-64': { tokenizer: 'filter', mapTokens: 64 }, // 98,890 params
+  'tokenlearner-8': { tokenizer: 'learned-maps', mapTokens: 8 }, // 100,578 params
+  'tokenlearner-16': { tokenizer: 'learned-maps', mapTokens: 16 }, // 101,226 params
+  'tokenlearner-64': { tokenizer: 'learned-maps', mapTokens: 64 }, // 105,114 params
   // Embedding and pooling ablations of the question's model.
   'channel-full-cls': { tokenizer: 'channel-full', pooling: 'cls' }, // 103,306 params
   'channel-full-se': { tokenizer: 'channel-full', se: true }, // 105,370 params

@@ -54,6 +54,11 @@ const STEPS: Step[] = [
       return { ...r, model: { ...model, block: blockNameOf(String(model.block), qkNorm === true, localMixing === true, Number(window)) } as unknown as RunRecord['model'] };
     },
   },
+  {
+    from: 3,
+    what: 'model configs gain mapTokens with its default (16); no model before it had learned maps',
+    apply: (r) => ({ ...r, model: { ...r.model, mapTokens: (r.model as Partial<RunRecord['model']>).mapTokens ?? 16 } }),
+  },
 ];
 
 /** The recipe that schema 2's block flags described; every combination that was ever built has one. */

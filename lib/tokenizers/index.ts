@@ -12,8 +12,10 @@ import * as tf from '@tensorflow/tfjs';
 import { AdaptiveAvgPool2d, LearnedEmbedding, SinCos2DEmbedding } from '../layers';
 import type { Architecture, TokenStream } from '../models/architecture';
 import { ChannelTokens, Patchify, SpatialTokens } from './layers';
+import { MapWeights, WeightedPool } from './learned-maps';
 
 export * from './layers';
+export * from './learned-maps';
 
 function apply(layer: tf.layers.Layer, x: tf.SymbolicTensor | tf.SymbolicTensor[]): tf.SymbolicTensor {
   return layer.apply(x) as tf.SymbolicTensor;
@@ -32,6 +34,16 @@ function embed(raw: tf.SymbolicTensor, s: TokenStream, d: number): tf.SymbolicTe
 function rawTokens(maps: tf.SymbolicTensor, s: TokenStream, inputShape: [number, number, number]): tf.SymbolicTensor {
   // Pooled streams read the maps averaged to k×k: [B, H, W, C] -> [B, k, k, C].
   const src = s.poolK !== undefined ? apply(new AdaptiveAvgPool2d({ k: s.poolK, name: 'pool' }), maps) : maps;
+  if (s.selector) {
+    // Maps that select positions: [B, H, W, C] -> logits [B, H, W, L] -> weights -> tokens [B, L, C].
+    const { maps: l, hidden, normalization } = s.selector;
+    const conv = (filters: number, kernel: number, name: string, extra: { activation?: 'gelu'; useBias?: boolean } = {}) =>
+      tf.layers.conv2d({ filters, kernelSize: kernel, padding: 'same', name, ...extra });
+    const hiddenMaps = hidden ? apply(conv(hidden, 3, 'map_hidden', { activation: 'gelu' }), maps) : maps; // [B, H, W, hidden]
+    const logits = apply(conv(l, 1, 'map_logits', { useBias: hidden > 0 }), hiddenMaps); // [B, H, W, L] (VT's 1×1 conv has no bias: a softmax over positions ignores it)
+    const weights = apply(new MapWeights({ normalization, name: 'token_maps' }), logits); // [B, H, W, L]
+    return apply(new WeightedPool({ reduce: normalization === 'softmax' ? 'sum' : 'mean', name: `tokens_${s.name}` }), [maps, weights]); // [B, L, C]
+  }
   if (s.name === 'channel') return apply(new ChannelTokens({ name: 'tokens_channel' }), src); // [B, C, H*W]
   if (s.name === 'spatial') return apply(new SpatialTokens({ name: 'tokens_spatial' }), src); // [B, H*W, C]
   return apply(new Patchify({ patch: inputShape[0] / s.grid[0], name: 'tokens_patch' }), src); // [B, T, P*P*C]

@@ -1,11 +1,11 @@
-import { DIAGNOSTIC, model, Suite, vs } from '../suite';
+import { WHERE_AND_WHAT, model, Suite, vs } from '../suite';
 
 export const literature: Suite = {
   name: 'literature',
   description:
     "The question's channel tokens beside their published refinements: XCiT's Q/K normalization on the same tokens, local map mixing between blocks, " +
     'XCiT (cross-covariance attention with local patch interaction) and DaViT (window and channel-group attention), with spatial tokens for reference.',
-  datasets: ['mnist', 'fashion-mnist', ...DIAGNOSTIC],
+  datasets: ['mnist', 'fashion-mnist', ...WHERE_AND_WHAT],
   models: [model('channel-full'), model('channel-full-xca'), model('channel-full-mix'), model('xcit-lite'), model('dual'), model('spatial-full')],
   kind: 'standard',
   comparisons: [

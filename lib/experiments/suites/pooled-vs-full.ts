@@ -1,9 +1,9 @@
-import { DIAGNOSTIC, model, REAL, Suite, vs } from '../suite';
+import { WHERE_AND_WHAT, model, REAL, Suite, vs } from '../suite';
 
 export const pooledVsFull: Suite = {
   name: 'pooled-vs-full',
   description: 'Does pooling the maps before tokenizing destroy the information the tokens need, and where?',
-  datasets: [...REAL, ...DIAGNOSTIC],
+  datasets: [...REAL, ...WHERE_AND_WHAT],
   models: [model('channel-full'), model('channel-pooled'), model('channel-pooled-k4'), model('spatial-full'), model('spatial-pooled-k4'), model('cnn-stem'), model('vit-patch7')],
   comparisons: [
     vs('channel-pooled', 'channel-full', 'what pooling each map to one value loses'),
