@@ -12,29 +12,9 @@ import { attentionExponent, questionClaims } from '../lib/analysis/claims/questi
 import { learningSpeed, stepsToFraction } from '../lib/analysis/speed';
 import { relationPositionBaseline } from '../lib/data/diagnostic';
 import type { RunRecord } from '../lib/results/record';
+import { runRecord } from './helpers/records';
 
-function rec(name: string, dataset: string, seed: number, acc: number, over: Partial<RunRecord> = {}): RunRecord {
-  return {
-    id: `${name}-${dataset}-${seed}`,
-    status: 'ok',
-    name,
-    dataset,
-    seed,
-    model: { numClasses: dataset === 'relation' ? 4 : 10 },
-    train: { batchSize: 128 },
-    metrics: { test_acc: acc, test_loss: 0, best_val_acc: acc, final_train_loss: 0, curve: [] },
-    converged: true,
-    convergence: { rule: 'plateau', selectedEpoch: 1, selectedStep: 1, stoppedEarly: true },
-    sizes: { train: 1000, val: 1000, test: 10000 },
-    params: 1,
-    flops: { total: 1e6, attention: 1 },
-    T: 1,
-    Dtok: 1,
-    seconds: 1,
-    img_per_s: 1,
-    ...over,
-  } as unknown as RunRecord;
-}
+const rec = runRecord;
 const runs = (name: string, dataset: string, accs: number[], over: Partial<RunRecord> = {}): RunRecord[] => accs.map((a, s) => rec(name, dataset, s, a, over));
 
 const FAMILY = [

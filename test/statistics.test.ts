@@ -9,26 +9,9 @@ import { checkControls, controlGate } from '../lib/analysis/claims/controls';
 import { aggregate, compareFamily, formatPct, holm, pairedDifference } from '../lib/analysis/statistics';
 import { relationPositionBaseline } from '../lib/data/diagnostic';
 import type { RunRecord } from '../lib/results/record';
+import { runRecord } from './helpers/records';
 
-function rec(name: string, dataset: string, seed: number, acc: number, converged = true): RunRecord {
-  return {
-    id: `${name}-${dataset}-${seed}`,
-    status: 'ok',
-    name,
-    dataset,
-    seed,
-    metrics: { test_acc: acc, test_loss: 0, best_val_acc: acc, final_train_loss: 0, curve: [] },
-    converged,
-    convergence: { rule: converged ? 'plateau' : 'epoch cap reached while still improving', selectedEpoch: 1, selectedStep: 1, stoppedEarly: converged },
-    sizes: { train: 1000, val: 100, test: 10000 },
-    params: 1,
-    flops: { total: 1 },
-    T: 1,
-    Dtok: 1,
-    seconds: 1,
-    img_per_s: 1,
-  } as unknown as RunRecord;
-}
+const rec = (name: string, dataset: string, seed: number, acc: number, converged = true): RunRecord => runRecord(name, dataset, seed, acc, { converged });
 const runs = (name: string, dataset: string, accs: number[], converged = true): RunRecord[] => accs.map((a, s) => rec(name, dataset, s, a, converged));
 
 test('paired difference by seed equals the closed form of Student\'s t with 2 degrees of freedom', () => {

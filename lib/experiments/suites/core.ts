@@ -1,21 +1,24 @@
 import { model, Suite, vs } from '../suite';
 
+/** The question's arms and its controls: channel and spatial tokens, full and pooled, the pure ViT, the stem alone and a CNN of the same size. */
+export const CORE_ARMS = [
+  model('channel-full'),
+  model('channel-pooled'),
+  model('channel-pooled-k4'),
+  model('spatial-full'),
+  model('spatial-pooled-k4'),
+  model('vit-patch7'),
+  model('cnn-stem'),
+  model('cnn-deep'),
+];
+
 /** The converged answer's grid (the `standard` preset runs it by default). */
 export const core: Suite = {
   name: 'core',
   description:
     'The question and its controls, each trained to its plateau: channel tokens full and pooled, spatial tokens full and pooled, the pure ViT, the stem alone and a CNN of the same size, on two real datasets and the relation task.',
   datasets: ['mnist', 'fashion-mnist', 'relation'],
-  models: [
-    model('channel-full'),
-    model('channel-pooled'),
-    model('channel-pooled-k4'),
-    model('spatial-full'),
-    model('spatial-pooled-k4'),
-    model('vit-patch7'),
-    model('cnn-stem'),
-    model('cnn-deep'),
-  ],
+  models: CORE_ARMS,
   comparisons: [
     vs('channel-full', 'spatial-full', 'the question: maps as tokens against positions as tokens, same stem and Transformer'),
     vs('channel-pooled', 'channel-full', 'what pooling each map to one value loses'),

@@ -1,4 +1,5 @@
-import { model, Suite, vs } from '../suite';
+import { Suite, vs } from '../suite';
+import { CORE_ARMS } from './core';
 
 /**
  * The question's own claim about style: "if the task depends on interactions between
@@ -11,16 +12,7 @@ export const style: Suite = {
   description:
     "The style claim: on the co-occurrence task, decided by which features occur together rather than where or how much, do channel tokens (whose attention scores are bilinear forms of whole maps, like a Gram-matrix entry) beat positions as tokens and pooled statistics? The core grid's arms.",
   datasets: ['cooccurrence'],
-  models: [
-    model('channel-full'),
-    model('channel-pooled'),
-    model('channel-pooled-k4'),
-    model('spatial-full'),
-    model('spatial-pooled-k4'),
-    model('vit-patch7'),
-    model('cnn-stem'),
-    model('cnn-deep'),
-  ],
+  models: CORE_ARMS,
   kind: 'standard',
   comparisons: [
     vs('channel-full', 'spatial-full', 'maps as tokens against positions as tokens, where co-occurrence decides'),
