@@ -2,8 +2,8 @@
  * npm run docs
  *
  * Rewrites the generated blocks of docs/recipe.md (the recipe sweep, from the store's
- * `recipe` suite runs) and docs/validation.md (tfjs against the PyTorch twin, from
- * results/twin/runs.jsonl). The prose around the blocks is written by a person; every
+ * `recipe` suite runs), docs/validation.md and docs/performance.md (tfjs against the
+ * PyTorch twin, accuracy and time of whole runs, from results/twin/runs.jsonl). The prose around the blocks is written by a person; every
  * number inside them comes from a store, so the docs never say more than the runs do.
  */
 import * as fs from 'fs';
@@ -122,10 +122,31 @@ function validationBlock(): string {
   ].join('\n');
 }
 
+/** The whole runs' time, for docs/performance.md: what a user feels, tfjs-node against PyTorch in one invocation. */
+function wholeRunTimeBlock(): string {
+  const { pairs } = readWholeRuns(RESULTS_DIR);
+  if (!pairs.length) return 'No whole runs in results/twin/runs.jsonl yet: `npm run bench -- --run channel-full/relation`.';
+  return table(
+    ['run (recipe)', 'epochs tfjs / PyTorch', 'wall time tfjs (s)', 'wall time PyTorch (s)', 'training img/s tfjs', 'training img/s PyTorch', 'wall-time speed, tfjs ÷ PyTorch', 'throughput, tfjs ÷ PyTorch', 'threads each'],
+    pairs.map((p) => [
+      `${p.name} / ${p.dataset} / seed ${p.seed} (${p.preset})`,
+      `${p.tfjs.epochs} / ${p.pytorch.epochs}`,
+      p.tfjs.seconds.toFixed(0),
+      p.pytorch.seconds.toFixed(0),
+      p.tfjs.img_per_s.toFixed(0),
+      p.pytorch.img_per_s.toFixed(0),
+      (p.pytorch.seconds / p.tfjs.seconds).toFixed(2),
+      (p.tfjs.img_per_s / p.pytorch.img_per_s).toFixed(2),
+      p.threads,
+    ]),
+  );
+}
+
 runCommand(SPEC, () => {
   for (const [file, name, body] of [
     [path.join(ROOT, 'docs', 'recipe.md'), 'recipe', recipeBlock()],
     [path.join(ROOT, 'docs', 'validation.md'), 'validation', validationBlock()],
+    [path.join(ROOT, 'docs', 'performance.md'), 'whole-runs', wholeRunTimeBlock()],
   ] as const) {
     const changed = replaceBlock(file, name, body);
     console.log(`${path.relative(ROOT, file)}: ${changed ? 'updated' : 'unchanged'}`);

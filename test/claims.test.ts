@@ -8,7 +8,7 @@ import { test } from 'node:test';
 import * as assert from 'node:assert/strict';
 import { ClaimNotSupported, claimsOver } from '../lib/analysis/claims/claim';
 import { suiteComparisons } from '../lib/analysis/claims/comparisons';
-import { attentionExponent, questionClaims } from '../lib/analysis/claims/question';
+import { attentionExponent, expectQuestionClaims, questionClaims } from '../lib/analysis/claims/question';
 import { learningSpeed, stepsToFraction } from '../lib/analysis/speed';
 import { relationPositionBaseline } from '../lib/data/diagnostic';
 import type { RunRecord } from '../lib/results/record';
@@ -75,6 +75,12 @@ test("the question's claims table: holds, does not hold and not settled follow t
   assert.equal(row(questionClaims(() => scaling(2), 'quick'), 'cost').status, 'holds');
   assert.equal(row(questionClaims(() => scaling(1), 'quick'), 'cost').status, 'does not hold');
   assert.equal(row(questionClaims(() => [], 'standard'), 'cost').status, 'not settled');
+  // What the prose says is checked: a cost claim under any preset, an accuracy claim where verdicts exist.
+  expectQuestionClaims(questionClaims(() => scaling(2), 'quick'), 'quick', { cost: 'holds' });
+  assert.throws(() => expectQuestionClaims(questionClaims(() => scaling(1), 'quick'), 'quick', { cost: 'holds' }), /says the cost claim holds, the store says it does not hold/);
+  expectQuestionClaims(questionClaims(() => below, 'quick'), 'quick', { flattening: 'does not hold' }); // quick: not checked
+  assert.throws(() => expectQuestionClaims(questionClaims(() => below, 'standard'), 'standard', { flattening: 'does not hold' }), ClaimNotSupported);
+  assert.throws(() => expectQuestionClaims(rows, 'standard', { flatening: 'holds' }), /no question claim 'flatening'/);
 });
 
 test("a suite's declared comparisons form one Holm family, with the controls first", () => {

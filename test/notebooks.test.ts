@@ -26,7 +26,7 @@ test('every notebook executes under the smoke preset', { timeout: 1_500_000 }, (
   });
   assert.equal(r.status, 0, `a notebook failed:\n${r.stderr.slice(-4000)}`);
   const names = fs.readdirSync(path.join(ROOT, 'notebooks')).filter((f) => f.endsWith('.ipynb'));
-  assert.ok(names.length >= 10, `expected the ten notebooks, found ${names.length}`);
+  assert.ok(names.length >= 11, `expected the eleven notebooks, found ${names.length}`);
   for (const n of names) {
     const nb = JSON.parse(fs.readFileSync(path.join(out, n), 'utf8')) as { cells: Cell[] };
     const outputs = nb.cells.flatMap((c) => c.outputs ?? []);
@@ -42,7 +42,7 @@ test('every notebook executes under the smoke preset', { timeout: 1_500_000 }, (
     assert.ok(plots.length > 0, `${n} drew no plotly figure`);
   }
   // A notebook that runs or inspects experiments shows its grid as a table in its first output.
-  for (const n of ['02_tokenizers', '03_channel_vs_spatial', '04_pooled_vs_full', '05_embeddings', '06_cost_scaling', '07_attention', '08_literature']) {
+  for (const n of ['02_tokenizers', '03_channel_vs_spatial', '04_pooled_vs_full', '05_embeddings', '06_cost_scaling', '07_attention', '08_literature', '09_style_and_learned_maps']) {
     const nb = JSON.parse(fs.readFileSync(path.join(out, `${n}.ipynb`), 'utf8')) as { cells: Cell[] };
     const first = nb.cells.flatMap((c) => c.outputs ?? [])[0];
     assert.match(String([first?.data?.['text/html'] ?? ''].flat().join('')), /The grid: suite [a-z-]+ under the smoke preset/, `${n} does not show its grid first`);

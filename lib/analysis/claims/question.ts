@@ -9,7 +9,7 @@
 import { RUN_PRESETS, RunPresetName } from '../../experiments';
 import type { RunRecord } from '../../results/record';
 import { compareFamily, formatPaired, Paired } from '../statistics';
-import { ClaimStatus, ComparisonRef, Expectation, meets } from './claim';
+import { ClaimNotSupported, ClaimStatus, ComparisonRef, Expectation, meets } from './claim';
 import { checkControls, controlGate } from './controls';
 
 export interface QuestionClaim {
@@ -154,4 +154,15 @@ export function claimsMarkdown(rows: ClaimRow[], opts: { pagePrefix?: string } =
     lines.push(`| ${esc(r.claim.quote)} | ${esc(r.claim.experiment.what)} | **${r.status}** | ${esc(r.evidence.join('; ') || '–')} |${where}`);
   }
   return lines.join('\n');
+}
+
+/**
+ * What the report's prose says of the question's claims, checked: throws ClaimNotSupported
+ * naming every row whose verdict differs from what the prose says. Accuracy claims are
+ * checked under presets that give verdicts; cost claims (no convergence needed) always.
+ */
+export function expectQuestionClaims(rows: ClaimRow[], preset: RunPresetName, says: Partial<Record<string, ClaimStatus>>): void {
+  for (const id of Object.keys(says)) if (!rows.some((r) => r.claim.id === id)) throw new Error(`no question claim '${id}' (known: ${rows.map((r) => r.claim.id).join(', ')})`);
+  const wrong = rows.filter((r) => says[r.claim.id] !== undefined && says[r.claim.id] !== r.status && (RUN_PRESETS[preset].verdicts || !r.claim.expects.length));
+  if (wrong.length) throw new ClaimNotSupported(wrong.map((r) => `the report says the ${r.claim.id} claim ${says[r.claim.id]}, the store says it ${r.status} (${r.evidence.join('; ')})`).join('\n'));
 }
