@@ -68,6 +68,8 @@ export function aggregateRows(groups: Group[], opts: { order?: string[] } = {}):
     'test acc % (95% CI)': formatPct(g),
     'std %': 100 * g.std,
     n: g.n,
+    // Every run of the group reached its validation plateau: without it the group gets no verdict.
+    converged: g.converged ? 'yes' : 'no',
     failed: g.failed,
     ...(anyMissing ? { 'missing seeds': g.missingSeeds.length ? g.missingSeeds.join(',') : '' } : {}),
     T: g.T > 0 ? g.T : '–',
