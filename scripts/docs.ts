@@ -76,6 +76,7 @@ function recipeBlock(): string {
     [1000, 0.002],
     [400, 0.005],
     [700, 0.005],
+    [1000, 0.005],
   ].filter(([p]) => runs.every((r) => p <= (r.train.patienceSteps ?? Infinity)));
   const rows = candidates.map(([p, md]) => {
     const res = runs.map((r) => ({ r, ...replay(r, p, md), best: Math.max(...r.metrics.curve.map((c) => c.val_acc)) }));
