@@ -16,7 +16,7 @@
 import * as os from 'os';
 import * as path from 'path';
 import { spawnSync } from 'child_process';
-import { BENCH_DEFAULT_PLAN, benchWorkload, BenchResult, BenchWorkload, profileStep, rssSlope } from '../lib/bench/run';
+import { BENCH_DEFAULT_PLAN, benchWorkload, BenchResult, BenchWorkload, profileStep, rssSlope, StepMode } from '../lib/bench/run';
 import { BackendName, BACKENDS } from '../lib/backend';
 import { ROOT } from '../lib/util/paths';
 import { setFusedOps } from '../lib/layers';
@@ -45,9 +45,9 @@ const SPEC = {
   --soak N    train R1 (batch 32) for N steps and report the RSS slope and numTensors
   --fused     on|off: the hand-written gradients (layer norm, relu) or the plain ops
   --profile   per-kernel time of one training step instead of throughput, and the kernels per step
-  --step      workspace|legacy: the training step timed: the workspace's (flat AdamW, clipping on the
-              device, one read per window; the default) or the previous one (AdamW weight by weight,
-              three reads per step), to measure what the change bought
+  --step      workspace|legacy (or both, workspace,legacy: timed in turn, twice, in this invocation):
+              the workspace's step (flat AdamW, clipping on the device, one read per window; the
+              default) or the previous one (AdamW weight by weight, three reads per step)
   --run M/D   one whole run of model M on dataset D (core grid) in tfjs-node and in the PyTorch
               twin: wall time, img/s, accuracies and their ratio; with --preset (default standard)
               and --seeds (default 0)`,
@@ -92,18 +92,20 @@ runCommand(SPEC, async (a) => {
   const soak = positiveInt('soak', a.soak) ?? 0;
   const profile = !!a.profile;
   const fused = oneOf('fused', a.fused, ['on', 'off'] as const);
-  const stepMode = oneOf('step', a.step, ['workspace', 'legacy'] as const);
+  // One mode, or several compared in this invocation (each timed twice, in turn: A B A B).
+  const stepModes = (listOf('step', a.step, ['workspace', 'legacy'] as const) ?? ['workspace']) as StepMode[];
   if (fused) setFusedOps(fused === 'on'); // A/B: hand-written gradients (layer norm, relu) vs plain ops
   if (profile) {
     // Per-kernel time of one training step on the native backend, then stop.
-    for (const w of workloads ?? ['R1', 'R2']) {
-      const p = await profileStep(w, batch, stepMode);
-      if (json) console.log(JSON.stringify({ workload: w, step: stepMode ?? 'workspace', profile: p }));
-      else {
-        console.log(`\n${w} (${stepMode ?? 'workspace'} step): ${p.calls} kernels, ${p.totalMs.toFixed(1)} ms of kernel time in one training step`);
-        for (const k of p.kernels.slice(0, 15)) console.log(`  ${k.kernel.padEnd(26)} ${String(k.calls).padStart(5)} calls  ${k.ms.toFixed(1).padStart(8)} ms  ${((100 * k.ms) / p.totalMs).toFixed(1).padStart(5)}%`);
+    for (const w of workloads ?? ['R1', 'R2'])
+      for (const stepMode of stepModes) {
+        const p = await profileStep(w, batch, stepMode);
+        if (json) console.log(JSON.stringify({ workload: w, step: stepMode, profile: p }));
+        else {
+          console.log(`\n${w} (${stepMode} step): ${p.calls} kernels, ${p.totalMs.toFixed(1)} ms of kernel time in one training step`);
+          for (const k of p.kernels.slice(0, 15)) console.log(`  ${k.kernel.padEnd(26)} ${String(k.calls).padStart(5)} calls  ${k.ms.toFixed(1).padStart(8)} ms  ${((100 * k.ms) / p.totalMs).toFixed(1).padStart(5)}%`);
+        }
       }
-    }
     return;
   }
   const plan = BENCH_DEFAULT_PLAN.filter((p) => (!workloads || workloads.includes(p.workload)) && (!backends || backends.includes(p.backend))).map((p) => ({
@@ -115,9 +117,19 @@ runCommand(SPEC, async (a) => {
   const runs = soak && !workloads && !backends ? [] : workloads || backends || batch ? dedupe(plan.length ? plan : cross(workloads ?? ['R1'], backends ?? ['tensorflow'], batch)) : plan;
   const results: BenchResult[] = [];
   for (const r of runs) {
-    const res = await benchWorkload({ workload: r.workload, backend: r.backend, batch: r.batch, windows, steps, stepMode });
-    results.push(res);
-    if (json) console.log(JSON.stringify(res));
+    for (let round = 0; round < (stepModes.length > 1 ? 2 : 1); round++)
+      for (const stepMode of stepModes) {
+        const res = { ...(await benchWorkload({ workload: r.workload, backend: r.backend, batch: r.batch, windows, steps, stepMode })), step: stepMode };
+        results.push(res);
+        if (json) console.log(JSON.stringify(res));
+      }
+  }
+  if (stepModes.length > 1 && !json) {
+    for (const w of [...new Set(results.map((r) => `${r.workload}@${r.batch}`))]) {
+      const of = (m: StepMode): number[] => results.filter((r) => `${r.workload}@${r.batch}` === w && r.step === m && r.train_img_per_s !== null).map((r) => r.train_img_per_s!);
+      const mean = (xs: number[]): number => xs.reduce((x, y) => x + y, 0) / xs.length;
+      console.log(`${w.replace('@', ' batch ')}: ${stepModes.map((m) => `${m} step ${of(m).map((x) => x.toFixed(1)).join(', ')} img/s`).join('; ')}; ${stepModes[0]} / ${stepModes[1]} = ${(mean(of(stepModes[0])) / mean(of(stepModes[1]))).toFixed(2)}× (same invocation, in turn)`);
+    }
   }
   const torchResults: Record<string, unknown>[] = [];
   if (torch) {
@@ -130,7 +142,8 @@ runCommand(SPEC, async (a) => {
       if (out.status !== 0) throw new Error(`bench_torch.py failed:\n${out.stderr}`);
       for (const line of out.stdout.trim().split('\n')) {
         const rec = JSON.parse(line) as Record<string, unknown>;
-        const tfr = results.find((r) => r.backend === 'tensorflow' && r.workload === w && r.batch === Number(b))!;
+        // Against the first mode asked for (the workspace's step unless told otherwise).
+        const tfr = results.find((r) => r.backend === 'tensorflow' && r.workload === w && r.batch === Number(b) && r.step === stepModes[0])!;
         rec.ratio_train = (tfr.train_img_per_s ?? NaN) / (rec.train_img_per_s as number);
         rec.ratio_infer = tfr.infer_img_per_s / (rec.infer_img_per_s as number);
         torchResults.push(rec);

@@ -36,6 +36,8 @@ export interface BenchOptions {
 
 export interface BenchResult {
   workload: BenchWorkload;
+  /** The training step timed (lib/bench/run.ts stepper). */
+  step?: StepMode;
   backend: BackendName;
   batch: number;
   threads: number;
