@@ -16,7 +16,7 @@ import { spawnSync } from 'child_process';
 import { claimsMarkdown, questionClaims } from '../analysis/claims/question';
 import { checkControls } from '../analysis/claims/controls';
 import { recordsBySuite } from '../analysis/views';
-import { RUN_PRESETS } from '../experiments';
+import { ANSWER_SUITES, planSuite, RUN_PRESETS } from '../experiments';
 import { escapeHtml } from '../util/html';
 import { ResultStore } from '../results/store';
 import { runNotebook, resolveNotebooks, venvPython } from '../notebook/runner';
@@ -182,28 +182,34 @@ const README_END = '<!-- findings:end -->';
  */
 export function findingsBlock(resultsDir = RESULTS_DIR): string {
   const { recordsOf } = recordsBySuite('standard', { resultsDir });
-  const records = new ResultStore({ dir: resultsDirFor('standard', resultsDir) }).read().records.filter((r) => r.preset === 'standard');
-  if (!records.length) {
+  // The answer is the answer's suites, complete: runs of other suites (the recipe sweep) are not it.
+  const planned = planSuite(ANSWER_SUITES.join(','), { preset: 'standard' });
+  const have = new Map(ANSWER_SUITES.flatMap(recordsOf).map((r) => [r.id, r]));
+  const records = planned.flatMap((p) => (have.has(p.id) ? [have.get(p.id)!] : []));
+  const table = claimsMarkdown(questionClaims(recordsOf, 'standard'));
+  if (records.length < planned.length) {
     return [
-      'No verdict yet. The `standard` sweep (every run trained to its validation plateau) has not been run into the committed store,',
-      'and no other preset gives verdicts: `quick` runs stop after a few dozen optimizer steps and rank how fast models start, not what they reach.',
-      'The report shows the `quick` results for a fast look, marked "not converged: no verdicts".',
+      `No verdict yet. The \`standard\` sweep (${ANSWER_SUITES.join(', ')}: every run trained to its validation plateau) holds ${records.length} of its ${planned.length} planned runs in the committed store;`,
+      'no other preset gives verdicts (`quick` runs stop after a few dozen optimizer steps and rank how fast models start, not what they reach).',
+      'Until the sweep is complete the question\'s claims stand as follows:',
+      '',
+      table,
     ].join('\n');
   }
   const ok = records.filter((r) => r.status === 'ok');
   const p = RUN_PRESETS.standard;
   const t0 = Math.min(...records.map((r) => Date.parse(r.started)));
   const t1 = Math.max(...records.map((r) => Date.parse(r.ended)));
-  const controls = checkControls(recordsOf('core'));
+  const controls = checkControls(ok);
   return [
-    claimsMarkdown(questionClaims(recordsOf, 'standard')),
+    table,
     '',
-    `From ${ok.length} runs of the \`standard\` preset (${ok.filter((r) => r.converged).length} converged; ${records.length - ok.length} failed) in \`results/runs.jsonl\`. ` +
+    `From the ${records.length} runs of the \`standard\` sweep (${ok.filter((r) => r.converged).length} converged; ${records.length - ok.length} failed) in \`results/runs.jsonl\`. ` +
       `Controls: ${controls.map((c) => `${c.control.model} on ${c.control.dataset} ${c.pass ? 'passes' : 'fails'}`).join('; ') || 'none in these runs'}. ` +
       `The answer holds under these conditions: small Transformers (d_model 64, 2 blocks) on 28×28 grey images, ${p.trainPerClass?.toLocaleString('en')} training images per class ` +
       `(${p.diagnosticPerClass.toLocaleString('en')} per class on the diagnostic tasks), each run trained until its validation accuracy plateaued (early stopping, patience ${p.recipe.patienceSteps} steps, cap ${p.epochs} epochs), ` +
       `selected on validation, tested once on the official test sets; ${p.seeds.length} seeds, paired by seed, Holm-corrected over the claims. ` +
-      `The runs' training spanned ${((t1 - t0) / 3.6e6).toFixed(1)} hours of wall time (first start to last end, as stored).`,
+      `The sweep's runs spanned ${((t1 - t0) / 3.6e6).toFixed(1)} hours of wall time (first start to last end, as stored).`,
     '',
     'Full report: [results/report.html](results/report.html).',
   ].join('\n');
