@@ -169,7 +169,11 @@ test('results/report.html opens from disk with the network blocked and shows cha
     // Bars were drawn, not just empty axes.
     assert.ok((await page.locator('.maptokens-plot g.point path, .maptokens-plot .bars path').count()) > 0, 'charts have no bars');
     assert.ok((await page.locator('table.maptokens-table').count()) >= 2, 'tables missing');
-    assert.match(await page.locator('body').innerText(), /Answer\./);
+    // The claims table comes first, then the controls.
+    const text = await page.locator('body').innerText();
+    assert.match(text, /The question's claims, tested one by one/);
+    assert.match(text, /Controls first/);
+    assert.ok(text.indexOf("The question's claims, tested one by one") < text.indexOf('Controls first'), 'the claims table is not at the top');
     assert.deepEqual(blocked, [], 'the report tried to reach the network');
     assert.deepEqual(errors, []);
   } finally {
