@@ -376,9 +376,10 @@ function strokePositionAccuracy(ds: { train: Split; test: Split }, kind: number,
   };
   const votes = new Map<number, number[]>();
   for (let i = 0; i < ds.train.n; i++) {
-    const v = votes.get(where(ds.train, i)) ?? [0, 0, 0, 0];
+    const at = where(ds.train, i);
+    const v = votes.get(at) ?? [0, 0, 0, 0];
     v[ds.train.labels[i]]++;
-    votes.set(where(ds.train, i), v);
+    votes.set(at, v);
   }
   let correct = 0;
   for (let i = 0; i < ds.test.n; i++) {

@@ -6,9 +6,15 @@
  * is not clearly above chance has no speed (it never learned). Averaged over seeds,
  * with a Student's t interval.
  */
-import type { RunRecord } from '../results/record';
-import { stepsAt } from './figures/results';
+import type { EpochMetrics, RunRecord } from '../results/record';
 import { stats, Stats } from './statistics';
+
+/** Optimizer steps at the end of an epoch row (older records did not store them: from the split size and batch). */
+export function stepsAt(r: RunRecord, row: EpochMetrics): number {
+  if (row.step !== undefined) return row.step;
+  const perEpoch = r.sizes.train >= r.train.batchSize ? Math.floor(r.sizes.train / r.train.batchSize) : 1;
+  return row.epoch * perEpoch;
+}
 
 /** Steps to `fraction` of the way from chance to the run's best validation accuracy; NaN when it never rose above chance. */
 export function stepsToFraction(r: RunRecord, fraction = 0.9): number {

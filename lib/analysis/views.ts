@@ -5,7 +5,7 @@
  */
 import type { RunRecord } from '../results/record';
 import { ResultStore } from '../results/store';
-import { planSuite, RUN_PRESETS, RunPresetName, suiteNames } from '../experiments';
+import { PlannedRun, planSuite, RUN_PRESETS, RunPresetName, suiteNames } from '../experiments';
 import { resultsDirFor } from '../util/paths';
 import { aggregate, Group } from './statistics';
 
@@ -23,19 +23,20 @@ export interface SuiteView {
   order: string[];
 }
 
+/** The stored record of each planned run that has one, under the plan's label (one stored run can serve suites that label it differently). */
+function plannedRecords(plan: PlannedRun[], stored: RunRecord[]): RunRecord[] {
+  const byId = new Map(stored.map((r) => [r.id, r]));
+  return plan.flatMap((p) => (byId.has(p.id) ? [{ ...byId.get(p.id)!, name: p.config.name }] : []));
+}
+
 /** The records of one suite under one preset, aggregated over seeds. */
 export function suiteView(suite: string, preset: RunPresetName, opts: { resultsDir?: string; datasets?: string[] } = {}): SuiteView {
   const plan = planSuite(suite, { preset, datasets: opts.datasets });
   const store = new ResultStore({ dir: opts.resultsDir ?? resultsDirFor(preset) });
   const { records: all, problems } = store.read();
-  const byId = new Map(all.map((r) => [r.id, r]));
-  const records: RunRecord[] = [];
-  const missing: SuiteView['missing'] = [];
-  for (const p of plan) {
-    const r = byId.get(p.id);
-    if (r) records.push({ ...r, name: p.config.name }); // the suite's label for this run
-    else missing.push({ name: p.config.name, dataset: p.config.dataset.name, seed: p.config.seed });
-  }
+  const records = plannedRecords(plan, all);
+  const found = new Set(records.map((r) => r.id));
+  const missing: SuiteView['missing'] = plan.filter((p) => !found.has(p.id)).map((p) => ({ name: p.config.name, dataset: p.config.dataset.name, seed: p.config.seed }));
   const order = [...new Set(plan.map((p) => p.config.name))];
   const datasets = [...new Set(plan.map((p) => p.config.dataset.name))];
   const seeds = RUN_PRESETS[preset].seeds;
@@ -53,11 +54,10 @@ export function suiteView(suite: string, preset: RunPresetName, opts: { resultsD
  */
 export function recordsBySuite(preset: RunPresetName, opts: { resultsDir?: string } = {}): { recordsOf: (suite: string) => RunRecord[]; problems: string[] } {
   const { records, problems } = new ResultStore({ dir: opts.resultsDir ?? resultsDirFor(preset) }).read();
-  const byId = new Map(records.map((r) => [r.id, r]));
   const cache = new Map<string, RunRecord[]>();
   const recordsOf = (suite: string): RunRecord[] => {
     if (!suiteNames().includes(suite)) return [];
-    if (!cache.has(suite)) cache.set(suite, planSuite(suite, { preset }).flatMap((p) => (byId.has(p.id) ? [{ ...byId.get(p.id)!, name: p.config.name }] : [])));
+    if (!cache.has(suite)) cache.set(suite, plannedRecords(planSuite(suite, { preset }), records));
     return cache.get(suite)!;
   };
   return { recordsOf, problems: ResultStore.describeProblems(problems) };
@@ -70,7 +70,5 @@ export function recordsBySuite(preset: RunPresetName, opts: { resultsDir?: strin
  */
 export function presetRecords(preset: RunPresetName, opts: { resultsDir?: string } = {}): { records: RunRecord[]; problems: string[] } {
   const { records, problems } = new ResultStore({ dir: opts.resultsDir ?? resultsDirFor(preset) }).read();
-  const byId = new Map(records.map((r) => [r.id, r]));
-  const out = planSuite('all', { preset }).flatMap((p) => (byId.has(p.id) ? [{ ...byId.get(p.id)!, name: p.config.name }] : []));
-  return { records: out, problems: ResultStore.describeProblems(problems) };
+  return { records: plannedRecords(planSuite('all', { preset }), records), problems: ResultStore.describeProblems(problems) };
 }

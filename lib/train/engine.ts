@@ -144,6 +144,9 @@ async function runInWorkers(pending: PlannedRun[], k: number, store: ResultStore
   const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'maptokens-workers-'));
   const script = path.join(ROOT, 'dist', 'scripts', 'train-worker.js');
   const queue = [...pending];
+  // What every worker needs besides its runs (which arrive on its stdin).
+  const taskFile = path.join(tmp, 'task.json');
+  fs.writeFileSync(taskFile, JSON.stringify({ storeFile: store.file, preset: opts.preset, dataDir: opts.dataDir, saveWeights: !!opts.saveWeights }));
   let started = 0;
   let failed = 0;
   await Promise.all(
@@ -151,8 +154,6 @@ async function runInWorkers(pending: PlannedRun[], k: number, store: ResultStore
       { length: k },
       (_, j) =>
         new Promise<void>((resolve, reject) => {
-          const taskFile = path.join(tmp, `worker-${j}.json`);
-          fs.writeFileSync(taskFile, JSON.stringify({ storeFile: store.file, preset: opts.preset, dataDir: opts.dataDir, saveWeights: !!opts.saveWeights }));
           const child = spawn(process.execPath, [script, taskFile], {
             env: { ...process.env, TF_NUM_INTRAOP_THREADS: String(threads), TF_NUM_INTEROP_THREADS: '1', TF_CPP_MIN_LOG_LEVEL: '2' },
             stdio: ['pipe', 'pipe', 'inherit'],

@@ -89,7 +89,8 @@ export function attentionExponent(records: RunRecord[], runs: RegExp): number {
   return xs.reduce((a, x, i) => a + (x - mx) * (ys[i] - my), 0) / xs.reduce((a, x) => a + (x - mx) ** 2, 0);
 }
 
-function meanFlops(records: RunRecord[], name: string): number {
+/** Forward FLOPs per image of a model's runs (a property of its config: any run will do). */
+function flopsOf(records: RunRecord[], name: string): number {
   const rs = records.filter((r) => r.name === name);
   return rs.length ? rs[0].flops.total : NaN;
 }
@@ -111,7 +112,7 @@ export function questionClaims(recordsOf: (suite: string) => RunRecord[], preset
     const statuses: ClaimStatus[] = comparisons.map((p, i) => meets(p.verdict, claim.expects[i].expect));
     const evidence = comparisons.map((p, i) => `${p.a} − ${p.b} on ${p.dataset} (expected ${claim.expects[i].expect}): ${p.verdict}, ${formatPaired(p)}`);
     if (claim.cheaper) {
-      const [fa, fb] = [meanFlops(records, claim.cheaper.a), meanFlops(records, claim.cheaper.b)];
+      const [fa, fb] = [flopsOf(records, claim.cheaper.a), flopsOf(records, claim.cheaper.b)];
       statuses.push(Number.isFinite(fa) && Number.isFinite(fb) ? (fa < fb ? 'holds' : 'does not hold') : 'not settled');
       evidence.push(`forward FLOPs per image: ${claim.cheaper.a} ${Number.isFinite(fa) ? (fa / 1e6).toFixed(2) : '–'} M, ${claim.cheaper.b} ${Number.isFinite(fb) ? (fb / 1e6).toFixed(2) : '–'} M`);
     }

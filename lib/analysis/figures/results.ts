@@ -2,7 +2,8 @@
  * The standard figures of results: accuracy bars with 95% CIs, learning curves,
  * accuracy against FLOPs, and paired differences between models with their intervals.
  */
-import type { EpochMetrics, RunRecord } from '../../results/record';
+import type { RunRecord } from '../../results/record';
+import { stepsAt } from '../speed';
 import type { Group, Paired } from '../statistics';
 import { Figure, layout } from './plotly';
 
@@ -25,13 +26,6 @@ export function accuracyBars(groups: Group[], title: string, order?: string[]): 
       }),
     layout: layout(title, { barmode: 'group', yaxis: { title: { text: 'test accuracy (%), mean ± 95% CI over seeds' } } }),
   };
-}
-
-/** Optimizer steps at the end of an epoch row (older records did not store them: from the split size and batch). */
-export function stepsAt(r: RunRecord, row: EpochMetrics): number {
-  if (row.step !== undefined) return row.step;
-  const perEpoch = r.sizes.train >= r.train.batchSize ? Math.floor(r.sizes.train / r.train.batchSize) : 1;
-  return row.epoch * perEpoch;
 }
 
 /**
