@@ -47,11 +47,15 @@ def main():
         print(f"  {name}: cell {n}/{len(code_cells)} done ({time.time() - started:.1f}s)", file=sys.stderr, flush=True)
 
     failed_at = []
+    replies = []
 
     def on_cell_error(cell, cell_index, execute_reply, **_):
         # tslab reports exceptions on stderr rather than as an "error" output, so the
-        # failing cell is taken from nbclient's hook, not searched for in outputs.
+        # failing cell is taken from nbclient's hook, not searched for in outputs. Some
+        # errors (TypeScript's compile errors on a rerun, for one) come only in the
+        # execute reply, so it is kept for the message.
         failed_at.append(cell_index)
+        replies.append(execute_reply.get("content", {}) if isinstance(execute_reply, dict) else {})
 
     client = NotebookClient(
         nb,
@@ -77,6 +81,10 @@ def main():
                     print(f"{o.get('ename')}: {o.get('evalue')}", file=sys.stderr)
                 elif o.get("output_type") == "stream" and o.get("name") == "stderr":
                     print(o.get("text", "")[-3000:], file=sys.stderr)
+            reply = replies[0] if replies else {}
+            if reply.get("ename") or reply.get("evalue"):
+                print(f"(kernel reply) {reply.get('ename')}: {reply.get('evalue')}", file=sys.stderr)
+                print("".join(reply.get("traceback") or [])[-3000:], file=sys.stderr)
         else:  # a dead kernel or a timeout: nbclient's own message says which
             print(str(e)[-3000:], file=sys.stderr)
         return 1

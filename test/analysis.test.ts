@@ -14,6 +14,7 @@ import { figureHtml } from '../lib/analysis/figures/plotly';
 import { aggregateFrame, frame, tableHtml } from '../lib/analysis/tables';
 import { suiteView } from '../lib/analysis/views';
 import { finishHtml, stripRemote } from '../lib/report/export';
+import { busySeconds } from '../lib/results/busy';
 import type { RunRecord } from '../lib/results/record';
 import { ResultStore } from '../lib/results/store';
 import { planSuite, SCHEMA_VERSION } from '../lib/experiments';
@@ -125,4 +126,17 @@ test('strings the workspace did not write are escaped in tables, plots and pages
   assert.doesNotMatch(page, /<script>alert/);
   assert.match(page, /<script src="report\/plotly\.min\.js"><\/script>/);
   assert.equal(stripRemote('<script type="module">import("https://cdnjs.cloudflare.com/m.js")</script>ok'), 'ok');
+});
+
+test('busySeconds: overlapping runs count once and the gap between sessions not at all', () => {
+  const at = (h: number, m: number): string => new Date(Date.UTC(2026, 0, 1, h, m)).toISOString();
+  const runs = [
+    { started: at(10, 0), ended: at(10, 30) },  // worker 1
+    { started: at(10, 10), ended: at(10, 50) }, // worker 2, overlapping: 10:00–10:50 is 50 min
+    { started: at(10, 50), ended: at(11, 0) },  // touching: 10 min more
+    { started: at(14, 0), ended: at(14, 20) },  // the next session, after a gap of 3 h: 20 min
+  ];
+  assert.equal(busySeconds(runs), (50 + 10 + 20) * 60);
+  assert.equal(busySeconds([...runs].reverse()), (50 + 10 + 20) * 60, 'order must not matter');
+  assert.equal(busySeconds([]), 0);
 });

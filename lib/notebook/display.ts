@@ -22,6 +22,59 @@ function writer(): Writer | undefined {
   }
 }
 
+/**
+ * Outputs waiting for the kernel's socket. tslab sends each output with zeromq's
+ * asynchronous send and drops the promise, so a burst of large outputs (a loop of
+ * images) can find the socket still busy with the previous one: zeromq throws EBUSY,
+ * and the cell dies without a message, since its error report goes to the same busy
+ * socket. Such an output waits here and is sent, in order, once the socket frees.
+ */
+const waiting: (() => void)[] = [];
+let draining: Promise<void> | undefined;
+
+const isBusy = (e: unknown): boolean => (e as { code?: string })?.code === 'EBUSY';
+
+function send(fn: () => void): void {
+  if (!waiting.length) {
+    try {
+      return fn();
+    } catch (e) {
+      if (!isBusy(e)) throw e;
+    }
+  }
+  waiting.push(fn);
+  draining ??= drain();
+}
+
+async function drain(): Promise<void> {
+  try {
+    while (waiting.length) {
+      try {
+        waiting[0]();
+        waiting.shift();
+      } catch (e) {
+        if (!isBusy(e)) {
+          waiting.length = 0;
+          throw e;
+        }
+        await new Promise((r) => setTimeout(r, 2));
+      }
+    }
+  } finally {
+    draining = undefined;
+  }
+}
+
+/**
+ * Resolves when every output so far has reached the kernel's socket. Helpers that
+ * show many outputs await it before they return, so that the outputs belong to the
+ * cell that made them (nbclient, and so `npm run report`, stops listening when the
+ * cell ends).
+ */
+export function displaysSent(): Promise<void> {
+  return draining ?? Promise.resolve();
+}
+
 /** Sends a MIME bundle as one display_data output; with `displayId`, later calls replace it in place. */
 export function displayBundle(data: Record<string, unknown>, displayId?: string, update = false): void {
   const w = writer();
@@ -31,7 +84,7 @@ export function displayBundle(data: Record<string, unknown>, displayId?: string,
   }
   const toWire: Record<string, unknown> = {};
   for (const [k, v] of Object.entries(data)) toWire[k] = v instanceof Uint8Array ? Buffer.from(v).toString('base64') : v;
-  w({ data: toWire, metadata: {}, transient: displayId ? { display_id: displayId } : {} }, update);
+  send(() => w({ data: toWire, metadata: {}, transient: displayId ? { display_id: displayId } : {} }, update));
 }
 
 export function showPlot(fig: Figure): void {

@@ -14,7 +14,7 @@ import { CallbackProgress } from '../train/progress';
 import { gridRows, planSuite, RunPresetName } from '../experiments';
 import { trainExperiment } from '../train/trainer';
 import { resultsDirFor } from '../util/paths';
-import { LiveDisplay, showMarkdown, showTable } from './display';
+import { displaysSent, LiveDisplay, showMarkdown, showTable } from './display';
 import { frame } from '../analysis/tables';
 
 /** Shown under every smoke run: its numbers must never be read as results. */
@@ -80,4 +80,34 @@ export function sampleInputs(suite: string, variant: string, dataset: string, pr
   const xs = new Float32Array(indices.length * per);
   raw.forEach((img, j) => img.forEach((v, k) => (xs[j * per + k] = (v / 255 - d.normalize.mean[k % d.shape[2]]) / d.normalize.std[k % d.shape[2]])));
   return { x: tf.tensor4d(xs, [indices.length, ...d.shape]), labels: indices.map((i) => d.test.labels[i]), raw };
+}
+
+/**
+ * Loads a trained model and test images (as trainedModel and sampleInputs do), hands
+ * them to fn and disposes both afterwards, even when fn throws. A cell that inspects
+ * a model this way holds nothing between runs, so a person can rerun it, or any
+ * cell after it, any number of times: a model loaded in one cell and disposed in a
+ * later one breaks the earlier cell's rerun, and one never disposed leaks on every
+ * rerun (test/notebooks.test.ts reruns such cells and counts tensors).
+ */
+export async function withTrainedModel<T>(
+  suite: string,
+  variant: string,
+  dataset: string,
+  preset: RunPresetName,
+  indices: number[],
+  fn: (model: MapTokensModel, sample: ReturnType<typeof sampleInputs>) => T | Promise<T>,
+): Promise<T> {
+  const model = await trainedModel(suite, variant, dataset, preset);
+  try {
+    const sample = sampleInputs(suite, variant, dataset, preset, indices);
+    try {
+      return await fn(model, sample);
+    } finally {
+      sample.x.dispose();
+      await displaysSent();
+    }
+  } finally {
+    model.dispose();
+  }
 }

@@ -18,6 +18,7 @@ import { checkControls } from '../analysis/claims/controls';
 import { recordsBySuite } from '../analysis/views';
 import { ANSWER_SUITES, planSuite, RUN_PRESETS } from '../experiments';
 import { escapeHtml } from '../util/html';
+import { busySeconds } from '../results/busy';
 import { ResultStore } from '../results/store';
 import { runNotebook, resolveNotebooks, venvPython } from '../notebook/runner';
 import type { RunPresetName } from '../experiments';
@@ -198,8 +199,6 @@ export function findingsBlock(resultsDir = RESULTS_DIR): string {
   }
   const ok = records.filter((r) => r.status === 'ok');
   const p = RUN_PRESETS.standard;
-  const t0 = Math.min(...records.map((r) => Date.parse(r.started)));
-  const t1 = Math.max(...records.map((r) => Date.parse(r.ended)));
   const controls = checkControls(ok);
   return [
     table,
@@ -209,7 +208,8 @@ export function findingsBlock(resultsDir = RESULTS_DIR): string {
       `The answer holds under these conditions: small Transformers (d_model 64, 2 blocks) on 28×28 grey images, ${p.trainPerClass?.toLocaleString('en')} training images per class ` +
       `(${p.diagnosticPerClass.toLocaleString('en')} per class on the diagnostic tasks), each run trained until its validation accuracy plateaued (early stopping, patience ${p.recipe.patienceSteps} steps, cap ${p.epochs} epochs), ` +
       `selected on validation, tested once on the official test sets; ${p.seeds.length} seeds, paired by seed, Holm-corrected over the claims. ` +
-      `The sweep's runs spanned ${((t1 - t0) / 3.6e6).toFixed(1)} hours of wall time (first start to last end, as stored).`,
+      `The sweep took ${(busySeconds(records) / 3600).toFixed(1)} hours of wall time on this machine's two workers (the time in which at least one of its runs was training, as stored; ` +
+      `the sweep ran over several sessions, and runs cut short by a session's end and restarted are not counted), ${(records.reduce((s, r) => s + r.seconds, 0) / 3600).toFixed(1)} hours of run time in all.`,
     '',
     'Full report: [results/report.html](results/report.html).',
   ].join('\n');
