@@ -125,8 +125,18 @@ test('JupyterLab runs every notebook with the tslab kernel, draws plotly, and sa
             assert.ok(Date.now() < deadline, `${name} was not saved`);
             await new Promise((r) => setTimeout(r, 250));
           }
-          // ... and wrote no outputs into the committed source.
-          const saved = JSON.parse(fs.readFileSync(src, 'utf8')) as { cells: { outputs?: unknown[] }[] };
+          // ... and wrote no outputs into the committed source. The mtime can change before the
+          // server has finished writing (seen under load: an empty file), so read until it parses.
+          let saved: { cells: { outputs?: unknown[] }[] };
+          for (;;) {
+            try {
+              saved = JSON.parse(fs.readFileSync(src, 'utf8'));
+              break;
+            } catch (e) {
+              assert.ok(Date.now() < deadline, `${name} was saved as invalid JSON: ${(e as Error).message}`);
+              await new Promise((r) => setTimeout(r, 250));
+            }
+          }
           assert.ok(!saved.cells.some((c) => c.outputs?.length), `${name} was saved with outputs`);
           // The kernel is not needed any more: free its memory before the next notebook.
           const sessions = (await (await fetch(`${api}/sessions?token=${lab.token}`)).json()) as { id: string }[];
