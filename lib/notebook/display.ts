@@ -43,7 +43,11 @@ function send(fn: () => void): void {
     }
   }
   waiting.push(fn);
-  draining ??= drain();
+  if (!draining) {
+    draining = drain();
+    // An output that fails for another reason rejects displaysSent() for whoever awaits it; unawaited, it must not crash the kernel.
+    draining.catch(() => undefined);
+  }
 }
 
 async function drain(): Promise<void> {

@@ -39,6 +39,13 @@ export async function runSuiteInNotebook(suite: string, preset: RunPresetName, o
   return suiteView(suite, preset, { datasets: opts.datasets });
 }
 
+/** The planned seed-0 run of a suite's variant on a dataset: the run notebooks look inside. */
+function seedZeroRun(suite: string, variant: string, dataset: string, preset: RunPresetName) {
+  const plan = planSuite(suite, { preset, datasets: [dataset], seeds: [0] }).find((p) => p.config.name === variant);
+  if (!plan) throw new Error(`suite '${suite}' has no variant '${variant}' on '${dataset}'`);
+  return plan;
+}
+
 /**
  * A trained model of a suite's variant (seed 0), for looking inside: loaded from
  * results/runs/<id>/model when its weights were kept. Weights are not committed, so
@@ -47,8 +54,7 @@ export async function runSuiteInNotebook(suite: string, preset: RunPresetName, o
  * how long the stored run took and how long the retraining took, never silently.
  */
 export async function trainedModel(suite: string, variant: string, dataset: string, preset: RunPresetName): Promise<MapTokensModel> {
-  const plan = planSuite(suite, { preset, datasets: [dataset], seeds: [0] }).find((p) => p.config.name === variant);
-  if (!plan) throw new Error(`suite '${suite}' has no variant '${variant}' on '${dataset}'`);
+  const plan = seedZeroRun(suite, variant, dataset, preset);
   const store = new ResultStore({ dir: resultsDirFor(preset) });
   const dir = path.join(store.runDir(plan.id), 'model');
   if (!fs.existsSync(path.join(dir, 'model.json'))) {
@@ -72,8 +78,7 @@ export function sampleInputs(suite: string, variant: string, dataset: string, pr
   const tf = require('@tensorflow/tfjs') as typeof import('@tensorflow/tfjs');
   const { loadDataset } = require('../data/registry') as typeof import('../data/registry');
   const { prepareData } = require('../train/prepare') as typeof import('../train/prepare');
-  const plan = planSuite(suite, { preset, datasets: [dataset], seeds: [0] }).find((p) => p.config.name === variant);
-  if (!plan) throw new Error(`suite '${suite}' has no variant '${variant}' on '${dataset}'`);
+  const plan = seedZeroRun(suite, variant, dataset, preset);
   const d = prepareData(plan.config, loadDataset(dataset));
   const per = d.shape[0] * d.shape[1] * d.shape[2];
   const raw = indices.map((i) => d.test.images.slice(i * per, (i + 1) * per));
