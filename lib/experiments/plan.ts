@@ -68,7 +68,7 @@ export function suiteScale(s: Suite, preset: RunPresetName, dataset: string): { 
     perClass: s.kind === 'scaling' ? p.scalingPerClass : diagnostic ? p.diagnosticPerClass : p.trainPerClass,
     // The diagnostic tasks are generated with their own test split (500 per class: 2,000 images).
     testPerClass: diagnostic ? (p.testPerClass === null ? null : Math.max(p.testPerClass, 100)) : p.testPerClass,
-    epochs: s.kind === 'scaling' ? p.scalingEpochs : s.kind === 'long' ? p.longEpochs : p.epochs,
+    epochs: s.kind === 'scaling' ? p.scalingEpochs : s.kind === 'long' ? p.longEpochs : s.kind === 'recipe' ? (p.recipeEpochs ?? p.epochs) : p.epochs,
     seeds: s.kind === 'standard' ? p.seeds : p.seeds.slice(0, 1),
   };
 }
