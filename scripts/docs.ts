@@ -10,13 +10,14 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { stepsToFraction } from '../lib/analysis/speed';
 import { recordsBySuite } from '../lib/analysis/views';
+import { ResultStore } from '../lib/results/store';
 import { readWholeRuns } from '../lib/bench/twin';
 import { RUN_PRESETS } from '../lib/experiments';
 import type { RunRecord } from '../lib/results/record';
 import { PlateauTracker } from '../lib/train/plateau';
 import { writeFileAtomic } from '../lib/util/atomic';
 import { runCommand } from '../lib/util/cli';
-import { RESULTS_DIR, ROOT } from '../lib/util/paths';
+import { RESULTS_DIR, ROOT, resultsDirFor } from '../lib/util/paths';
 
 const SPEC = {
   usage: `usage: npm run docs
@@ -62,11 +63,11 @@ function recipeBlock(): string {
   const runs = recordsBySuite('standard').recordsOf('recipe').filter((r) => r.status === 'ok');
   if (!runs.length) return 'No recipe runs in the store yet: `npm run ablation -- --suite recipe --preset standard`.';
   const sweep = table(
-    ['arm', 'peak lr', 'best val acc %', 'at step', 'steps run', 'steps to 90% of plateau', 'converged', 'wall time (min)'],
+    ['arm', 'peak lr', 'epoch cap', 'best val acc %', 'at step', 'steps run', 'steps to 90% of plateau', 'converged', 'wall time (min)'],
     runs.map((r) => {
       const best = Math.max(...r.metrics.curve.map((c) => c.val_acc));
       const at = r.metrics.curve.find((c) => c.val_acc === best)?.step ?? 0;
-      return [r.name.replace(/ lr .*/, ''), r.train.lr, pct(best), at, r.metrics.curve[r.metrics.curve.length - 1].step ?? 0, Math.round(stepsToFraction(r)), r.converged ? 'yes' : `no: ${r.convergence.rule}`, (r.seconds / 60).toFixed(1)];
+      return [r.name.replace(/ lr .*/, ''), r.train.lr, r.train.epochs, pct(best), at, r.metrics.curve[r.metrics.curve.length - 1].step ?? 0, Math.round(stepsToFraction(r)), r.converged ? 'yes' : `no: ${r.convergence.rule}`, (r.seconds / 60).toFixed(1)];
     }),
   );
   // Shorter patience, replayed on the recorded curves (a longer one cannot be: the runs stopped).
@@ -86,6 +87,20 @@ function recipeBlock(): string {
   });
   const replayTable = table(['patience (steps)', 'minDelta', 'runs converged', 'most validation accuracy given up (pp)', 'optimizer steps, all runs'], rows);
   const r = RUN_PRESETS.standard;
+  // Every standard run in the store, planned or not, that its cap stopped while it was still
+  // improving: the evidence a cap is judged on (runs at an old cap are no longer planned).
+  const capped = new ResultStore({ dir: resultsDirFor('standard') })
+    .read()
+    .records.filter((x) => x.preset === 'standard' && x.status === 'ok' && !x.converged && !x.convergence.stoppedEarly && x.metrics.curve.length === x.train.epochs);
+  const cappedTable = capped.length
+    ? table(
+        ['arm', 'dataset', 'seed', 'epoch cap', 'val acc % ten epochs before the cap', 'val acc % at the cap', 'why not converged'],
+        capped.map((x) => {
+          const c = x.metrics.curve;
+          return [x.name, x.dataset, x.seed, x.train.epochs, pct(c[Math.max(0, c.length - 11)].val_acc), pct(c[c.length - 1].val_acc), x.convergence.rule];
+        }),
+      )
+    : 'None: no standard run in the store has reached its epoch cap still improving.';
   return [
     `The recipe sweep: ${runs.length} runs of the \`recipe\` suite (seed 0, validation only; the test set takes no part).`,
     '',
@@ -95,7 +110,11 @@ function recipeBlock(): string {
     '',
     replayTable,
     '',
-    `The standard preset's recipe now (lib/experiments/presets.ts, the one source): batch ${r.recipe.batchSize}, peak lr ${r.recipe.lr}, warmup ${r.warmupEpochs} epoch, cosine decay to an epoch cap of ${r.epochs}, patience ${r.recipe.patienceSteps} steps after at least ${r.recipe.minSteps}, minDelta ${r.recipe.minDelta}; AdamW with weight decay 0.05 on matrices, gradients clipped to norm 1.`,
+    'Standard runs that reached their epoch cap still improving (every standard record in the store, including those of an earlier cap):',
+    '',
+    cappedTable,
+    '',
+    `The standard preset's recipe now (lib/experiments/presets.ts, the one source): batch ${r.recipe.batchSize}, peak lr ${r.recipe.lr}, warmup ${r.warmupEpochs} epoch, cosine decay to an epoch cap of ${r.epochs}${r.recipeEpochs && r.recipeEpochs !== r.epochs ? ` (the recipe sweep above ran at a cap of ${r.recipeEpochs})` : ''}, patience ${r.recipe.patienceSteps} steps after at least ${r.recipe.minSteps}, minDelta ${r.recipe.minDelta}; AdamW with weight decay 0.05 on matrices, gradients clipped to norm 1.`,
   ].join('\n');
 }
 
