@@ -24,7 +24,7 @@ import { PRESETS } from '../lib/models/presets';
 import { listOf, oneOf, positiveInt, runCommand } from '../lib/util/cli';
 import { torchPython } from '../lib/bench/torch';
 import * as fs from 'fs';
-import { trainTwin, TWIN_STORE, WholeRun, WholeRunPair } from '../lib/bench/twin';
+import { SHARED_LOAD, trainTwin, TWIN_STORE, WholeRun, WholeRunPair } from '../lib/bench/twin';
 import { planSuite, RUN_PRESET_NAMES, RunPresetName, suitesOf } from '../lib/experiments';
 import { trainExperiment } from '../lib/train/trainer';
 import { appendLineAtomic } from '../lib/util/atomic';
@@ -181,7 +181,9 @@ async function wholeRun(model: string, dataset: string, preset: RunPresetName, s
   const run = plan.find((p) => p.config.name === model && p.config.dataset.name === dataset);
   if (!run) throw new UsageError(`--run: ${model}/${dataset} is not in the core grid (models: ${[...new Set(plan.map((p) => p.config.name))].join(', ')}; datasets: ${suitesOf('core')[0].datasets.join(', ')})`);
   const threads = Number(process.env.TF_NUM_INTRAOP_THREADS) || os.cpus().length;
+  const loadAtStart = os.loadavg()[0];
   const log = (s: string): void => console.error(s);
+  if (loadAtStart > SHARED_LOAD) log(`the machine is busy (load ${loadAtStart.toFixed(2)}): the accuracies will stand, the times will be stored as not a timing`);
   log(`whole run ${model} / ${dataset} / seed ${seed} (${preset} recipe), ${threads} threads each: tfjs-node first`);
   const rec = await trainExperiment(run.config, { preset, onProgress: (p) => p.step === p.stepsPerEpoch && log(`tfjs epoch ${p.epoch} done, ${p.elapsed.toFixed(0)} s`) });
   if (rec.status !== 'ok') throw new Error(`the tfjs run failed: ${rec.failure?.reason}`);
@@ -201,7 +203,7 @@ async function wholeRun(model: string, dataset: string, preset: RunPresetName, s
   };
   log('PyTorch twin next');
   const pytorch = await trainTwin(run.config, { threads, log });
-  const pair: WholeRunPair = { id: run.id, name: model, dataset, seed, preset, threads, tfjs, pytorch, git: gitInfo(), ended: new Date().toISOString() };
+  const pair: WholeRunPair = { id: run.id, name: model, dataset, seed, preset, threads, loadAtStart, tfjs, pytorch, git: gitInfo(), ended: new Date().toISOString() };
   fs.mkdirSync(path.dirname(TWIN_STORE(RESULTS_DIR)), { recursive: true });
   appendLineAtomic(TWIN_STORE(RESULTS_DIR), JSON.stringify(pair));
   console.log('implementation  epochs  steps  best val  test acc  converged  wall s  train img/s');

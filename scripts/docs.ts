@@ -11,7 +11,7 @@ import * as path from 'path';
 import { stepsToFraction } from '../lib/analysis/speed';
 import { recordsBySuite } from '../lib/analysis/views';
 import { ResultStore } from '../lib/results/store';
-import { readWholeRuns } from '../lib/bench/twin';
+import { readWholeRuns, timedQuietly, WholeRunPair } from '../lib/bench/twin';
 import { RUN_PRESETS } from '../lib/experiments';
 import type { RunRecord } from '../lib/results/record';
 import { PlateauTracker } from '../lib/train/plateau';
@@ -130,22 +130,43 @@ function validationBlock(): string {
     pct(p.pytorch.best_val_acc),
     `${p.tfjs.steps} / ${p.pytorch.steps}`,
     `${p.tfjs.converged ? 'yes' : 'no'} / ${p.pytorch.converged ? 'yes' : 'no'}`,
-    `${(p.tfjs.seconds / 60).toFixed(1)} / ${(p.pytorch.seconds / 60).toFixed(1)}`,
-    (p.pytorch.seconds / p.tfjs.seconds).toFixed(2),
-    (p.tfjs.img_per_s / p.pytorch.img_per_s).toFixed(2),
+    ...(timedQuietly(p)
+      ? [`${(p.tfjs.seconds / 60).toFixed(1)} / ${(p.pytorch.seconds / 60).toFixed(1)}`, (p.pytorch.seconds / p.tfjs.seconds).toFixed(2), (p.tfjs.img_per_s / p.pytorch.img_per_s).toFixed(2)]
+      : [`shared machine (load ${p.loadAtStart!.toFixed(1)}): not a timing`, '–', '–']),
     p.threads,
     (p.git.commit ?? 'unknown').slice(0, 10),
   ]);
   return [
     table(['run', 'recipe', 'test acc % tfjs', 'test acc % PyTorch', 'best val % tfjs', 'best val % PyTorch', 'steps tfjs / PyTorch', 'converged tfjs / PyTorch', 'wall min tfjs / PyTorch', 'wall-time speed, tfjs ÷ PyTorch', 'training img/s, tfjs ÷ PyTorch', 'threads each', 'commit'], rows),
+    ...seedSummary(pairs),
     ...problems.map((p) => `\n*${p}*`),
   ].join('\n');
 }
 
+/** Runs with more than one seed: mean test accuracy of each implementation and the paired differences, tfjs − PyTorch. */
+function seedSummary(pairs: WholeRunPair[]): string[] {
+  const groups = new Map<string, WholeRunPair[]>();
+  for (const p of pairs) {
+    const k = `${p.name} / ${p.dataset} (${p.preset})`;
+    // A seed run twice counts once: its latest pair.
+    groups.set(k, [...(groups.get(k) ?? []).filter((q) => q.seed !== p.seed), p]);
+  }
+  const rows = [...groups].filter(([, ps]) => ps.length > 1).map(([k, ps]) => {
+    const d = ps.map((p) => p.tfjs.test_acc - p.pytorch.test_acc);
+    const mean = (xs: number[]): number => xs.reduce((a, b) => a + b, 0) / xs.length;
+    return [k, ps.map((p) => p.seed).join(', '), pct(mean(ps.map((p) => p.tfjs.test_acc))), pct(mean(ps.map((p) => p.pytorch.test_acc))), (100 * mean(d)).toFixed(2), `${(100 * Math.min(...d)).toFixed(2)} to ${(100 * Math.max(...d)).toFixed(2)}`];
+  });
+  if (!rows.length) return ['', 'No run has pairs for more than one seed yet.'];
+  return ['', 'Over seeds (paired by seed, the same split and data order in both implementations):', '', table(['run', 'seeds', 'mean test acc % tfjs', 'mean test acc % PyTorch', 'mean difference tfjs − PyTorch (pp)', 'differences, lowest to highest (pp)'], rows)];
+}
+
 /** The whole runs' time, for docs/performance.md: what a user feels, tfjs-node against PyTorch in one invocation. */
 function wholeRunTimeBlock(): string {
-  const { pairs } = readWholeRuns(RESULTS_DIR);
-  if (!pairs.length) return 'No whole runs in results/twin/runs.jsonl yet: `npm run bench -- --run channel-full/relation`.';
+  const all = readWholeRuns(RESULTS_DIR).pairs;
+  const pairs = all.filter(timedQuietly);
+  if (!pairs.length) return 'No whole runs timed on a quiet machine in results/twin/runs.jsonl yet: `npm run bench -- --run channel-full/relation`.';
+  const shared = all.length - pairs.length;
+  const note = shared ? `\n\n${shared} further pair${shared > 1 ? 's' : ''} ran while the machine was busy with other work (docs/validation.md): ${shared > 1 ? 'their' : 'its'} accuracies stand, ${shared > 1 ? 'their' : 'its'} times are not timings and are left out here.` : '';
   return table(
     ['run (recipe)', 'epochs tfjs / PyTorch', 'wall time tfjs (s)', 'wall time PyTorch (s)', 'training img/s tfjs', 'training img/s PyTorch', 'wall-time speed, tfjs ÷ PyTorch', 'throughput, tfjs ÷ PyTorch', 'threads each'],
     pairs.map((p) => [
@@ -159,7 +180,7 @@ function wholeRunTimeBlock(): string {
       (p.tfjs.img_per_s / p.pytorch.img_per_s).toFixed(2),
       p.threads,
     ]),
-  );
+  ) + note;
 }
 
 runCommand(SPEC, () => {

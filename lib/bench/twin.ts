@@ -163,11 +163,23 @@ export interface WholeRunPair {
   seed: number;
   preset: string;
   threads: number;
+  /**
+   * The machine's 1-minute load average just before the tfjs run started. Above
+   * SHARED_LOAD something else was running (a sweep): the accuracies stand, the times are
+   * not a timing. Pairs stored before this field existed were timed on a quiet machine.
+   */
+  loadAtStart?: number;
   tfjs: WholeRun;
   pytorch: WholeRun;
   git: GitInfo;
   ended: string;
 }
+
+/** A load average above this at the start means the pair shared the machine (2 cores here; a quiet machine sits near 0). */
+export const SHARED_LOAD = 0.5;
+
+/** Whether a pair's times may be read as a timing: it did not share the machine. */
+export const timedQuietly = (p: WholeRunPair): boolean => (p.loadAtStart ?? 0) <= SHARED_LOAD;
 
 export const TWIN_STORE = (resultsDir: string): string => path.join(resultsDir, 'twin', 'runs.jsonl');
 
