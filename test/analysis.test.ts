@@ -139,4 +139,7 @@ test('busySeconds: overlapping runs count once and the gap between sessions not 
   assert.equal(busySeconds(runs), (50 + 10 + 20) * 60);
   assert.equal(busySeconds([...runs].reverse()), (50 + 10 + 20) * 60, 'order must not matter');
   assert.equal(busySeconds([]), 0);
+  // A run resumed from a checkpoint in the next session counts its segments, not the gap between them.
+  const resumed = { started: at(14, 30), ended: at(17, 10), segments: [{ started: at(14, 30), ended: at(15, 0) }, { started: at(17, 0), ended: at(17, 10) }] };
+  assert.equal(busySeconds([...runs, resumed]), (50 + 10 + 20 + 30 + 10) * 60);
 });

@@ -9,7 +9,7 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { spawn, spawnSync } from 'child_process';
-import { backend } from './helpers/tf';
+import { assertNoLeak, backend } from './helpers/tf';
 import { ConfigError } from '../lib/models';
 import { canonicalJson, ExperimentConfig, experimentHash, validateExperiment } from '../lib/experiments/config';
 import { planSuite, shardOf, SUITES } from '../lib/experiments';
@@ -71,7 +71,7 @@ test('invalid experiment configs give field-level errors', () => {
 test('training is seeded: the same config twice gives identical curves; another seed does not', async () => {
   await backend();
   const c = smokeConfig('channel-full', 'mnist');
-  const a = await trainExperiment(c);
+  const a = await assertNoLeak('a training run', () => trainExperiment(c));
   const b = await trainExperiment(c);
   const other = await trainExperiment({ ...c, seed: 1 });
   assert.equal(a.status, 'ok');
@@ -87,6 +87,59 @@ test('training is seeded: the same config twice gives identical curves; another 
   assert.equal(a.model.tokenizer, 'channel-full');
   assert.ok(a.metrics.test_acc >= 0 && a.metrics.test_acc <= 1 && Number.isFinite(a.metrics.best_val_acc));
   assert.equal(a.metrics.curve.length, c.train.epochs);
+});
+
+test('a run killed mid-way resumes from its last epoch checkpoint and ends exactly as an uninterrupted run', async () => {
+  await backend();
+  // Several epochs, dropout on (the seeded Math.random must come back too), no early stopping.
+  const base = smokeConfig('channel-full', 'relation');
+  const c: ExperimentConfig = { ...base, train: { ...base.train, epochs: 6, patienceSteps: null } };
+  const runDir = path.join(tmp(), 'run');
+  // A child trains with checkpoints and is killed without warning once one is on disk.
+  const driver = path.join(tmp(), 'driver.js');
+  fs.writeFileSync(
+    driver,
+    `const { trainExperiment } = require(${JSON.stringify(path.join(ROOT, 'dist', 'lib', 'train', 'trainer.js'))});
+     const slow = () => Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 300); // each epoch takes a while
+     trainExperiment(JSON.parse(process.argv[2]), { runDir: process.argv[3], onProgress: slow }).then(() => console.log('finished'));`,
+  );
+  const child = spawn(process.execPath, [driver, JSON.stringify(c), runDir], { stdio: ['ignore', 'pipe', 'ignore'] });
+  let out = '';
+  child.stdout.on('data', (d: Buffer) => (out += d.toString()));
+  try {
+    const deadline = Date.now() + 120_000;
+    while (!fs.existsSync(path.join(runDir, 'checkpoint.bin')) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
+  } finally {
+    child.kill('SIGKILL');
+    await new Promise((r) => child.once('exit', r));
+  }
+  assert.ok(fs.existsSync(path.join(runDir, 'checkpoint.bin')), 'no checkpoint was written');
+  assert.equal(out, '', 'the child finished before it was killed');
+
+  const resumed = await assertNoLeak('a resumed run', () => trainExperiment(c, { runDir }));
+  const whole = await trainExperiment(c);
+  const log = fs.readFileSync(path.join(runDir, 'log.txt'), 'utf8');
+  assert.match(log, /resumed after epoch \d+ \(step \d+\) from its checkpoint/);
+  const key = (r: RunRecord): unknown => r.metrics.curve.map((e) => [e.epoch, e.step, e.lr, e.train_loss, e.train_acc, e.val_acc, e.val_loss]);
+  assert.equal(resumed.status, 'ok');
+  assert.deepEqual(key(resumed), key(whole));
+  assert.equal(resumed.metrics.test_acc, whole.metrics.test_acc);
+  assert.deepEqual(resumed.convergence, whole.convergence);
+  // Its time is its segments': the killed process's and this one's, not the gap between them.
+  assert.equal(resumed.segments?.length, 2);
+  assert.equal(resumed.started, resumed.segments![0].started);
+
+  // A checkpoint that cannot resume the run is reported and the run starts over, to the same result.
+  const bad = path.join(tmp(), 'bad');
+  fs.mkdirSync(bad);
+  fs.copyFileSync(path.join(runDir, 'checkpoint.bin'), path.join(bad, 'checkpoint.bin'));
+  const buf = fs.readFileSync(path.join(bad, 'checkpoint.bin'));
+  buf[buf.length - 5] ^= 0xff; // one flipped byte in the tensors
+  fs.writeFileSync(path.join(bad, 'checkpoint.bin'), buf);
+  const over = await trainExperiment(c, { runDir: bad });
+  assert.match(fs.readFileSync(path.join(bad, 'log.txt'), 'utf8'), /checkpoint ignored, starting over: .*checksum/);
+  assert.deepEqual(key(over), key(whole));
+  assert.equal(over.segments, undefined);
 });
 
 test('a NaN loss stops the run and is recorded as failed with epoch and step', async () => {

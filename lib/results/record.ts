@@ -62,8 +62,11 @@ export interface RunRecord {
   img_per_s: number;
   backend: BackendReport;
   git: GitInfo;
+  /** When the run started (its first segment's start, if resumed) and ended. */
   started: string;
   ended: string;
+  /** Only on a run resumed from a checkpoint: the stretches of wall time it trained in, one per process. */
+  segments?: { started: string; ended: string }[];
   /** The preset that produced this run (smoke, quick, full, or custom). */
   preset: string;
   /** Train/val/test sizes actually used. */

@@ -42,6 +42,18 @@ export interface Param {
   decay: boolean;
 }
 
+/**
+ * A non-trainable variable of zeros. tf.variable shares its initial tensor's buffer and
+ * leaves that tensor alive: without the dispose every optimizer leaked two tensors the
+ * size of the model (a notebook that trains in-process leaked them on every run).
+ */
+function zeroVariable(shape: number[]): tf.Variable {
+  const z = tf.zeros(shape);
+  const v = tf.variable(z, false);
+  z.dispose();
+  return v;
+}
+
 export class AdamW {
   /** The learning rate of the next step; the schedule sets it before each step. */
   lr: number;
@@ -68,8 +80,8 @@ export class AdamW {
     this.sizes = params.map((p) => p.variable.size);
     if (this.flat) {
       const n = this.sizes.reduce((a, b) => a + b, 0);
-      this.m = [tf.variable(tf.zeros([n]), false)];
-      this.v = [tf.variable(tf.zeros([n]), false)];
+      this.m = [zeroVariable([n])];
+      this.v = [zeroVariable([n])];
       const mask = new Float32Array(n);
       let o = 0;
       params.forEach((p, i) => {
@@ -78,8 +90,8 @@ export class AdamW {
       });
       this.decayMask = tf.tensor1d(mask);
     } else {
-      this.m = params.map((p) => tf.variable(tf.zerosLike(p.variable), false));
-      this.v = params.map((p) => tf.variable(tf.zerosLike(p.variable), false));
+      this.m = params.map((p) => zeroVariable(p.variable.shape));
+      this.v = params.map((p) => zeroVariable(p.variable.shape));
     }
   }
 
@@ -127,6 +139,19 @@ export class AdamW {
       const update = tf.div(tf.mul(m, this.lr / c1), tf.add(tf.sqrt(tf.div(v, c2)), this.eps));
       p.variable.assign(tf.sub(w, update));
     });
+  }
+
+  /** Its state for a checkpoint: the step count and the moments (m then v; not copies). */
+  snapshot(): { steps: number; moments: tf.Tensor[] } {
+    return { steps: this.t, moments: [...this.m, ...this.v] };
+  }
+
+  /** Continues from a snapshot's values (a resumed run). */
+  restore(steps: number, moments: tf.Tensor[]): void {
+    const own = [...this.m, ...this.v];
+    if (moments.length !== own.length) throw new Error(`AdamW.restore: ${moments.length} moments for ${own.length}`);
+    own.forEach((x, i) => x.assign(moments[i]));
+    this.t = steps;
   }
 
   dispose(): void {

@@ -17,6 +17,7 @@ import { DATA_DIR, ROOT, resultsDirFor } from '../util/paths';
 import { experimentHash } from '../experiments/config';
 import { PlainProgress, ProgressSink, TerminalProgress } from './progress';
 import { PlannedRun, planSuite, RunPresetName, shardOf } from '../experiments';
+import { clearCheckpoint } from './checkpoint';
 import { trainExperiment, TrainProgress } from './trainer';
 
 export interface EngineOptions {
@@ -104,6 +105,7 @@ export async function runSuite(opts: EngineOptions): Promise<SuiteResult> {
           saveWeights: opts.saveWeights,
           preset: opts.preset,
           dataDir: opts.dataDir,
+          checkpoints: !opts.force,
         });
       } catch (e) {
         // As in a worker: one line naming the run, nothing stored, on to the next run.
@@ -112,6 +114,7 @@ export async function runSuite(opts: EngineOptions): Promise<SuiteResult> {
         continue;
       }
       store.append(rec);
+      clearCheckpoint(store.runDir(p.id)); // only now: a kill before the append resumes from it
       if (rec.status === 'failed') failed++;
       progress.endRun(rec, false);
     }
@@ -146,7 +149,7 @@ async function runInWorkers(pending: PlannedRun[], k: number, store: ResultStore
   const queue = [...pending];
   // What every worker needs besides its runs (which arrive on its stdin).
   const taskFile = path.join(tmp, 'task.json');
-  fs.writeFileSync(taskFile, JSON.stringify({ storeFile: store.file, preset: opts.preset, dataDir: opts.dataDir, saveWeights: !!opts.saveWeights }));
+  fs.writeFileSync(taskFile, JSON.stringify({ storeFile: store.file, preset: opts.preset, dataDir: opts.dataDir, saveWeights: !!opts.saveWeights, force: !!opts.force }));
   let started = 0;
   let failed = 0;
   await Promise.all(
@@ -205,7 +208,7 @@ async function runInWorkers(pending: PlannedRun[], k: number, store: ResultStore
 
 /** Used by scripts/train-worker.ts: trains each run config that arrives on stdin (one JSON line each), appending each record. */
 export async function workerMain(taskFile: string): Promise<void> {
-  const task = JSON.parse(fs.readFileSync(taskFile, 'utf8')) as { storeFile: string; preset: string; dataDir?: string; saveWeights: boolean };
+  const task = JSON.parse(fs.readFileSync(taskFile, 'utf8')) as { storeFile: string; preset: string; dataDir?: string; saveWeights: boolean; force: boolean };
   const dir = path.dirname(task.storeFile).replace(/[/\\]shards$/, '');
   // Append to the parent's store file (runs.jsonl or its shard file), one write per record.
   const store = new ResultStore({ dir, file: task.storeFile });
@@ -217,8 +220,9 @@ export async function workerMain(taskFile: string): Promise<void> {
     const label = `${config.name} / ${config.dataset.name} / seed ${config.seed}`;
     send({ type: 'start', id, label });
     try {
-      const rec = await trainExperiment(config, { onProgress: (p) => send({ type: 'progress', id, progress: p }), runDir: store.runDir(id), preset: task.preset, dataDir: task.dataDir, saveWeights: task.saveWeights });
+      const rec = await trainExperiment(config, { onProgress: (p) => send({ type: 'progress', id, progress: p }), runDir: store.runDir(id), preset: task.preset, dataDir: task.dataDir, saveWeights: task.saveWeights, checkpoints: !task.force });
       store.append(rec);
+      clearCheckpoint(store.runDir(id)); // only now: a kill before the append resumes from it
       send({ type: 'done', id, record: rec });
     } catch (e) {
       // A run that could not even start (its data, say): one line naming it, no stack trace,

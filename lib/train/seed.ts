@@ -7,12 +7,13 @@
  */
 import { Rng } from '../util/rng';
 
-export async function withSeededRandom<T>(seed: number, fn: () => Promise<T>): Promise<T> {
+/** Runs fn with Math.random seeded; fn gets the generator (a checkpoint saves and restores its state). */
+export async function withSeededRandom<T>(seed: number, fn: (rng: Rng) => Promise<T>): Promise<T> {
   const original = Math.random;
   const rng = new Rng(seed * 2654435761 + 1);
   Math.random = () => rng.next();
   try {
-    return await fn();
+    return await fn(rng);
   } finally {
     Math.random = original;
   }

@@ -26,6 +26,7 @@ import type { EpochMetrics, RunRecord } from '../results/record';
 import { gitInfo } from '../util/git';
 import { ExperimentConfig, experimentHash, SCHEMA_VERSION, validateExperiment } from '../experiments/config';
 import { AdamW } from './adamw';
+import { CheckpointState, clearCheckpoint, loadCheckpoint, saveCheckpoint } from './checkpoint';
 import { evaluate } from './evaluate';
 import { prepareData } from './prepare';
 import { learningRate } from './schedule';
@@ -52,6 +53,11 @@ export interface TrainOptions {
   preset?: string;
   /** Load options for the dataset registry (data folder, diagnostic sizes). */
   dataDir?: string;
+  /**
+   * With a runDir: save a checkpoint after every epoch and resume from one left by a
+   * killed process (checkpoint.ts). Default true; false starts over (--force).
+   */
+  checkpoints?: boolean;
 }
 
 class NonFiniteLoss extends Error {
@@ -90,9 +96,11 @@ export async function trainExperiment(e: ExperimentConfig, opts: TrainOptions = 
   let stoppedEarly = false;
   let converged = false;
   let convergence: RunRecord['convergence'] = { rule: 'did not finish', selectedEpoch: 0, selectedStep: 0, stoppedEarly: false };
+  // The stretches of wall time this run trained in before this process (a resumed run).
+  let earlier: CheckpointState['segments'] = [];
   log(`run ${id} ${e.name} on ${e.dataset.name}, seed ${e.seed}: ${d.train.n} train / ${d.val.n} val / ${d.test.n} test`);
 
-  await withSeededRandom(e.seed, async () => {
+  await withSeededRandom(e.seed, async (rng) => {
     const m = createModel(e.model);
     const t = e.train;
     const params = trainableWithRoles(m.model).map((p) => ({ variable: p.variable, decay: decays(p.role) }));
@@ -104,8 +112,24 @@ export async function trainExperiment(e: ExperimentConfig, opts: TrainOptions = 
     // The weights at the best validation accuracy so far: the model that is selected and tested.
     let best: tf.Tensor[] | undefined;
     let step = 0;
+    let firstEpoch = 1;
+    const checkpoints = !!opts.runDir && opts.checkpoints !== false;
+    if (checkpoints) {
+      const resumed = resume(opts.runDir!, id, m.model, opt, params, log);
+      if (resumed) {
+        ({ step, trainImages, trainSeconds } = resumed.state);
+        best = resumed.best;
+        rng.state = resumed.state.rng;
+        earlier = resumed.state.segments;
+        for (const row of resumed.state.curve) {
+          curve.push(row);
+          plateau.update({ epoch: row.epoch, step: row.step ?? 0, valAcc: row.val_acc, trainLoss: row.train_loss });
+        }
+        firstEpoch = resumed.state.epoch + 1;
+      }
+    }
     try {
-      for (let epoch = 1; epoch <= t.epochs; epoch++) {
+      for (let epoch = firstEpoch; epoch <= t.epochs; epoch++) {
         const te = Date.now();
         let lossSum = 0;
         let correct = 0;
@@ -178,6 +202,14 @@ export async function trainExperiment(e: ExperimentConfig, opts: TrainOptions = 
           stoppedEarly = epoch < t.epochs;
           break;
         }
+        if (checkpoints && epoch < t.epochs) {
+          const o = opt.snapshot();
+          saveCheckpoint(
+            opts.runDir!,
+            { id, epoch, step, curve, rng: rng.state, optimizerSteps: o.steps, trainImages, trainSeconds, segments: [...earlier, { started: started.toISOString(), ended: new Date().toISOString() }] },
+            { weights: m.model.weights.map((w) => w.read()), best: best ?? [], moments: o.moments },
+          );
+        }
       }
       const verdict = plateau.result();
       converged = verdict.converged;
@@ -202,6 +234,8 @@ export async function trainExperiment(e: ExperimentConfig, opts: TrainOptions = 
   });
 
   const last = curve[curve.length - 1];
+  const ended = new Date();
+  const segments = [...earlier, { started: started.toISOString(), ended: ended.toISOString() }];
   return {
     id,
     schema: SCHEMA_VERSION,
@@ -226,13 +260,47 @@ export async function trainExperiment(e: ExperimentConfig, opts: TrainOptions = 
     flops: cost.flops,
     T: cost.T,
     Dtok: cost.Dtok,
-    seconds: (Date.now() - t0) / 1000,
+    // A resumed run's time is the sum of its segments: the gaps between them are not its.
+    seconds: earlier.reduce((a, g) => a + (Date.parse(g.ended) - Date.parse(g.started)) / 1000, 0) + (ended.getTime() - t0) / 1000,
     img_per_s: trainSeconds > 0 ? trainImages / trainSeconds : 0,
     backend: backendReport(),
     git: gitInfo(),
-    started: started.toISOString(),
-    ended: new Date().toISOString(),
+    started: segments[0].started,
+    ended: ended.toISOString(),
+    ...(segments.length > 1 ? { segments } : {}),
     preset: opts.preset ?? 'custom',
     sizes: { train: d.train.n, val: d.val.n, test: d.test.n },
   };
+}
+
+/**
+ * Puts a run back where its checkpoint left it: weights, optimizer, and the best
+ * weights (returned, the caller owns them). Null when there is no checkpoint, or when
+ * the one there cannot resume this run: that is logged, the file is removed, and the
+ * run starts over.
+ */
+function resume(
+  runDir: string,
+  id: string,
+  model: tf.LayersModel,
+  opt: AdamW,
+  params: { variable: tf.Variable }[],
+  log: (s: string) => void,
+): { state: CheckpointState; best?: tf.Tensor[] } | null {
+  let ck: ReturnType<typeof loadCheckpoint>;
+  try {
+    const o = opt.snapshot();
+    ck = loadCheckpoint(runDir, id, { weights: model.weights.map((w) => w.shape as number[]), best: params.map((p) => p.variable.shape), moments: o.moments.map((x) => x.shape) }, ['best']);
+  } catch (err) {
+    log(`checkpoint ignored, starting over: ${(err as Error).message}`);
+    clearCheckpoint(runDir);
+    return null;
+  }
+  if (!ck) return null;
+  const { weights, moments, best } = ck.groups;
+  model.weights.forEach((w, i) => w.write(weights[i]));
+  opt.restore(ck.state.optimizerSteps, moments);
+  tf.dispose([...weights, ...moments]);
+  log(`resumed after epoch ${ck.state.epoch} (step ${ck.state.step}) from its checkpoint`);
+  return { state: ck.state, best };
 }
