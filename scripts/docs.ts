@@ -12,7 +12,7 @@ import { stepsToFraction } from '../lib/analysis/speed';
 import { recordsBySuite } from '../lib/analysis/views';
 import { ResultStore } from '../lib/results/store';
 import { readWholeRuns, timedQuietly, WholeRunPair } from '../lib/bench/twin';
-import { RUN_PRESETS } from '../lib/experiments';
+import { planSuite, RUN_PRESET_NAMES, RUN_PRESETS, RunPresetName } from '../lib/experiments';
 import type { RunRecord } from '../lib/results/record';
 import { PlateauTracker } from '../lib/train/plateau';
 import { writeFileAtomic } from '../lib/util/atomic';
@@ -123,7 +123,7 @@ function validationBlock(): string {
   if (!pairs.length) return 'No whole runs in results/twin/runs.jsonl yet: `npm run bench -- --run channel-full/relation`.';
   const rows = pairs.map((p) => [
     `${p.name} / ${p.dataset} / seed ${p.seed}`,
-    p.preset,
+    recipeOf(p),
     pct(p.tfjs.test_acc),
     pct(p.pytorch.test_acc),
     pct(p.tfjs.best_val_acc),
@@ -143,11 +143,18 @@ function validationBlock(): string {
   ].join('\n');
 }
 
+/** A pair's recipe: its preset, and the epoch cap when the preset still plans its run (an earlier recipe otherwise). */
+function recipeOf(p: WholeRunPair): string {
+  if (!(RUN_PRESET_NAMES as string[]).includes(p.preset)) return p.preset;
+  const run = planSuite('core', { preset: p.preset as RunPresetName }).find((x) => x.id === p.id);
+  return run ? `${p.preset}, cap ${run.config.train.epochs}` : `${p.preset}, an earlier recipe`;
+}
+
 /** Runs with more than one seed: mean test accuracy of each implementation and the paired differences, tfjs − PyTorch. */
 function seedSummary(pairs: WholeRunPair[]): string[] {
   const groups = new Map<string, WholeRunPair[]>();
   for (const p of pairs) {
-    const k = `${p.name} / ${p.dataset} (${p.preset})`;
+    const k = `${p.name} / ${p.dataset} (${recipeOf(p)})`; // pairs of one recipe only
     // A seed run twice counts once: its latest pair.
     groups.set(k, [...(groups.get(k) ?? []).filter((q) => q.seed !== p.seed), p]);
   }
