@@ -87,20 +87,29 @@ function recipeBlock(): string {
   });
   const replayTable = table(['patience (steps)', 'minDelta', 'runs converged', 'most validation accuracy given up (pp)', 'optimizer steps, all runs'], rows);
   const r = RUN_PRESETS.standard;
-  // Every standard run in the store, planned or not, that its cap stopped while it was still
-  // improving: the evidence a cap is judged on (runs at an old cap are no longer planned).
-  const capped = new ResultStore({ dir: resultsDirFor('standard') })
+  // Standard runs that no suite plans any more: the runs of earlier recipes, kept in the
+  // store as the evidence the recipe's changes rest on.
+  const planned = new Set([...planSuite('all', { preset: 'standard' }), ...planSuite('recipe', { preset: 'standard' })].map((x) => x.id));
+  const earlier = new ResultStore({ dir: resultsDirFor('standard') })
     .read()
-    .records.filter((x) => x.preset === 'standard' && x.status === 'ok' && !x.converged && !x.convergence.stoppedEarly && x.metrics.curve.length === x.train.epochs);
-  const cappedTable = capped.length
+    .records.filter((x) => x.preset === 'standard' && x.status === 'ok' && !planned.has(x.id));
+  const earlierTable = earlier.length
     ? table(
-        ['arm', 'dataset', 'seed', 'epoch cap', 'val acc % ten epochs before the cap', 'val acc % at the cap', 'why not converged'],
-        capped.map((x) => {
-          const c = x.metrics.curve;
-          return [x.name, x.dataset, x.seed, x.train.epochs, pct(c[Math.max(0, c.length - 11)].val_acc), pct(c[c.length - 1].val_acc), x.convergence.rule];
-        }),
+        ['arm', 'dataset', 'seed', 'schedule', 'epoch cap', 'epochs run', 'selected epoch', 'best val acc %', 'test acc %', 'converged'],
+        earlier.map((x) => [
+          x.name,
+          x.dataset,
+          x.seed,
+          x.train.cooldownFraction ? `plateau, then a ${100 * x.train.cooldownFraction}% cooldown` : 'cosine to the cap',
+          x.train.epochs,
+          x.metrics.curve.length,
+          x.convergence.selectedEpoch,
+          pct(x.metrics.best_val_acc),
+          pct(x.metrics.test_acc),
+          x.converged ? 'yes' : `no: ${x.convergence.rule}`,
+        ]),
       )
-    : 'None: no standard run in the store has reached its epoch cap still improving.';
+    : 'None.';
   return [
     `The recipe sweep: ${runs.length} runs of the \`recipe\` suite (seed 0, validation only; the test set takes no part).`,
     '',
@@ -110,11 +119,11 @@ function recipeBlock(): string {
     '',
     replayTable,
     '',
-    'Standard runs that reached their epoch cap still improving (every standard record in the store, including those of an earlier cap):',
+    'Standard runs of earlier recipes (no suite plans them now; they stay in the store as the evidence for the changes below):',
     '',
-    cappedTable,
+    earlierTable,
     '',
-    `The standard preset's recipe now (lib/experiments/presets.ts, the one source): batch ${r.recipe.batchSize}, peak lr ${r.recipe.lr}, warmup ${r.warmupEpochs} epoch, cosine decay to an epoch cap of ${r.epochs}${r.recipeEpochs && r.recipeEpochs !== r.epochs ? ` (the recipe sweep above ran at a cap of ${r.recipeEpochs})` : ''}, patience ${r.recipe.patienceSteps} steps after at least ${r.recipe.minSteps}, minDelta ${r.recipe.minDelta}; AdamW with weight decay 0.05 on matrices, gradients clipped to norm 1.`,
+    `The standard preset's recipe now (lib/experiments/presets.ts, the one source): batch ${r.recipe.batchSize}, peak lr ${r.recipe.lr}, warmup ${r.warmupEpochs} epoch, ${r.recipe.cooldownFraction ? `the peak held until validation plateaus, then a linear cooldown to zero over ${100 * r.recipe.cooldownFraction}% of the steps trained so far, an epoch cap of ${r.epochs}` : `cosine decay to an epoch cap of ${r.epochs}`}${r.recipeSweep ? ` (the recipe sweep above ran with ${r.recipeSweep.cooldownFraction === null ? 'cosine decay to ' : ''}a cap of ${r.recipeSweep.epochs ?? r.epochs})` : ''}, patience ${r.recipe.patienceSteps} steps after at least ${r.recipe.minSteps}, minDelta ${r.recipe.minDelta}; AdamW with weight decay 0.05 on matrices, gradients clipped to norm 1.`,
   ].join('\n');
 }
 

@@ -89,11 +89,19 @@ test('training is seeded: the same config twice gives identical curves; another 
   assert.equal(a.metrics.curve.length, c.train.epochs);
 });
 
+/** The epoch a checkpoint file was saved after (its JSON header), or 0 when there is none yet. */
+function checkpointEpoch(file: string): number {
+  if (!fs.existsSync(file)) return 0;
+  const b = fs.readFileSync(file);
+  return (JSON.parse(b.toString('utf8', 8, 8 + b.readUInt32LE(4))) as { epoch: number }).epoch;
+}
+
 test('a run killed mid-way resumes from its last epoch checkpoint and ends exactly as an uninterrupted run', async () => {
   await backend();
-  // Several epochs, dropout on (the seeded Math.random must come back too), no early stopping.
+  // Several epochs, dropout on (the seeded Math.random must come back too), and the
+  // plateau-then-cooldown schedule, whose decisions a resumed run must replay.
   const base = smokeConfig('channel-full', 'relation');
-  const c: ExperimentConfig = { ...base, train: { ...base.train, epochs: 6, patienceSteps: null } };
+  const c: ExperimentConfig = { ...base, train: { ...base.train, epochs: 6, patienceSteps: 2, minSteps: 0, minDelta: 0.002, cooldownFraction: 0.5 } };
   const runDir = path.join(tmp(), 'run');
   // A child trains with checkpoints and is killed without warning once one is on disk.
   const driver = path.join(tmp(), 'driver.js');
@@ -107,8 +115,9 @@ test('a run killed mid-way resumes from its last epoch checkpoint and ends exact
   let out = '';
   child.stdout.on('data', (d: Buffer) => (out += d.toString()));
   try {
+    // Killed once the checkpoint is from epoch 4 or later: inside the cooldown, which the cap forces from epoch 4 at the latest.
     const deadline = Date.now() + 120_000;
-    while (!fs.existsSync(path.join(runDir, 'checkpoint.bin')) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
+    while (checkpointEpoch(path.join(runDir, 'checkpoint.bin')) < 4 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
   } finally {
     child.kill('SIGKILL');
     await new Promise((r) => child.once('exit', r));
@@ -128,6 +137,11 @@ test('a run killed mid-way resumes from its last epoch checkpoint and ends exact
   // Its time is its segments': the killed process's and this one's, not the gap between them.
   assert.equal(resumed.segments?.length, 2);
   assert.equal(resumed.started, resumed.segments![0].started);
+  // The schedule did cool down: the peak held, then a decay towards zero by the last epoch.
+  const lrs = whole.metrics.curve.map((e) => e.lr);
+  assert.equal(lrs[1], c.train.lr);
+  assert.ok(lrs[lrs.length - 1] < c.train.lr / 2, `no cooldown: ${lrs.join(', ')}`);
+  assert.match(whole.convergence.rule, /cooldown of \d+ steps from step \d+/);
 
   // A checkpoint that cannot resume the run is reported and the run starts over, to the same result.
   const bad = path.join(tmp(), 'bad');

@@ -2,11 +2,13 @@
  * Convergence and early stopping on curve shapes, without training: a curve that
  * sits at chance and then climbs is neither stopped nor called converged while flat;
  * a plateau after learning stops the run and converges; a run still climbing at the
- * cap, or never leaving chance, or with fixed epochs, is not converged.
+ * cap, or never leaving chance, or with fixed epochs, is not converged. Under the
+ * plateau-then-cooldown schedule the plateau starts the cooldown instead of stopping.
  */
 import { test } from 'node:test';
 import * as assert from 'node:assert/strict';
 import { PlateauTracker } from '../lib/train/plateau';
+import { learningRate, RunSchedule } from '../lib/train/schedule';
 
 const STEPS = 100; // optimizer steps per epoch
 
@@ -65,4 +67,56 @@ test('fixed epochs (no patience) never stop early and are never judged converged
 test('no early stop before minSteps, however flat', () => {
   const { stoppedAt } = run([0.9, 0.9, 0.9, 0.9, 0.9, 0.9, 0.9, 0.9, 0.9, 0.9], { patienceSteps: 100, minSteps: 800 });
   assert.equal(stoppedAt, 8);
+});
+
+/** Feeds a curve through the plateau rule and the cooldown schedule, as the trainer does; the rate of each step and where the run ended. */
+function cooled(val: number[], cap: number, fraction = 0.2) {
+  const t = new PlateauTracker({ patienceSteps: 300, minSteps: 200, minDelta: 0.002, classes: 4, valSize: 1000, cooldown: true });
+  const s = new RunSchedule({ peak: 1, warmupSteps: 50, stepsPerEpoch: STEPS, epochs: cap, cooldownFraction: fraction });
+  const lrs: number[] = [];
+  let endedAt = cap;
+  for (let epoch = 1; epoch <= cap; epoch++) {
+    for (let i = 0; i < STEPS; i++) lrs.push(s.lr((epoch - 1) * STEPS + i));
+    const v = val[Math.min(epoch, val.length) - 1];
+    const p = t.update({ epoch, step: epoch * STEPS, valAcc: v, trainLoss: v > 0.3 ? 0.5 : Math.log(4) });
+    if (s.endOfEpoch(epoch, epoch * STEPS, p.stop)) {
+      endedAt = epoch;
+      break;
+    }
+  }
+  return { lrs, endedAt, cooldown: s.cooldown, result: t.result() };
+}
+
+test('plateau, then cooldown: the peak holds until the plateau, then decays linearly to zero over a fifth of the steps, and the run converged', () => {
+  const flat = Array.from({ length: 6 }, () => 0.25); // at chance first: no plateau, no cooldown there
+  const val = [...flat, 0.5, 0.7, 0.8, 0.85, 0.85, 0.85, 0.85, 0.851, 0.85];
+  const { lrs, endedAt, cooldown, result } = cooled(val, 100);
+  // Plateau: last gain at epoch 10 (step 1000), patience 300 → fires at epoch 13 (step 1300).
+  assert.deepEqual(cooldown, { from: 1300, steps: 300, after: 'plateau' }); // 20% of 1300 = 260, rounded up to whole epochs
+  assert.equal(endedAt, 16);
+  assert.ok(lrs.slice(50, 1300).every((x) => x === 1), 'the peak must hold until the plateau');
+  assert.equal(lrs[1300], 1);
+  assert.ok(lrs.slice(1300, 1600).every((x, i, a) => i === 0 || x < a[i - 1]), 'the cooldown must decrease');
+  assert.ok(lrs[1599] > 0 && lrs[1599] <= 1 / 300 + 1e-12);
+  assert.equal(result.converged, true, result.rule);
+  assert.match(result.rule, /plateau at step 1300/);
+  assert.equal(result.selectedEpoch, 10);
+});
+
+test('plateau, then cooldown: a run still improving near the cap cools down in time to end at the cap, and is not converged', () => {
+  const climbing = Array.from({ length: 30 }, (_, i) => 0.3 + 0.02 * i);
+  const { endedAt, cooldown, result } = cooled(climbing, 30);
+  assert.equal(endedAt, 30);
+  assert.equal(cooldown?.after, 'cap');
+  assert.equal(cooldown!.from + cooldown!.steps, 30 * STEPS);
+  assert.equal(result.converged, false);
+  assert.match(result.rule, /epoch cap reached while still improving/);
+});
+
+test('the cosine schedule (no cooldown fraction) is the old one: cosine to the cap, and the plateau ends the run', () => {
+  const s = new RunSchedule({ peak: 1, warmupSteps: 50, stepsPerEpoch: STEPS, epochs: 10, cooldownFraction: null });
+  for (const step of [0, 49, 50, 500, 999]) assert.equal(s.lr(step), learningRate(step, 1000, 50, 1));
+  assert.equal(s.endOfEpoch(3, 300, false), false);
+  assert.equal(s.endOfEpoch(4, 400, true), true);
+  assert.equal(s.cooldown, null);
 });

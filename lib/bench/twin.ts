@@ -23,7 +23,7 @@ import { decays, trainableWithRoles } from '../layers/roles';
 import { createModel } from '../models/create';
 import { PlateauTracker } from '../train/plateau';
 import { prepareData } from '../train/prepare';
-import { learningRate } from '../train/schedule';
+import { RunSchedule } from '../train/schedule';
 import { withSeededRandom } from '../train/seed';
 import type { GitInfo } from '../util/git';
 import { ROOT } from '../util/paths';
@@ -110,16 +110,15 @@ async function drive(e: ExperimentConfig, nTrain: number, nVal: number, specFile
     const t = e.train;
     const dropRemainder = nTrain >= t.batchSize;
     const stepsPerEpoch = numBatches(nTrain, t.batchSize, dropRemainder);
-    const total = stepsPerEpoch * t.epochs;
-    const warmup = Math.round(t.warmupEpochs * stepsPerEpoch);
-    const plateau = new PlateauTracker({ patienceSteps: t.patienceSteps, minSteps: t.minSteps, minDelta: t.minDelta, classes: e.model.numClasses, valSize: nVal });
+    const schedule = new RunSchedule({ peak: t.lr, warmupSteps: Math.round(t.warmupEpochs * stepsPerEpoch), stepsPerEpoch, epochs: t.epochs, cooldownFraction: t.cooldownFraction });
+    const plateau = new PlateauTracker({ patienceSteps: t.patienceSteps, minSteps: t.minSteps, minDelta: t.minDelta, classes: e.model.numClasses, valSize: nVal, cooldown: t.cooldownFraction !== null });
     const curve: WholeRun['curve'] = [];
     let step = 0;
     let images = 0;
     let trainSeconds = 0;
     for (let epoch = 1; epoch <= t.epochs; epoch++) {
       const order = epochOrder(nTrain, e.seed * 100003 + epoch).slice(0, stepsPerEpoch * t.batchSize);
-      const lrs = Array.from({ length: stepsPerEpoch }, (_, i) => learningRate(step + i, total, warmup, t.lr));
+      const lrs = Array.from({ length: stepsPerEpoch }, (_, i) => schedule.lr(step + i));
       const r = await ask({ cmd: 'epoch', order, lrs });
       if (!Number.isFinite(r.train_loss)) throw new Error(`the twin's loss became ${r.train_loss} in epoch ${epoch}`);
       step += stepsPerEpoch;
@@ -130,7 +129,7 @@ async function drive(e: ExperimentConfig, nTrain: number, nVal: number, specFile
       const p = plateau.update({ epoch, step, valAcc: val.acc, trainLoss: r.train_loss });
       if (p.improved) await ask({ cmd: 'snapshot' });
       log?.(`twin epoch ${epoch} (step ${step}): train loss ${r.train_loss.toFixed(4)}, val acc ${val.acc.toFixed(4)}${p.improved ? ' (best)' : ''}, ${(r.seen / r.seconds).toFixed(0)} img/s`);
-      if (p.stop) break;
+      if (schedule.endOfEpoch(epoch, step, p.stop)) break;
     }
     const verdict = plateau.result();
     await ask({ cmd: 'restore' });

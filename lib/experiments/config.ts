@@ -33,10 +33,16 @@ export interface TrainConfig {
   optimizer: 'adamw' | 'adam';
   /** Peak learning rate, reached after warmup. */
   lr: number;
-  /** Linear warmup length in epochs (fractions allowed); then cosine decay to 0. */
+  /** Linear warmup length in epochs (fractions allowed). */
   warmupEpochs: number;
   /** The epoch cap: with early stopping a run may stop before it; the cosine schedule spans it. */
   epochs: number;
+  /**
+   * The schedule after warmup (lib/train/schedule.ts). null: cosine decay to zero at the cap.
+   * A fraction: the peak held until validation plateaus (patienceSteps), then a linear decay
+   * to zero over this fraction of the steps trained so far, and the run ends.
+   */
+  cooldownFraction: number | null;
   /**
    * Early stopping: stop once validation accuracy has not improved by more than minDelta
    * for this many optimizer steps (counted only after learning has begun: a curve flat at
@@ -71,6 +77,7 @@ export const TRAIN_DEFAULTS: TrainConfig = {
   lr: 2e-3, // above Adam's usual 1e-3: short schedules on small data need the larger steps (measured on MNIST, quick preset)
   warmupEpochs: 0.5, // a short warmup keeps the first Adam steps from blowing up attention logits
   epochs: 5,
+  cooldownFraction: null, // cosine to the cap; the standard preset cools down after its plateau
   patienceSteps: null, // off: fixed epochs (the smoke and quick presets); standard sets it
   minSteps: 0,
   minDelta: 0,
@@ -120,6 +127,10 @@ export function validateExperiment(e: ExperimentConfig): void {
   num('train.lr', t.lr, (n) => n > 0, 'must be a positive number');
   num('train.epochs', t.epochs, (n) => Number.isInteger(n) && n > 0, 'must be a positive integer');
   num('train.warmupEpochs', t.warmupEpochs, (n) => n >= 0 && n <= t.epochs, `must be between 0 and epochs (${t.epochs})`);
+  if (t.cooldownFraction !== null) {
+    num('train.cooldownFraction', t.cooldownFraction, (n) => n > 0 && n <= 1, 'must be in (0, 1] or null (cosine to the cap)');
+    if (t.patienceSteps === null) throw new ConfigError('train.cooldownFraction', 'needs patienceSteps: the cooldown begins at the validation plateau');
+  }
   if (t.patienceSteps !== null) num('train.patienceSteps', t.patienceSteps, (n) => Number.isInteger(n) && n > 0, 'must be a positive integer or null (off)');
   num('train.minSteps', t.minSteps, (n) => Number.isInteger(n) && n >= 0, 'must be a non-negative integer');
   num('train.minDelta', t.minDelta, (n) => n >= 0 && n < 1, 'must be in [0, 1)');
@@ -164,8 +175,9 @@ export function canonicalJson(v: unknown): string {
  *   3: the block is one recipe name (lib/models/blocks.ts) instead of the flags block,
  *      qkNorm, localMixing and window.
  *   4: mapTokens (the learned-map tokenizers' number of maps) in every model config.
+ *   5: cooldownFraction (the schedule after warmup) in every train config.
  */
-export const SCHEMA_VERSION = 4;
+export const SCHEMA_VERSION = 5;
 
 /** The run id: 16 hex digits of SHA-256 over the schema version and everything but the label. */
 export function experimentHash(e: Pick<ExperimentConfig, 'dataset' | 'model' | 'train' | 'seed'> & { name?: string }): string {

@@ -68,7 +68,7 @@ export function suiteScale(s: Suite, preset: RunPresetName, dataset: string): { 
     perClass: s.kind === 'scaling' ? p.scalingPerClass : diagnostic ? p.diagnosticPerClass : p.trainPerClass,
     // The diagnostic tasks are generated with their own test split (500 per class: 2,000 images).
     testPerClass: diagnostic ? (p.testPerClass === null ? null : Math.max(p.testPerClass, 100)) : p.testPerClass,
-    epochs: s.kind === 'scaling' ? p.scalingEpochs : s.kind === 'long' ? p.longEpochs : s.kind === 'recipe' ? (p.recipeEpochs ?? p.epochs) : p.epochs,
+    epochs: s.kind === 'scaling' ? p.scalingEpochs : s.kind === 'long' ? p.longEpochs : s.kind === 'recipe' ? (p.recipeSweep?.epochs ?? p.epochs) : p.epochs,
     seeds: s.kind === 'standard' ? p.seeds : p.seeds.slice(0, 1),
   };
 }
@@ -88,7 +88,8 @@ export function planSuite(suite: string, opts: PlanOptions): PlannedRun[] {
       if (!facts) throw new Error(`suite '${s.name}': no shape is known for dataset '${dname}'`);
       const scale = suiteScale(s, opts.preset, dname);
       const data: DatasetSpec = { ...DATASET_DEFAULTS, name: dname, version: datasetVersion(dname), trainPerClass: scale.perClass, testPerClass: scale.testPerClass, augment: { cropPad: 0, flip: false } };
-      const train: TrainConfig = { ...TRAIN_DEFAULTS, ...RUN_PRESETS[opts.preset].recipe, epochs: scale.epochs, warmupEpochs: RUN_PRESETS[opts.preset].warmupEpochs };
+      const p = RUN_PRESETS[opts.preset];
+      const train: TrainConfig = { ...TRAIN_DEFAULTS, ...p.recipe, ...(s.kind === 'recipe' ? p.recipeSweep : {}), epochs: scale.epochs, warmupEpochs: p.warmupEpochs };
       for (const m of s.models)
         for (const seed of opts.seeds ?? scale.seeds) {
           const config: ExperimentConfig = { name: m.name, dataset: data, model: modelFor(m, facts.shape, facts.classes), train: { ...train, ...m.train }, seed };

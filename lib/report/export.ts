@@ -206,7 +206,7 @@ export function findingsBlock(resultsDir = RESULTS_DIR): string {
     `From the ${records.length} runs of the \`standard\` sweep (${ok.filter((r) => r.converged).length} converged; ${records.length - ok.length} failed) in \`results/runs.jsonl\`. ` +
       `Controls: ${controls.map((c) => `${c.control.model} on ${c.control.dataset} ${c.pass ? 'passes' : 'fails'}`).join('; ') || 'none in these runs'}. ` +
       `The answer holds under these conditions: small Transformers (d_model 64, 2 blocks) on 28×28 grey images, ${p.trainPerClass?.toLocaleString('en')} training images per class ` +
-      `(${p.diagnosticPerClass.toLocaleString('en')} per class on the diagnostic tasks), each run trained until its validation accuracy plateaued (early stopping, patience ${p.recipe.patienceSteps} steps, cap ${p.epochs} epochs), ` +
+      `(${p.diagnosticPerClass.toLocaleString('en')} per class on the diagnostic tasks), each run trained until its validation accuracy plateaued (patience ${p.recipe.patienceSteps} steps${p.recipe.cooldownFraction ? `, then a cooldown of ${100 * p.recipe.cooldownFraction}% of its steps` : ''}, cap ${p.epochs} epochs), ` +
       `selected on validation, tested once on the official test sets; ${p.seeds.length} seeds, paired by seed, Holm-corrected over the claims. ` +
       `The sweep took ${(busySeconds(records) / 3600).toFixed(1)} hours of wall time on this machine's two workers (the time in which at least one of its runs was training, as stored; ` +
       `the sweep ran over several sessions, and runs cut short by a session's end and restarted are not counted), ${(records.reduce((s, r) => s + r.seconds, 0) / 3600).toFixed(1)} hours of run time in all.`,

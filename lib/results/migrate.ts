@@ -59,6 +59,11 @@ const STEPS: Step[] = [
     what: 'model configs gain mapTokens with its default (16); no model before it had learned maps',
     apply: (r) => ({ ...r, model: { ...r.model, mapTokens: (r.model as Partial<RunRecord['model']>).mapTokens ?? 16 } }),
   },
+  {
+    from: 4,
+    what: 'train configs gain cooldownFraction, null: every run before it decayed its rate by cosine to the epoch cap',
+    apply: (r) => ({ ...r, train: { ...r.train, cooldownFraction: (r.train as Partial<RunRecord['train']>).cooldownFraction ?? null } }),
+  },
 ];
 
 /** The recipe that schema 2's block flags described; every combination that was ever built has one. */

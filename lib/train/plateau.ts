@@ -11,6 +11,10 @@
  * - a run converged when it stopped on (or ended in) such a plateau, learning had
  *   begun, and its training loss fell well below that of a uniform guess (ln K).
  * Anything else is recorded as not converged, with the reason.
+ *
+ * Under the plateau-then-cooldown schedule (schedule.ts) the plateau ends the stable
+ * phase rather than the run: the run converged when the plateau came (before the cap
+ * forced the cooldown), whatever the cooldown's own gains.
  */
 export interface PlateauOptions {
   /** Steps without a validation gain > minDelta that make a plateau; null: no early stopping. */
@@ -20,6 +24,8 @@ export interface PlateauOptions {
   classes: number;
   /** Images in the validation split: how far above chance "clearly" is. */
   valSize: number;
+  /** The run cools down after its plateau (schedule.ts) instead of stopping there. */
+  cooldown?: boolean;
 }
 
 export interface EpochObservation {
@@ -45,6 +51,8 @@ export class PlateauTracker {
   private begun = false;
   private last: EpochObservation | undefined;
   private stopped = false;
+  /** Where the plateau rule first fired (the cooldown schedule keeps training after it). */
+  private firstPlateau: EpochObservation | undefined;
   /** Validation accuracy that counts as clearly above chance. */
   readonly aboveChance: number;
 
@@ -66,6 +74,7 @@ export class PlateauTracker {
       this.lastGainStep = Math.max(this.lastGainStep, this.best!.step); // patience starts counting now at the earliest
     }
     this.stopped = this.plateau();
+    if (this.stopped && !this.firstPlateau) this.firstPlateau = e;
     return { improved, stop: this.stopped };
   }
 
@@ -83,6 +92,10 @@ export class PlateauTracker {
     if (p === null) return { converged: false, rule: 'fixed epochs, no early stopping: convergence not judged', ...sel };
     if (!this.begun) return { converged: false, rule: `never clearly above chance (best validation accuracy ${(100 * best.valAcc).toFixed(1)}% < ${(100 * this.aboveChance).toFixed(1)}%)`, ...sel };
     if (!(this.last.trainLoss < 0.9 * Math.log(this.o.classes))) return { converged: false, rule: `training loss ${this.last.trainLoss.toFixed(3)} did not fall below 0.9·ln ${this.o.classes}`, ...sel };
+    if (this.o.cooldown) {
+      if (!this.firstPlateau) return { converged: false, rule: `epoch cap reached while still improving (no plateau of ${p} steps before the cap forced the cooldown)`, ...sel };
+      return { converged: true, rule: `plateau at step ${this.firstPlateau.step}: no validation gain > ${this.o.minDelta} for ${p} steps (after ${this.o.minSteps})`, ...sel };
+    }
     if (!this.plateau()) return { converged: false, rule: `epoch cap reached while still improving (last gain at step ${this.lastGainStep} of ${this.last.step}; patience ${p})`, ...sel };
     return { converged: true, rule: `plateau: no validation gain > ${this.o.minDelta} for ${p} steps (after ${this.o.minSteps})`, ...sel };
   }

@@ -29,7 +29,7 @@ import { AdamW } from './adamw';
 import { CheckpointState, clearCheckpoint, loadCheckpoint, saveCheckpoint } from './checkpoint';
 import { evaluate } from './evaluate';
 import { prepareData } from './prepare';
-import { learningRate } from './schedule';
+import { RunSchedule } from './schedule';
 import { withSeededRandom } from './seed';
 import { StepResult, trainStep } from './step';
 import { PlateauTracker } from './plateau';
@@ -106,9 +106,8 @@ export async function trainExperiment(e: ExperimentConfig, opts: TrainOptions = 
     const params = trainableWithRoles(m.model).map((p) => ({ variable: p.variable, decay: decays(p.role) }));
     const opt = new AdamW(params, { lr: t.lr, weightDecay: t.optimizer === 'adamw' ? t.weightDecay : 0, gradClip: t.gradClip });
     const stepsPerEpoch = numBatches(d.train.n, t.batchSize, d.train.n >= t.batchSize);
-    const total = stepsPerEpoch * t.epochs;
-    const warmup = Math.round(t.warmupEpochs * stepsPerEpoch);
-    const plateau = new PlateauTracker({ patienceSteps: t.patienceSteps, minSteps: t.minSteps, minDelta: t.minDelta, classes: e.model.numClasses, valSize: d.val.n });
+    const schedule = new RunSchedule({ peak: t.lr, warmupSteps: Math.round(t.warmupEpochs * stepsPerEpoch), stepsPerEpoch, epochs: t.epochs, cooldownFraction: t.cooldownFraction });
+    const plateau = new PlateauTracker({ patienceSteps: t.patienceSteps, minSteps: t.minSteps, minDelta: t.minDelta, classes: e.model.numClasses, valSize: d.val.n, cooldown: t.cooldownFraction !== null });
     // The weights at the best validation accuracy so far: the model that is selected and tested.
     let best: tf.Tensor[] | undefined;
     let step = 0;
@@ -121,9 +120,11 @@ export async function trainExperiment(e: ExperimentConfig, opts: TrainOptions = 
         best = resumed.best;
         rng.state = resumed.state.rng;
         earlier = resumed.state.segments;
+        // The plateau rule and the schedule's decisions are functions of the curve: replayed, not stored.
         for (const row of resumed.state.curve) {
           curve.push(row);
-          plateau.update({ epoch: row.epoch, step: row.step ?? 0, valAcc: row.val_acc, trainLoss: row.train_loss });
+          const p = plateau.update({ epoch: row.epoch, step: row.step ?? 0, valAcc: row.val_acc, trainLoss: row.train_loss });
+          schedule.endOfEpoch(row.epoch, row.step ?? 0, p.stop);
         }
         firstEpoch = resumed.state.epoch + 1;
       }
@@ -160,7 +161,7 @@ export async function trainExperiment(e: ExperimentConfig, opts: TrainOptions = 
         };
         try {
           await forEachBatch(d.train, d.shape, batches, async (b, i) => {
-            opt.lr = learningRate(step, total, warmup, t.lr);
+            opt.lr = schedule.lr(step);
             pending.push({ r: trainStep(m, params, opt, b.x, b.y, t), n: b.y.shape[0] });
             seen += b.y.shape[0];
             step++;
@@ -198,10 +199,11 @@ export async function trainExperiment(e: ExperimentConfig, opts: TrainOptions = 
           best = params.map((x) => x.variable.clone());
         }
         log(`epoch ${epoch}/${t.epochs} (step ${step}): train loss ${row.train_loss.toFixed(4)} acc ${row.train_acc.toFixed(4)}, val acc ${row.val_acc.toFixed(4)}${p.improved ? ' (best)' : ''}, ${row.img_per_s.toFixed(0)} img/s`);
-        if (p.stop) {
+        if (schedule.endOfEpoch(epoch, step, p.stop)) {
           stoppedEarly = epoch < t.epochs;
           break;
         }
+        if (schedule.cooldown?.from === step) log(`cooldown: the rate decays to zero over the next ${schedule.cooldown.steps} steps (${schedule.cooldown.after === 'plateau' ? 'validation has plateaued' : 'the epoch cap is near'})`);
         if (checkpoints && epoch < t.epochs) {
           const o = opt.snapshot();
           saveCheckpoint(
@@ -213,7 +215,9 @@ export async function trainExperiment(e: ExperimentConfig, opts: TrainOptions = 
       }
       const verdict = plateau.result();
       converged = verdict.converged;
-      convergence = { rule: verdict.rule, selectedEpoch: verdict.selectedEpoch, selectedStep: verdict.selectedStep, stoppedEarly };
+      const cd = schedule.cooldown;
+      const rule = cd ? `${verdict.rule}; then a cooldown of ${cd.steps} steps from step ${cd.from}` : verdict.rule;
+      convergence = { rule, selectedEpoch: verdict.selectedEpoch, selectedStep: verdict.selectedStep, stoppedEarly };
       // Select on validation only: back to the best weights, then the test set, once.
       if (best) params.forEach((x, i) => x.variable.assign(best![i]));
       test = await evaluate(m, d.test, d);
