@@ -6,7 +6,8 @@
  * while any lacks a verdict (missing, unconverged, a failed control, or a preset that
  * gives no verdicts).
  */
-import { RUN_PRESETS, RunPresetName } from '../../experiments';
+import { planSuite, RUN_PRESETS, RunPresetName } from '../../experiments';
+import { costModel } from '../../models/cost';
 import type { RunRecord } from '../../results/record';
 import { compareFamily, formatPaired, Paired } from '../statistics';
 import { ClaimNotSupported, ClaimStatus, ComparisonRef, Expectation, meets } from './claim';
@@ -32,7 +33,7 @@ export const QUESTION_CLAIMS: QuestionClaim[] = [
   {
     id: 'cost',
     quote: 'Attention over n channel tokens of dimension H·W costs O(n²·d).',
-    experiment: { suite: 'scaling', notebook: '06_cost_scaling', section: 'cost-scaling', what: 'attention FLOPs of channel-full as C grows (C = 16 … 128), recorded by the scaling runs' },
+    experiment: { suite: 'scaling', notebook: '06_cost_scaling', section: 'cost-scaling', what: 'attention FLOPs of channel-full as C grows (C = 16 … 128), from the cost model of the scaling suite\'s configs (the numbers its runs record)' },
     expects: [],
     scales: { runs: /^channel-full (C=\d+|base)$/, exponent: 2 },
   },
@@ -78,7 +79,7 @@ export interface ClaimRow {
 }
 
 /** Log-log slope of attention FLOPs in T over the matching runs (one per distinct T); NaN with fewer than two. */
-export function attentionExponent(records: RunRecord[], runs: RegExp): number {
+export function attentionExponent(records: Pick<RunRecord, 'name' | 'T' | 'flops'>[], runs: RegExp): number {
   const pts = new Map<number, number>();
   for (const r of records) if (runs.test(r.name) && r.flops.attention > 0) pts.set(r.T, r.flops.attention);
   if (pts.size < 2) return NaN;
@@ -89,10 +90,13 @@ export function attentionExponent(records: RunRecord[], runs: RegExp): number {
   return xs.reduce((a, x, i) => a + (x - mx) * (ys[i] - my), 0) / xs.reduce((a, x) => a + (x - mx) ** 2, 0);
 }
 
-/** Forward FLOPs per image of a model's runs (a property of its config: any run will do). */
-function flopsOf(records: RunRecord[], name: string): number {
-  const rs = records.filter((r) => r.name === name);
-  return rs.length ? rs[0].flops.total : NaN;
+/**
+ * Forward FLOPs per image of a model as a suite plans it on a dataset: a property of the
+ * config (the cost model, the same numbers every run records), so it needs no run.
+ */
+function flopsOf(suite: string, preset: RunPresetName, name: string, dataset: string): number {
+  const run = planSuite(suite, { preset, datasets: [dataset] }).find((p) => p.config.name === name);
+  return run ? costModel(run.config.model).flops.total : NaN;
 }
 
 /**
@@ -112,15 +116,19 @@ export function questionClaims(recordsOf: (suite: string) => RunRecord[], preset
     const statuses: ClaimStatus[] = comparisons.map((p, i) => meets(p.verdict, claim.expects[i].expect));
     const evidence = comparisons.map((p, i) => `${p.a} − ${p.b} on ${p.dataset} (expected ${claim.expects[i].expect}): ${p.verdict}, ${formatPaired(p)}`);
     if (claim.cheaper) {
-      const [fa, fb] = [flopsOf(records, claim.cheaper.a), flopsOf(records, claim.cheaper.b)];
+      const on = claim.expects[0]?.dataset ?? 'mnist';
+      const [fa, fb] = [flopsOf(claim.experiment.suite, preset, claim.cheaper.a, on), flopsOf(claim.experiment.suite, preset, claim.cheaper.b, on)];
       statuses.push(Number.isFinite(fa) && Number.isFinite(fb) ? (fa < fb ? 'holds' : 'does not hold') : 'not settled');
       evidence.push(`forward FLOPs per image: ${claim.cheaper.a} ${Number.isFinite(fa) ? (fa / 1e6).toFixed(2) : '–'} M, ${claim.cheaper.b} ${Number.isFinite(fb) ? (fb / 1e6).toFixed(2) : '–'} M`);
     }
     if (claim.scales) {
-      // A cost claim needs no convergence: the FLOPs are the model's, recorded with each run.
-      const e = attentionExponent(records, claim.scales.runs);
+      // A cost claim needs no run: the FLOPs are the cost model's, of the configs the suite plans (every run records the same numbers).
+      const e = attentionExponent(
+        planSuite(claim.experiment.suite, { preset }).map((p) => ({ name: p.config.name, ...costModel(p.config.model) })),
+        claim.scales.runs,
+      );
       statuses.push(Number.isFinite(e) ? (Math.abs(e - claim.scales.exponent) < 0.05 ? 'holds' : 'does not hold') : 'not settled');
-      evidence.push(Number.isFinite(e) ? `attention FLOPs grow as T^${e.toFixed(2)} over the scaling runs` : 'no scaling runs of two sizes in the store');
+      evidence.push(Number.isFinite(e) ? `attention FLOPs grow as T^${e.toFixed(2)} over the scaling suite's configs` : 'fewer than two sizes in the scaling suite');
     }
     let status: ClaimStatus = statuses.includes('does not hold') ? 'does not hold' : statuses.includes('not settled') || !statuses.length ? 'not settled' : 'holds';
     // Accuracy claims need a preset that trains to the plateau.
