@@ -156,7 +156,8 @@ function validationBlock(): string {
 function recipeOf(p: WholeRunPair): string {
   if (!(RUN_PRESET_NAMES as string[]).includes(p.preset)) return p.preset;
   const run = planSuite('core', { preset: p.preset as RunPresetName }).find((x) => x.id === p.id);
-  return run ? `${p.preset}, cap ${run.config.train.epochs}` : `${p.preset}, an earlier recipe`;
+  const t = run?.config.train;
+  return t ? `${p.preset} (${t.cooldownFraction ? 'plateau, then cooldown' : 'cosine'}, cap ${t.epochs})` : `${p.preset}, an earlier recipe`;
 }
 
 /** Runs with more than one seed: mean test accuracy of each implementation and the paired differences, tfjs − PyTorch. */
