@@ -13,6 +13,7 @@ import { recordsBySuite } from '../lib/analysis/views';
 import { ResultStore } from '../lib/results/store';
 import { readWholeRuns, timedQuietly, WholeRunPair } from '../lib/bench/twin';
 import { planSuite, RUN_PRESET_NAMES, RUN_PRESETS, RunPresetName } from '../lib/experiments';
+import type { TrainConfig } from '../lib/experiments/config';
 import type { RunRecord } from '../lib/results/record';
 import { PlateauTracker } from '../lib/train/plateau';
 import { writeFileAtomic } from '../lib/util/atomic';
@@ -153,10 +154,11 @@ function validationBlock(): string {
 }
 
 /** A pair's recipe: its preset, and the epoch cap when the preset still plans its run (an earlier recipe otherwise). */
+const corePlans = new Map<string, Map<string, TrainConfig>>(); // preset → run id → train config, planned once
 function recipeOf(p: WholeRunPair): string {
   if (!(RUN_PRESET_NAMES as string[]).includes(p.preset)) return p.preset;
-  const run = planSuite('core', { preset: p.preset as RunPresetName }).find((x) => x.id === p.id);
-  const t = run?.config.train;
+  if (!corePlans.has(p.preset)) corePlans.set(p.preset, new Map(planSuite('core', { preset: p.preset as RunPresetName }).map((x) => [x.id, x.config.train])));
+  const t = corePlans.get(p.preset)!.get(p.id);
   return t ? `${p.preset} (${t.cooldownFraction ? 'plateau, then cooldown' : 'cosine'}, cap ${t.epochs})` : `${p.preset}, an earlier recipe`;
 }
 

@@ -21,9 +21,8 @@ import type { Split } from '../data/types';
 import { ExperimentConfig, validateExperiment } from '../experiments/config';
 import { decays, trainableWithRoles } from '../layers/roles';
 import { createModel } from '../models/create';
-import { PlateauTracker } from '../train/plateau';
 import { prepareData } from '../train/prepare';
-import { RunSchedule } from '../train/schedule';
+import { runControl } from '../train/schedule';
 import { withSeededRandom } from '../train/seed';
 import type { GitInfo } from '../util/git';
 import { ROOT } from '../util/paths';
@@ -110,8 +109,7 @@ async function drive(e: ExperimentConfig, nTrain: number, nVal: number, specFile
     const t = e.train;
     const dropRemainder = nTrain >= t.batchSize;
     const stepsPerEpoch = numBatches(nTrain, t.batchSize, dropRemainder);
-    const schedule = new RunSchedule({ peak: t.lr, warmupSteps: Math.round(t.warmupEpochs * stepsPerEpoch), stepsPerEpoch, epochs: t.epochs, cooldownFraction: t.cooldownFraction });
-    const plateau = new PlateauTracker({ patienceSteps: t.patienceSteps, minSteps: t.minSteps, minDelta: t.minDelta, classes: e.model.numClasses, valSize: nVal, cooldown: t.cooldownFraction !== null });
+    const { schedule, plateau, judge } = runControl(t, stepsPerEpoch, e.model.numClasses, nVal);
     const curve: WholeRun['curve'] = [];
     let step = 0;
     let images = 0;
@@ -126,10 +124,10 @@ async function drive(e: ExperimentConfig, nTrain: number, nVal: number, specFile
       trainSeconds += r.seconds;
       const val = await ask({ cmd: 'eval', split: 'val' });
       curve.push({ epoch, step, train_loss: r.train_loss, val_acc: val.acc });
-      const p = plateau.update({ epoch, step, valAcc: val.acc, trainLoss: r.train_loss });
+      const p = judge({ epoch, step, valAcc: val.acc, trainLoss: r.train_loss });
       if (p.improved) await ask({ cmd: 'snapshot' });
       log?.(`twin epoch ${epoch} (step ${step}): train loss ${r.train_loss.toFixed(4)}, val acc ${val.acc.toFixed(4)}${p.improved ? ' (best)' : ''}, ${(r.seen / r.seconds).toFixed(0)} img/s`);
-      if (schedule.endOfEpoch(epoch, step, p.stop)) break;
+      if (p.end) break;
     }
     const verdict = plateau.result();
     await ask({ cmd: 'restore' });

@@ -56,6 +56,9 @@ interface Header extends CheckpointState {
 
 export const checkpointFile = (runDir: string): string => path.join(runDir, FILE);
 
+/** Where the tensors begin: after the 8-byte prefix and a header of `len` bytes, padded to 4 bytes (float32 alignment). */
+const bodyStart = (len: number): number => 8 + len + ((4 - ((8 + len) % 4)) % 4);
+
 /** Writes the checkpoint atomically. Reads every tensor to the CPU (a few MB; once per epoch). */
 export function saveCheckpoint(runDir: string, state: CheckpointState, groups: TensorGroups): void {
   const tensors = Object.entries(groups).flatMap(([group, ts]) => ts.map((t) => ({ group, t })));
@@ -69,7 +72,7 @@ export function saveCheckpoint(runDir: string, state: CheckpointState, groups: T
   const body = Buffer.from(data.buffer, data.byteOffset, data.byteLength);
   const header: Header = { ...state, tensors: tensors.map(({ group, t }) => ({ group, shape: t.shape })), sha256: createHash('sha256').update(body).digest('hex') };
   const json = Buffer.from(JSON.stringify(header));
-  const pad = (4 - ((8 + json.length) % 4)) % 4;
+  const pad = bodyStart(json.length) - 8 - json.length;
   const head = Buffer.alloc(8);
   head.write(MAGIC, 0, 'ascii');
   head.writeUInt32LE(json.length, 4);
@@ -100,37 +103,26 @@ export function loadCheckpoint(runDir: string, id: string, expect: Record<string
   } catch {
     throw new Error(`${file}: the header does not parse`);
   }
-  if (header.id !== id) throw new Error(`${file}: saved for run ${header.id}, not ${id}`);
-  const start = 8 + len + ((4 - ((8 + len) % 4)) % 4);
-  const body = buf.subarray(start);
-  if (createHash('sha256').update(body).digest('hex') !== header.sha256) throw new Error(`${file}: the tensors do not match their checksum (corrupt)`);
+  const { tensors, sha256, ...state } = header; // the state, and the layout of the tensors
+  if (state.id !== id) throw new Error(`${file}: saved for run ${state.id}, not ${id}`);
+  const body = buf.subarray(bodyStart(len));
+  if (createHash('sha256').update(body).digest('hex') !== sha256) throw new Error(`${file}: the tensors do not match their checksum (corrupt)`);
   // The same groups, in the same order and shapes, as the fresh model and optimizer have.
   for (const [group, shapes] of Object.entries(expect)) {
-    const saved = header.tensors.filter((t) => t.group === group).map((t) => t.shape);
+    const saved = tensors.filter((t) => t.group === group).map((t) => t.shape);
     if (!saved.length && optional.includes(group)) continue;
     if (JSON.stringify(saved) !== JSON.stringify(shapes)) throw new Error(`${file}: its ${group} tensors (${saved.length}) do not have the shapes of this run's (${shapes.length})`);
   }
   const data = new Float32Array(body.buffer.slice(body.byteOffset, body.byteOffset + body.byteLength));
+  const sizes = tensors.map((t) => t.shape.reduce((a, b) => a * b, 1));
+  // Checked before any tensor is made, so that a short file leaves none behind.
+  if (sizes.reduce((a, b) => a + b, 0) > data.length) throw new Error(`${file}: fewer tensor values than the header lists`);
   const groups: TensorGroups = {};
   let o = 0;
-  for (const { group, shape } of header.tensors) {
-    const n = shape.reduce((a, b) => a * b, 1);
-    if (o + n > data.length) throw new Error(`${file}: fewer tensor values than the header lists`);
-    (groups[group] ??= []).push(tf.tensor(data.subarray(o, o + n), shape));
-    o += n;
-  }
-  // The header's own fields, without the layout.
-  const state: CheckpointState = {
-    id: header.id,
-    epoch: header.epoch,
-    step: header.step,
-    curve: header.curve,
-    rng: header.rng,
-    optimizerSteps: header.optimizerSteps,
-    trainImages: header.trainImages,
-    trainSeconds: header.trainSeconds,
-    segments: header.segments,
-  };
+  tensors.forEach(({ group, shape }, i) => {
+    (groups[group] ??= []).push(tf.tensor(data.subarray(o, o + sizes[i]), shape));
+    o += sizes[i];
+  });
   return { state, groups };
 }
 

@@ -17,6 +17,9 @@
  *   not converged: its plateau never came).
  * Trainer and PyTorch twin both follow this class, so the schedule has one source.
  */
+import type { TrainConfig } from '../experiments/config';
+import { EpochObservation, PlateauTracker } from './plateau';
+
 export interface ScheduleOptions {
   peak: number;
   warmupSteps: number;
@@ -65,4 +68,25 @@ export class RunSchedule {
     this.cooldown = { from: step, steps: Math.min(want, left), after: plateau ? 'plateau' : 'cap' };
     return false;
   }
+}
+
+export interface RunControl {
+  schedule: RunSchedule;
+  plateau: PlateauTracker;
+  /** One finished epoch through the plateau rule and the schedule: whether it is a new best (select it), and whether the run ends. */
+  judge(e: EpochObservation): { improved: boolean; end: boolean };
+}
+
+/** A run's schedule and plateau rule from its train config: the trainer and the PyTorch twin build them here, alike. */
+export function runControl(t: TrainConfig, stepsPerEpoch: number, classes: number, valSize: number): RunControl {
+  const schedule = new RunSchedule({ peak: t.lr, warmupSteps: Math.round(t.warmupEpochs * stepsPerEpoch), stepsPerEpoch, epochs: t.epochs, cooldownFraction: t.cooldownFraction });
+  const plateau = new PlateauTracker({ patienceSteps: t.patienceSteps, minSteps: t.minSteps, minDelta: t.minDelta, classes, valSize, cooldown: t.cooldownFraction !== null });
+  return {
+    schedule,
+    plateau,
+    judge: (e) => {
+      const p = plateau.update(e);
+      return { improved: p.improved, end: schedule.endOfEpoch(e.epoch, e.step, p.stop) };
+    },
+  };
 }

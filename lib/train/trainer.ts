@@ -29,10 +29,9 @@ import { AdamW } from './adamw';
 import { CheckpointState, clearCheckpoint, loadCheckpoint, saveCheckpoint } from './checkpoint';
 import { evaluate } from './evaluate';
 import { prepareData } from './prepare';
-import { RunSchedule } from './schedule';
+import { runControl } from './schedule';
 import { withSeededRandom } from './seed';
 import { StepResult, trainStep } from './step';
-import { PlateauTracker } from './plateau';
 
 export interface TrainProgress {
   epoch: number;
@@ -106,8 +105,7 @@ export async function trainExperiment(e: ExperimentConfig, opts: TrainOptions = 
     const params = trainableWithRoles(m.model).map((p) => ({ variable: p.variable, decay: decays(p.role) }));
     const opt = new AdamW(params, { lr: t.lr, weightDecay: t.optimizer === 'adamw' ? t.weightDecay : 0, gradClip: t.gradClip });
     const stepsPerEpoch = numBatches(d.train.n, t.batchSize, d.train.n >= t.batchSize);
-    const schedule = new RunSchedule({ peak: t.lr, warmupSteps: Math.round(t.warmupEpochs * stepsPerEpoch), stepsPerEpoch, epochs: t.epochs, cooldownFraction: t.cooldownFraction });
-    const plateau = new PlateauTracker({ patienceSteps: t.patienceSteps, minSteps: t.minSteps, minDelta: t.minDelta, classes: e.model.numClasses, valSize: d.val.n, cooldown: t.cooldownFraction !== null });
+    const { schedule, plateau, judge } = runControl(t, stepsPerEpoch, e.model.numClasses, d.val.n);
     // The weights at the best validation accuracy so far: the model that is selected and tested.
     let best: tf.Tensor[] | undefined;
     let step = 0;
@@ -123,8 +121,7 @@ export async function trainExperiment(e: ExperimentConfig, opts: TrainOptions = 
         // The plateau rule and the schedule's decisions are functions of the curve: replayed, not stored.
         for (const row of resumed.state.curve) {
           curve.push(row);
-          const p = plateau.update({ epoch: row.epoch, step: row.step ?? 0, valAcc: row.val_acc, trainLoss: row.train_loss });
-          schedule.endOfEpoch(row.epoch, row.step ?? 0, p.stop);
+          judge({ epoch: row.epoch, step: row.step ?? 0, valAcc: row.val_acc, trainLoss: row.train_loss });
         }
         firstEpoch = resumed.state.epoch + 1;
       }
@@ -193,13 +190,13 @@ export async function trainExperiment(e: ExperimentConfig, opts: TrainOptions = 
           img_per_s: seen / trainSec,
         };
         curve.push(row);
-        const p = plateau.update({ epoch, step, valAcc: val.acc, trainLoss: row.train_loss });
+        const p = judge({ epoch, step, valAcc: val.acc, trainLoss: row.train_loss });
         if (p.improved) {
           for (const w of best ?? []) w.dispose();
           best = params.map((x) => x.variable.clone());
         }
         log(`epoch ${epoch}/${t.epochs} (step ${step}): train loss ${row.train_loss.toFixed(4)} acc ${row.train_acc.toFixed(4)}, val acc ${row.val_acc.toFixed(4)}${p.improved ? ' (best)' : ''}, ${row.img_per_s.toFixed(0)} img/s`);
-        if (schedule.endOfEpoch(epoch, step, p.stop)) {
+        if (p.end) {
           stoppedEarly = epoch < t.epochs;
           break;
         }
@@ -265,7 +262,7 @@ export async function trainExperiment(e: ExperimentConfig, opts: TrainOptions = 
     T: cost.T,
     Dtok: cost.Dtok,
     // A resumed run's time is the sum of its segments: the gaps between them are not its.
-    seconds: earlier.reduce((a, g) => a + (Date.parse(g.ended) - Date.parse(g.started)) / 1000, 0) + (ended.getTime() - t0) / 1000,
+    seconds: segments.reduce((a, g) => a + (Date.parse(g.ended) - Date.parse(g.started)) / 1000, 0),
     img_per_s: trainSeconds > 0 ? trainImages / trainSeconds : 0,
     backend: backendReport(),
     git: gitInfo(),

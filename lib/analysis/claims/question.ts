@@ -6,7 +6,7 @@
  * while any lacks a verdict (missing, unconverged, a failed control, or a preset that
  * gives no verdicts).
  */
-import { planSuite, RUN_PRESETS, RunPresetName } from '../../experiments';
+import { PlannedRun, planSuite, RUN_PRESETS, RunPresetName } from '../../experiments';
 import { costModel } from '../../models/cost';
 import type { RunRecord } from '../../results/record';
 import { compareFamily, formatPaired, Paired } from '../statistics';
@@ -94,8 +94,8 @@ export function attentionExponent(records: Pick<RunRecord, 'name' | 'T' | 'flops
  * Forward FLOPs per image of a model as a suite plans it on a dataset: a property of the
  * config (the cost model, the same numbers every run records), so it needs no run.
  */
-function flopsOf(suite: string, preset: RunPresetName, name: string, dataset: string): number {
-  const run = planSuite(suite, { preset, datasets: [dataset] }).find((p) => p.config.name === name);
+function flopsOf(planned: PlannedRun[], name: string, dataset: string): number {
+  const run = planned.find((p) => p.config.name === name && p.config.dataset.name === dataset);
   return run ? costModel(run.config.model).flops.total : NaN;
 }
 
@@ -111,22 +111,20 @@ export function questionClaims(recordsOf: (suite: string) => RunRecord[], preset
   const verdicts = RUN_PRESETS[preset].verdicts;
   let k = 0;
   return QUESTION_CLAIMS.map((claim) => {
-    const records = recordsOf(claim.experiment.suite);
     const comparisons = claim.expects.map(() => family[k++]);
     const statuses: ClaimStatus[] = comparisons.map((p, i) => meets(p.verdict, claim.expects[i].expect));
     const evidence = comparisons.map((p, i) => `${p.a} − ${p.b} on ${p.dataset} (expected ${claim.expects[i].expect}): ${p.verdict}, ${formatPaired(p)}`);
+    // Cost is arithmetic on the configs the suite plans: it needs no run.
+    const planned = claim.cheaper || claim.scales ? planSuite(claim.experiment.suite, { preset }) : [];
     if (claim.cheaper) {
       const on = claim.expects[0]?.dataset ?? 'mnist';
-      const [fa, fb] = [flopsOf(claim.experiment.suite, preset, claim.cheaper.a, on), flopsOf(claim.experiment.suite, preset, claim.cheaper.b, on)];
+      const [fa, fb] = [flopsOf(planned, claim.cheaper.a, on), flopsOf(planned, claim.cheaper.b, on)];
       statuses.push(Number.isFinite(fa) && Number.isFinite(fb) ? (fa < fb ? 'holds' : 'does not hold') : 'not settled');
       evidence.push(`forward FLOPs per image: ${claim.cheaper.a} ${Number.isFinite(fa) ? (fa / 1e6).toFixed(2) : '–'} M, ${claim.cheaper.b} ${Number.isFinite(fb) ? (fb / 1e6).toFixed(2) : '–'} M`);
     }
     if (claim.scales) {
-      // A cost claim needs no run: the FLOPs are the cost model's, of the configs the suite plans (every run records the same numbers).
-      const e = attentionExponent(
-        planSuite(claim.experiment.suite, { preset }).map((p) => ({ name: p.config.name, ...costModel(p.config.model) })),
-        claim.scales.runs,
-      );
+      // The cost model's FLOPs, the same numbers every run records.
+      const e = attentionExponent(planned.map((p) => ({ name: p.config.name, ...costModel(p.config.model) })), claim.scales.runs);
       statuses.push(Number.isFinite(e) ? (Math.abs(e - claim.scales.exponent) < 0.05 ? 'holds' : 'does not hold') : 'not settled');
       evidence.push(Number.isFinite(e) ? `attention FLOPs grow as T^${e.toFixed(2)} over the scaling suite's configs` : 'fewer than two sizes in the scaling suite');
     }
