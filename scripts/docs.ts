@@ -9,6 +9,7 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { stepsToFraction } from '../lib/analysis/speed';
+import { stats } from '../lib/analysis/statistics';
 import { recordsBySuite } from '../lib/analysis/views';
 import { ResultStore } from '../lib/results/store';
 import { readWholeRuns, timedQuietly, WholeRunPair } from '../lib/bench/twin';
@@ -171,12 +172,19 @@ function seedSummary(pairs: WholeRunPair[]): string[] {
     groups.set(k, [...(groups.get(k) ?? []).filter((q) => q.seed !== p.seed), p]);
   }
   const rows = [...groups].filter(([, ps]) => ps.length > 1).map(([k, ps]) => {
-    const d = ps.map((p) => p.tfjs.test_acc - p.pytorch.test_acc);
-    const mean = (xs: number[]): number => xs.reduce((a, b) => a + b, 0) / xs.length;
-    return [k, ps.map((p) => p.seed).join(', '), pct(mean(ps.map((p) => p.tfjs.test_acc))), pct(mean(ps.map((p) => p.pytorch.test_acc))), (100 * mean(d)).toFixed(2), `${(100 * Math.min(...d)).toFixed(2)} to ${(100 * Math.max(...d)).toFixed(2)}`];
+    // The paired interval says whether the seeds show a gap; each implementation's spread over seeds says how large a
+    // gap the run-to-run noise alone would make.
+    const d = stats(ps.map((p) => 100 * (p.tfjs.test_acc - p.pytorch.test_acc)));
+    const tf = stats(ps.map((p) => 100 * p.tfjs.test_acc));
+    const pt = stats(ps.map((p) => 100 * p.pytorch.test_acc));
+    const lo = Math.min(...ps.map((p) => 100 * (p.tfjs.test_acc - p.pytorch.test_acc)));
+    const hi = Math.max(...ps.map((p) => 100 * (p.tfjs.test_acc - p.pytorch.test_acc)));
+    return [k, ps.map((p) => p.seed).join(', '), tf.mean.toFixed(2), pt.mean.toFixed(2), d.mean.toFixed(2), `${lo.toFixed(2)} to ${hi.toFixed(2)}`,
+      `${(d.mean - d.ci95).toFixed(2)} to ${(d.mean + d.ci95).toFixed(2)}`, `${tf.std.toFixed(2)} / ${pt.std.toFixed(2)}`];
   });
   if (!rows.length) return ['', 'No run has pairs for more than one seed yet.'];
-  return ['', 'Over seeds (paired by seed, the same split and data order in both implementations):', '', table(['run', 'seeds', 'mean test acc % tfjs', 'mean test acc % PyTorch', 'mean difference tfjs − PyTorch (pp)', 'differences, lowest to highest (pp)'], rows)];
+  return ['', 'Over seeds (paired by seed, the same split and data order in both implementations; the interval is the paired t interval over the seeds):', '',
+    table(['run', 'seeds', 'mean test acc % tfjs', 'mean test acc % PyTorch', 'mean difference tfjs − PyTorch (pp)', 'differences, lowest to highest (pp)', '95% interval of the mean difference (pp)', 'sd of test acc over seeds, tfjs / PyTorch (pp)'], rows)];
 }
 
 /** The whole runs' time, for docs/performance.md: what a user feels, tfjs-node against PyTorch in one invocation. */
