@@ -1,22 +1,20 @@
 /**
- * npm run report [-- --pdf] [--execute] [--preset quick|full|smoke] [names…]
+ * npm run report [-- --pdf] [--execute] [--preset <a run preset>] [names…]
  *
  * Executes the notebooks whose inputs changed (or reuses fresh executions), renders
  * results/figures/*.svg, exports results/report.html and results/report/<notebook>.html
  * (offline), updates the README's findings block, and with --pdf prints results/report.pdf.
  */
 import { buildReport } from '../lib/report/export';
-import { RUN_PRESETS, RunPresetName } from '../lib/experiments';
+import { RUN_PRESET_NAMES as PRESET_NAMES } from '../lib/experiments';
 import { oneOf, runCommand } from '../lib/util/cli';
-
-const PRESET_NAMES = Object.keys(RUN_PRESETS) as RunPresetName[];
 
 const SPEC = {
   usage: `usage: npm run report -- [--pdf] [--execute] [--preset ${PRESET_NAMES.join('|')}] [names…]
 
   --execute  re-execute every notebook, even those whose inputs did not change
   --pdf      also print results/report.pdf (headless Chromium)
-  --preset   the results to report (default quick)
+  --preset   the results to report (default quick; a preset's notebooks train the runs its store lacks)
   names      restrict execution to these notebooks (every executed page is still linked)`,
   options: { pdf: { type: 'boolean' }, execute: { type: 'boolean' }, preset: { type: 'string' } },
   positionals: true,
