@@ -8,6 +8,7 @@ import { test } from 'node:test';
 import * as assert from 'node:assert/strict';
 import { ClaimNotSupported, claimsOver } from '../lib/analysis/claims/claim';
 import { suiteComparisons } from '../lib/analysis/claims/comparisons';
+import { checkSanity } from '../lib/analysis/claims/sanity';
 import { attentionExponent, expectQuestionClaims, questionClaims } from '../lib/analysis/claims/question';
 import { learningSpeed, stepsToFraction } from '../lib/analysis/speed';
 import { relationPositionBaseline } from '../lib/data/diagnostic';
@@ -113,4 +114,25 @@ test('learning speed: steps to 90% of the way from chance to the plateau, interp
   assert.equal(cf.steps.n, 2);
   assert.ok(Math.abs(cf.images.mean - 275 * 128) < 1e-6);
   assert.equal(g.find((x) => x.name === 'spatial-full')!.neverLearned, 1);
+});
+
+test('sanity: a superset that loses on test is a failure, told apart by its training fit; a tie holds; unconverged runs settle nothing', () => {
+  // Each run's curve has its selected epoch (1) with the given train accuracy.
+  const fitted = (name: string, accs: number[], trainAcc: number, over: Partial<RunRecord> = {}): RunRecord[] =>
+    accs.map((a, s) => rec(name, 'mnist', s, a, {
+      metrics: { test_acc: a, test_loss: 0, best_val_acc: a, final_train_loss: 0, curve: [{ epoch: 1, step: 100, train_loss: 0, train_acc: trainAcc, val_acc: a, val_loss: 0, lr: 0, seconds: 1, img_per_s: 1 }] },
+      ...over,
+    }));
+  const status = (rs: RunRecord[]): string => checkSanity(rs).find((s) => s.pair.superset === 'channel-full' && s.pair.subset === 'channel-pooled')!.status;
+  // The superset fits its training set as well and loses on test: it overfits.
+  assert.equal(status([...fitted('channel-full', [0.9, 0.905, 0.91], 1), ...fitted('channel-pooled', [0.95, 0.96, 0.97], 0.99)]), 'fails: overfits');
+  // It fits its training set worse too: optimization or a bug.
+  assert.equal(status([...fitted('channel-full', [0.9, 0.905, 0.91], 0.9), ...fitted('channel-pooled', [0.95, 0.96, 0.97], 0.99)]), 'fails: fits worse');
+  // Higher, or indistinguishable, holds.
+  assert.equal(status([...fitted('channel-full', [0.95, 0.96, 0.97], 1), ...fitted('channel-pooled', [0.9, 0.905, 0.91], 0.99)]), 'holds');
+  assert.equal(status([...fitted('channel-full', [0.95, 0.93, 0.97], 1), ...fitted('channel-pooled', [0.94, 0.96, 0.95], 0.99)]), 'holds');
+  // A loss among runs that did not converge is no evidence either way.
+  assert.equal(status([...fitted('channel-full', [0.9, 0.905, 0.91], 1, { converged: false }), ...fitted('channel-pooled', [0.95, 0.96, 0.97], 0.99)]), 'not settled');
+  // Only pairs with runs on both sides, per dataset.
+  assert.deepEqual(checkSanity(fitted('channel-full', [0.9], 1)), []);
 });

@@ -5,6 +5,7 @@
  */
 import { comparisonRows, controlRows, suiteComparisons, SuiteComparison } from '../analysis/claims/comparisons';
 import { checkControls } from '../analysis/claims/controls';
+import { checkSanity, sanityRows } from '../analysis/claims/sanity';
 import { pairedChart } from '../analysis/figures/results';
 import { learningSpeed, speedRows } from '../analysis/speed';
 import { frame } from '../analysis/tables';
@@ -19,6 +20,13 @@ export function showControls(view: Pick<SuiteView, 'records'>): void {
   const rows = controlRows(checkControls(view.records));
   if (!rows.length) showMarkdown('No control applies to these datasets (controls belong to the diagnostic tasks).');
   else showTable(frame(rows), { caption: 'Controls first: a task whose control fails is inconclusive' });
+}
+
+/** The superset pairs among one suite's runs (one config per name): a model whose input holds another's must not lose to it at convergence. */
+export function showSanity(view: Pick<SuiteView, 'records' | 'suite'>): void {
+  const rows = sanityRows(checkSanity(view.records));
+  if (!rows.length) showMarkdown(`\`${view.suite}\`: no superset pair has runs on both sides.`);
+  else showTable(frame(rows), { caption: `Sanity in ${view.suite}: a superset of another model's input must not lose to it at convergence (paired by seed, Holm over these pairs)` });
 }
 
 /** The suite's comparisons as a table and a chart; returns them for the cells that follow. */

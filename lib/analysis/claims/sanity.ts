@@ -1,0 +1,83 @@
+/**
+ * Sanity before comparisons: a model whose input holds everything another model's input
+ * holds cannot lose to it at convergence on what it is trained for. It can still lose on
+ * held-out data, by fitting its larger input's noise; that is a generalization gap, a
+ * finding about the data size, not a lost signal. So each pair is read twice:
+ * - test accuracy, superset − subset, paired by seed and Holm-corrected over the pairs,
+ *   gated on convergence like every comparison: "lower" is a sanity failure;
+ * - the training fit at each run's selected epoch (train accuracy, mean over seeds), which
+ *   says which failure it is: a superset that also fits its training set worse points at
+ *   optimization or a bug, one that fits it as well overfits.
+ */
+import type { RunRecord } from '../../results/record';
+import { compareFamily, formatPaired, Paired } from '../statistics';
+
+export interface SupersetPair {
+  superset: string;
+  subset: string;
+  /** Why the superset's input holds the subset's. */
+  why: string;
+}
+
+export const SUPERSETS: SupersetPair[] = [
+  { superset: 'hybrid', subset: 'channel-full', why: "hybrid's sequence holds every one of channel-full's tokens" },
+  { superset: 'hybrid', subset: 'spatial-full', why: "hybrid's sequence holds every one of spatial-full's tokens" },
+  // Pooling is linear: the whole-map token projection can learn the pooled one.
+  { superset: 'channel-full', subset: 'channel-pooled', why: "a map's mean is a linear function of the whole map, which channel-full's token projection sees" },
+  { superset: 'channel-full', subset: 'channel-pooled-k4', why: "a map's 4×4 average pooling is a linear function of the whole map, which channel-full's token projection sees" },
+  { superset: 'spatial-full', subset: 'spatial-pooled-k4', why: 'every position that spatial-pooled-k4 averages over is a token of spatial-full' },
+];
+
+export type SanityStatus = 'holds' | 'fails: fits worse' | 'fails: overfits' | 'not settled';
+
+export interface SanityResult {
+  pair: SupersetPair;
+  dataset: string;
+  test: Paired;
+  /** Mean train accuracy at the selected epoch over seeds, superset and subset (NaN without curves). */
+  trainFit: { superset: number; subset: number };
+  status: SanityStatus;
+}
+
+/** Train accuracy at the run's selected epoch: what the model had fitted when it was chosen. */
+export function selectedTrainAcc(r: RunRecord): number {
+  const at = r.metrics.curve.find((c) => c.epoch === r.convergence.selectedEpoch);
+  return at ? at.train_acc : NaN;
+}
+
+function meanTrainAcc(rs: RunRecord[]): number {
+  const xs = rs.filter((r) => r.status === 'ok').map(selectedTrainAcc).filter(Number.isFinite);
+  return xs.length ? xs.reduce((a, b) => a + b, 0) / xs.length : NaN;
+}
+
+/** Every superset pair with runs on both sides in `records` (one suite's: one config per model name), per dataset, as one Holm family. */
+export function checkSanity(records: RunRecord[], opts: { alpha?: number } = {}): SanityResult[] {
+  const has = (name: string, dataset: string): boolean => records.some((r) => r.name === name && r.dataset === dataset);
+  const datasets = [...new Set(records.map((r) => r.dataset))];
+  const cases = datasets.flatMap((dataset) => SUPERSETS.filter((p) => has(p.superset, dataset) && has(p.subset, dataset)).map((pair) => ({ pair, dataset })));
+  const tests = compareFamily(records, cases.map((c) => ({ dataset: c.dataset, a: c.pair.superset, b: c.pair.subset })), { alpha: opts.alpha });
+  return cases.map((c, i) => {
+    const of = (name: string): RunRecord[] => records.filter((r) => r.name === name && r.dataset === c.dataset);
+    const trainFit = { superset: meanTrainAcc(of(c.pair.superset)), subset: meanTrainAcc(of(c.pair.subset)) };
+    const t = tests[i];
+    // A superset at least as well fitted (within a tenth of a point, the resolution of a
+    // train accuracy read off a few thousand images) loses on test only by overfitting.
+    const fitsWorse = !(trainFit.superset >= trainFit.subset - 0.001);
+    const status: SanityStatus = t.verdict === 'no verdict' ? 'not settled' : t.verdict !== 'lower' ? 'holds' : fitsWorse ? 'fails: fits worse' : 'fails: overfits';
+    return { pair: c.pair, dataset: c.dataset, test: t, trainFit, status };
+  });
+}
+
+const pctOr = (x: number): string => (Number.isFinite(x) ? `${(100 * x).toFixed(2)}%` : '–');
+
+/** Table rows: the pair, why it must hold, the test difference, the training fit and the status. */
+export function sanityRows(results: SanityResult[]): Record<string, unknown>[] {
+  return results.map((s) => ({
+    dataset: s.dataset,
+    'superset ⊇ subset': `${s.pair.superset} ⊇ ${s.pair.subset}`,
+    why: s.pair.why,
+    'test acc, superset − subset': formatPaired(s.test),
+    'train acc at the selected epoch, superset / subset': `${pctOr(s.trainFit.superset)} / ${pctOr(s.trainFit.subset)}`,
+    status: s.status,
+  }));
+}
