@@ -174,12 +174,11 @@ function seedSummary(pairs: WholeRunPair[]): string[] {
   const rows = [...groups].filter(([, ps]) => ps.length > 1).map(([k, ps]) => {
     // The paired interval says whether the seeds show a gap; each implementation's spread over seeds says how large a
     // gap the run-to-run noise alone would make.
-    const d = stats(ps.map((p) => 100 * (p.tfjs.test_acc - p.pytorch.test_acc)));
+    const diffs = ps.map((p) => 100 * (p.tfjs.test_acc - p.pytorch.test_acc));
+    const d = stats(diffs);
     const tf = stats(ps.map((p) => 100 * p.tfjs.test_acc));
     const pt = stats(ps.map((p) => 100 * p.pytorch.test_acc));
-    const lo = Math.min(...ps.map((p) => 100 * (p.tfjs.test_acc - p.pytorch.test_acc)));
-    const hi = Math.max(...ps.map((p) => 100 * (p.tfjs.test_acc - p.pytorch.test_acc)));
-    return [k, ps.map((p) => p.seed).join(', '), tf.mean.toFixed(2), pt.mean.toFixed(2), d.mean.toFixed(2), `${lo.toFixed(2)} to ${hi.toFixed(2)}`,
+    return [k, ps.map((p) => p.seed).join(', '), tf.mean.toFixed(2), pt.mean.toFixed(2), d.mean.toFixed(2), `${Math.min(...diffs).toFixed(2)} to ${Math.max(...diffs).toFixed(2)}`,
       `${(d.mean - d.ci95).toFixed(2)} to ${(d.mean + d.ci95).toFixed(2)}`, `${tf.std.toFixed(2)} / ${pt.std.toFixed(2)}`];
   });
   if (!rows.length) return ['', 'No run has pairs for more than one seed yet.'];

@@ -9,6 +9,11 @@
 import type { EpochMetrics, RunRecord } from '../results/record';
 import { stats, Stats } from './statistics';
 
+/** The curve's row at the run's selected epoch: what the model was when it was chosen (none in records without curves). */
+export function selectedRow(r: RunRecord): EpochMetrics | undefined {
+  return r.metrics.curve.find((row) => row.epoch === r.convergence?.selectedEpoch);
+}
+
 /** Optimizer steps at the end of an epoch row (older records did not store them: from the split size and batch). */
 export function stepsAt(r: RunRecord, row: EpochMetrics): number {
   if (row.step !== undefined) return row.step;

@@ -10,7 +10,8 @@
  *   optimization or a bug, one that fits it as well overfits.
  */
 import type { RunRecord } from '../../results/record';
-import { compareFamily, formatPaired, Paired } from '../statistics';
+import { selectedRow } from '../speed';
+import { compareFamily, formatPaired, Paired, stats } from '../statistics';
 
 export interface SupersetPair {
   superset: string;
@@ -39,15 +40,9 @@ export interface SanityResult {
   status: SanityStatus;
 }
 
-/** Train accuracy at the run's selected epoch: what the model had fitted when it was chosen. */
-export function selectedTrainAcc(r: RunRecord): number {
-  const at = r.metrics.curve.find((c) => c.epoch === r.convergence.selectedEpoch);
-  return at ? at.train_acc : NaN;
-}
-
+/** Mean train accuracy over seeds at each run's selected epoch: what the models had fitted when they were chosen. */
 function meanTrainAcc(rs: RunRecord[]): number {
-  const xs = rs.filter((r) => r.status === 'ok').map(selectedTrainAcc).filter(Number.isFinite);
-  return xs.length ? xs.reduce((a, b) => a + b, 0) / xs.length : NaN;
+  return stats(rs.filter((r) => r.status === 'ok').map((r) => selectedRow(r)?.train_acc ?? NaN).filter(Number.isFinite)).mean;
 }
 
 /** Every superset pair with runs on both sides in `records` (one suite's: one config per model name), per dataset, as one Holm family. */

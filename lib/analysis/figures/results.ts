@@ -3,7 +3,7 @@
  * accuracy against FLOPs, and paired differences between models with their intervals.
  */
 import type { RunRecord } from '../../results/record';
-import { stepsAt } from '../speed';
+import { selectedRow, stepsAt } from '../speed';
 import type { Group, Paired } from '../statistics';
 import { Figure, layout } from './plotly';
 
@@ -44,7 +44,7 @@ export function learningCurves(records: RunRecord[], dataset: string, title?: st
     for (const r of rs.filter((x) => x.name === n)) {
       const c = r.metrics.curve;
       data.push({ type: 'scatter', mode: 'lines', name: n, legendgroup: n, showlegend: r === rs.find((x) => x.name === n), line: { color, width: 1.5 }, x: c.map((row) => stepsAt(r, row)), y: c.map((row) => scale * row[metric]), hovertemplate: `${n.replace(/[<>&"]/g, '')} seed ${r.seed}: %{y:.2f} at step %{x}<extra></extra>` });
-      const sel = c.find((row) => row.epoch === r.convergence?.selectedEpoch);
+      const sel = selectedRow(r);
       if (sel) data.push({ type: 'scatter', mode: 'markers', legendgroup: n, showlegend: false, marker: { symbol: 'circle-open', size: 11, color, line: { width: 2 } }, x: [stepsAt(r, sel)], y: [scale * sel[metric]], hovertemplate: `${n.replace(/[<>&"]/g, '')} seed ${r.seed}: selected epoch ${sel.epoch}${r.converged ? '' : ' (not converged)'}<extra></extra>` });
     }
   });
