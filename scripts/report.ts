@@ -1,5 +1,5 @@
 /**
- * npm run report [-- --pdf] [--execute] [--preset <a run preset>] [names…]
+ * npm run report [-- --pdf] [--execute] [--preset <a run preset>] [--from-store] [names…]
  *
  * Executes the notebooks whose inputs changed (or reuses fresh executions), renders
  * results/figures/*.svg, exports results/report.html and results/report/<notebook>.html
@@ -10,18 +10,21 @@ import { RUN_PRESET_NAMES as PRESET_NAMES } from '../lib/experiments';
 import { oneOf, runCommand } from '../lib/util/cli';
 
 const SPEC = {
-  usage: `usage: npm run report -- [--pdf] [--execute] [--preset ${PRESET_NAMES.join('|')}] [names…]
+  usage: `usage: npm run report -- [--pdf] [--execute] [--preset ${PRESET_NAMES.join('|')}] [--from-store] [names…]
 
   --execute  re-execute every notebook, even those whose inputs did not change
   --pdf      also print results/report.pdf (headless Chromium)
   --preset   the results to report (default quick; a preset's notebooks train the runs its store lacks)
+  --from-store
+             train nothing: each notebook shows what the store holds and names the runs it lacks
+             (the report of the standard sweep, which runs for days through npm run ablation)
   names      restrict execution to these notebooks (every executed page is still linked)`,
-  options: { pdf: { type: 'boolean' }, execute: { type: 'boolean' }, preset: { type: 'string' } },
+  options: { pdf: { type: 'boolean' }, execute: { type: 'boolean' }, preset: { type: 'string' }, 'from-store': { type: 'boolean' } },
   positionals: true,
 } as const;
 
 runCommand(SPEC, async (a, names) => {
   const preset = oneOf('preset', a.preset, PRESET_NAMES) ?? 'quick';
-  const r = await buildReport({ preset, pdf: a.pdf, execute: a.execute, notebooks: names.length ? names : undefined });
+  const r = await buildReport({ preset, pdf: a.pdf, execute: a.execute, fromStore: a['from-store'], notebooks: names.length ? names : undefined });
   console.log(`report: ${r.html}${r.pdf ? `\npdf: ${r.pdf}` : ''}\nfigures: ${r.figures.length} SVG files in results/figures/`);
 });

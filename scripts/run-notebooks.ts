@@ -1,5 +1,5 @@
 /**
- * npm run notebooks -- [names…] [--preset smoke|quick|full] [--out DIR] [--timeout SEC]
+ * npm run notebooks -- [names…] [--preset smoke|quick|full] [--from-store] [--out DIR] [--timeout SEC]
  *
  * Executes notebooks through nbclient with the tslab kernel and writes the executed
  * copies (default results/notebooks/<preset>/). Exits 1 when any cell fails,
@@ -9,13 +9,15 @@ import { PRESETS, resolveNotebooks, runNotebook } from '../lib/notebook/runner';
 import { oneOf, positiveInt, runCommand, UsageError } from '../lib/util/cli';
 
 const SPEC = {
-  usage: `usage: npm run notebooks -- [names…] [--preset ${PRESETS.join('|')}] [--out DIR] [--timeout SEC]
+  usage: `usage: npm run notebooks -- [names…] [--preset ${PRESETS.join('|')}] [--from-store] [--out DIR] [--timeout SEC]
 
   names      notebooks to run (03, 03_channel_vs_spatial or a path); default all
   --preset   passed to the notebooks as MAPTOKENS_PRESET (default quick)
+  --from-store
+             train nothing: cells show what the store holds and name what it lacks
   --out      folder for the executed copies (default results/notebooks/<preset>/)
   --timeout  per-cell timeout in seconds`,
-  options: { preset: { type: 'string' }, out: { type: 'string' }, timeout: { type: 'string' } },
+  options: { preset: { type: 'string' }, 'from-store': { type: 'boolean' }, out: { type: 'string' }, timeout: { type: 'string' } },
   positionals: true,
 } as const;
 
@@ -31,7 +33,7 @@ runCommand(SPEC, async (a, names) => {
   const failed: string[] = [];
   for (const [i, f] of files.entries()) {
     console.error(`[${i + 1}/${files.length}] ${f} (preset ${preset})`);
-    const r = await runNotebook(f, { preset, outDir: a.out, timeoutSec });
+    const r = await runNotebook(f, { preset, outDir: a.out, timeoutSec, fromStore: a['from-store'] });
     console.error(`${r.ok ? 'ok    ' : 'FAILED'} ${r.name} in ${r.seconds.toFixed(1)}s -> ${r.output}`);
     if (!r.ok) failed.push(r.name);
   }

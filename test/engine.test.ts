@@ -260,6 +260,33 @@ test('SIGKILL mid-run loses no finished record; rerunning completes only the mis
   assert.deepEqual(new ResultStore({ dir }).read().problems, []);
 });
 
+test('when the sweep\'s process is killed, its workers stop on their own, quietly, and leave no process behind', async () => {
+  const root = tmp();
+  const child = spawn(process.execPath, [CLI, '--suite', 'all', '--preset', 'smoke', '--workers', '2'], {
+    env: { ...process.env, MAPTOKENS_RESULTS_DIR: root },
+    stdio: ['ignore', 'ignore', 'pipe'],
+  });
+  // Progress and the workers' errors share the sweep's stderr; the pipe closes only when the last of them has exited.
+  let stderr = '';
+  const closed = new Promise<void>((r) => child.stderr.once('close', () => r()));
+  await new Promise<void>((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`no progress from two workers within 120 s:\n${stderr.slice(-2000)}`)), 120_000);
+    child.stderr.on('data', (d: Buffer) => {
+      stderr += d.toString();
+      if (/\(worker 2\)[^\n\r]*epoch/.test(stderr)) {
+        clearTimeout(timer);
+        resolve();
+      }
+    });
+  });
+  child.kill('SIGKILL'); // no chance to tell its workers anything
+  const killedAt = stderr.length;
+  const timeout = new Promise<string>((r) => setTimeout(() => r('timeout'), 60_000));
+  assert.notEqual(await Promise.race([closed.then(() => 'closed'), timeout]), 'timeout', 'a worker was still running 60 s after its sweep was killed');
+  const after = stderr.slice(killedAt);
+  assert.doesNotMatch(after, /EPIPE|Unhandled|\bat .*\.js:\d+/, `a worker died noisily:\n${after.slice(-2000)}`);
+});
+
 test('the smoke preset of the whole `all` suite completes', () => {
   const root = tmp();
   const dir = path.join(root, 'smoke');

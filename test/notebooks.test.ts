@@ -115,3 +115,35 @@ test('every notebook executes under the smoke preset, and its tensor cells rerun
   const nb02 = JSON.parse(fs.readFileSync(path.join(out, '02_tokenizers.ipynb'), 'utf8')) as { cells: Cell[] };
   assert.ok(nb02.cells.some((c) => (c.outputs ?? []).some((o) => typeof o.data?.['image/png'] === 'string')));
 });
+
+test('executed from the store only, every notebook runs on an empty store, trains nothing and says what is missing', { timeout: 900_000 }, () => {
+  // How the report of the standard sweep is built while (or after) the sweep runs elsewhere:
+  // a notebook whose runs are not in the store must still execute, and must not train them.
+  const results = fs.mkdtempSync(path.join(os.tmpdir(), 'maptokens-nbs-store-'));
+  const out = path.join(results, 'executed');
+  const r = spawnSync(process.execPath, [CLI, '--preset', 'smoke', '--from-store', '--out', out, '--timeout', '600'], {
+    encoding: 'utf8',
+    env: { ...process.env, MAPTOKENS_RESULTS_DIR: results },
+  });
+  assert.equal(r.status, 0, `a notebook failed from the store:\n${r.stderr.slice(-4000)}`);
+  const store = path.join(results, 'smoke');
+  const lines = fs.existsSync(path.join(store, 'runs.jsonl')) ? fs.readFileSync(path.join(store, 'runs.jsonl'), 'utf8').trim() : '';
+  assert.equal(lines, '', 'a notebook executed from the store trained runs');
+  assert.ok(!fs.existsSync(path.join(store, 'runs')) || fs.readdirSync(path.join(store, 'runs')).length === 0, 'a notebook executed from the store trained (or retrained) a model');
+  const shown = (n: string): string => {
+    const nb = JSON.parse(fs.readFileSync(path.join(out, `${n}.ipynb`), 'utf8')) as { cells: Cell[] };
+    const outputs = nb.cells.flatMap((c) => c.outputs ?? []);
+    const errors = outputs.filter((o) => o.output_type === 'error' || (o.name === 'stderr' && /Error|error TS/.test([o.text ?? ''].flat().join(''))));
+    assert.deepEqual(errors, [], `${n} printed errors`);
+    return outputs.map((o) => [o.text ?? '', o.data?.['text/markdown'] ?? '', o.data?.['text/html'] ?? ''].flat().join('')).join('\n');
+  };
+  for (const n of ['03_channel_vs_spatial', '04_pooled_vs_full', '05_embeddings', '06_cost_scaling', '08_literature', '09_style_and_learned_maps']) {
+    const text = shown(n);
+    assert.match(text, /From the store only/, `${n} does not say that it was executed from the store`);
+    assert.match(text, /Not in the store: /, `${n} does not name the runs the store lacks`);
+    assert.match(text, /No runs of suite `[a-z-]+` under the smoke preset in the store/, `${n} does not say that it has nothing to tabulate`);
+  }
+  for (const n of ['02_tokenizers', '07_attention', '08_literature', '09_style_and_learned_maps']) {
+    assert.match(shown(n), /Not shown here:/, `${n} does not say which trained model it cannot show`);
+  }
+});

@@ -29,8 +29,8 @@ export function suiteNames(): string[] {
   return [...Object.keys(SUITES), 'all'];
 }
 
-/** The suites the converged answer runs under the standard preset: the core grid, the style task, the learned maps. */
-export const ANSWER_SUITES = ['core', 'style', 'learned-maps'];
+/** The suites the converged answer runs under the standard preset: the core grid, its controls, the style task, the learned maps. */
+export const ANSWER_SUITES = ['core', 'controls', 'style', 'learned-maps'];
 
 /** The suites a name stands for: one suite, 'a,b' for several, 'all' for every one. */
 export function suitesOf(name: string): Suite[] {

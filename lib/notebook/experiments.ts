@@ -15,6 +15,7 @@ import { gridRows, planSuite, RunPresetName } from '../experiments';
 import { trainExperiment } from '../train/trainer';
 import { resultsDirFor } from '../util/paths';
 import { displaysSent, LiveDisplay, showMarkdown, showTable } from './display';
+import { fromStore } from './runner';
 import { frame } from '../analysis/tables';
 
 /** Shown under every smoke run: its numbers must never be read as results. */
@@ -31,12 +32,46 @@ export function showGrid(suite: string, preset: RunPresetName, opts: { models?: 
   showTable(frame(rows), { caption: `The grid: suite ${suite} under the ${preset} preset (lib/experiments/suites/)` });
 }
 
+/**
+ * Trains the runs of a suite that the store lacks (progress in one live output), then
+ * returns the suite's view. When the notebook was started from the store only (the
+ * report of a preset whose sweep runs elsewhere), it trains nothing and says which
+ * planned runs are missing, so the cells below show exactly what the store holds.
+ */
 export async function runSuiteInNotebook(suite: string, preset: RunPresetName, opts: { datasets?: string[]; force?: boolean } = {}): Promise<SuiteView> {
+  if (fromStore()) {
+    const view = suiteView(suite, preset, { datasets: opts.datasets });
+    showMarkdown(fromStoreNotice(view));
+    return view;
+  }
   const live = new LiveDisplay();
   const res = await runSuite({ suite, preset, datasets: opts.datasets, force: opts.force, workers: 1, progress: (w) => new CallbackProgress(w, (t) => live.text(t)) });
   for (const s of res.skipped) console.log(s);
   if (preset === 'smoke') showMarkdown(SMOKE_NOTICE);
   return suiteView(suite, preset, { datasets: opts.datasets });
+}
+
+/**
+ * Whether there are runs to tabulate and plot; when there are none (a page executed
+ * from the store before its suite ran, say), the output says so instead of an empty
+ * table. Cells that draw a view's tables put them under `if (hasRuns(view)) { … }`.
+ */
+export function hasRuns(view: { suite: string; preset: RunPresetName; records: unknown[] }, what = `suite \`${view.suite}\``): boolean {
+  if (view.records.length) return true;
+  showMarkdown(`No runs of ${what} under the ${view.preset} preset in the store: nothing to tabulate or plot here.`);
+  return false;
+}
+
+/** What a page executed from the store shows in place of training: how much of the suite is there, and what is not. */
+export function fromStoreNotice(view: SuiteView): string {
+  const planned = view.records.length + view.missing.length;
+  const head = `**From the store only:** this page was executed without training (\`npm run report -- --from-store\`). ` +
+    `The store holds ${view.records.length} of the ${planned} runs that suite \`${view.suite}\` plans under the ${view.preset} preset`;
+  if (!view.missing.length) return `${head}; the cells below show all of them.`;
+  const seeds = new Map<string, number[]>();
+  for (const m of view.missing) seeds.set(`${m.name} on ${m.dataset}`, [...(seeds.get(`${m.name} on ${m.dataset}`) ?? []), m.seed]);
+  const list = [...seeds].map(([k, s]) => `${k} (seed${s.length > 1 ? 's' : ''} ${s.join(', ')})`).join('; ');
+  return `${head}; the cells below show those, and nothing about the others. Not in the store: ${list}. Running this cell in JupyterLab trains them.`;
 }
 
 /** The planned seed-0 run of a suite's variant on a dataset: the run notebooks look inside. */
@@ -53,10 +88,19 @@ function seedZeroRun(suite: string, variant: string, dataset: string, preset: Ru
  * same model as the stored run) and keeps the weights; the cell says so plainly, with
  * how long the stored run took and how long the retraining took, never silently.
  */
-export async function trainedModel(suite: string, variant: string, dataset: string, preset: RunPresetName): Promise<MapTokensModel> {
+function weightsDir(suite: string, variant: string, dataset: string, preset: RunPresetName): { plan: ReturnType<typeof seedZeroRun>; store: ResultStore; dir: string } {
   const plan = seedZeroRun(suite, variant, dataset, preset);
   const store = new ResultStore({ dir: resultsDirFor(preset) });
-  const dir = path.join(store.runDir(plan.id), 'model');
+  return { plan, store, dir: path.join(store.runDir(plan.id), 'model') };
+}
+
+/** Whether the seed-0 run of a suite's variant kept its weights in this workspace. */
+export function hasWeights(suite: string, variant: string, dataset: string, preset: RunPresetName): boolean {
+  return fs.existsSync(path.join(weightsDir(suite, variant, dataset, preset).dir, 'model.json'));
+}
+
+export async function trainedModel(suite: string, variant: string, dataset: string, preset: RunPresetName): Promise<MapTokensModel> {
+  const { plan, store, dir } = weightsDir(suite, variant, dataset, preset);
   if (!fs.existsSync(path.join(dir, 'model.json'))) {
     const stored = store.read().records.find((r) => r.id === plan.id);
     const took = stored ? `its stored run took ${stored.seconds.toFixed(0)} s` : 'the store has no record of it yet';
@@ -102,7 +146,12 @@ export async function withTrainedModel<T>(
   preset: RunPresetName,
   indices: number[],
   fn: (model: MapTokensModel, sample: ReturnType<typeof sampleInputs>) => T | Promise<T>,
-): Promise<T> {
+): Promise<T | undefined> {
+  // A page executed from the store trains nothing, weights included: it says what it would show and how to get it.
+  if (fromStore() && !hasWeights(suite, variant, dataset, preset)) {
+    showMarkdown(`**Not shown here:** the weights of ${variant} on ${dataset} (seed 0, preset ${preset}) are not kept in this workspace, and this page was executed from the store only, which trains nothing. Run this cell in JupyterLab to retrain that run once and look inside it.`);
+    return undefined;
+  }
   const model = await trainedModel(suite, variant, dataset, preset);
   try {
     const sample = sampleInputs(suite, variant, dataset, preset, indices);

@@ -30,6 +30,11 @@ export interface RunOptions {
   timeoutSec?: number;
   /** Extra environment for the kernel. */
   env?: Record<string, string>;
+  /**
+   * Show what the store holds and train nothing (MAPTOKENS_FROM_STORE=1): how the
+   * report is built for a preset whose sweep runs elsewhere and for days (standard).
+   */
+  fromStore?: boolean;
   /** Where progress and failures are written; default process.stderr. */
   log?: (line: string) => void;
 }
@@ -82,7 +87,7 @@ export function runNotebook(source: string, opts: RunOptions): Promise<NotebookR
   return new Promise((resolve, reject) => {
     const child = spawn(venvPython(), [PY_RUNNER, source, output, '--timeout', String(opts.timeoutSec ?? 3600)], {
       // TF_CPP_MIN_LOG_LEVEL=2 keeps TensorFlow's start-up banner out of the progress log.
-      env: { TF_CPP_MIN_LOG_LEVEL: '2', ...process.env, ...opts.env, MAPTOKENS_PRESET: opts.preset },
+      env: { TF_CPP_MIN_LOG_LEVEL: '2', ...process.env, ...opts.env, MAPTOKENS_PRESET: opts.preset, MAPTOKENS_FROM_STORE: opts.fromStore ? '1' : '' },
       stdio: ['ignore', 'inherit', 'pipe'],
     });
     let stderr = '';
@@ -105,4 +110,16 @@ export function preset(fallback: PresetName = 'quick'): PresetName {
     throw new Error(`MAPTOKENS_PRESET must be one of ${PRESETS.join(', ')}; got '${v}'`);
   }
   return v as PresetName;
+}
+
+/**
+ * Whether the notebook was started to show the store only (MAPTOKENS_FROM_STORE=1):
+ * then cells that would train a missing run say that it is missing instead. A person
+ * in the lab never has it set, so running a cell there trains what the store lacks.
+ */
+export function fromStore(): boolean {
+  const v = process.env.MAPTOKENS_FROM_STORE;
+  if (v === undefined || v === '' || v === '0') return false;
+  if (v !== '1') throw new Error(`MAPTOKENS_FROM_STORE must be 1, 0 or unset; got '${v}'`);
+  return true;
 }

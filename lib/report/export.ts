@@ -33,6 +33,8 @@ export interface ReportOptions {
   pdf?: boolean;
   /** Restrict to these notebooks (names as the runner takes them). */
   notebooks?: string[];
+  /** Execute the notebooks from the store only: no cell trains (MAPTOKENS_FROM_STORE). */
+  fromStore?: boolean;
   resultsDir?: string;
   log?: (s: string) => void;
 }
@@ -53,11 +55,11 @@ function filesUnder(dir: string, keep: (f: string) => boolean): string[] {
  * Weights kept under results/runs/ are left out: they are retrained from the store's
  * configs, seeded, so they add nothing the store does not already decide.
  */
-export function inputsHash(source: string, preset: string, resultsDir: string): string {
+export function inputsHash(source: string, preset: string, resultsDir: string, fromStore = false): string {
   const h = crypto.createHash('sha256');
   const nb = JSON.parse(fs.readFileSync(source, 'utf8')) as { cells: { cell_type: string; source: string | string[] }[] };
   h.update(JSON.stringify(nb.cells.map((c) => [c.cell_type, [c.source].flat().join('')])));
-  h.update(`\0${preset}\0`);
+  h.update(`\0${preset}\0${fromStore ? 'from-store' : ''}\0`);
   const store = resultsDirFor(preset, resultsDir);
   const files = [
     ...filesUnder(store, (f) => f === 'runs.jsonl').filter((f) => path.dirname(f) === store),
@@ -73,11 +75,11 @@ interface ExecutedMeta {
 }
 
 /** An execution is fresh when the inputs hash recorded in it equals the current one. */
-export function isFresh(executed: string, source: string, preset: string, resultsDir: string): boolean {
+export function isFresh(executed: string, source: string, preset: string, resultsDir: string, fromStore = false): boolean {
   if (!fs.existsSync(executed)) return false;
   try {
     const nb = JSON.parse(fs.readFileSync(executed, 'utf8')) as ExecutedMeta;
-    return nb.metadata?.maptokens?.inputs === inputsHash(source, preset, resultsDir);
+    return nb.metadata?.maptokens?.inputs === inputsHash(source, preset, resultsDir, fromStore);
   } catch {
     return false; // unreadable: execute again
   }
@@ -135,7 +137,7 @@ export function finishHtml(
     header =
       '<header class="maptokens-header">' +
       `<h1>Can feature maps be tokens? · ${escapeHtml(h.name)}</h1>` +
-      `<div class="meta">maptokens report, preset ${escapeHtml(h.preset)} (${h.runs} runs in the store), ${built}. ` +
+      `<div class="meta">maptokens report, preset ${escapeHtml(h.preset)} (${h.runs} runs in the store${h.fromStore ? '; executed from the store only, nothing trained' : ''}), ${built}. ` +
       `Code is hidden; <a href="${escapeHtml(h.sourceHref)}">the notebook</a> has it` +
       '<button type="button" onclick="document.body.classList.toggle(\'maptokens-show-code\')">show / hide code</button></div>' +
       `${problems}</header>\n`;
@@ -245,18 +247,18 @@ export async function buildReport(opts: ReportOptions): Promise<{ html: string; 
   let executedNow = 0;
   for (const src of sources) {
     const executed = path.join(execDir, path.basename(src));
-    if (!opts.execute && isFresh(executed, src, opts.preset, resultsDir)) {
+    if (!opts.execute && isFresh(executed, src, opts.preset, resultsDir, opts.fromStore)) {
       log(`reusing ${path.basename(src)}: its inputs are unchanged`);
       continue;
     }
-    log(`executing ${path.basename(src)} (preset ${opts.preset})`);
+    log(`executing ${path.basename(src)} (preset ${opts.preset}${opts.fromStore ? ', from the store only' : ''})`);
     executedNow++;
-    const r = await runNotebook(src, { preset: opts.preset, outDir: execDir, env, log: (l) => log(l.trimEnd()) });
+    const r = await runNotebook(src, { preset: opts.preset, outDir: execDir, env, fromStore: opts.fromStore, log: (l) => log(l.trimEnd()) });
     if (!r.ok) throw new Error(`notebook ${r.name} failed; see ${r.output}\n${r.stderr.slice(-2000)}`);
   }
   // Stamped once all have run: a notebook that trained runs changed the store the others read.
-  for (const src of sources) stampInputs(path.join(execDir, path.basename(src)), inputsHash(src, opts.preset, resultsDir));
-  const header = reportHeader(opts.preset, problems, store.records.filter((r) => r.preset === opts.preset).length);
+  for (const src of sources) stampInputs(path.join(execDir, path.basename(src)), inputsHash(src, opts.preset, resultsDir, opts.fromStore));
+  const header = { ...reportHeader(opts.preset, problems, store.records.filter((r) => r.preset === opts.preset).length), fromStore: opts.fromStore };
 
   // 2. Figures for papers (from the JSON the notebooks saved).
   const figures = await renderFigures(path.join(resultsDir, 'figures'), log);
@@ -315,6 +317,8 @@ export interface ReportHeader {
   dirty: boolean;
   runs: number;
   problems: string[];
+  /** Executed from the store only: no cell trained. */
+  fromStore?: boolean;
 }
 
 /**

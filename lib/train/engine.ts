@@ -213,6 +213,9 @@ export async function workerMain(taskFile: string): Promise<void> {
   // Append to the parent's store file (runs.jsonl or its shard file), one write per record.
   const store = new ResultStore({ dir, file: task.storeFile });
   const send = (o: unknown): boolean => process.stdout.write(`${JSON.stringify(o)}\n`);
+  // The parent is gone (killed, or Ctrl-C reached it first): there is no one to report to, so
+  // stop at once and quietly; the run in flight resumes from its last epoch checkpoint.
+  process.stdout.on('error', () => process.exit(1));
   for await (const line of readline.createInterface({ input: process.stdin })) {
     if (!line.trim()) continue;
     const config = JSON.parse(line) as PlannedRun['config'];

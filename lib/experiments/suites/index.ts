@@ -1,6 +1,7 @@
 /** Every suite, by name. Each file declares one grid as data; `all` is their union. */
 import type { Suite } from '../suite';
 import { channelVsSpatial } from './channel-vs-spatial';
+import { controls } from './controls';
 import { core } from './core';
 import { embeddings } from './embeddings';
 import { literature, literatureLong } from './literature';
@@ -11,5 +12,5 @@ import { style } from './style';
 import { scaling } from './scaling';
 
 export const SUITES: Record<string, Suite> = Object.fromEntries(
-  [core, style, learnedMaps, channelVsSpatial, pooledVsFull, embeddings, literature, literatureLong, scaling, recipe].map((s) => [s.name, s]),
+  [core, controls, style, learnedMaps, channelVsSpatial, pooledVsFull, embeddings, literature, literatureLong, scaling, recipe].map((s) => [s.name, s]),
 );
