@@ -65,7 +65,7 @@ export function hasRuns(view: { suite: string; preset: RunPresetName; records: u
 /** What a page executed from the store shows in place of training: how much of the suite is there, and what is not. */
 export function fromStoreNotice(view: SuiteView): string {
   const planned = view.records.length + view.missing.length;
-  const head = `**From the store only:** this page was executed without training (\`npm run report -- --from-store\`). ` +
+  const head = `**From the store only:** this page was executed with \`--from-store\` (\`npm run report\` or \`npm run notebooks\`), which trains nothing. ` +
     `The store holds ${view.records.length} of the ${planned} runs that suite \`${view.suite}\` plans under the ${view.preset} preset`;
   if (!view.missing.length) return `${head}; the cells below show all of them.`;
   const seeds = new Map<string, number[]>();
