@@ -39,16 +39,16 @@ export function showGrid(suite: string, preset: RunPresetName, opts: { models?: 
  * planned runs are missing, so the cells below show exactly what the store holds.
  */
 export async function runSuiteInNotebook(suite: string, preset: RunPresetName, opts: { datasets?: string[]; force?: boolean } = {}): Promise<SuiteView> {
-  if (fromStore()) {
-    const view = suiteView(suite, preset, { datasets: opts.datasets });
-    showMarkdown(fromStoreNotice(view));
-    return view;
+  const trains = !fromStore();
+  if (trains) {
+    const live = new LiveDisplay();
+    const res = await runSuite({ suite, preset, datasets: opts.datasets, force: opts.force, workers: 1, progress: (w) => new CallbackProgress(w, (t) => live.text(t)) });
+    for (const s of res.skipped) console.log(s);
+    if (preset === 'smoke') showMarkdown(SMOKE_NOTICE);
   }
-  const live = new LiveDisplay();
-  const res = await runSuite({ suite, preset, datasets: opts.datasets, force: opts.force, workers: 1, progress: (w) => new CallbackProgress(w, (t) => live.text(t)) });
-  for (const s of res.skipped) console.log(s);
-  if (preset === 'smoke') showMarkdown(SMOKE_NOTICE);
-  return suiteView(suite, preset, { datasets: opts.datasets });
+  const view = suiteView(suite, preset, { datasets: opts.datasets });
+  if (!trains) showMarkdown(fromStoreNotice(view));
+  return view;
 }
 
 /**
@@ -56,9 +56,9 @@ export async function runSuiteInNotebook(suite: string, preset: RunPresetName, o
  * from the store before its suite ran, say), the output says so instead of an empty
  * table. Cells that draw a view's tables put them under `if (hasRuns(view)) { … }`.
  */
-export function hasRuns(view: { suite: string; preset: RunPresetName; records: unknown[] }, what = `suite \`${view.suite}\``): boolean {
+export function hasRuns(view: Pick<SuiteView, 'suite' | 'preset' | 'records'>): boolean {
   if (view.records.length) return true;
-  showMarkdown(`No runs of ${what} under the ${view.preset} preset in the store: nothing to tabulate or plot here.`);
+  showMarkdown(`No runs of suite \`${view.suite}\` under the ${view.preset} preset in the store: nothing to tabulate or plot here.`);
   return false;
 }
 
@@ -69,7 +69,10 @@ export function fromStoreNotice(view: SuiteView): string {
     `The store holds ${view.records.length} of the ${planned} runs that suite \`${view.suite}\` plans under the ${view.preset} preset`;
   if (!view.missing.length) return `${head}; the cells below show all of them.`;
   const seeds = new Map<string, number[]>();
-  for (const m of view.missing) seeds.set(`${m.name} on ${m.dataset}`, [...(seeds.get(`${m.name} on ${m.dataset}`) ?? []), m.seed]);
+  for (const m of view.missing) {
+    const k = `${m.name} on ${m.dataset}`;
+    seeds.set(k, [...(seeds.get(k) ?? []), m.seed]);
+  }
   const list = [...seeds].map(([k, s]) => `${k} (seed${s.length > 1 ? 's' : ''} ${s.join(', ')})`).join('; ');
   return `${head}; the cells below show those, and nothing about the others. Not in the store: ${list}. Running this cell in JupyterLab trains them.`;
 }
@@ -81,6 +84,19 @@ function seedZeroRun(suite: string, variant: string, dataset: string, preset: Ru
   return plan;
 }
 
+/** Where the seed-0 run of a suite's variant keeps its weights, and whether they are there. */
+function seedZeroWeights(suite: string, variant: string, dataset: string, preset: RunPresetName) {
+  const plan = seedZeroRun(suite, variant, dataset, preset);
+  const store = new ResultStore({ dir: resultsDirFor(preset) });
+  const dir = path.join(store.runDir(plan.id), 'model');
+  return { plan, store, dir, kept: fs.existsSync(path.join(dir, 'model.json')) };
+}
+
+/** Whether the seed-0 run of a suite's variant kept its weights in this workspace. */
+export function hasWeights(suite: string, variant: string, dataset: string, preset: RunPresetName): boolean {
+  return seedZeroWeights(suite, variant, dataset, preset).kept;
+}
+
 /**
  * A trained model of a suite's variant (seed 0), for looking inside: loaded from
  * results/runs/<id>/model when its weights were kept. Weights are not committed, so
@@ -88,20 +104,9 @@ function seedZeroRun(suite: string, variant: string, dataset: string, preset: Ru
  * same model as the stored run) and keeps the weights; the cell says so plainly, with
  * how long the stored run took and how long the retraining took, never silently.
  */
-function weightsDir(suite: string, variant: string, dataset: string, preset: RunPresetName): { plan: ReturnType<typeof seedZeroRun>; store: ResultStore; dir: string } {
-  const plan = seedZeroRun(suite, variant, dataset, preset);
-  const store = new ResultStore({ dir: resultsDirFor(preset) });
-  return { plan, store, dir: path.join(store.runDir(plan.id), 'model') };
-}
-
-/** Whether the seed-0 run of a suite's variant kept its weights in this workspace. */
-export function hasWeights(suite: string, variant: string, dataset: string, preset: RunPresetName): boolean {
-  return fs.existsSync(path.join(weightsDir(suite, variant, dataset, preset).dir, 'model.json'));
-}
-
 export async function trainedModel(suite: string, variant: string, dataset: string, preset: RunPresetName): Promise<MapTokensModel> {
-  const { plan, store, dir } = weightsDir(suite, variant, dataset, preset);
-  if (!fs.existsSync(path.join(dir, 'model.json'))) {
+  const { plan, store, dir, kept } = seedZeroWeights(suite, variant, dataset, preset);
+  if (!kept) {
     const stored = store.read().records.find((r) => r.id === plan.id);
     const took = stored ? `its stored run took ${stored.seconds.toFixed(0)} s` : 'the store has no record of it yet';
     showMarkdown(`**Retraining ${variant} on ${dataset}** (seed 0, preset ${preset}): its weights are not in \`results/runs/${plan.id}/model\` (weights are not committed); ${took}. They are kept afterwards, so this happens once per clone.`);
