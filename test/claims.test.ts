@@ -136,3 +136,40 @@ test('sanity: a superset that loses on test is a failure, told apart by its trai
   // Only pairs with runs on both sides, per dataset.
   assert.deepEqual(checkSanity(fitted('channel-full', [0.9], 1)), []);
 });
+
+test('sanity gates verdicts: a model whose superset pair fits worse gets none on that dataset; overfitting withholds nothing', () => {
+  const fitted = (name: string, dataset: string, accs: number[], trainAcc: number): RunRecord[] =>
+    accs.map((a, s) => rec(name, dataset, s, a, {
+      metrics: { test_acc: a, test_loss: 0, best_val_acc: a, final_train_loss: 0, curve: [{ epoch: 1, step: 100, train_loss: 0, train_acc: trainAcc, val_acc: a, val_loss: 0, lr: 0, seconds: 1, img_per_s: 1 }] },
+    }));
+  // channel-full clearly above spatial-full on MNIST and on relation; on MNIST it also loses to
+  // channel-pooled, whose input it holds, fitting its training set either worse or as well.
+  const stored = (fullFit: number): RunRecord[] => [
+    ...fitted('channel-full', 'mnist', [0.9, 0.905, 0.91], fullFit),
+    ...fitted('channel-pooled', 'mnist', [0.95, 0.96, 0.97], 0.99),
+    ...fitted('spatial-full', 'mnist', [0.5, 0.51, 0.52], 0.99),
+    ...fitted('channel-full', 'relation', [0.99, 0.985, 0.99], 1),
+    ...fitted('spatial-full', 'relation', [base + 0.3, base + 0.31, base + 0.32], 1),
+  ];
+  const family = [{ dataset: 'mnist', a: 'channel-full', b: 'spatial-full' }, { dataset: 'relation', a: 'channel-full', b: 'spatial-full' }];
+  const broken = claimsOver(stored(0.9), 'standard', family);
+  assert.equal(broken.comparison('channel-full', 'spatial-full', 'mnist').verdict, 'no verdict');
+  assert.match(broken.comparison('channel-full', 'spatial-full', 'mnist').reason ?? '', /sanity fails on mnist \(channel-full loses to channel-pooled/);
+  assert.throws(() => broken.higher('channel-full', 'spatial-full', 'mnist'), /sanity fails/);
+  // Another dataset's comparisons are read as usual.
+  assert.equal(broken.higher('channel-full', 'spatial-full', 'relation').status, 'holds');
+  // The suite's own table and the question's claims table carry the same gate.
+  const core = suiteComparisons('core', stored(0.9)).find((c) => c.dataset === 'mnist' && c.a === 'channel-full' && c.b === 'spatial-full')!;
+  assert.match(core.reason ?? '', /sanity fails/);
+  // On relation, channel-full losing to channel-pooled while fitting worse leaves the flattening claim unsettled.
+  const flattening = (fit: number) => {
+    const rs = [...stored(1).filter((r) => r.dataset !== 'relation' || r.name !== 'channel-full'), ...fitted('channel-full', 'relation', [0.9, 0.905, 0.91], fit), ...fitted('channel-pooled', 'relation', [0.95, 0.96, 0.97], 0.99)];
+    return questionClaims(() => rs, 'standard').find((r) => r.claim.id === 'flattening')!;
+  };
+  assert.equal(flattening(0.9).status, 'not settled');
+  assert.match(flattening(0.9).evidence.join(' '), /sanity fails on relation/);
+  assert.notEqual(flattening(1).status, 'not settled');
+  // An overfitting superset is a finding about the data, stated in the sanity table: nothing is withheld.
+  assert.equal(claimsOver(stored(1), 'standard', family).higher('channel-full', 'spatial-full', 'mnist').status, 'holds');
+  assert.equal(suiteComparisons('core', stored(1)).find((c) => c.dataset === 'mnist' && c.a === 'channel-full' && c.b === 'spatial-full')!.reason, undefined);
+});

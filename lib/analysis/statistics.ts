@@ -210,16 +210,34 @@ export function holm(ps: number[]): number[] {
   return out;
 }
 
+/** One comparison a family asks for: a − b on a dataset, from its own records when a claim reads one suite's runs. */
+export interface PairRef {
+  dataset: string;
+  a: string;
+  b: string;
+  records?: RunRecord[];
+}
+
+/** Why a comparison is withheld before it is tested (a failed control, a failed sanity check), or undefined. */
+export type Gate<P extends PairRef = PairRef> = (pair: P) => string | undefined;
+
+/** The first reason any of the gates gives. */
+export function gates<P extends PairRef>(...gs: Gate<P>[]): Gate<P> {
+  return (pair) => {
+    for (const g of gs) {
+      const reason = g(pair);
+      if (reason) return reason;
+    }
+    return undefined;
+  };
+}
+
 /**
  * A family of paired comparisons with Holm's correction and the gates: a verdict only
  * when both groups have at least two paired seeds and every run in both converged;
- * `blocked` gives a dataset-level reason (a failed control) that withholds verdicts too.
+ * `blocked` gives a reason (a failed control, a failed sanity check) that withholds verdicts too.
  */
-export function compareFamily(
-  records: RunRecord[],
-  pairs: { dataset: string; a: string; b: string; records?: RunRecord[] }[],
-  opts: { metric?: Metric; alpha?: number; blocked?: (dataset: string) => string | undefined } = {},
-): Paired[] {
+export function compareFamily<P extends PairRef>(records: RunRecord[], pairs: P[], opts: { metric?: Metric; alpha?: number; blocked?: Gate<P> } = {}): Paired[] {
   const alpha = opts.alpha ?? 0.05;
   // A pair may bring its own records (a claim reads one suite's runs; names repeat across suites).
   const of = (from: RunRecord[], name: string, dataset: string): RunRecord[] => from.filter((r) => r.name === name && r.dataset === dataset);
@@ -231,7 +249,7 @@ export function compareFamily(
     if (!ra.length || !rb.length) reason = 'missing runs';
     else if ([...ra, ...rb].some((r) => !r.converged)) reason = 'not converged at this preset: no verdict';
     else if (d.seeds.length < 2) reason = 'fewer than two paired seeds: no verdict';
-    else reason = opts.blocked?.(p.dataset);
+    else reason = opts.blocked?.(p);
     return { ...d, dataset: p.dataset, a: p.a, b: p.b, reason };
   });
   // The family Holm corrects over is the comparisons that can get a verdict.

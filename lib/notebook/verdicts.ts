@@ -26,7 +26,7 @@ export function showControls(view: Pick<SuiteView, 'records'>): void {
 export function showSanity(view: Pick<SuiteView, 'records' | 'suite'>): void {
   const rows = sanityRows(checkSanity(view.records));
   if (!rows.length) showMarkdown(`\`${view.suite}\`: no superset pair has runs on both sides.`);
-  else showTable(frame(rows), { caption: `Sanity in ${view.suite}: a superset of another model's input must not lose to it at convergence (paired by seed, Holm over these pairs)` });
+  else showTable(frame(rows), { caption: `Sanity in ${view.suite}: a superset of another model's input must not lose to it at convergence (paired by seed, Holm over these pairs); "fails: fits worse" withholds every verdict on its two models' comparisons on that dataset` });
 }
 
 /** The suite's comparisons as a table and a chart; returns them for the cells that follow. */

@@ -8,16 +8,17 @@
  * Under a preset that gives verdicts (standard, full), a check that the store does
  * not support throws ClaimNotSupported: the notebook stops there, loudly, and the
  * prose must be rewritten. That includes a claim whose runs are missing, did not
- * converge or whose control failed. Under a preset that gives no verdicts (smoke,
+ * converge, whose control failed or whose models failed sanity (lib/analysis/claims/sanity.ts). Under a preset that gives no verdicts (smoke,
  * quick), nothing can be claimed, and a check says so without failing.
  *
  * The comparisons the prose reads are one family, Holm-corrected together, paired by
- * seed and gated on convergence and controls (lib/analysis/statistics.ts).
+ * seed and gated on convergence, controls and sanity (lib/analysis/statistics.ts).
  */
 import { RUN_PRESETS, RunPresetName } from '../../experiments';
 import type { RunRecord } from '../../results/record';
-import { compareFamily, formatPaired, Paired, PairedVerdict } from '../statistics';
+import { compareFamily, formatPaired, gates, Paired, PairedVerdict } from '../statistics';
 import { checkControls, controlGate, ControlResult } from './controls';
+import { checkSanity, sanityGate } from './sanity';
 
 export class ClaimNotSupported extends Error {
   constructor(message: string) {
@@ -73,7 +74,7 @@ export interface Claims {
 /** The claim checks over one preset's records, with `family` as the comparisons the prose may read. */
 export function claimsOver(records: RunRecord[], preset: RunPresetName, family: ComparisonRef[]): Claims {
   const controls = checkControls(records);
-  const paired = compareFamily(records, family, { blocked: controlGate(controls) });
+  const paired = compareFamily(records, family, { blocked: gates(controlGate(controls), sanityGate(checkSanity(records))) });
   const byKey = new Map(paired.map((p) => [key(p), p]));
   const verdicts = RUN_PRESETS[preset].verdicts;
   const settle = (c: ClaimCheck): ClaimCheck => {

@@ -1,12 +1,13 @@
 /**
  * A suite's comparisons, read the way a reviewer would: controls first, then each
  * comparison its suite declares (lib/experiments/suites/), paired by seed,
- * Holm-corrected over the suite's family, and gated on convergence and controls.
+ * Holm-corrected over the suite's family, and gated on convergence, controls and sanity.
  */
 import { suitesOf } from '../../experiments';
 import type { RunRecord } from '../../results/record';
-import { compareFamily, formatPaired, Paired } from '../statistics';
+import { compareFamily, formatPaired, gates, Paired } from '../statistics';
 import { checkControls, controlGate, ControlResult } from './controls';
+import { checkSanity, sanityGate } from './sanity';
 
 export interface SuiteComparison extends Paired {
   asks: string;
@@ -18,7 +19,7 @@ export function suiteComparisons(suite: string, records: RunRecord[], controls: 
   const datasets = [...new Set(records.map((r) => r.dataset))];
   const has = (name: string, dataset: string): boolean => records.some((r) => r.name === name && r.dataset === dataset);
   const pairs = datasets.flatMap((dataset) => declared.filter((c) => has(c.a, dataset) && has(c.b, dataset)).map((c) => ({ dataset, a: c.a, b: c.b, asks: c.asks })));
-  const paired = compareFamily(records, pairs, { blocked: controlGate(controls) });
+  const paired = compareFamily(records, pairs, { blocked: gates(controlGate(controls), sanityGate(checkSanity(records))) });
   return paired.map((p, i) => ({ ...p, asks: pairs[i].asks }));
 }
 

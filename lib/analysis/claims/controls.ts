@@ -10,7 +10,7 @@
  */
 import { relationPositionBaseline } from '../../data/diagnostic';
 import type { RunRecord } from '../../results/record';
-import { stats } from '../statistics';
+import { Gate, stats } from '../statistics';
 
 export interface Control {
   dataset: string;
@@ -60,8 +60,8 @@ export function checkControls(records: RunRecord[]): ControlResult[] {
 }
 
 /** For compareFamily: the reason a dataset's comparisons are withheld, when one of its controls failed. */
-export function controlGate(results: ControlResult[]): (dataset: string) => string | undefined {
-  return (dataset) => {
+export function controlGate(results: ControlResult[]): Gate {
+  return ({ dataset }) => {
     const failed = results.find((r) => r.control.dataset === dataset && !r.pass);
     return failed ? `inconclusive: the ${failed.control.role} failed (${failed.detail})` : undefined;
   };

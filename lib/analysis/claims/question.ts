@@ -3,15 +3,16 @@
  * row each, from converged runs only. A claim is a set of expectations on paired
  * comparisons (and, for cost, on the FLOPs the runs recorded): it holds when every
  * expectation is met, does not hold when one is contradicted, and is not settled
- * while any lacks a verdict (missing, unconverged, a failed control, or a preset that
- * gives no verdicts).
+ * while any lacks a verdict (missing, unconverged, a failed control, a model that failed
+ * sanity by fitting its training set worse, or a preset that gives no verdicts).
  */
 import { PlannedRun, planSuite, RUN_PRESETS, RunPresetName } from '../../experiments';
 import { costModel } from '../../models/cost';
 import type { RunRecord } from '../../results/record';
-import { compareFamily, formatPaired, Paired } from '../statistics';
+import { compareFamily, formatPaired, gates, Paired } from '../statistics';
 import { ClaimNotSupported, ClaimStatus, ComparisonRef, Expectation, meets } from './claim';
 import { checkControls, controlGate } from './controls';
+import { checkSanity, sanityGate } from './sanity';
 
 export interface QuestionClaim {
   id: string;
@@ -104,10 +105,13 @@ function flopsOf(planned: PlannedRun[], name: string, dataset: string): number {
  * labelled as that suite plans them); all accuracy expectations are one Holm family.
  */
 export function questionClaims(recordsOf: (suite: string) => RunRecord[], preset: RunPresetName): ClaimRow[] {
-  const refs = QUESTION_CLAIMS.flatMap((c) => c.expects.map((e) => ({ ...e, records: recordsOf(c.experiment.suite) })));
+  const suites = [...new Set(QUESTION_CLAIMS.map((c) => c.experiment.suite))];
+  const refs = QUESTION_CLAIMS.flatMap((c) => c.expects.map((e) => ({ ...e, suite: c.experiment.suite, records: recordsOf(c.experiment.suite) })));
   // A run shared by two suites counts once (for the controls).
-  const all = [...new Map([...new Set(QUESTION_CLAIMS.map((c) => c.experiment.suite))].flatMap(recordsOf).map((r) => [r.id, r])).values()];
-  const family = compareFamily(all, refs, { blocked: controlGate(checkControls(all)) });
+  const all = [...new Map(suites.flatMap(recordsOf).map((r) => [r.id, r])).values()];
+  // Sanity reads each suite apart: a model name is one config within a suite, not across suites.
+  const sanity = new Map(suites.map((s) => [s, sanityGate(checkSanity(recordsOf(s)))]));
+  const family = compareFamily(all, refs, { blocked: gates<(typeof refs)[number]>(controlGate(checkControls(all)), (p) => sanity.get(p.suite)!(p)) });
   const verdicts = RUN_PRESETS[preset].verdicts;
   let k = 0;
   return QUESTION_CLAIMS.map((claim) => {

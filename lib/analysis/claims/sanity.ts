@@ -8,10 +8,14 @@
  * - the training fit at each run's selected epoch (train accuracy, mean over seeds), which
  *   says which failure it is: a superset that also fits its training set worse points at
  *   optimization or a bug, one that fits it as well overfits.
+ *
+ * A failure to fit is a symptom, not a result: `sanityGate` withholds the verdict of every
+ * comparison of either model on that dataset. Overfitting withholds nothing; it is a
+ * finding about the data size, and the sanity table states it.
  */
 import type { RunRecord } from '../../results/record';
 import { selectedRow } from '../speed';
-import { compareFamily, formatPaired, Paired, stats } from '../statistics';
+import { compareFamily, formatPaired, Gate, Paired, stats } from '../statistics';
 
 export interface SupersetPair {
   superset: string;
@@ -61,6 +65,16 @@ export function checkSanity(records: RunRecord[], opts: { alpha?: number } = {})
     const status: SanityStatus = t.verdict === 'no verdict' ? 'not settled' : t.verdict !== 'lower' ? 'holds' : fitsWorse ? 'fails: fits worse' : 'fails: overfits';
     return { pair: c.pair, dataset: c.dataset, test: t, trainFit, status };
   });
+}
+
+/** For compareFamily: a comparison of a model whose superset pair failed to fit, on that dataset, gets no verdict. */
+export function sanityGate(results: SanityResult[]): Gate {
+  return ({ dataset, a, b }) => {
+    const broken = results.find((s) => s.status === 'fails: fits worse' && s.dataset === dataset && [a, b].some((m) => m === s.pair.superset || m === s.pair.subset));
+    return broken
+      ? `inconclusive: sanity fails on ${dataset} (${broken.pair.superset} loses to ${broken.pair.subset}, whose input it holds, and fits its training set worse: a broken run, not a finding)`
+      : undefined;
+  };
 }
 
 const pctOr = (x: number): string => (Number.isFinite(x) ? `${(100 * x).toFixed(2)}%` : '–');
