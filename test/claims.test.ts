@@ -169,6 +169,11 @@ test('sanity gates verdicts: a model whose superset pair fits worse gets none on
   assert.equal(flattening(0.9).status, 'not settled');
   assert.match(flattening(0.9).evidence.join(' '), /sanity fails on relation/);
   assert.notEqual(flattening(1).status, 'not settled');
+  // The checks read sanity for the family's models only: a store that holds another dataset's
+  // runs from two suites' configs (two runs per seed) is not read, as the report's whole store is not.
+  const twoSuites = [...stored(0.9), ...fitted('channel-full', 'fashion-mnist', [0.9, 0.9], 1), ...fitted('channel-full', 'fashion-mnist', [0.8, 0.8], 1), ...fitted('channel-pooled', 'fashion-mnist', [0.7, 0.7], 1)];
+  assert.equal(claimsOver(twoSuites, 'standard', []).family.length, 0);
+  assert.equal(claimsOver(twoSuites, 'standard', family).comparison('channel-full', 'spatial-full', 'mnist').verdict, 'no verdict');
   // An overfitting superset is a finding about the data, stated in the sanity table: nothing is withheld.
   assert.equal(claimsOver(stored(1), 'standard', family).higher('channel-full', 'spatial-full', 'mnist').status, 'holds');
   assert.equal(suiteComparisons('core', stored(1)).find((c) => c.dataset === 'mnist' && c.a === 'channel-full' && c.b === 'spatial-full')!.reason, undefined);

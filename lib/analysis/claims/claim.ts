@@ -18,7 +18,7 @@ import { RUN_PRESETS, RunPresetName } from '../../experiments';
 import type { RunRecord } from '../../results/record';
 import { compareFamily, formatPaired, gates, Paired, PairedVerdict } from '../statistics';
 import { checkControls, controlGate, ControlResult } from './controls';
-import { checkSanity, sanityGate } from './sanity';
+import { sanityFor, sanityGate } from './sanity';
 
 export class ClaimNotSupported extends Error {
   constructor(message: string) {
@@ -74,7 +74,7 @@ export interface Claims {
 /** The claim checks over one preset's records, with `family` as the comparisons the prose may read. */
 export function claimsOver(records: RunRecord[], preset: RunPresetName, family: ComparisonRef[]): Claims {
   const controls = checkControls(records);
-  const paired = compareFamily(records, family, { blocked: gates(controlGate(controls), sanityGate(checkSanity(records))) });
+  const paired = compareFamily(records, family, { blocked: gates(controlGate(controls), sanityGate(sanityFor(records, family))) });
   const byKey = new Map(paired.map((p) => [key(p), p]));
   const verdicts = RUN_PRESETS[preset].verdicts;
   const settle = (c: ClaimCheck): ClaimCheck => {

@@ -67,6 +67,18 @@ export function checkSanity(records: RunRecord[], opts: { alpha?: number } = {})
   });
 }
 
+/**
+ * Sanity for the models of a family of comparisons only: the records narrowed to the
+ * family's datasets, its models and their superset partners. A family reads records with
+ * one config per model name for its own models (pairing needs it); the other models in
+ * them may come from several suites, and need not be read.
+ */
+export function sanityFor(records: RunRecord[], family: { dataset: string; a: string; b: string }[]): SanityResult[] {
+  const withPartners = (m: string): string[] => [m, ...SUPERSETS.filter((p) => p.superset === m || p.subset === m).flatMap((p) => [p.superset, p.subset])];
+  const keep = new Set(family.flatMap((f) => [f.a, f.b].flatMap(withPartners).map((m) => `${f.dataset}\u0000${m}`)));
+  return checkSanity(records.filter((r) => keep.has(`${r.dataset}\u0000${r.name}`)));
+}
+
 /** For compareFamily: a comparison of a model whose superset pair failed to fit, on that dataset, gets no verdict. */
 export function sanityGate(results: SanityResult[]): Gate {
   return ({ dataset, a, b }) => {
