@@ -40,7 +40,11 @@ export interface Convergence {
   converged: boolean;
   /** The rule that decided it, or why it did not converge. */
   rule: string;
-  /** The epoch and step of the best validation accuracy: where the model is selected. */
+  /**
+   * Where the model is selected: the last epoch that beat the best validation accuracy so far
+   * by more than minDelta (Keras's EarlyStopping restores the same one). A later gain of
+   * minDelta or less resets neither the patience nor the selection (docs/recipe.md).
+   */
   selectedEpoch: number;
   selectedStep: number;
 }

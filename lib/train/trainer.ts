@@ -6,8 +6,8 @@
  * Per epoch it records train loss and accuracy, validation accuracy and loss (a
  * seeded, stratified hold-out of the training subset), wall time and throughput.
  * Early stopping and the convergence verdict follow plateau.ts; the model is
- * selected at its best validation accuracy and the test set is evaluated once,
- * there. Everything random (init, dropout, shuffles,
+ * selected at its best validation accuracy (the last gain > minDelta: plateau.ts)
+ * and the test set is evaluated once, there. Everything random (init, dropout, shuffles,
  * augmentation) is a function of the seed. A NaN or Inf loss stops the run, which
  * is then recorded as failed with the epoch and step where it happened.
  * Tensors are created inside tf.tidy and disposed across every await.
@@ -106,7 +106,7 @@ export async function trainExperiment(e: ExperimentConfig, opts: TrainOptions = 
     const opt = new AdamW(params, { lr: t.lr, weightDecay: t.optimizer === 'adamw' ? t.weightDecay : 0, gradClip: t.gradClip });
     const stepsPerEpoch = numBatches(d.train.n, t.batchSize, d.train.n >= t.batchSize);
     const { schedule, plateau, judge } = runControl(t, stepsPerEpoch, e.model.numClasses, d.val.n);
-    // The weights at the best validation accuracy so far: the model that is selected and tested.
+    // The weights at the best validation accuracy so far (up to minDelta): the model that is selected and tested.
     let best: tf.Tensor[] | undefined;
     let step = 0;
     let firstEpoch = 1;
