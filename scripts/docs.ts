@@ -2,9 +2,11 @@
  * npm run docs
  *
  * Rewrites the generated blocks of docs/recipe.md (the recipe sweep, from the store's
- * `recipe` suite runs, and how far the tested epoch is from the best validation epoch), docs/validation.md and docs/performance.md (tfjs against the
- * PyTorch twin, accuracy and time of whole runs, from results/twin/runs.jsonl). The prose around the blocks is written by a person; every
- * number inside them comes from a store, so the docs never say more than the runs do.
+ * `recipe` suite runs, and how far the tested epoch is from the best validation epoch),
+ * docs/validation.md and docs/performance.md (tfjs against the PyTorch twin, accuracy
+ * and time of whole runs, from results/twin/runs.jsonl). The prose around the blocks is
+ * written by a person; every number inside them comes from a store, so the docs never
+ * say more than the runs do.
  */
 import * as fs from 'fs';
 import * as path from 'path';
@@ -145,11 +147,12 @@ function selectionBlock(): string {
   const worst = gaps.reduce((a, g) => (g.gap > a.gap ? g : a));
   const later = gaps.filter((g) => g.later);
   const g = stats(later.map((x) => x.gap));
-  return [
+  if (!later.length) return `Over the ${runs.length} standard runs of the answer in the store, the tested epoch is the epoch of highest validation accuracy in every one.`;
+  return (
     `Over the ${runs.length} standard runs of the answer in the store, the tested epoch is the epoch of highest validation accuracy in ${runs.length - later.length}; ` +
-      `in the other ${later.length}, a later epoch scored higher by ${later.length ? `${pct(g.mean)} pp on average` : '–'} (at most ${pct(worst.gap)} pp: ${worst.r.name} on ${worst.r.dataset}, seed ${worst.r.seed}), ` +
-      `within minDelta (${100 * (RUN_PRESETS.standard.recipe.minDelta ?? 0)} pp) by construction.`,
-  ].join('\n');
+    `in the other ${later.length}, a later epoch scored higher by ${pct(g.mean)} pp on average (at most ${pct(worst.gap)} pp: ${worst.r.name} on ${worst.r.dataset}, seed ${worst.r.seed}), ` +
+    `within minDelta (${100 * (RUN_PRESETS.standard.recipe.minDelta ?? 0)} pp) by construction.`
+  );
 }
 
 function validationBlock(): string {

@@ -8,8 +8,9 @@
  * Under a preset that gives verdicts (standard, full), a check that the store does
  * not support throws ClaimNotSupported: the notebook stops there, loudly, and the
  * prose must be rewritten. That includes a claim whose runs are missing, did not
- * converge, whose control failed or whose models failed sanity (lib/analysis/claims/sanity.ts). Under a preset that gives no verdicts (smoke,
- * quick), nothing can be claimed, and a check says so without failing.
+ * converge, whose control failed or whose models failed sanity (sanity.ts). Under a
+ * preset that gives no verdicts (smoke, quick), nothing can be claimed, and a check
+ * says so without failing.
  *
  * The comparisons the prose reads are one family, Holm-corrected together, paired by
  * seed and gated on convergence, controls and sanity (lib/analysis/statistics.ts).
