@@ -15,7 +15,9 @@ import { canonicalJson, ExperimentConfig, experimentHash, validateExperiment } f
 import { planSuite, shardOf, SUITES } from '../lib/experiments';
 import { trainExperiment, TrainProgress } from '../lib/train/trainer';
 import type { RunRecord } from '../lib/results/record';
-import { runSuite } from '../lib/train/engine';
+import { retrainRun, runSuite } from '../lib/train/engine';
+import { loadModel } from '../lib/models/io';
+import { sameRun } from '../lib/notebook/experiments';
 import { ResultStore } from '../lib/results/store';
 import { PlainProgress } from '../lib/train/progress';
 import { ROOT } from '../lib/util/paths';
@@ -285,6 +287,37 @@ test('when the sweep\'s process is killed, its workers stop on their own, quietl
   assert.notEqual(await Promise.race([closed.then(() => 'closed'), timeout]), 'timeout', 'a worker was still running 60 s after its sweep was killed');
   const after = stderr.slice(killedAt);
   assert.doesNotMatch(after, /EPIPE|Unhandled|\bat .*\.js:\d+/, `a worker died noisily:\n${after.slice(-2000)}`);
+});
+
+test("a run retrained for its weights, with its stored run's thread counts, is the stored run bit for bit; the store and its log are not touched", async () => {
+  await backend();
+  const root = tmp();
+  const dir = path.join(root, 'smoke');
+  // The sweep's way: two workers, each with its share of the cores.
+  const r = spawnSync(process.execPath, [CLI, '--suite', 'pooled-vs-full', '--preset', 'smoke', '--datasets', 'relation', '--seeds', '0', '--workers', '2'], { env: { ...process.env, MAPTOKENS_RESULTS_DIR: root }, encoding: 'utf8' });
+  assert.equal(r.status, 0, r.stderr.slice(-3000));
+  const plan = planSuite('pooled-vs-full', { preset: 'smoke', datasets: ['relation'], seeds: [0] }).find((p) => p.config.name === 'spatial-full')!;
+  const store = new ResultStore({ dir });
+  const stored = store.read().records.find((x) => x.id === plan.id)!;
+  const storeBefore = fs.readFileSync(store.file, 'utf8');
+  const logBefore = fs.readFileSync(path.join(store.runDir(plan.id), 'log.txt'), 'utf8');
+  const weightsDir = path.join(store.runDir(plan.id), 'model');
+  const again = await retrainRun(plan, { preset: 'smoke', threads: { intra: stored.backend.intraOpThreads!, inter: stored.backend.interOpThreads! }, weightsDir, progress: quiet });
+  assert.deepEqual(
+    again.metrics.curve.map((c) => [c.train_loss, c.val_acc, c.val_loss]),
+    stored.metrics.curve.map((c) => [c.train_loss, c.val_acc, c.val_loss]),
+  );
+  assert.equal(again.metrics.test_acc, stored.metrics.test_acc);
+  (await loadModel(weightsDir)).dispose();
+  assert.equal(fs.readFileSync(store.file, 'utf8'), storeBefore, 'the retrain wrote to the store');
+  assert.equal(fs.readFileSync(path.join(store.runDir(plan.id), 'log.txt'), 'utf8'), logBefore, "the retrain wrote to the stored run's log");
+  assert.ok(!fs.existsSync(`${weightsDir}.partial`));
+  // What the notebook says of it: the stored run, or where the two part.
+  assert.match(sameRun(stored, again), /the stored run's, to the last digit/);
+  const n = again.metrics.curve.length;
+  const curve = again.metrics.curve.map((c, i) => (i === n - 1 ? { ...c, val_acc: c.val_acc + 0.01 } : c));
+  assert.match(sameRun(stored, { ...again, metrics: { ...again.metrics, curve } }), new RegExp(`not the stored run.*part at epoch ${n}\\b`));
+  assert.match(sameRun(stored, { ...again, metrics: { ...again.metrics, test_acc: again.metrics.test_acc + 0.01 } }), /the curves agree, the test accuracy does not/);
 });
 
 test('the smoke preset of the whole `all` suite completes', () => {

@@ -4,15 +4,16 @@
  * result is the suite's view, ready to tabulate and plot.
  */
 import * as fs from 'fs';
+import * as os from 'os';
 import * as path from 'path';
 import { suiteView, SuiteView } from '../analysis/views';
 import { MapTokensModel } from '../models/create';
 import { loadModel } from '../models/io';
+import type { RunRecord } from '../results/record';
 import { ResultStore } from '../results/store';
-import { runSuite } from '../train/engine';
+import { retrainRun, runSuite } from '../train/engine';
 import { CallbackProgress } from '../train/progress';
 import { gridRows, planSuite, RunPresetName } from '../experiments';
-import { trainExperiment } from '../train/trainer';
 import { resultsDirFor } from '../util/paths';
 import { displaysSent, LiveDisplay, showMarkdown, showTable } from './display';
 import { fromStore } from './runner';
@@ -100,22 +101,41 @@ export function hasWeights(suite: string, variant: string, dataset: string, pres
 /**
  * A trained model of a suite's variant (seed 0), for looking inside: loaded from
  * results/runs/<id>/model when its weights were kept. Weights are not committed, so
- * on a fresh clone it retrains the run once with the suite's config (seeded, so the
- * same model as the stored run) and keeps the weights; the cell says so plainly, with
- * how long the stored run took and how long the retraining took, never silently.
+ * on a fresh clone it retrains the run once, in a worker with the TensorFlow thread
+ * counts of its stored run (with another count the floats part, see retrainRun), keeps
+ * the weights, and says plainly whether the retrained run is the stored one: the same
+ * curve and test accuracy, or how far it is from them.
  */
 export async function trainedModel(suite: string, variant: string, dataset: string, preset: RunPresetName): Promise<MapTokensModel> {
   const { plan, store, dir, kept } = seedZeroWeights(suite, variant, dataset, preset);
   if (!kept) {
-    const stored = store.read().records.find((r) => r.id === plan.id);
+    const stored = store.read().records.find((r) => r.id === plan.id && r.status === 'ok');
+    const cpus = os.cpus().length;
+    // A stored run names its thread counts; a run not stored yet trains as a one-worker sweep would.
+    const threads = { intra: stored?.backend.intraOpThreads ?? cpus, inter: stored?.backend.interOpThreads ?? 1 };
     const took = stored ? `its stored run took ${stored.seconds.toFixed(0)} s` : 'the store has no record of it yet';
-    showMarkdown(`**Retraining ${variant} on ${dataset}** (seed 0, preset ${preset}): its weights are not in \`results/runs/${plan.id}/model\` (weights are not committed); ${took}. They are kept afterwards, so this happens once per clone.`);
+    showMarkdown(
+      `**Retraining ${variant} on ${dataset}** (seed 0, preset ${preset}): its weights are not in \`results/runs/${plan.id}/model\` (weights are not committed); ${took}. ` +
+        `It trains in a worker with ${threads.intra} intra-op and ${threads.inter} inter-op TensorFlow threads, ${stored ? 'as the stored run did' : 'as a one-worker sweep would'}, and its weights are kept afterwards, so this happens once per clone.`,
+    );
+    const live = new LiveDisplay();
     const t0 = Date.now();
-    const rec = await trainExperiment(plan.config, { runDir: store.runDir(plan.id), saveWeights: true, preset });
-    if (rec.status !== 'ok') throw new Error(`training ${variant} on ${dataset} failed: ${rec.failure?.reason}`);
-    showMarkdown(`Retrained ${variant} in ${((Date.now() - t0) / 1000).toFixed(0)} s (test accuracy ${(100 * rec.metrics.test_acc).toFixed(2)}%).`);
+    const rec = await retrainRun(plan, { preset, threads, weightsDir: dir, progress: (w) => new CallbackProgress(w, (t) => live.text(t)) });
+    showMarkdown(`Retrained ${variant} in ${((Date.now() - t0) / 1000).toFixed(0)} s: test accuracy ${(100 * rec.metrics.test_acc).toFixed(2)}%. ${stored ? sameRun(stored, rec) : 'There is no stored run to compare it with.'}`);
   }
   return loadModel(dir);
+}
+
+/** Whether a retrained run is its stored run again (every epoch's training loss and validation accuracy, and the test accuracy), in a sentence. */
+export function sameRun(stored: RunRecord, again: RunRecord): string {
+  const key = (r: RunRecord): string => JSON.stringify([r.metrics.curve.map((c) => [c.train_loss, c.val_acc]), r.metrics.test_acc]);
+  if (key(stored) === key(again)) return 'Its curve and test accuracy are the stored run\'s, to the last digit: these are the weights of the stored run.';
+  const [a, b] = [stored.metrics.curve, again.metrics.curve];
+  const first = Array.from({ length: Math.max(a.length, b.length) }, (_, i) => i).find((i) => !a[i] || !b[i] || a[i].train_loss !== b[i].train_loss || a[i].val_acc !== b[i].val_acc);
+  return (
+    `**It is not the stored run** (test accuracy ${(100 * stored.metrics.test_acc).toFixed(2)}%): ${first === undefined ? 'the curves agree, the test accuracy does not' : `the curves part at epoch ${first + 1}`}, ` +
+    'as they do on another CPU or with other code than the stored run\'s. What follows looks inside a run of the same config and seed, not the stored one.'
+  );
 }
 
 /**

@@ -137,13 +137,59 @@ export async function runSuite(opts: EngineOptions): Promise<SuiteResult> {
   };
 }
 
+/** TensorFlow's thread counts in a worker: intra-op (within one kernel) and inter-op (kernels at once). */
+export interface Threads {
+  intra: number;
+  inter: number;
+}
+
 /**
- * Runs the pending runs in k child processes, each with cores/k TensorFlow threads. The
- * runs form one queue: a worker gets its next run when it finishes one (over its stdin),
- * so that runs of very different lengths (early stopping) keep every worker busy.
+ * Trains one planned run again, in a child process with the thread counts its stored run
+ * had, keeps its weights in `weightsDir` and returns the new record without storing it.
+ * Seeded runs are deterministic for one thread count, but TensorFlow sums in another
+ * order with another, and the curves part within an epoch; with the stored counts (and
+ * the same code and CPU) the run is the stored run again, bit for bit, which the caller
+ * can check on the curves. The new log and record stay in a temporary folder: the stored
+ * run's own are not touched.
  */
-async function runInWorkers(pending: PlannedRun[], k: number, store: ResultStore, opts: EngineOptions, progress: ProgressSink): Promise<number> {
-  const threads = Math.max(1, Math.floor(os.cpus().length / k));
+export async function retrainRun(
+  p: PlannedRun,
+  opts: { preset: RunPresetName; threads: Threads; weightsDir: string; dataDir?: string; progress?: (totalWeight: number) => ProgressSink },
+): Promise<RunRecord> {
+  const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'maptokens-retrain-'));
+  try {
+    const store = new ResultStore({ dir: tmp });
+    const progress = (opts.progress ?? defaultProgress)(weight(p));
+    await runInWorkers([p], 1, store, { preset: opts.preset, dataDir: opts.dataDir, saveWeights: true, force: true }, progress, opts.threads);
+    progress.done();
+    const rec = store.read().records.find((r) => r.id === p.id);
+    if (!rec || rec.status !== 'ok') throw new Error(`retraining ${p.config.name} on ${p.config.dataset.name} (seed ${p.config.seed}) failed${rec?.failure ? `: ${rec.failure.reason}` : ''}`);
+    // Copied next to its place, then renamed into it: a kill leaves either no weights or whole ones.
+    const staged = `${opts.weightsDir}.partial`;
+    fs.rmSync(staged, { recursive: true, force: true });
+    fs.cpSync(path.join(store.runDir(p.id), 'model'), staged, { recursive: true });
+    fs.rmSync(opts.weightsDir, { recursive: true, force: true });
+    fs.renameSync(staged, opts.weightsDir);
+    return rec;
+  } finally {
+    fs.rmSync(tmp, { recursive: true, force: true });
+  }
+}
+
+/**
+ * Runs the pending runs in k child processes, each with cores/k TensorFlow threads (or
+ * `threads`). The runs form one queue: a worker gets its next run when it finishes one
+ * (over its stdin), so that runs of very different lengths (early stopping) keep every
+ * worker busy.
+ */
+async function runInWorkers(
+  pending: PlannedRun[],
+  k: number,
+  store: ResultStore,
+  opts: Pick<EngineOptions, 'preset' | 'dataDir' | 'saveWeights' | 'force'>,
+  progress: ProgressSink,
+  threads: Threads = { intra: Math.max(1, Math.floor(os.cpus().length / k)), inter: 1 },
+): Promise<number> {
   const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'maptokens-workers-'));
   const script = path.join(ROOT, 'dist', 'scripts', 'train-worker.js');
   const queue = [...pending];
@@ -158,7 +204,7 @@ async function runInWorkers(pending: PlannedRun[], k: number, store: ResultStore
       (_, j) =>
         new Promise<void>((resolve, reject) => {
           const child = spawn(process.execPath, [script, taskFile], {
-            env: { ...process.env, TF_NUM_INTRAOP_THREADS: String(threads), TF_NUM_INTEROP_THREADS: '1', TF_CPP_MIN_LOG_LEVEL: '2' },
+            env: { ...process.env, TF_NUM_INTRAOP_THREADS: String(threads.intra), TF_NUM_INTEROP_THREADS: String(threads.inter), TF_CPP_MIN_LOG_LEVEL: '2' },
             stdio: ['pipe', 'pipe', 'inherit'],
           });
           // The next run of the queue, or the end of this worker's input when the queue is empty.
