@@ -11,6 +11,8 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { buildReport, finishHtml } from '../lib/report/export';
+import { updateDocs } from '../lib/report/docs';
+import { ROOT } from '../lib/util/paths';
 import { deterministicSvgIds, renderFigures } from '../lib/report/render';
 import { logTicks, readable, tickLabel } from '../lib/analysis/figures/plotly';
 
@@ -108,4 +110,9 @@ test('log axes get full tick labels, and error bars show their interval on hover
   assert.equal((fig.layout.yaxis as { tickvals?: unknown }).tickvals, undefined);
   assert.deepEqual(fig.data[0].customdata, [1.2, 3.4]);
   assert.match(String(fig.data[0].hovertemplate), /%\{y:\.2f\} ± %\{customdata:\.2f\} \(95% CI\)/);
+});
+
+test("the docs' generated blocks are what the committed stores give (npm run report and npm run docs rewrite them)", () => {
+  const stale = updateDocs({ write: false }).filter((d) => d.changed);
+  assert.deepEqual(stale.map((d) => `${path.relative(ROOT, d.file)} (${d.block})`), [], 'stale docs blocks: run npm run docs');
 });

@@ -1,7 +1,7 @@
 /**
  * The report: executed notebooks exported to HTML with nbconvert, made to open
- * from disk with no network, plus static figures, the README's headline and,
- * on request, a PDF.
+ * from disk with no network, plus static figures, the README's headline, the
+ * generated blocks of docs/ (docs.ts) and, on request, a PDF.
  *
  * nbconvert's lab template loads require.js and MathJax from a CDN and imports
  * mermaid from one; those tags are removed (no notebook here uses them), and the
@@ -25,6 +25,7 @@ import type { RunPresetName } from '../experiments';
 import { writeFileAtomic } from '../util/atomic';
 import { RESULTS_DIR, ROOT, resultsDirFor } from '../util/paths';
 import { plotlyBundlePath, printPdf, renderFigures } from './render';
+import { updateDocs } from './docs';
 
 export interface ReportOptions {
   preset: RunPresetName;
@@ -297,6 +298,8 @@ export async function buildReport(opts: ReportOptions): Promise<{ html: string; 
 
   // 4. README headline, generated from the store.
   if (opts.preset !== 'smoke' && updateReadme(resultsDir)) log('updated the findings block of README.md');
+  // The docs' generated blocks read the workspace's own stores: a report of another store (a test's) leaves them alone.
+  if (opts.preset !== 'smoke' && resultsDir === RESULTS_DIR) for (const d of updateDocs()) if (d.changed) log(`updated the ${d.block} block of ${path.relative(ROOT, d.file)}`);
 
   const html = path.join(resultsDir, 'report.html');
   let pdf: string | undefined;
