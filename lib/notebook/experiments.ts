@@ -4,14 +4,13 @@
  * result is the suite's view, ready to tabulate and plot.
  */
 import * as fs from 'fs';
-import * as os from 'os';
 import * as path from 'path';
 import { suiteView, SuiteView } from '../analysis/views';
 import { MapTokensModel } from '../models/create';
 import { loadModel } from '../models/io';
 import type { RunRecord } from '../results/record';
 import { ResultStore } from '../results/store';
-import { retrainRun, runSuite } from '../train/engine';
+import { retrainRun, runSuite, workerThreads } from '../train/engine';
 import { CallbackProgress } from '../train/progress';
 import { gridRows, planSuite, RunPresetName } from '../experiments';
 import { resultsDirFor } from '../util/paths';
@@ -110,9 +109,8 @@ export async function trainedModel(suite: string, variant: string, dataset: stri
   const { plan, store, dir, kept } = seedZeroWeights(suite, variant, dataset, preset);
   if (!kept) {
     const stored = store.read().records.find((r) => r.id === plan.id && r.status === 'ok');
-    const cpus = os.cpus().length;
     // A stored run names its thread counts; a run not stored yet trains as a one-worker sweep would.
-    const threads = { intra: stored?.backend.intraOpThreads ?? cpus, inter: stored?.backend.interOpThreads ?? 1 };
+    const threads = stored?.backend.intraOpThreads && stored.backend.interOpThreads ? { intra: stored.backend.intraOpThreads, inter: stored.backend.interOpThreads } : workerThreads(1);
     const took = stored ? `its stored run took ${stored.seconds.toFixed(0)} s` : 'the store has no record of it yet';
     showMarkdown(
       `**Retraining ${variant} on ${dataset}** (seed 0, preset ${preset}): its weights are not in \`results/runs/${plan.id}/model\` (weights are not committed); ${took}. ` +

@@ -143,6 +143,11 @@ export interface Threads {
   inter: number;
 }
 
+/** What each of k workers gets: its share of the cores within a kernel, one kernel at a time. */
+export function workerThreads(k: number): Threads {
+  return { intra: Math.max(1, Math.floor(os.cpus().length / k)), inter: 1 };
+}
+
 /**
  * Trains one planned run again, in a child process with the thread counts its stored run
  * had, keeps its weights in `weightsDir` and returns the new record without storing it.
@@ -188,7 +193,7 @@ async function runInWorkers(
   store: ResultStore,
   opts: Pick<EngineOptions, 'preset' | 'dataDir' | 'saveWeights' | 'force'>,
   progress: ProgressSink,
-  threads: Threads = { intra: Math.max(1, Math.floor(os.cpus().length / k)), inter: 1 },
+  threads: Threads = workerThreads(k),
 ): Promise<number> {
   const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'maptokens-workers-'));
   const script = path.join(ROOT, 'dist', 'scripts', 'train-worker.js');
