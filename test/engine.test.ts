@@ -20,6 +20,9 @@ import { loadModel } from '../lib/models/io';
 import { sameRun } from '../lib/notebook/experiments';
 import { ResultStore } from '../lib/results/store';
 import { PlainProgress } from '../lib/train/progress';
+import { expectedSeconds } from '../lib/train/eta';
+import { costModel } from '../lib/models/cost';
+import { runRecord } from './helpers/records';
 import { ROOT } from '../lib/util/paths';
 
 const CLI = path.join(ROOT, 'dist', 'scripts', 'ablation.js');
@@ -232,6 +235,41 @@ test('shards of a grid are disjoint and their union is the grid', () => {
   // Every suite of the brief exists, and ids are unique in the plan.
   for (const s of ['channel-vs-spatial', 'pooled-vs-full', 'embeddings', 'scaling']) assert.ok(SUITES[s], s);
   assert.equal(new Set(plan.map((p) => p.id)).size, plan.length);
+});
+
+test("the ETA expects a run to cost what its other seeds cost, and an unseen config its work at the epochs the store's runs of its recipe took", () => {
+  const plan = planSuite('core', { preset: 'standard', datasets: ['mnist'] });
+  const of = (name: string, seed: number): (typeof plan)[number] => plan.find((p) => p.config.name === name && p.config.seed === seed)!;
+  const images = (p: (typeof plan)[number]): number => p.config.dataset.trainPerClass! * p.config.model.numClasses * (1 - p.config.dataset.valFraction);
+  const work = (name: string): number => costModel(of(name, 0).config.model).flops.total * images(of(name, 0));
+  // Two finished seeds of channel-full and one of cnn-stem (10 times slower per unit of work), each at 10 epochs of a
+  // 40-epoch cap; nothing of spatial-full.
+  const stored = (
+    [
+      ['channel-full', 0, 100],
+      ['channel-full', 1, 300],
+      ['cnn-stem', 0, (3000 * work('cnn-stem')) / work('channel-full')],
+    ] as const
+  ).map(([name, seed, seconds]) => {
+    const c = of(name, seed).config;
+    return runRecord(name, 'mnist', seed, 0.9, {
+      data: c.dataset,
+      model: c.model,
+      train: c.train,
+      seconds,
+      flops: costModel(c.model).flops,
+      sizes: { train: images(of(name, seed)), val: 1, test: 1 },
+      metrics: { test_acc: 0.9, test_loss: 0, best_val_acc: 0.9, final_train_loss: 0, curve: Array.from({ length: 10 }, () => ({}) as RunRecord['metrics']['curve'][number]) },
+    });
+  });
+  assert.ok(of('channel-full', 2).config.train.epochs > 10);
+  const expected = expectedSeconds(stored);
+  assert.equal(expected(of('channel-full', 2)), 200);
+  // spatial-full: its work at the recipe's 10 epochs (not its cap), at the median seconds per unit of work (channel-full's seed 1).
+  assert.ok(Math.abs(expected(of('spatial-full', 0)) / (300 * (work('spatial-full') / work('channel-full'))) - 1) < 1e-9);
+  // With nothing stored, runs weigh their work to the cap: comparable with one another, in no unit.
+  const none = expectedSeconds([]);
+  assert.ok(Math.abs(none(of('spatial-full', 0)) / none(of('channel-full', 0)) - work('spatial-full') / work('channel-full')) < 1e-9);
 });
 
 test('SIGKILL mid-run loses no finished record; rerunning completes only the missing runs, without duplicates', async () => {

@@ -10,7 +10,6 @@ import * as path from 'path';
 import * as readline from 'readline';
 import { spawn } from 'child_process';
 import { Cifar10Missing, loadCifar10 } from '../data/cifar10';
-import { costModel } from '../models/cost';
 import type { RunRecord } from '../results/record';
 import { ResultStore } from '../results/store';
 import { DATA_DIR, ROOT, resultsDirFor } from '../util/paths';
@@ -18,6 +17,7 @@ import { experimentHash } from '../experiments/config';
 import { PlainProgress, ProgressSink, TerminalProgress } from './progress';
 import { PlannedRun, planSuite, RunPresetName, shardOf } from '../experiments';
 import { clearCheckpoint } from './checkpoint';
+import { expectedSeconds } from './eta';
 import { trainExperiment, TrainProgress } from './trainer';
 
 export interface EngineOptions {
@@ -50,13 +50,6 @@ export interface SuiteResult {
   storeProblems: string[];
 }
 
-/** Predicted work of a run, for the ETA: forward FLOPs × images seen. */
-function weight(p: PlannedRun): number {
-  const c = p.config;
-  const perClass = c.dataset.trainPerClass ?? 6000;
-  return Math.max(1, costModel(c.model).flops.total) * perClass * c.model.numClasses * c.train.epochs;
-}
-
 /** A run in the store counts as finished if it succeeded, or failed deterministically (NaN). */
 function finished(r: RunRecord | undefined): boolean {
   return !!r && (r.status === 'ok' || r.failure?.kind === 'nan');
@@ -86,6 +79,7 @@ export async function runSuite(opts: EngineOptions): Promise<SuiteResult> {
   const pending = plan.filter((p) => opts.force || !finished(have.get(p.id)));
   const cachedRuns = plan.filter((p) => !pending.includes(p));
 
+  const weight = expectedSeconds(before.records);
   const totalWeight = pending.reduce((a, p) => a + weight(p), 0);
   const progress = (opts.progress ?? defaultProgress)(totalWeight);
   for (const l of [...skipped, ...storeProblems]) progress.log(l);
@@ -119,7 +113,7 @@ export async function runSuite(opts: EngineOptions): Promise<SuiteResult> {
       progress.endRun(rec, false);
     }
   } else {
-    failed = await runInWorkers(pending, workers, store, opts, progress);
+    failed = await runInWorkers(pending, workers, store, opts, progress, weight);
   }
   progress.done();
 
@@ -164,8 +158,9 @@ export async function retrainRun(
   const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'maptokens-retrain-'));
   try {
     const store = new ResultStore({ dir: tmp });
-    const progress = (opts.progress ?? defaultProgress)(weight(p));
-    await runInWorkers([p], 1, store, { preset: opts.preset, dataDir: opts.dataDir, saveWeights: true, force: true }, progress, opts.threads);
+    // One run: its share of the whole is all there is, whatever it weighs.
+    const progress = (opts.progress ?? defaultProgress)(1);
+    await runInWorkers([p], 1, store, { preset: opts.preset, dataDir: opts.dataDir, saveWeights: true, force: true }, progress, () => 1, opts.threads);
     progress.done();
     const rec = store.read().records.find((r) => r.id === p.id);
     if (!rec || rec.status !== 'ok') throw new Error(`retraining ${p.config.name} on ${p.config.dataset.name} (seed ${p.config.seed}) failed${rec?.failure ? `: ${rec.failure.reason}` : ''}`);
@@ -193,6 +188,7 @@ async function runInWorkers(
   store: ResultStore,
   opts: Pick<EngineOptions, 'preset' | 'dataDir' | 'saveWeights' | 'force'>,
   progress: ProgressSink,
+  weight: (p: PlannedRun) => number,
   threads: Threads = workerThreads(k),
 ): Promise<number> {
   const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'maptokens-workers-'));

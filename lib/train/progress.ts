@@ -46,7 +46,7 @@ function runFrac(r: ActiveRun): number {
 
 /**
  * Tracks overall progress. Runs differ in cost by 10× or more, so the ETA weighs
- * each run by its predicted work (FLOPs × images × epochs) rather than counting runs.
+ * each run by its expected cost (lib/train/eta.ts) rather than counting runs.
  * Several runs can be active at once (worker processes); each is tracked by id.
  */
 export class ProgressState {
@@ -115,7 +115,8 @@ export class ProgressState {
     if (r && p) {
       const f = runFrac(r);
       const eta = f > 0.01 ? (((Date.now() - r.started) / 1000) * (1 - f)) / f : NaN;
-      run = `run ${r.index}/${this.total} ${bar(f)} ${r.label}  epoch ${p.epoch}/${p.epochs} step ${p.step}/${p.stepsPerEpoch} loss ${p.loss.toFixed(3)}  ETA ${fmtTime(eta)}`;
+      // The bar and its ETA run to the epoch cap; most runs stop at their plateau well before it, hence "≤".
+      run = `run ${r.index}/${this.total} ${bar(f)} ${r.label}  epoch ${p.epoch}/${p.epochs} step ${p.step}/${p.stepsPerEpoch} loss ${p.loss.toFixed(3)}  ETA ≤${fmtTime(eta)}`;
     } else if (r) run = `run ${r.index}/${this.total} ${r.label}`;
     const more = this.active.size > 1 ? ` (+${this.active.size - 1} running)` : '';
     const all = `all ${bar(this.overallFrac())} ${(100 * this.overallFrac()).toFixed(1)}%  ${this.finished}/${this.total} done${more}  elapsed ${fmtTime(this.elapsed())}  ETA ${fmtTime(this.eta())}`;

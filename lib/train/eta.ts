@@ -1,0 +1,56 @@
+/**
+ * What a planned run is expected to cost, in wall seconds: the weights behind the sweep's ETA.
+ *
+ * The epoch cap is a poor guide. Runs stop at their validation plateau, on the answer's runs between a sixth and
+ * nine-tenths of the cap, and seconds per FLOP differ several-fold between models (attention over 196 positions is
+ * slower per FLOP than a convolution). So the store's finished runs decide, the nearest evidence first:
+ *  1. the same config at other seeds: their mean seconds;
+ *  2. otherwise its work (forward FLOPs × training images × epochs), at the epochs the store's runs of the same recipe
+ *     took (their median), and at the store's median seconds per unit of work;
+ *  3. with an empty store, its work to the epoch cap (in the same units for every run, so the ratio ETA still holds).
+ */
+import { costModel } from '../models/cost';
+import { canonicalJson, experimentHash } from '../experiments/config';
+import type { PlannedRun } from '../experiments';
+import type { RunRecord } from '../results/record';
+
+/** One key for every seed of a config: its id with the seed fixed. */
+function seedless(c: Pick<PlannedRun['config'], 'dataset' | 'model' | 'train'>): string {
+  return experimentHash({ dataset: c.dataset, model: c.model, train: c.train, seed: 0 });
+}
+
+function median(xs: number[]): number {
+  const s = [...xs].sort((a, b) => a - b);
+  return s.length % 2 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
+}
+
+/** Training images one epoch of a planned run sees (the validation share is held out of the training split). */
+function trainImages(p: PlannedRun): number {
+  const d = p.config.dataset;
+  return (d.trainPerClass ?? 6000) * p.config.model.numClasses * (1 - d.valFraction);
+}
+
+/** Returns the expected seconds of a planned run, from the finished runs in `records`. */
+export function expectedSeconds(records: RunRecord[]): (p: PlannedRun) => number {
+  const done = records.filter((r) => r.status === 'ok' && r.seconds > 0 && r.metrics.curve.length > 0);
+  const bySeedless = new Map<string, number[]>();
+  for (const r of done) {
+    // A record from an earlier schema hashes to a key no current config has: it is only used for the rates below.
+    const k = seedless({ dataset: r.data, model: r.model, train: r.train });
+    bySeedless.set(k, [...(bySeedless.get(k) ?? []), r.seconds]);
+  }
+  const perWork = done.filter((r) => r.flops.total > 0 && r.sizes.train > 0).map((r) => r.seconds / (r.flops.total * r.sizes.train * r.metrics.curve.length));
+  const rate = perWork.length ? median(perWork) : undefined;
+  const epochsByRecipe = new Map<string, number[]>();
+  for (const r of done) {
+    const k = canonicalJson(r.train);
+    epochsByRecipe.set(k, [...(epochsByRecipe.get(k) ?? []), r.metrics.curve.length]);
+  }
+  return (p) => {
+    const same = bySeedless.get(seedless(p.config));
+    if (same) return same.reduce((a, b) => a + b, 0) / same.length;
+    const epochs = epochsByRecipe.get(canonicalJson(p.config.train));
+    const work = Math.max(1, costModel(p.config.model).flops.total) * trainImages(p) * (epochs ? median(epochs) : p.config.train.epochs);
+    return rate === undefined ? work : work * rate;
+  };
+}
