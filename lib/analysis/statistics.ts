@@ -260,11 +260,12 @@ export function compareFamily<P extends PairRef>(records: RunRecord[], pairs: P[
   });
 }
 
-/** "+3.10 ± 1.20 pp (paired over 3 seeds, Holm p = 0.012)" or the reason there is no verdict. */
+/** "+3.10 ± 1.20 pp (95% interval over 3 paired seeds, Holm p = 0.012)" or the reason there is no verdict. */
 export function formatPaired(c: Paired): string {
   if (!Number.isFinite(c.diff)) return `– (${c.reason ?? 'no data'})`;
   const sign = c.diff >= 0 ? '+' : '−';
   const iv = Number.isFinite(c.ci95) ? ` ± ${(100 * c.ci95).toFixed(2)}` : '';
-  const src = c.interval === 'binomial' ? 'test-set binomial interval: the seeds agree exactly' : c.interval === 'seeds' ? `paired over ${c.seeds.length} seeds` : 'one seed';
+  // "95%" names the interval as this comparison's own: the verdict is Holm's over the family, so an interval clear of 0 can still be indistinguishable.
+  const src = c.interval === 'binomial' ? '95% test-set binomial interval: the seeds agree exactly' : c.interval === 'seeds' ? `95% interval over ${c.seeds.length} paired seeds` : 'one seed';
   return `${sign}${Math.abs(100 * c.diff).toFixed(2)}${iv} pp (${src}${Number.isFinite(c.pHolm) ? `, Holm p = ${c.pHolm.toPrecision(2)}` : ''})${c.reason ? `: ${c.reason}` : ''}`;
 }

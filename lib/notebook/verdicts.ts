@@ -37,7 +37,7 @@ export function showComparisons(view: SuiteView): SuiteComparison[] {
     return cs;
   }
   const p = RUN_PRESETS[view.preset];
-  const caption = `Comparisons of ${view.suite} (test accuracy a − b, paired by seed, Holm over these ${cs.length})${p.verdicts ? '' : `: ${p.label}`}`;
+  const caption = `Comparisons of ${view.suite} (test accuracy a − b, paired by seed, Holm over these ${cs.length}; ± is each comparison's own 95% interval, so one clear of 0 can still be indistinguishable after Holm)${p.verdicts ? '' : `: ${p.label}`}`;
   showTable(frame(comparisonRows(cs)), { caption });
   showPlot(pairedChart(cs, `${view.suite}: paired differences (filled: a verdict; open: none)`));
   return cs;
