@@ -6,7 +6,7 @@
 import { test } from 'node:test';
 import * as assert from 'node:assert/strict';
 import { checkControls, controlGate } from '../lib/analysis/claims/controls';
-import { aggregate, compareFamily, formatPct, holm, pairedDifference } from '../lib/analysis/statistics';
+import { aggregate, compareFamily, formatPaired, formatPct, holm, pairedDifference } from '../lib/analysis/statistics';
 import { relationPositionBaseline } from '../lib/data/diagnostic';
 import type { RunRecord } from '../lib/results/record';
 import { runRecord } from './helpers/records';
@@ -26,6 +26,38 @@ test('paired difference by seed equals the closed form of Student\'s t with 2 de
   // Pairing matters: the same numbers unpaired (shuffled seeds) give another difference of seeds.
   const shuffled = pairedDifference(runs('a', 'mnist', [0.9, 0.92, 0.95]), [rec('b', 'mnist', 0, 0.91), rec('b', 'mnist', 1, 0.91), rec('b', 'mnist', 2, 0.88)]);
   assert.notEqual(shuffled.ci95.toFixed(6), c.ci95.toFixed(6));
+});
+
+test('the interval pools the residual spread of every model on the dataset (models × seeds as a block design), as its closed form gives', () => {
+  // Three models × three seeds. The additive model (model + seed) leaves residuals whose squares sum to 4/9000,
+  // over (3 − 1)(3 − 1) = 4 df: MSE = 1/9000. a − b: d = 0.02333, se = √(2·MSE/3), t = d / se.
+  const recs = [...runs('a', 'mnist', [0.9, 0.92, 0.95]), ...runs('b', 'mnist', [0.88, 0.91, 0.91]), ...runs('c', 'mnist', [0.8, 0.8, 0.83])];
+  const [c] = compareFamily(recs, [{ dataset: 'mnist', a: 'a', b: 'b' }]);
+  const se = Math.sqrt((2 * (1 / 9000)) / 3);
+  const t = 0.0233333 / se;
+  assert.equal(c.interval, 'block');
+  assert.deepEqual(c.pooled, { models: 3, df: 4 });
+  // For 4 df, P(|T| > t) = 1 − t(t² + 6) / (t² + 4)^{3/2}: no table, no library.
+  assert.ok(Math.abs(c.p - (1 - (t * (t * t + 6)) / (t * t + 4) ** 1.5)) < 1e-5, `p ${c.p}`);
+  assert.ok(Math.abs(c.ci95 - 2.776445 * se) < 1e-6, `ci ${c.ci95}`);
+  assert.match(formatPaired(c), /spread pooled over 3 models, 4 df/);
+  // The pair alone has 2 df: a wider interval for the same difference.
+  assert.ok(pairedDifference(recs.slice(0, 3), recs.slice(3, 6)).ci95 > 1.5 * c.ci95);
+  // A model with a seed missing, or two runs on one seed, is not part of the block; a pair's own seeds are the block's.
+  const [partial] = compareFamily([...recs, ...runs('x', 'mnist', [0.7, 0.71])], [{ dataset: 'mnist', a: 'a', b: 'b' }]);
+  assert.deepEqual(partial.pooled, { models: 3, df: 4 });
+  const [two] = compareFamily(recs.slice(0, 6), [{ dataset: 'mnist', a: 'a', b: 'b' }]);
+  assert.equal(two.interval, 'seeds', 'two models have no more df than the pair');
+});
+
+test('a pair whose own spread is far larger than the pooled one keeps its own interval', () => {
+  // Twelve steady models and one that swings by 30 points between seeds.
+  const steady = Array.from({ length: 12 }, (_, i) => runs(`m${i}`, 'mnist', [0.9 + i / 1000, 0.9 + i / 1000 + ((i % 3) - 1) / 10000, 0.9 + i / 1000]));
+  const recs = [...steady.flat(), ...runs('wild', 'mnist', [0.6, 0.9, 0.7])];
+  const [c] = compareFamily(recs, [{ dataset: 'mnist', a: 'm0', b: 'wild' }]);
+  assert.equal(c.interval, 'seeds');
+  const [d] = compareFamily(recs, [{ dataset: 'mnist', a: 'm0', b: 'm1' }]);
+  assert.equal(d.interval, 'block');
 });
 
 test('Holm\'s step-down correction', () => {

@@ -134,6 +134,8 @@ export function formatAcc(g: Stats & { interval?: Group['interval'] }): string {
 // the uncertainty, and the interval falls back to the test set's binomial one
 // (plus-four estimates, so that 100% still has an interval). A single seed gives no
 // verdict. Verdicts of one family (a notebook's comparisons) are Holm-corrected.
+// With more than two models on a dataset, the spread comes from all of them over the
+// same seeds (blockVariance): one pair's own 2 df leave Holm almost nothing to pass.
 // ---------------------------------------------------------------------------
 
 export type PairedVerdict = 'higher' | 'lower' | 'indistinguishable' | 'no verdict';
@@ -148,8 +150,14 @@ export interface Paired {
   diff: number;
   /** Half-width of the 95% interval of diff. */
   ci95: number;
-  /** Where the interval comes from: the seeds' spread, or the test set's binomial error when the seeds agree exactly. */
-  interval: 'seeds' | 'binomial' | 'none';
+  /**
+   * Where the interval comes from: the pair's own seeds' spread; the residual spread of every
+   * model of the experiment on that dataset over the same seeds (`block`, see blockVariance);
+   * or the test set's binomial error when the seeds agree exactly.
+   */
+  interval: 'seeds' | 'block' | 'binomial' | 'none';
+  /** With `block`: how many models the residual variance pooled, and its degrees of freedom. */
+  pooled?: { models: number; df: number };
   /** Two-sided p-value of diff ≠ 0, and after Holm's correction over its family. */
   p: number;
   pHolm: number;
@@ -197,6 +205,38 @@ function mean(xs: number[]): number {
   return xs.reduce((x, y) => x + y, 0) / xs.length;
 }
 
+/**
+ * The residual variance of a randomized block design: every model of an experiment on one
+ * dataset × the seeds, where seed k of every model shares its split and data order (the
+ * block). The additive model acc = model + seed + error leaves (M − 1)(S − 1) degrees of
+ * freedom for the error, against S − 1 for one pair's own differences: with three seeds a
+ * pair alone has 2, so its t quantile is 4.30 and almost nothing survives Holm, while eight
+ * models share 14. The price is an assumption, that models share one seed-to-seed spread;
+ * compareFamily keeps a pair's own interval when its spread is clearly larger.
+ * Only models with exactly one finished, converged run on each of `seeds` take part.
+ */
+export function blockVariance(records: RunRecord[], dataset: string, seeds: number[], metric: Metric = 'test_acc'): { mse: number; df: number; models: number } | undefined {
+  const S = seeds.length;
+  const byModel = new Map<string, Map<number, number[]>>();
+  for (const r of records) {
+    if (r.dataset !== dataset || r.status !== 'ok' || !r.converged || !seeds.includes(r.seed) || !Number.isFinite(r.metrics[metric])) continue;
+    const m = byModel.get(r.name) ?? new Map<number, number[]>();
+    m.set(r.seed, [...(m.get(r.seed) ?? []), r.metrics[metric]]);
+    byModel.set(r.name, m);
+  }
+  // models × seeds, complete rows only (two runs on one seed: configs mixed, not a block)
+  const rows = [...byModel.values()].filter((m) => seeds.every((k) => m.get(k)?.length === 1)).map((m) => seeds.map((k) => m.get(k)![0]));
+  const M = rows.length;
+  if (M < 2 || S < 2) return undefined;
+  const grand = mean(rows.flat());
+  const modelMean = rows.map(mean);
+  const seedMean = seeds.map((_, j) => mean(rows.map((row) => row[j])));
+  let ss = 0;
+  rows.forEach((row, i) => row.forEach((y, j) => (ss += (y - modelMean[i] - seedMean[j] + grand) ** 2)));
+  const df = (M - 1) * (S - 1);
+  return { mse: ss / df, df, models: M };
+}
+
 /** Holm's step-down adjusted p-values (Holm 1979), in the order given; NaN stays NaN and is not counted. */
 export function holm(ps: number[]): number[] {
   const idx = ps.map((p, i) => [p, i] as const).filter(([p]) => Number.isFinite(p)).sort((x, y) => x[0] - y[0]);
@@ -233,6 +273,26 @@ export function gates<P extends PairRef>(...gs: Gate<P>[]): Gate<P> {
 }
 
 /**
+ * A pair's difference with the interval of its experiment's block design (blockVariance)
+ * when that has more degrees of freedom than the pair's own seeds. A pair whose own spread
+ * is larger than the pooled one at the 1% level of an F test keeps its own interval: the
+ * pooled variance would understate its uncertainty.
+ */
+function pooledInterval<D extends ReturnType<typeof pairedDifference>>(d: D, records: RunRecord[], dataset: string, metric?: Metric): D {
+  const n = d.seeds.length;
+  if (n < 2 || d.interval === 'none') return d;
+  const block = blockVariance(records, dataset, d.seeds, metric);
+  if (!block || block.mse <= 0 || block.df <= n - 1) return d;
+  const se = Math.sqrt((2 * block.mse) / n);
+  if (d.interval === 'seeds') {
+    const own = (d.ci95 / tQuantile975(n - 1)) ** 2 * n; // the pair's own variance of a difference
+    if (own / (2 * block.mse) > jStat.centralF.inv(0.99, n - 1, block.df)) return d;
+  }
+  const t = d.diff / se;
+  return { ...d, ci95: tQuantile975(block.df) * se, interval: 'block', pooled: { models: block.models, df: block.df }, p: 2 * (1 - jStat.studentt.cdf(Math.abs(t), block.df)) };
+}
+
+/**
  * A family of paired comparisons with Holm's correction and the gates: a verdict only
  * when both groups have at least two paired seeds and every run in both converged;
  * `blocked` gives a reason (a failed control, a failed sanity check) that withholds verdicts too.
@@ -250,7 +310,7 @@ export function compareFamily<P extends PairRef>(records: RunRecord[], pairs: P[
     else if ([...ra, ...rb].some((r) => !r.converged)) reason = 'not converged at this preset: no verdict';
     else if (d.seeds.length < 2) reason = 'fewer than two paired seeds: no verdict';
     else reason = opts.blocked?.(p);
-    return { ...d, dataset: p.dataset, a: p.a, b: p.b, reason };
+    return { ...pooledInterval(d, p.records ?? records, p.dataset, opts.metric), dataset: p.dataset, a: p.a, b: p.b, reason };
   });
   // The family Holm corrects over is the comparisons that can get a verdict.
   const adjusted = holm(raw.map((r) => (r.reason ? NaN : r.p)));
@@ -266,6 +326,13 @@ export function formatPaired(c: Paired): string {
   const sign = c.diff >= 0 ? '+' : '−';
   const iv = Number.isFinite(c.ci95) ? ` ± ${(100 * c.ci95).toFixed(2)}` : '';
   // "95%" names the interval as this comparison's own: the verdict is Holm's over the family, so an interval clear of 0 can still be indistinguishable.
-  const src = c.interval === 'binomial' ? '95% test-set binomial interval: the seeds agree exactly' : c.interval === 'seeds' ? `95% interval over ${c.seeds.length} paired seeds` : 'one seed';
+  const src =
+    c.interval === 'binomial'
+      ? '95% test-set binomial interval: the seeds agree exactly'
+      : c.interval === 'block'
+        ? `95% interval over ${c.seeds.length} paired seeds, spread pooled over ${c.pooled!.models} models, ${c.pooled!.df} df`
+        : c.interval === 'seeds'
+          ? `95% interval over ${c.seeds.length} paired seeds`
+          : 'one seed';
   return `${sign}${Math.abs(100 * c.diff).toFixed(2)}${iv} pp (${src}${Number.isFinite(c.pHolm) ? `, Holm p = ${c.pHolm.toPrecision(2)}` : ''})${c.reason ? `: ${c.reason}` : ''}`;
 }
