@@ -6,7 +6,8 @@
  */
 import { test } from 'node:test';
 import * as assert from 'node:assert/strict';
-import { ClaimNotSupported, claimsOver } from '../lib/analysis/claims/claim';
+import { ClaimNotSupported, claimsOver, Expectation, ExpectationRef, judgeFamily, MARGIN } from '../lib/analysis/claims/claim';
+import { compareFamily } from '../lib/analysis/statistics';
 import { suiteComparisons } from '../lib/analysis/claims/comparisons';
 import { checkSanity } from '../lib/analysis/claims/sanity';
 import { attentionExponent, expectQuestionClaims, questionClaims } from '../lib/analysis/claims/question';
@@ -18,9 +19,9 @@ import { runRecord } from './helpers/records';
 const rec = runRecord;
 const runs = (name: string, dataset: string, accs: number[], over: Partial<RunRecord> = {}): RunRecord[] => accs.map((a, s) => rec(name, dataset, s, a, over));
 
-const FAMILY = [
-  { dataset: 'mnist', a: 'channel-full', b: 'spatial-full' },
-  { dataset: 'relation', a: 'channel-full', b: 'spatial-full' },
+const FAMILY: ExpectationRef[] = [
+  { dataset: 'mnist', a: 'channel-full', b: 'spatial-full', expect: 'higher' },
+  { dataset: 'relation', a: 'channel-full', b: 'spatial-full', expect: 'higher' },
 ];
 const base = relationPositionBaseline().square;
 const store = (over: Partial<RunRecord> = {}): RunRecord[] => [
@@ -34,10 +35,42 @@ test('a supported claim passes under standard; a contradicted one throws ClaimNo
   const claim = claimsOver(store(), 'standard', FAMILY);
   assert.equal(claim.higher('channel-full', 'spatial-full', 'mnist').status, 'holds');
   assert.equal(claim.control('spatial-full', 'relation').status, 'holds');
-  assert.throws(() => claim.lower('channel-full', 'spatial-full', 'mnist'), ClaimNotSupported);
-  assert.throws(() => claim.parity('channel-full', 'spatial-full', 'mnist'), /no longer supports "channel-full is indistinguishable from spatial-full on mnist": does not hold/);
-  // A comparison the prose did not declare is an error, not a silent extra test outside Holm's family.
+  const contra = (expect: Expectation) => claimsOver(store(), 'standard', [{ ...FAMILY[0], expect }]);
+  assert.throws(() => contra('lower').lower('channel-full', 'spatial-full', 'mnist'), /no longer supports "channel-full is more than 1 pp lower than spatial-full on mnist": does not hold/);
+  assert.throws(() => contra('indistinguishable').parity('channel-full', 'spatial-full', 'mnist'), /no longer supports "channel-full is within 1 pp of spatial-full on mnist": does not hold/);
+  // A comparison the prose did not declare is an error, not a silent extra test outside Holm's family; so is a claim other than the declared one.
   assert.throws(() => claim.higher('spatial-full', 'channel-full', 'mnist'), /not in the family/);
+  assert.throws(() => claim.parity('channel-full', 'spatial-full', 'mnist'), /declared as 'higher'/);
+});
+
+test('a claim is tested against a one-point margin: shown beyond it, shown within it, or too uncertain to say', () => {
+  assert.equal(MARGIN, 0.01);
+  const pair = (a: number[], b: number[]) => compareFamily([...runs('a', 'mnist', a), ...runs('b', 'mnist', b)], [{ dataset: 'mnist', a: 'a', b: 'b' }])[0];
+  // a − b = (0.3, 0.2, 0.4) pp: se = 0.0577 pp over 2 df. Higher, but not by a point.
+  const small = pair([0.903, 0.902, 0.904], [0.9, 0.9, 0.9]);
+  const [higher, within, notLower, lower] = (['higher', 'indistinguishable', 'not lower', 'lower'] as Expectation[]).map((e) => judgeFamily([small], [e])[0]);
+  assert.equal(higher.status, 'does not hold');
+  assert.equal(within.status, 'holds');
+  assert.equal(notLower.status, 'holds');
+  assert.equal(lower.status, 'does not hold');
+  // The closed form for 2 df: P(T ≥ t) = (1 − t / √(2 + t²)) / 2. Within ±1 pp: the nearer bound, +1 pp, is 0.7 pp away.
+  const t = 0.007 / (0.001 / Math.sqrt(3));
+  assert.ok(Math.abs(within.p - (1 - t / Math.sqrt(2 + t * t)) / 2) < 1e-9, `p ${within.p}`);
+  // The same mean with seeds that disagree by points: nothing can be said at ±1 pp.
+  const wide = pair([0.92, 0.88, 0.909], [0.9, 0.9, 0.9]);
+  for (const e of ['higher', 'indistinguishable', 'not lower', 'lower'] as Expectation[]) assert.equal(judgeFamily([wide], [e])[0].status, 'not settled', e);
+  // Five points below: lower holds, not lower does not.
+  const big = pair([0.85, 0.852, 0.849], [0.9, 0.9, 0.9]);
+  assert.equal(judgeFamily([big], ['lower'])[0].status, 'holds');
+  assert.equal(judgeFamily([big], ['not lower'])[0].status, 'does not hold');
+  // Holm counts every expectation of the family.
+  const [one, two] = judgeFamily([small, small], ['indistinguishable', 'indistinguishable']);
+  assert.ok(Math.abs(one.pHolm - 2 * one.p) < 1e-12 && two.pHolm === one.pHolm);
+  // A comparison withheld (here: one seed) is not settled and not counted.
+  const single = pair([0.95], [0.9]);
+  const [withheld, counted] = judgeFamily([single, small], ['higher', 'indistinguishable']);
+  assert.equal(withheld.status, 'not settled');
+  assert.equal(counted.pHolm, counted.p);
 });
 
 test('unconverged or missing runs and a failed control make a claim fail loudly under standard, and merely unsettled under quick', () => {
@@ -151,7 +184,7 @@ test('sanity gates verdicts: a model whose superset pair fits worse gets none on
     ...fitted('channel-full', 'relation', [0.99, 0.985, 0.99], 1),
     ...fitted('spatial-full', 'relation', [base + 0.3, base + 0.31, base + 0.32], 1),
   ];
-  const family = [{ dataset: 'mnist', a: 'channel-full', b: 'spatial-full' }, { dataset: 'relation', a: 'channel-full', b: 'spatial-full' }];
+  const family = FAMILY;
   const broken = claimsOver(stored(0.9), 'standard', family);
   assert.equal(broken.comparison('channel-full', 'spatial-full', 'mnist').verdict, 'no verdict');
   assert.match(broken.comparison('channel-full', 'spatial-full', 'mnist').reason ?? '', /sanity fails on mnist \(channel-full loses to channel-pooled/);

@@ -300,8 +300,10 @@ test('every new model: gradient reaches every weight, loss falls, steps leak not
       return v;
     };
     const first = step();
-    const losses = await assertNoLeak(`${name} training steps`, () => Array.from({ length: 15 }, step));
-    assert.ok(losses[14] < 0.7 * first, `${name}: loss went from ${first.toFixed(3)} to ${losses[14].toFixed(3)}`);
+    // 30 steps: TensorFlow's threaded sums make a run's path vary, and after 15 steps dual's loss ratio
+    // ranged 0.46–0.71 over runs (the test failed on one); after 30 it is 0.17–0.32, clear of the bar.
+    const losses = await assertNoLeak(`${name} training steps`, () => Array.from({ length: 30 }, step));
+    assert.ok(losses[29] < 0.7 * first, `${name}: loss went from ${first.toFixed(3)} to ${losses[29].toFixed(3)}`);
     await assertNoLeak(`${name} round trip`, async () => {
       const y = m.predict(x);
       const loaded = await fromArtifacts(await toArtifacts(m), m.config);

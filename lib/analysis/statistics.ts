@@ -150,6 +150,9 @@ export interface Paired {
   diff: number;
   /** Half-width of the 95% interval of diff. */
   ci95: number;
+  /** Standard error of diff, and the degrees of freedom of its t (Infinity: the normal of the binomial interval). */
+  se: number;
+  df: number;
   /**
    * Where the interval comes from: the pair's own seeds' spread; the residual spread of every
    * model of the experiment on that dataset over the same seeds (`block`, see blockVariance);
@@ -186,11 +189,11 @@ export function pairedDifference(a: RunRecord[], b: RunRecord[], metric: Metric 
   const seeds = pairs.map(([ra]) => ra.seed);
   const d = pairs.map(([ra, rb]) => ra.metrics[metric] - rb.metrics[metric]);
   const base = { dataset: (a[0] ?? b[0])?.dataset ?? '', a: a[0]?.name ?? '', b: b[0]?.name ?? '', seeds };
-  if (d.length < 2) return { ...base, diff: d[0] ?? NaN, ci95: NaN, interval: 'none', p: NaN };
+  if (d.length < 2) return { ...base, diff: d[0] ?? NaN, ci95: NaN, se: NaN, df: NaN, interval: 'none', p: NaN };
   const s = stats(d);
   if (s.std > 1e-12) {
     const t = s.mean / (s.std / Math.sqrt(s.n));
-    return { ...base, diff: s.mean, ci95: s.ci95, interval: 'seeds', p: 2 * (1 - jStat.studentt.cdf(Math.abs(t), s.n - 1)) };
+    return { ...base, diff: s.mean, ci95: s.ci95, se: s.std / Math.sqrt(s.n), df: s.n - 1, interval: 'seeds', p: 2 * (1 - jStat.studentt.cdf(Math.abs(t), s.n - 1)) };
   }
   // No spread over seeds: the test set's sampling error, pooled over the seeds' test images.
   const n = pairs.reduce((x, [ra]) => x + testSize(ra), 0);
@@ -198,7 +201,7 @@ export function pairedDifference(a: RunRecord[], b: RunRecord[], metric: Metric 
   const pb = (mean(pairs.map(([, rb]) => rb.metrics[metric])) * n + 2) / (n + 4);
   const se = Math.sqrt((pa * (1 - pa)) / n + (pb * (1 - pb)) / n);
   const z = s.mean / se;
-  return { ...base, diff: s.mean, ci95: 1.959964 * se, interval: 'binomial', p: 2 * (1 - jStat.normal.cdf(Math.abs(z), 0, 1)) };
+  return { ...base, diff: s.mean, ci95: 1.959964 * se, se, df: Infinity, interval: 'binomial', p: 2 * (1 - jStat.normal.cdf(Math.abs(z), 0, 1)) };
 }
 
 function mean(xs: number[]): number {
@@ -235,6 +238,11 @@ export function blockVariance(records: RunRecord[], dataset: string, seeds: numb
   rows.forEach((row, i) => row.forEach((y, j) => (ss += (y - modelMean[i] - seedMean[j] + grand) ** 2)));
   const df = (M - 1) * (S - 1);
   return { mse: ss / df, df, models: M };
+}
+
+/** P(T ≥ x) for Student's t with `df` degrees of freedom (the normal when df is Infinity). */
+export function upperTail(x: number, df: number): number {
+  return 1 - (Number.isFinite(df) ? jStat.studentt.cdf(x, df) : jStat.normal.cdf(x, 0, 1));
 }
 
 /** Holm's step-down adjusted p-values (Holm 1979), in the order given; NaN stays NaN and is not counted. */
@@ -285,11 +293,11 @@ function pooledInterval<D extends ReturnType<typeof pairedDifference>>(d: D, rec
   if (!block || block.mse <= 0 || block.df <= n - 1) return d;
   const se = Math.sqrt((2 * block.mse) / n);
   if (d.interval === 'seeds') {
-    const own = (d.ci95 / tQuantile975(n - 1)) ** 2 * n; // the pair's own variance of a difference
+    const own = d.se ** 2 * n; // the pair's own variance of a difference
     if (own / (2 * block.mse) > jStat.centralF.inv(0.99, n - 1, block.df)) return d;
   }
   const t = d.diff / se;
-  return { ...d, ci95: tQuantile975(block.df) * se, interval: 'block', pooled: { models: block.models, df: block.df }, p: 2 * (1 - jStat.studentt.cdf(Math.abs(t), block.df)) };
+  return { ...d, ci95: tQuantile975(block.df) * se, se, df: block.df, interval: 'block', pooled: { models: block.models, df: block.df }, p: 2 * (1 - jStat.studentt.cdf(Math.abs(t), block.df)) };
 }
 
 /**

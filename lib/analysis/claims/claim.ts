@@ -17,7 +17,7 @@
  */
 import { RUN_PRESETS, RunPresetName } from '../../experiments';
 import type { RunRecord } from '../../results/record';
-import { compareFamily, formatPaired, gates, Paired, PairedVerdict } from '../statistics';
+import { compareFamily, formatPaired, gates, holm, Paired, upperTail } from '../statistics';
 import { checkControls, controlGate, ControlResult } from './controls';
 import { sanityFor, sanityGate } from './sanity';
 
@@ -38,7 +38,20 @@ export interface ClaimCheck {
   evidence: string;
 }
 
-/** What a claim expects of one paired comparison. 'not lower' accepts higher or indistinguishable. */
+/**
+ * The gap a claim is about. A claim is tested against it, not against zero: "channel tokens
+ * cannot see where things are" or "keeps the strengths of both" speak of points of accuracy,
+ * not of tenths, and "not lower" or "the same" can only be shown up to some margin. One
+ * point is about twice the 95% half-width of one MNIST comparison over three seeds (0.52 pp
+ * with the spread pooled), so three seeds can settle a claim either way. Fixed on 2026-11-28,
+ * before the runs of the diagnostic tasks and of the learned-map arms were in the store.
+ */
+export const MARGIN = 0.01;
+
+/**
+ * What a claim expects of one paired comparison a − b, with MARGIN as m:
+ * 'higher': a − b > m; 'lower': a − b < −m; 'not lower': a − b > −m; 'indistinguishable': |a − b| < m.
+ */
 export type Expectation = 'higher' | 'lower' | 'indistinguishable' | 'not lower';
 
 export interface ComparisonRef {
@@ -47,11 +60,57 @@ export interface ComparisonRef {
   b: string;
 }
 
-/** Whether a verdict meets an expectation: yes, no, or no verdict to judge by. */
-export function meets(verdict: PairedVerdict, expect: Expectation): ClaimStatus {
-  if (verdict === 'no verdict') return 'not settled';
-  if (expect === 'not lower') return verdict === 'lower' ? 'does not hold' : 'holds';
-  return verdict === expect ? 'holds' : 'does not hold';
+/** A comparison with the claim made of it. */
+export type ExpectationRef = ComparisonRef & { expect: Expectation };
+
+/** The expectation in words, ending in its preposition: "more than 1 pp lower than". */
+export function expectationWords(e: Expectation, margin = MARGIN): string {
+  const m = `${+(100 * margin).toFixed(2)} pp`;
+  return { higher: `more than ${m} higher than`, lower: `more than ${m} lower than`, 'not lower': `no more than ${m} lower than`, indistinguishable: `within ${m} of` }[e];
+}
+
+/**
+ * An expectation tested against the margin: the one-sided test that shows it (pHolds) and
+ * the one that shows its opposite (pFails), both on the pair's t (or normal) distribution.
+ * At most one can be small; the smaller is the expectation's p-value in its Holm family.
+ */
+export function judge(c: Paired, e: Expectation, margin = MARGIN): { pHolds: number; pFails: number } {
+  const tail = (x: number): number => upperTail(x / c.se, c.df);
+  const [lo, hi] = [c.diff + margin, c.diff - margin]; // the estimate's distance above −m, and above +m
+  if (e === 'higher') return { pHolds: tail(hi), pFails: tail(-hi) };
+  if (e === 'lower') return { pHolds: tail(-lo), pFails: tail(lo) };
+  if (e === 'not lower') return { pHolds: tail(lo), pFails: tail(-lo) };
+  // Within ±m: both one-sided tests (TOST); outside it: either side, each at half the level.
+  return { pHolds: Math.max(tail(lo), tail(-hi)), pFails: Math.min(1, 2 * Math.min(tail(-lo), tail(hi))) };
+}
+
+export interface Judgement {
+  status: ClaimStatus;
+  /** The decisive p-value, before and after Holm over the family (NaN when there is nothing to test). */
+  p: number;
+  pHolm: number;
+}
+
+/**
+ * A family of expectations, Holm-corrected together: each holds or does not hold only when
+ * its decisive test survives the correction; a comparison without a verdict (missing,
+ * unconverged, a failed control or sanity check) is not settled and not counted.
+ */
+export function judgeFamily(cs: Paired[], expects: Expectation[], alpha = 0.05, margin = MARGIN): Judgement[] {
+  const tested = cs.map((c, i) => (c.reason || !(c.se > 0) ? undefined : judge(c, expects[i], margin)));
+  const ps = tested.map((t) => (t ? Math.min(t.pHolds, t.pFails) : NaN));
+  const adjusted = holm(ps);
+  return tested.map((t, i) => ({
+    status: !t || !(adjusted[i] < alpha) ? 'not settled' : t.pHolds < t.pFails ? 'holds' : 'does not hold',
+    p: ps[i],
+    pHolm: adjusted[i],
+  }));
+}
+
+/** The numbers behind a judged expectation: the difference and its interval, and the decisive test after Holm. */
+export function judgedEvidence(c: Paired, e: Expectation, j: Judgement): string {
+  const why = j.status !== 'not settled' || !Number.isFinite(j.pHolm) ? '' : `, too uncertain to decide at ±${+(100 * MARGIN).toFixed(2)} pp`;
+  return `${c.a} − ${c.b} on ${c.dataset} (expected ${expectationWords(e).replace(/ (than|of)$/, '')}): ${j.status}${why}, ${formatPaired({ ...c, pHolm: j.pHolm })}`;
 }
 
 const key = (c: ComparisonRef): string => `${c.dataset}\u0000${c.a}\u0000${c.b}`;
@@ -62,43 +121,52 @@ export interface Claims {
   controls: ControlResult[];
   /** The paired comparison behind a claim (it must be in the family). */
   comparison(a: string, b: string, dataset: string): Paired;
-  /** a − b as expected; throws ClaimNotSupported under a verdict-giving preset when it does not hold. */
+  /** a − b as declared in the family; throws ClaimNotSupported under a verdict-giving preset when it does not hold. */
   expect(a: string, b: string, dataset: string, expectation: Expectation): ClaimCheck;
   higher(a: string, b: string, dataset: string): ClaimCheck;
   lower(a: string, b: string, dataset: string): ClaimCheck;
-  /** Indistinguishable at the family's level, after Holm. */
+  notLower(a: string, b: string, dataset: string): ClaimCheck;
+  /** Within the margin, shown by both one-sided tests after Holm. */
   parity(a: string, b: string, dataset: string): ClaimCheck;
   /** The named control passed. */
   control(model: string, dataset: string): ClaimCheck;
 }
 
-/** The claim checks over one preset's records, with `family` as the comparisons the prose may read. */
-export function claimsOver(records: RunRecord[], preset: RunPresetName, family: ComparisonRef[]): Claims {
+/**
+ * The claim checks over one preset's records. `family` is every claim the prose makes of a
+ * comparison, declared up front: Holm's correction counts them all, whichever cells run.
+ */
+export function claimsOver(records: RunRecord[], preset: RunPresetName, family: ExpectationRef[]): Claims {
   const controls = checkControls(records);
   const paired = compareFamily(records, family, { blocked: gates(controlGate(controls), sanityGate(sanityFor(records, family))) });
-  const byKey = new Map(paired.map((p) => [key(p), p]));
+  const judged = judgeFamily(
+    paired,
+    family.map((f) => f.expect),
+  );
+  const byKey = new Map(paired.map((p, i) => [key(p), i]));
   const verdicts = RUN_PRESETS[preset].verdicts;
   const settle = (c: ClaimCheck): ClaimCheck => {
     if (verdicts && c.status !== 'holds') throw new ClaimNotSupported(`the store no longer supports "${c.statement}": ${c.status} (${c.evidence})`);
     return verdicts ? c : { ...c, status: 'not settled', evidence: `${c.evidence}; preset ${preset} gives no verdicts` };
   };
-  const comparison = (a: string, b: string, dataset: string): Paired => {
-    const p = byKey.get(key({ dataset, a, b }));
-    if (!p) throw new Error(`claim on ${a} − ${b} (${dataset}) is not in the family this report declared; add it, so that Holm's correction counts it`);
-    return p;
+  const index = (a: string, b: string, dataset: string): number => {
+    const i = byKey.get(key({ dataset, a, b }));
+    if (i === undefined) throw new Error(`claim on ${a} − ${b} (${dataset}) is not in the family this report declared; add it, so that Holm's correction counts it`);
+    return i;
   };
   const expect = (a: string, b: string, dataset: string, expectation: Expectation): ClaimCheck => {
-    const p = comparison(a, b, dataset);
-    const words = expectation === 'not lower' ? 'not lower than' : expectation === 'indistinguishable' ? 'indistinguishable from' : `${expectation} than`;
-    return settle({ statement: `${a} is ${words} ${b} on ${dataset}`, status: meets(p.verdict, expectation), evidence: `${formatPaired(p)}` });
+    const i = index(a, b, dataset);
+    if (family[i].expect !== expectation) throw new Error(`claim on ${a} − ${b} (${dataset}) is declared as '${family[i].expect}', not '${expectation}': Holm's family tests what is declared`);
+    return settle({ statement: `${a} is ${expectationWords(expectation)} ${b} on ${dataset}`, status: judged[i].status, evidence: judgedEvidence(paired[i], expectation, judged[i]) });
   };
   return {
     family: paired,
     controls,
-    comparison,
+    comparison: (a, b, dataset) => paired[index(a, b, dataset)],
     expect,
     higher: (a, b, d) => expect(a, b, d, 'higher'),
     lower: (a, b, d) => expect(a, b, d, 'lower'),
+    notLower: (a, b, d) => expect(a, b, d, 'not lower'),
     parity: (a, b, d) => expect(a, b, d, 'indistinguishable'),
     control: (model, dataset) => {
       const c = controls.find((x) => x.control.model === model && x.control.dataset === dataset);

@@ -10,7 +10,7 @@ import { PlannedRun, planSuite, RUN_PRESETS, RunPresetName } from '../../experim
 import { costModel } from '../../models/cost';
 import type { RunRecord } from '../../results/record';
 import { compareFamily, formatPaired, gates, Paired } from '../statistics';
-import { ClaimNotSupported, ClaimStatus, ComparisonRef, Expectation, meets } from './claim';
+import { ClaimNotSupported, ClaimStatus, Expectation, ExpectationRef, judgedEvidence, judgeFamily } from './claim';
 import { checkControls, controlGate } from './controls';
 import { checkSanity, sanityGate } from './sanity';
 
@@ -21,14 +21,14 @@ export interface QuestionClaim {
   /** The experiment that tests it: the suite whose runs it reads, its notebook, and what it compares. */
   experiment: { suite: string; notebook: string; section: string; what: string };
   /** Accuracy expectations; all must be met. */
-  expects: (ComparisonRef & { expect: Expectation })[];
+  expects: ExpectationRef[];
   /** A cost expectation on the recorded FLOPs: a's are lower than b's. */
   cheaper?: { a: string; b: string };
   /** A scaling expectation: attention FLOPs of these runs grow as T^exponent. */
   scales?: { runs: RegExp; exponent: number };
 }
 
-const ON = (datasets: string[], a: string, b: string, expect: Expectation): (ComparisonRef & { expect: Expectation })[] => datasets.map((dataset) => ({ dataset, a, b, expect }));
+const ON = (datasets: string[], a: string, b: string, expect: Expectation): ExpectationRef[] => datasets.map((dataset) => ({ dataset, a, b, expect }));
 
 export const QUESTION_CLAIMS: QuestionClaim[] = [
   {
@@ -113,11 +113,17 @@ export function questionClaims(recordsOf: (suite: string) => RunRecord[], preset
   const sanity = new Map(suites.map((s) => [s, sanityGate(checkSanity(recordsOf(s)))]));
   const family = compareFamily(all, refs, { blocked: gates<(typeof refs)[number]>(controlGate(checkControls(all)), (p) => sanity.get(p.suite)!(p)) });
   const verdicts = RUN_PRESETS[preset].verdicts;
+  // Every expectation of every claim, tested against the margin, is one Holm family.
+  const judged = judgeFamily(
+    family,
+    refs.map((r) => r.expect),
+  );
   let k = 0;
   return QUESTION_CLAIMS.map((claim) => {
-    const comparisons = claim.expects.map(() => family[k++]);
-    const statuses: ClaimStatus[] = comparisons.map((p, i) => meets(p.verdict, claim.expects[i].expect));
-    const evidence = comparisons.map((p, i) => `${p.a} − ${p.b} on ${p.dataset} (expected ${claim.expects[i].expect}): ${p.verdict}, ${formatPaired(p)}`);
+    const at = claim.expects.map(() => k++);
+    const comparisons = at.map((i) => family[i]);
+    const statuses: ClaimStatus[] = at.map((i) => judged[i].status);
+    const evidence = at.map((i) => judgedEvidence(family[i], refs[i].expect, judged[i]));
     // Cost is arithmetic on the configs the suite plans: it needs no run.
     const planned = claim.cheaper || claim.scales ? planSuite(claim.experiment.suite, { preset }) : [];
     if (claim.cheaper) {
