@@ -44,7 +44,8 @@ export interface ClaimCheck {
  * not of tenths, and "not lower" or "the same" can only be shown up to some margin. One
  * point is about twice the 95% half-width of one MNIST comparison over three seeds (0.52 pp
  * with the spread pooled), so three seeds can settle a claim either way. Fixed on 2026-11-28,
- * before the runs of the diagnostic tasks and of the learned-map arms were in the store.
+ * before the answer's runs on the diagnostic tasks and of the learned-map arms were in the
+ * store (the recipe sweep's few runs on the relation task were).
  */
 export const MARGIN = 0.01;
 
