@@ -71,17 +71,20 @@ export function expectationWords(e: Expectation, margin = MARGIN): string {
 }
 
 /**
- * An expectation tested against the margin: the one-sided test that shows it (pHolds) and
- * the one that shows its opposite (pFails), both on the pair's t (or normal) distribution.
+ * An expectation tested against the margin: the test that shows it (pHolds) and the one
+ * that shows its opposite (pFails), on the pair's t (or normal) distribution. Each side is
+ * tested at half the level, as a two-sided test is: when the truth sits on the margin, both
+ * conclusions are wrong, and together they must not err more often than the level. (For a
+ * "no more than 1 pp lower" claim this is the usual one-sided 2.5% of a non-inferiority test.)
  * At most one can be small; the smaller is the expectation's p-value in its Holm family.
  */
 export function judge(c: Paired, e: Expectation, margin = MARGIN): { pHolds: number; pFails: number } {
-  const tail = (x: number): number => upperTail(x / c.se, c.df);
+  const tail = (x: number): number => Math.min(1, 2 * upperTail(x / c.se, c.df));
   const [lo, hi] = [c.diff + margin, c.diff - margin]; // the estimate's distance above −m, and above +m
   if (e === 'higher') return { pHolds: tail(hi), pFails: tail(-hi) };
   if (e === 'lower') return { pHolds: tail(-lo), pFails: tail(lo) };
   if (e === 'not lower') return { pHolds: tail(lo), pFails: tail(-lo) };
-  // Within ±m: both one-sided tests (TOST); outside it: either side, each at half the level.
+  // Within ±m: both one-sided tests (TOST); outside it: either side, each at a quarter of the level.
   return { pHolds: Math.max(tail(lo), tail(-hi)), pFails: Math.min(1, 2 * Math.min(tail(-lo), tail(hi))) };
 }
 
