@@ -193,7 +193,7 @@ export function pairedDifference(a: RunRecord[], b: RunRecord[], metric: Metric 
   const s = stats(d);
   if (s.std > 1e-12) {
     const t = s.mean / (s.std / Math.sqrt(s.n));
-    return { ...base, diff: s.mean, ci95: s.ci95, se: s.std / Math.sqrt(s.n), df: s.n - 1, interval: 'seeds', p: 2 * (1 - jStat.studentt.cdf(Math.abs(t), s.n - 1)) };
+    return { ...base, diff: s.mean, ci95: s.ci95, se: s.std / Math.sqrt(s.n), df: s.n - 1, interval: 'seeds', p: 2 * upperTail(Math.abs(t), s.n - 1) };
   }
   // No spread over seeds: the test set's sampling error, pooled over the seeds' test images.
   const n = pairs.reduce((x, [ra]) => x + testSize(ra), 0);
@@ -201,7 +201,7 @@ export function pairedDifference(a: RunRecord[], b: RunRecord[], metric: Metric 
   const pb = (mean(pairs.map(([, rb]) => rb.metrics[metric])) * n + 2) / (n + 4);
   const se = Math.sqrt((pa * (1 - pa)) / n + (pb * (1 - pb)) / n);
   const z = s.mean / se;
-  return { ...base, diff: s.mean, ci95: 1.959964 * se, se, df: Infinity, interval: 'binomial', p: 2 * (1 - jStat.normal.cdf(Math.abs(z), 0, 1)) };
+  return { ...base, diff: s.mean, ci95: 1.959964 * se, se, df: Infinity, interval: 'binomial', p: 2 * upperTail(Math.abs(z), Infinity) };
 }
 
 function mean(xs: number[]): number {
@@ -297,7 +297,7 @@ function pooledInterval<D extends ReturnType<typeof pairedDifference>>(d: D, rec
     if (own / (2 * block.mse) > jStat.centralF.inv(0.99, n - 1, block.df)) return d;
   }
   const t = d.diff / se;
-  return { ...d, ci95: tQuantile975(block.df) * se, se, df: block.df, interval: 'block', pooled: { models: block.models, df: block.df }, p: 2 * (1 - jStat.studentt.cdf(Math.abs(t), block.df)) };
+  return { ...d, ci95: tQuantile975(block.df) * se, se, df: block.df, interval: 'block', pooled: { models: block.models, df: block.df }, p: 2 * upperTail(Math.abs(t), block.df) };
 }
 
 /**
