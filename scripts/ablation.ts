@@ -1,6 +1,7 @@
 /**
  * npm run ablation -- [--suite NAME[,NAME…]] [--preset smoke|quick|full] [--datasets a,b]
  *                     [--seeds 0,1,2] [--shard i/n] [--workers k] [--force] [--save-weights]
+ *                     [--until HH:MM]
  *
  * With no arguments: the `all` suite under the `quick` preset (under `--preset standard`: the
  * answer's suites, core, style and learned-maps), on min(2, cores) workers. Finished runs are
@@ -13,6 +14,7 @@ import { aggregate } from '../lib/analysis/statistics';
 import { frame, tableText } from '../lib/analysis/tables';
 import { initBackend, describeBackend } from '../lib/backend';
 import { runSuite } from '../lib/train/engine';
+import { parseUntil } from '../lib/train/deadline';
 import { ANSWER_SUITES, RUN_PRESETS, RunPresetName, suiteNames, suitesOf } from '../lib/experiments';
 import { listOf, oneOf, positiveInt, runCommand, UsageError } from '../lib/util/cli';
 
@@ -20,7 +22,7 @@ const PRESET_NAMES = Object.keys(RUN_PRESETS) as RunPresetName[];
 
 const SPEC = {
   usage: `usage: npm run ablation -- [--suite ${suiteNames().join('|')}] [--preset ${PRESET_NAMES.join('|')}]
-       [--datasets a,b] [--seeds 0,1,2] [--shard i/n] [--workers k] [--force] [--save-weights]
+       [--datasets a,b] [--seeds 0,1,2] [--shard i/n] [--workers k] [--force] [--save-weights] [--until HH:MM]
 
   --suite         the grid to run, or several as a,b (default under standard: the answer's
                   suites, ${ANSWER_SUITES.join(',')}; otherwise all)
@@ -30,7 +32,10 @@ const SPEC = {
   --shard i/n     run every n-th planned run, starting at i (for a Slurm array)
   --workers k     worker processes (default min(2, cores))
   --force         retrain runs the store already has
-  --save-weights  keep each run's weights in results/runs/<id>/model`,
+  --save-weights  keep each run's weights in results/runs/<id>/model
+  --until         start only runs expected to end by then (HH:MM, or a date and time such as
+                  2026-11-28T07:20), judged from the store's finished runs; the rest wait for
+                  the next sweep`,
   options: {
     suite: { type: 'string' },
     preset: { type: 'string' },
@@ -40,6 +45,7 @@ const SPEC = {
     workers: { type: 'string' },
     force: { type: 'boolean' },
     'save-weights': { type: 'boolean' },
+    until: { type: 'string' },
   },
 } as const;
 
@@ -58,7 +64,13 @@ runCommand(SPEC, async (a) => {
   const workers = positiveInt('workers', a.workers) ?? Math.min(2, os.cpus().length);
   const known = [...new Set(suitesOf(suite).flatMap((s) => s.datasets))];
   const datasets = listOf('datasets', a.datasets, known);
-  const opts = { suite, preset, datasets, seeds, shard, workers, force: a.force, saveWeights: a['save-weights'] };
+  let until: number | undefined;
+  try {
+    until = a.until === undefined ? undefined : parseUntil(a.until);
+  } catch (e) {
+    throw new UsageError(`--until: ${(e as Error).message}`);
+  }
+  const opts = { suite, preset, datasets, seeds, shard, workers, force: a.force, saveWeights: a['save-weights'], until };
 
   const report = await initBackend();
   console.error(`backend: ${describeBackend(report)}`);
@@ -81,7 +93,7 @@ runCommand(SPEC, async (a) => {
   }
   if (!RUN_PRESETS[preset].verdicts) console.log(`preset ${RUN_PRESETS[preset].label}.`);
   console.log(
-    `\n${res.planned.length} runs: ${res.trained} trained, ${res.cached} from the store, ${res.failed} failed; ${((Date.now() - started) / 1000).toFixed(0)} s wall time.`,
+    `\n${res.planned.length} runs: ${res.trained} trained, ${res.cached} from the store, ${res.failed} failed${res.deferred.length ? `, ${res.deferred.length} left for a later sweep (--until)` : ''}; ${((Date.now() - started) / 1000).toFixed(0)} s wall time.`,
   );
   // A Slurm array (or any script) must see failure when the sweep did nothing useful.
   if (res.planned.length === 0) {

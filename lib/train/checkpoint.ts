@@ -126,6 +126,32 @@ export function loadCheckpoint(runDir: string, id: string, expect: Record<string
   return { state, groups };
 }
 
+/**
+ * The wall seconds the run's checkpoint has trained so far (its segments), from the header alone; 0 when there is no
+ * checkpoint of this run or its header does not read (the run then starts over, so 0 is what it has).
+ */
+export function checkpointSeconds(runDir: string, id: string): number {
+  let fd: number;
+  try {
+    fd = fs.openSync(checkpointFile(runDir), 'r');
+  } catch {
+    return 0;
+  }
+  try {
+    const prefix = Buffer.alloc(8);
+    if (fs.readSync(fd, prefix, 0, 8, 0) < 8 || prefix.toString('ascii', 0, 4) !== MAGIC) return 0;
+    const head = Buffer.alloc(prefix.readUInt32LE(4));
+    if (fs.readSync(fd, head, 0, head.length, 8) < head.length) return 0;
+    const state = JSON.parse(head.toString('utf8')) as CheckpointState;
+    if (state.id !== id) return 0;
+    return state.segments.reduce((a, g) => a + (Date.parse(g.ended) - Date.parse(g.started)) / 1000, 0);
+  } catch {
+    return 0;
+  } finally {
+    fs.closeSync(fd);
+  }
+}
+
 export function clearCheckpoint(runDir: string): void {
   fs.rmSync(checkpointFile(runDir), { force: true });
 }

@@ -16,8 +16,9 @@ import { DATA_DIR, ROOT, resultsDirFor } from '../util/paths';
 import { experimentHash } from '../experiments/config';
 import { PlainProgress, ProgressSink, TerminalProgress } from './progress';
 import { PlannedRun, planSuite, RunPresetName, shardOf } from '../experiments';
-import { clearCheckpoint } from './checkpoint';
-import { expectedSeconds } from './eta';
+import { checkpointSeconds, clearCheckpoint } from './checkpoint';
+import { expectedRuns } from './eta';
+import { fitsBefore, takeFitting } from './deadline';
 import { trainExperiment, TrainProgress } from './trainer';
 
 export interface EngineOptions {
@@ -36,6 +37,8 @@ export interface EngineOptions {
   /** Where progress goes; default a terminal bar on a TTY, plain lines otherwise. */
   progress?: (totalWeight: number) => ProgressSink;
   saveWeights?: boolean;
+  /** Start only runs expected to end by this time (ms since the epoch; `--until`, lib/train/deadline.ts). */
+  until?: number;
 }
 
 export interface SuiteResult {
@@ -45,6 +48,8 @@ export interface SuiteResult {
   trained: number;
   cached: number;
   failed: number;
+  /** Runs left untrained because they were not expected to end before `until`: the next sweep trains them. */
+  deferred: PlannedRun[];
   /** One line per dataset skipped (CIFAR-10 absent offline). */
   skipped: string[];
   storeProblems: string[];
@@ -79,7 +84,15 @@ export async function runSuite(opts: EngineOptions): Promise<SuiteResult> {
   const pending = plan.filter((p) => opts.force || !finished(have.get(p.id)));
   const cachedRuns = plan.filter((p) => !pending.includes(p));
 
-  const weight = expectedSeconds(before.records);
+  const expect = expectedRuns(before.records);
+  const weight = (p: PlannedRun): number => expect(p).seconds;
+  const until = opts.until;
+  // A run with an epoch checkpoint needs only what it has not yet trained (a quarter of its expectation at least: it may run long).
+  const fits = (p: PlannedRun): boolean => {
+    if (until === undefined) return true;
+    const e = expect(p);
+    return fitsBefore(until, Date.now(), { ...e, seconds: Math.max(e.seconds - checkpointSeconds(store.runDir(p.id), p.id), e.seconds / 4) });
+  };
   const totalWeight = pending.reduce((a, p) => a + weight(p), 0);
   const progress = (opts.progress ?? defaultProgress)(totalWeight);
   for (const l of [...skipped, ...storeProblems]) progress.log(l);
@@ -87,9 +100,14 @@ export async function runSuite(opts: EngineOptions): Promise<SuiteResult> {
   for (const p of cachedRuns) progress.endRun(have.get(p.id)!, true);
 
   let failed = 0;
+  let deferred: PlannedRun[] = [];
   const workers = Math.max(1, Math.min(opts.workers ?? 1, pending.length || 1));
   if (workers === 1) {
     for (const [i, p] of pending.entries()) {
+      if (!fits(p)) {
+        deferred.push(p);
+        continue;
+      }
       progress.startRun(p.id, i + 1, pending.length, `${p.config.name} / ${p.config.dataset.name} / seed ${p.config.seed}`, weight(p));
       let rec: RunRecord;
       try {
@@ -113,7 +131,10 @@ export async function runSuite(opts: EngineOptions): Promise<SuiteResult> {
       progress.endRun(rec, false);
     }
   } else {
-    failed = await runInWorkers(pending, workers, store, opts, progress, weight);
+    ({ failed, deferred } = await runInWorkers(pending, workers, store, opts, progress, weight, fits));
+  }
+  if (deferred.length && until !== undefined) {
+    progress.log(`${deferred.length} runs left for a later sweep: none was expected to end by ${new Date(until).toLocaleString()} (--until); rerun the same command to train them`);
   }
   progress.done();
 
@@ -123,9 +144,10 @@ export async function runSuite(opts: EngineOptions): Promise<SuiteResult> {
     planned: plan,
     // Labelled as this plan names them: one stored run can serve suites that label it differently.
     records: after.records.filter((r) => names.has(r.id)).map((r) => ({ ...r, name: names.get(r.id)! })),
-    trained: pending.length,
+    trained: pending.length - deferred.length,
     cached: cachedRuns.length,
     failed,
+    deferred,
     skipped,
     storeProblems: ResultStore.describeProblems(after.problems),
   };
@@ -160,7 +182,7 @@ export async function retrainRun(
     const store = new ResultStore({ dir: tmp });
     // One run: its share of the whole is all there is, whatever it weighs.
     const progress = (opts.progress ?? defaultProgress)(1);
-    await runInWorkers([p], 1, store, { preset: opts.preset, dataDir: opts.dataDir, saveWeights: true, force: true }, progress, () => 1, opts.threads);
+    await runInWorkers([p], 1, store, { preset: opts.preset, dataDir: opts.dataDir, saveWeights: true, force: true }, progress, () => 1, () => true, opts.threads);
     progress.done();
     const rec = store.read().records.find((r) => r.id === p.id);
     if (!rec || rec.status !== 'ok') throw new Error(`retraining ${p.config.name} on ${p.config.dataset.name} (seed ${p.config.seed}) failed${rec?.failure ? `: ${rec.failure.reason}` : ''}`);
@@ -180,7 +202,8 @@ export async function retrainRun(
  * Runs the pending runs in k child processes, each with cores/k TensorFlow threads (or
  * `threads`). The runs form one queue: a worker gets its next run when it finishes one
  * (over its stdin), so that runs of very different lengths (early stopping) keep every
- * worker busy.
+ * worker busy. It gets the first run of the queue that `fits` (the deadline); a worker for
+ * which none fits ends. Returns the failures and the runs left in the queue.
  */
 async function runInWorkers(
   pending: PlannedRun[],
@@ -189,8 +212,9 @@ async function runInWorkers(
   opts: Pick<EngineOptions, 'preset' | 'dataDir' | 'saveWeights' | 'force'>,
   progress: ProgressSink,
   weight: (p: PlannedRun) => number,
+  fits: (p: PlannedRun) => boolean,
   threads: Threads = workerThreads(k),
-): Promise<number> {
+): Promise<{ failed: number; deferred: PlannedRun[] }> {
   const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'maptokens-workers-'));
   const script = path.join(ROOT, 'dist', 'scripts', 'train-worker.js');
   const queue = [...pending];
@@ -210,7 +234,7 @@ async function runInWorkers(
           });
           // The next run of the queue, or the end of this worker's input when the queue is empty.
           const feed = (): void => {
-            const next = queue.shift();
+            const next = takeFitting(queue, fits);
             if (next) child.stdin.write(`${JSON.stringify(next.config)}\n`);
             else child.stdin.end();
           };
@@ -250,7 +274,7 @@ async function runInWorkers(
     ),
   );
   fs.rmSync(tmp, { recursive: true, force: true });
-  return failed;
+  return { failed, deferred: queue };
 }
 
 /** Used by scripts/train-worker.ts: trains each run config that arrives on stdin (one JSON line each), appending each record. */

@@ -30,8 +30,15 @@ function trainImages(p: PlannedRun): number {
   return (d.trainPerClass ?? 6000) * p.config.model.numClasses * (1 - d.valFraction);
 }
 
-/** Returns the expected seconds of a planned run, from the finished runs in `records`. */
-export function expectedSeconds(records: RunRecord[]): (p: PlannedRun) => number {
+/** What a run is expected to cost, and what the estimate rests on (see the list at the top). */
+export interface Expectation {
+  /** Wall seconds; with basis 'cap', work in no unit (comparable between runs, not with a clock). */
+  seconds: number;
+  basis: 'seeds' | 'work' | 'cap';
+}
+
+/** Returns each planned run's expectation, from the finished runs in `records`. */
+export function expectedRuns(records: RunRecord[]): (p: PlannedRun) => Expectation {
   const done = records.filter((r) => r.status === 'ok' && r.seconds > 0 && r.metrics.curve.length > 0);
   const bySeedless = new Map<string, number[]>();
   for (const r of done) {
@@ -48,9 +55,15 @@ export function expectedSeconds(records: RunRecord[]): (p: PlannedRun) => number
   }
   return (p) => {
     const same = bySeedless.get(seedless(p.config));
-    if (same) return same.reduce((a, b) => a + b, 0) / same.length;
+    if (same) return { seconds: same.reduce((a, b) => a + b, 0) / same.length, basis: 'seeds' };
     const epochs = epochsByRecipe.get(canonicalJson(p.config.train));
     const work = Math.max(1, costModel(p.config.model).flops.total) * trainImages(p) * (epochs ? median(epochs) : p.config.train.epochs);
-    return rate === undefined ? work : work * rate;
+    return rate === undefined ? { seconds: work, basis: 'cap' } : { seconds: work * rate, basis: 'work' };
   };
+}
+
+/** Returns the expected seconds of a planned run (the ETA's weight), from the finished runs in `records`. */
+export function expectedSeconds(records: RunRecord[]): (p: PlannedRun) => number {
+  const expect = expectedRuns(records);
+  return (p) => expect(p).seconds;
 }
