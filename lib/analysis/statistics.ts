@@ -159,8 +159,8 @@ export interface Paired {
    * or the test set's binomial error when the seeds agree exactly.
    */
   interval: 'seeds' | 'block' | 'binomial' | 'none';
-  /** With `block`: how many models the residual variance pooled, and its degrees of freedom. */
-  pooled?: { models: number; df: number };
+  /** With `block`: how many models the residual variance pooled (its degrees of freedom are `df`). */
+  pooled?: { models: number };
   /** Two-sided p-value of diff ≠ 0, and after Holm's correction over its family. */
   p: number;
   pHolm: number;
@@ -297,7 +297,7 @@ function pooledInterval<D extends ReturnType<typeof pairedDifference>>(d: D, rec
     if (own / (2 * block.mse) > jStat.centralF.inv(0.99, n - 1, block.df)) return d;
   }
   const t = d.diff / se;
-  return { ...d, ci95: tQuantile975(block.df) * se, se, df: block.df, interval: 'block', pooled: { models: block.models, df: block.df }, p: 2 * upperTail(Math.abs(t), block.df) };
+  return { ...d, ci95: tQuantile975(block.df) * se, se, df: block.df, interval: 'block', pooled: { models: block.models }, p: 2 * upperTail(Math.abs(t), block.df) };
 }
 
 /**
@@ -338,7 +338,7 @@ export function formatPaired(c: Paired): string {
     c.interval === 'binomial'
       ? '95% test-set binomial interval: the seeds agree exactly'
       : c.interval === 'block'
-        ? `95% interval over ${c.seeds.length} paired seeds, spread pooled over ${c.pooled!.models} models, ${c.pooled!.df} df`
+        ? `95% interval over ${c.seeds.length} paired seeds, spread pooled over ${c.pooled!.models} models, ${c.df} df`
         : c.interval === 'seeds'
           ? `95% interval over ${c.seeds.length} paired seeds`
           : 'one seed';
