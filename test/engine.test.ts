@@ -19,6 +19,7 @@ import { retrainRun, runSuite } from '../lib/train/engine';
 import { loadModel } from '../lib/models/io';
 import { sameRun } from '../lib/notebook/experiments';
 import { ResultStore } from '../lib/results/store';
+import { readWeightsRecord } from '../lib/results/weights';
 import { PlainProgress } from '../lib/train/progress';
 import { expectedSeconds } from '../lib/train/eta';
 import { costModel } from '../lib/models/cost';
@@ -349,6 +350,9 @@ test("a run retrained for its weights, with its stored run's thread counts, is t
   );
   assert.equal(again.metrics.test_acc, stored.metrics.test_acc);
   (await loadModel(weightsDir)).dispose();
+  // The weights carry the record of the run that made them (the retrain's, not the stored one's).
+  assert.deepEqual(readWeightsRecord(weightsDir), JSON.parse(JSON.stringify(again)));
+  assert.equal(readWeightsRecord(path.join(store.runDir(plan.id), 'nowhere')), undefined);
   assert.equal(fs.readFileSync(store.file, 'utf8'), storeBefore, 'the retrain wrote to the store');
   assert.equal(fs.readFileSync(path.join(store.runDir(plan.id), 'log.txt'), 'utf8'), logBefore, "the retrain wrote to the stored run's log");
   assert.ok(!fs.existsSync(`${weightsDir}.partial`));

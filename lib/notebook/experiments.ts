@@ -13,7 +13,8 @@ import { ResultStore } from '../results/store';
 import { retrainRun, runSuite, workerThreads } from '../train/engine';
 import { CallbackProgress } from '../train/progress';
 import { gridRows, planSuite, RunPresetName } from '../experiments';
-import { resultsDirFor } from '../util/paths';
+import { resultsDirFor, ROOT } from '../util/paths';
+import { readWeightsRecord } from '../results/weights';
 import { displaysSent, LiveDisplay, showMarkdown, showTable } from './display';
 import { fromStore } from './runner';
 import { frame } from '../analysis/tables';
@@ -92,6 +93,26 @@ function seedZeroWeights(suite: string, variant: string, dataset: string, preset
   return { plan, store, dir, kept: fs.existsSync(path.join(dir, 'model.json')) };
 }
 
+/**
+ * The seed-0 runs the notebooks look inside, at their default parameters: 02_tokenizers and 07_attention on MNIST,
+ * 09_style_and_learned_maps on the relation task. Under the standard preset their weights are committed (.gitignore
+ * lets exactly these through; test/notebook-files.test.ts holds the two to each other): a fresh clone would otherwise
+ * retrain each for an hour or more, and on another CPU get another draw of the run, not the stored one.
+ */
+export const INSPECTED_RUNS: readonly { suite: string; model: string; dataset: string }[] = [
+  { suite: 'pooled-vs-full', model: 'channel-full', dataset: 'mnist' },
+  { suite: 'pooled-vs-full', model: 'spatial-full', dataset: 'mnist' },
+  { suite: 'learned-maps', model: 'filter-16', dataset: 'mnist' },
+  { suite: 'learned-maps', model: 'tokenlearner-16', dataset: 'mnist' },
+  { suite: 'learned-maps', model: 'filter-16', dataset: 'relation' },
+  { suite: 'learned-maps', model: 'tokenlearner-16', dataset: 'relation' },
+];
+
+/** Where each inspected run keeps its weights under a preset, relative to the repository (results/runs/<id>/model). */
+export function inspectedWeightDirs(preset: RunPresetName): string[] {
+  return INSPECTED_RUNS.map(({ suite, model, dataset }) => path.relative(ROOT, seedZeroWeights(suite, model, dataset, preset).dir));
+}
+
 /** Whether the seed-0 run of a suite's variant kept its weights in this workspace. */
 export function hasWeights(suite: string, variant: string, dataset: string, preset: RunPresetName): boolean {
   return seedZeroWeights(suite, variant, dataset, preset).kept;
@@ -99,8 +120,9 @@ export function hasWeights(suite: string, variant: string, dataset: string, pres
 
 /**
  * A trained model of a suite's variant (seed 0), for looking inside: loaded from
- * results/runs/<id>/model when its weights were kept. Weights are not committed, so
- * on a fresh clone it retrains the run once, in a worker with the TensorFlow thread
+ * results/runs/<id>/model when its weights were kept (and saying so when they come from
+ * a retrain, not the stored run). Only the standard INSPECTED_RUNS' weights are
+ * committed, so otherwise, on a fresh clone, it retrains the run once, in a worker with the TensorFlow thread
  * counts of its stored run (with another count the floats part, see retrainRun), keeps
  * the weights, and says plainly whether the retrained run is the stored one: the same
  * curve and test accuracy, or how far it is from them.
@@ -113,21 +135,31 @@ export async function trainedModel(suite: string, variant: string, dataset: stri
     const threads = stored?.backend.intraOpThreads && stored.backend.interOpThreads ? { intra: stored.backend.intraOpThreads, inter: stored.backend.interOpThreads } : workerThreads(1);
     const took = stored ? `its stored run took ${stored.seconds.toFixed(0)} s` : 'the store has no record of it yet';
     showMarkdown(
-      `**Retraining ${variant} on ${dataset}** (seed 0, preset ${preset}): its weights are not in \`results/runs/${plan.id}/model\` (weights are not committed); ${took}. ` +
+      `**Retraining ${variant} on ${dataset}** (seed 0, preset ${preset}): its weights are not in \`results/runs/${plan.id}/model\` (only the standard preset's inspected runs commit theirs); ${took}. ` +
         `It trains in a worker with ${threads.intra} intra-op and ${threads.inter} inter-op TensorFlow threads, ${stored ? 'as the stored run did' : 'as a one-worker sweep would'}, and its weights are kept afterwards, so this happens once per clone.`,
     );
     const live = new LiveDisplay();
     const t0 = Date.now();
     const rec = await retrainRun(plan, { preset, threads, weightsDir: dir, progress: (w) => new CallbackProgress(w, (t) => live.text(t)) });
     showMarkdown(`Retrained ${variant} in ${((Date.now() - t0) / 1000).toFixed(0)} s: test accuracy ${(100 * rec.metrics.test_acc).toFixed(2)}%. ${stored ? sameRun(stored, rec) : 'There is no stored run to compare it with.'}`);
+  } else {
+    // Kept weights say which run made them: only another draw than the stored run needs saying, every time they are used.
+    const made = readWeightsRecord(dir);
+    const stored = store.read().records.find((r) => r.id === plan.id && r.status === 'ok');
+    if (made && stored && !isSameRun(stored, made)) showMarkdown(`The weights of ${variant} on ${dataset} (seed 0) come from a retrain, test accuracy ${(100 * made.metrics.test_acc).toFixed(2)}%. ${sameRun(stored, made)}`);
   }
   return loadModel(dir);
 }
 
+/** Whether two records of one config are the same run: every epoch's training loss and validation accuracy, and the test accuracy. */
+function isSameRun(a: RunRecord, b: RunRecord): boolean {
+  const key = (r: RunRecord): string => JSON.stringify([r.metrics.curve.map((c) => [c.train_loss, c.val_acc]), r.metrics.test_acc]);
+  return key(a) === key(b);
+}
+
 /** Whether a retrained run is its stored run again (every epoch's training loss and validation accuracy, and the test accuracy), in a sentence. */
 export function sameRun(stored: RunRecord, again: RunRecord): string {
-  const key = (r: RunRecord): string => JSON.stringify([r.metrics.curve.map((c) => [c.train_loss, c.val_acc]), r.metrics.test_acc]);
-  if (key(stored) === key(again)) return 'Its curve and test accuracy are the stored run\'s, to the last digit: these are the weights of the stored run.';
+  if (isSameRun(stored, again)) return 'Its curve and test accuracy are the stored run\'s, to the last digit: these are the weights of the stored run.';
   const [a, b] = [stored.metrics.curve, again.metrics.curve];
   const first = Array.from({ length: Math.max(a.length, b.length) }, (_, i) => i).find((i) => !a[i] || !b[i] || a[i].train_loss !== b[i].train_loss || a[i].val_acc !== b[i].val_acc);
   return (

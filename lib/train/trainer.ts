@@ -22,6 +22,7 @@ import { decays, trainableWithRoles } from '../layers/roles';
 import { costModel } from '../models/cost';
 import { createModel } from '../models/create';
 import { saveModel } from '../models/io';
+import { writeWeightsRecord } from '../results/weights';
 import type { EpochMetrics, RunRecord } from '../results/record';
 import { gitInfo } from '../util/git';
 import { ExperimentConfig, experimentHash, SCHEMA_VERSION, validateExperiment } from '../experiments/config';
@@ -237,7 +238,7 @@ export async function trainExperiment(e: ExperimentConfig, opts: TrainOptions = 
   const last = curve[curve.length - 1];
   const ended = new Date();
   const segments = [...earlier, { started: started.toISOString(), ended: ended.toISOString() }];
-  return {
+  const record: RunRecord = {
     id,
     schema: SCHEMA_VERSION,
     status: failure ? 'failed' : 'ok',
@@ -272,6 +273,9 @@ export async function trainExperiment(e: ExperimentConfig, opts: TrainOptions = 
     preset: opts.preset ?? 'custom',
     sizes: { train: d.train.n, val: d.val.n, test: d.test.n },
   };
+  // The weights carry the record of the run that made them: a notebook can then tell the stored run's own weights from a retrain's.
+  if (!failure && opts.saveWeights && opts.runDir) writeWeightsRecord(path.join(opts.runDir, 'model'), record);
+  return record;
 }
 
 /**
