@@ -126,6 +126,11 @@ export function loadCheckpoint(runDir: string, id: string, expect: Record<string
   return { state, groups };
 }
 
+/** The wall seconds a run trained over its segments: the gaps between them (a kill, a restart) are not its. */
+export function segmentSeconds(segments: CheckpointState['segments']): number {
+  return segments.reduce((a, g) => a + (Date.parse(g.ended) - Date.parse(g.started)) / 1000, 0);
+}
+
 /**
  * The wall seconds the run's checkpoint has trained so far (its segments), from the header alone; 0 when there is no
  * checkpoint of this run or its header does not read (the run then starts over, so 0 is what it has).
@@ -144,7 +149,7 @@ export function checkpointSeconds(runDir: string, id: string): number {
     if (fs.readSync(fd, head, 0, head.length, 8) < head.length) return 0;
     const state = JSON.parse(head.toString('utf8')) as CheckpointState;
     if (state.id !== id) return 0;
-    return state.segments.reduce((a, g) => a + (Date.parse(g.ended) - Date.parse(g.started)) / 1000, 0);
+    return segmentSeconds(state.segments);
   } catch {
     return 0;
   } finally {

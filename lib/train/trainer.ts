@@ -27,7 +27,7 @@ import type { EpochMetrics, RunRecord } from '../results/record';
 import { gitInfo } from '../util/git';
 import { ExperimentConfig, experimentHash, SCHEMA_VERSION, validateExperiment } from '../experiments/config';
 import { AdamW } from './adamw';
-import { CheckpointState, clearCheckpoint, loadCheckpoint, saveCheckpoint } from './checkpoint';
+import { CheckpointState, clearCheckpoint, loadCheckpoint, saveCheckpoint, segmentSeconds } from './checkpoint';
 import { evaluate } from './evaluate';
 import { prepareData } from './prepare';
 import { runControl } from './schedule';
@@ -263,7 +263,7 @@ export async function trainExperiment(e: ExperimentConfig, opts: TrainOptions = 
     T: cost.T,
     Dtok: cost.Dtok,
     // A resumed run's time is the sum of its segments: the gaps between them are not its.
-    seconds: segments.reduce((a, g) => a + (Date.parse(g.ended) - Date.parse(g.started)) / 1000, 0),
+    seconds: segmentSeconds(segments),
     img_per_s: trainSeconds > 0 ? trainImages / trainSeconds : 0,
     backend: backendReport(),
     git: gitInfo(),
