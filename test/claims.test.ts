@@ -73,6 +73,24 @@ test('a claim is tested against a one-point margin: shown beyond it, shown withi
   assert.equal(counted.pHolm, counted.p);
 });
 
+test('"the seeds cannot tell" is a check too: it fails once the store settles the comparison, or lacks its runs', () => {
+  const fam: ExpectationRef[] = [{ dataset: 'mnist', a: 'a', b: 'b', expect: 'lower' }];
+  // Seeds that disagree by points: −1.2 pp on average, and nothing can be said at ±1 pp.
+  const wide = [...runs('a', 'mnist', [0.87, 0.91, 0.884]), ...runs('b', 'mnist', [0.9, 0.9, 0.9])];
+  const check = claimsOver(wide, 'standard', fam).undecided('a', 'b', 'mnist');
+  assert.equal(check.status, 'not settled');
+  assert.match(check.statement, /^3 seeds cannot tell whether a is more than 1 pp lower than b on mnist$/);
+  // Five points below on every seed: the seeds now tell, and the prose must change.
+  const clear = [...runs('a', 'mnist', [0.85, 0.852, 0.849]), ...runs('b', 'mnist', [0.9, 0.9, 0.9])];
+  assert.throws(() => claimsOver(clear, 'standard', fam).undecided('a', 'b', 'mnist'), /no longer supports "3 seeds cannot tell.*the seeds now tell: it holds/);
+  // Missing or unconverged runs are withheld, not undecided.
+  assert.throws(() => claimsOver(wide.filter((r) => r.name !== 'b'), 'standard', fam).undecided('a', 'b', 'mnist'), /no verdict \(missing runs\)/);
+  assert.throws(() => claimsOver(wide.map((r) => ({ ...r, converged: false })), 'standard', fam).undecided('a', 'b', 'mnist'), /no verdict \(not converged/);
+  // Under quick nothing is claimed, and nothing fails.
+  assert.equal(claimsOver(clear, 'quick', fam).undecided('a', 'b', 'mnist').status, 'not settled');
+  assert.throws(() => claimsOver(wide, 'standard', fam).undecided('b', 'a', 'mnist'), /not in the family/);
+});
+
 test('unconverged or missing runs and a failed control make a claim fail loudly under standard, and merely unsettled under quick', () => {
   const unconverged = store({ converged: false });
   assert.throws(() => claimsOver(unconverged, 'standard', FAMILY).higher('channel-full', 'spatial-full', 'mnist'), /not settled.*not converged/);

@@ -132,6 +132,12 @@ export interface Claims {
   notLower(a: string, b: string, dataset: string): ClaimCheck;
   /** Within the margin, shown by both one-sided tests after Holm. */
   parity(a: string, b: string, dataset: string): ClaimCheck;
+  /**
+   * The seeds cannot tell the declared expectation of a − b either way: every run is in and
+   * converged, and the margin test settles nothing. For prose that says "we cannot tell yet";
+   * it throws under a verdict-giving preset once the store does settle it, or lacks the runs.
+   */
+  undecided(a: string, b: string, dataset: string): ClaimCheck;
   /** The named control passed. */
   control(model: string, dataset: string): ClaimCheck;
 }
@@ -163,6 +169,19 @@ export function claimsOver(records: RunRecord[], preset: RunPresetName, family: 
     if (family[i].expect !== expectation) throw new Error(`claim on ${a} − ${b} (${dataset}) is declared as '${family[i].expect}', not '${expectation}': Holm's family tests what is declared`);
     return settle({ statement: `${a} is ${expectationWords(expectation)} ${b} on ${dataset}`, status: judged[i].status, evidence: judgedEvidence(paired[i], expectation, judged[i]) });
   };
+  const undecided = (a: string, b: string, dataset: string): ClaimCheck => {
+    const i = index(a, b, dataset);
+    const c = paired[i];
+    const statement = `${c.seeds.length || 'the'} seeds cannot tell whether ${a} is ${expectationWords(family[i].expect)} ${b} on ${dataset}`;
+    const evidence = judgedEvidence(c, family[i].expect, judged[i]);
+    if (!verdicts) return { statement, status: 'not settled', evidence: `${evidence}; preset ${preset} gives no verdicts` };
+    // Withheld is not undecided: missing or unconverged runs say nothing about what the seeds can tell.
+    if (c.reason || judged[i].status !== 'not settled') {
+      const now = c.reason ? `no verdict (${c.reason})` : `the seeds now tell: it ${judged[i].status}`;
+      throw new ClaimNotSupported(`the store no longer supports "${statement}": ${now} (${evidence})`);
+    }
+    return { statement, status: 'not settled', evidence };
+  };
   return {
     family: paired,
     controls,
@@ -172,6 +191,7 @@ export function claimsOver(records: RunRecord[], preset: RunPresetName, family: 
     lower: (a, b, d) => expect(a, b, d, 'lower'),
     notLower: (a, b, d) => expect(a, b, d, 'not lower'),
     parity: (a, b, d) => expect(a, b, d, 'indistinguishable'),
+    undecided,
     control: (model, dataset) => {
       const c = controls.find((x) => x.control.model === model && x.control.dataset === dataset);
       const statement = `the ${model} control on ${dataset} passes`;
