@@ -15,6 +15,13 @@ import { learningSpeed, stepsToFraction } from '../lib/analysis/speed';
 import { relationPositionBaseline } from '../lib/data/diagnostic';
 import type { RunRecord } from '../lib/results/record';
 import { runRecord } from './helpers/records';
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
+import { planSuite, SCHEMA_VERSION } from '../lib/experiments';
+import { ResultStore } from '../lib/results/store';
+import { suiteView } from '../lib/analysis/views';
+import { checkControls, CONTROLS } from '../lib/analysis/claims/controls';
 
 const rec = runRecord;
 const runs = (name: string, dataset: string, accs: number[], over: Partial<RunRecord> = {}): RunRecord[] => accs.map((a, s) => rec(name, dataset, s, a, over));
@@ -228,4 +235,42 @@ test('sanity gates verdicts: a model whose superset pair fits worse gets none on
   // An overfitting superset is a finding about the data, stated in the sanity table: nothing is withheld.
   assert.equal(claimsOver(stored(1), 'standard', family).higher('channel-full', 'spatial-full', 'mnist').status, 'holds');
   assert.equal(suiteComparisons('core', stored(1)).find((c) => c.dataset === 'mnist' && c.a === 'channel-full' && c.b === 'spatial-full')!.reason, undefined);
+});
+
+test("a suite reads its tasks' controls from the controls suite, even when its own plan lacks the control's model", () => {
+  // learned-maps has no spatial-full: its relation comparisons must still be gated by the relation control, and read once it passes.
+  const storeWith = (spatialAcc: number): string => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'maptokens-controls-'));
+    const store = new ResultStore({ dir });
+    const put = (suite: string, names: string[], dataset: string, acc: (name: string, seed: number) => number): void => {
+      for (const p of planSuite(suite, { preset: 'standard', datasets: [dataset] }).filter((q) => names.includes(q.config.name)))
+        store.append(rec(p.config.name, dataset, p.config.seed, acc(p.config.name, p.config.seed), { id: p.id, schema: SCHEMA_VERSION, backend: {}, started: '2026-01-01T00:00:00Z', ended: '2026-01-01T00:01:00Z' } as unknown as Partial<RunRecord>));
+    };
+    put('learned-maps', ['channel-full', 'filter-16'], 'relation', (n, s) => (n === 'channel-full' ? 0.95 : 0.9) + s / 1000);
+    put('controls', ['spatial-full'], 'relation', (_, s) => spatialAcc + s / 1000);
+    return dir;
+  };
+  const verdicts = (dir: string) => {
+    const v = suiteView('learned-maps', 'standard', { resultsDir: dir, datasets: ['relation'] });
+    fs.rmSync(dir, { recursive: true, force: true });
+    assert.deepEqual(v.problems, []);
+    assert.ok(!v.records.some((r) => r.name === 'spatial-full'), 'learned-maps plans no spatial-full');
+    return { controls: checkControls(v.controlRecords), comparisons: suiteComparisons('learned-maps', v.records, checkControls(v.controlRecords)) };
+  };
+  const solved = verdicts(storeWith(0.99));
+  assert.deepEqual(solved.controls.map((c) => [c.control.model, c.pass]), [['spatial-full', true]]);
+  const cf = solved.comparisons.find((c) => c.a === 'filter-16' && c.b === 'channel-full')!;
+  assert.equal(cf.reason, undefined);
+  assert.equal(cf.verdict, 'lower');
+  // The control at chance: the same comparison is withheld.
+  const failed = verdicts(storeWith(0.26));
+  assert.equal(failed.controls[0].pass, false);
+  assert.match(failed.comparisons.find((c) => c.a === 'filter-16')!.reason ?? '', /inconclusive: the positive control .* failed/);
+  // The style task's positive control: cnn-deep must learn the rule, not merely beat chance.
+  assert.equal(checkControls(runs('cnn-deep', 'cooccurrence', [0.99, 0.992, 0.985]))[0].pass, true);
+  assert.match(checkControls(runs('cnn-deep', 'cooccurrence', [0.47, 0.5, 0.48]))[0].detail, /cnn-deep on cooccurrence: 48\.33%, lower 95% bound .* against 90\.00%/);
+  assert.equal(checkControls(runs('cnn-deep', 'cooccurrence', [0.47, 0.5, 0.48]))[0].pass, false);
+  // Every declared control is planned by the controls suite, so every suite can read it there.
+  const planned = planSuite('controls', { preset: 'standard' });
+  for (const c of CONTROLS) assert.ok(planned.some((p) => p.config.name === c.model && p.config.dataset.name === c.dataset), `${c.model} on ${c.dataset}`);
 });

@@ -21,6 +21,12 @@ export interface SuiteView {
   groups: Group[];
   /** Variant order as the suite lists it, for tables and plots. */
   order: string[];
+  /**
+   * The runs that decide this view's tasks' controls: the `controls` suite's records on its
+   * datasets. A task's control is a fact of the preset's store, not of one suite: a suite
+   * whose plan lacks the control's model (learned-maps has no spatial-full) reads it here.
+   */
+  controlRecords: RunRecord[];
 }
 
 /** The stored record of each planned run that has one, under the plan's label (one stored run can serve suites that label it differently). */
@@ -43,7 +49,11 @@ export function suiteView(suite: string, preset: RunPresetName, opts: { resultsD
   const groups = aggregate(records, { expectedSeeds: seeds }).sort(
     (a, b) => datasets.indexOf(a.dataset) - datasets.indexOf(b.dataset) || order.indexOf(a.name) - order.indexOf(b.name),
   );
-  return { suite, preset, records, missing, problems: ResultStore.describeProblems(problems), groups, order };
+  const controlRecords = plannedRecords(
+    planSuite('controls', { preset }).filter((p) => datasets.includes(p.config.dataset.name)),
+    all,
+  );
+  return { suite, preset, records, missing, problems: ResultStore.describeProblems(problems), groups, order, controlRecords };
 }
 
 

@@ -15,9 +15,9 @@ import { RUN_PRESETS, RunPresetName } from '../experiments';
 import type { RunRecord } from '../results/record';
 import { showMarkdown, showPlot, showTable } from './display';
 
-/** The controls of the tasks in a view (or in a list of records), or a line saying none applies. */
-export function showControls(view: Pick<SuiteView, 'records'>): void {
-  const rows = controlRows(checkControls(view.records));
+/** The controls of the tasks in a view (from its control runs, or else a list of records), or a line saying none applies. */
+export function showControls(view: Pick<SuiteView, 'records'> & Partial<Pick<SuiteView, 'controlRecords'>>): void {
+  const rows = controlRows(checkControls(view.controlRecords ?? view.records));
   if (!rows.length) showMarkdown('No control applies to these datasets (controls belong to the diagnostic tasks).');
   else showTable(frame(rows), { caption: 'Controls first: a task whose control fails is inconclusive' });
 }
@@ -31,7 +31,7 @@ export function showSanity(view: Pick<SuiteView, 'records' | 'suite'>): void {
 
 /** The suite's comparisons as a table and a chart; returns them for the cells that follow. */
 export function showComparisons(view: SuiteView): SuiteComparison[] {
-  const cs = suiteComparisons(view.suite, view.records);
+  const cs = suiteComparisons(view.suite, view.records, checkControls(view.controlRecords));
   if (!cs.length) {
     showMarkdown(`No comparison of \`${view.suite}\` has runs on both sides yet.`);
     return cs;
