@@ -9,6 +9,7 @@ import { test } from 'node:test';
 import * as assert from 'node:assert/strict';
 import { PlateauTracker } from '../lib/train/plateau';
 import { learningRate, RunSchedule } from '../lib/train/schedule';
+import { planSuite } from '../lib/experiments';
 
 const STEPS = 100; // optimizer steps per epoch
 
@@ -119,4 +120,30 @@ test('the cosine schedule (no cooldown fraction) is the old one: cosine to the c
   assert.equal(s.endOfEpoch(3, 300, false), false);
   assert.equal(s.endOfEpoch(4, 400, true), true);
   assert.equal(s.cooldown, null);
+});
+
+test("the co-occurrence task's pause: the standard recipe's patience ends a run on it, the task's recipe waits for the climb", () => {
+  // The shape of spatial-pooled-k4's seed-0 validation curve on the task (70 steps an epoch):
+  // up to about half in six epochs, then twenty epochs within 0.002 of it, then the climb.
+  const steps = 70;
+  const curve = [0.36, 0.42, 0.45, 0.47, 0.48, 0.49, ...Array.from({ length: 20 }, (_, i) => 0.5 + (i % 3) * 0.001), 0.6, 0.67, 0.71, 0.8, 0.9, 0.95, 0.96, ...Array.from({ length: 60 }, () => 0.96)];
+  const stopOf = (t: { patienceSteps: number | null; minSteps: number; minDelta: number }): { epoch?: number; converged: boolean } => {
+    const tr = new PlateauTracker({ patienceSteps: t.patienceSteps, minSteps: t.minSteps, minDelta: t.minDelta, classes: 4, valSize: 1000 });
+    for (let i = 0; i < curve.length; i++)
+      if (tr.update({ epoch: i + 1, step: (i + 1) * steps, valAcc: curve[i], trainLoss: curve[i] > 0.45 ? 1.386 * (1 - curve[i]) : 1.386 }).stop) return { epoch: i + 1, converged: tr.result().converged };
+    return { converged: tr.result().converged };
+  };
+  const [style] = planSuite('style', { preset: 'standard' });
+  const [digits] = planSuite('core', { preset: 'standard', datasets: ['mnist'] });
+  // The preset's own rule stops it on the pause, at about half accuracy.
+  const base = stopOf(digits.config.train);
+  assert.ok(base.epoch !== undefined && curve[base.epoch - 1] < 0.55, `the base patience stopped at epoch ${base.epoch}`);
+  // The task's recipe waits: it stops on the final plateau, converged, with room under its cap.
+  const task = stopOf(style.config.train);
+  assert.ok(task.epoch !== undefined && curve[task.epoch - 1] > 0.95, `the task's patience stopped at epoch ${task.epoch}`);
+  assert.equal(task.converged, true);
+  assert.ok(style.config.train.epochs * steps > (task.epoch + 0.25 * task.epoch) * steps, "the task's cap leaves room for the cooldown");
+  // Only standard suites on the task get it: the quick preset and the other tasks keep their recipe.
+  assert.equal(digits.config.train.patienceSteps, 1000);
+  assert.equal(planSuite('style', { preset: 'quick' })[0].config.train.patienceSteps, null);
 });

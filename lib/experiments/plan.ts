@@ -60,6 +60,11 @@ function modelFor(m: SuiteModel, shape: [number, number, number], classes: numbe
   return resolveModelConfig(m.preset, over);
 }
 
+/** A task's changes to the preset's recipe, which apply to the runs of standard suites on it. */
+function taskRecipe(s: Suite, preset: RunPresetName, dataset: string): Partial<TrainConfig> {
+  return s.kind === 'standard' ? (RUN_PRESETS[preset].taskRecipe?.[dataset] ?? {}) : {};
+}
+
 /** What one suite's runs look like under a preset: data sizes, epochs, seeds. */
 export function suiteScale(s: Suite, preset: RunPresetName, dataset: string): { perClass: number | null; testPerClass: number | null; epochs: number; seeds: number[] } {
   const p = RUN_PRESETS[preset];
@@ -68,7 +73,7 @@ export function suiteScale(s: Suite, preset: RunPresetName, dataset: string): { 
     perClass: s.kind === 'scaling' ? p.scalingPerClass : diagnostic ? p.diagnosticPerClass : p.trainPerClass,
     // The diagnostic tasks are generated with their own test split (500 per class: 2,000 images).
     testPerClass: diagnostic ? (p.testPerClass === null ? null : Math.max(p.testPerClass, 100)) : p.testPerClass,
-    epochs: s.kind === 'scaling' ? p.scalingEpochs : s.kind === 'long' ? p.longEpochs : s.kind === 'recipe' ? (p.recipeSweep?.epochs ?? p.epochs) : p.epochs,
+    epochs: s.kind === 'scaling' ? p.scalingEpochs : s.kind === 'long' ? p.longEpochs : s.kind === 'recipe' ? (p.recipeSweep?.epochs ?? p.epochs) : (taskRecipe(s, preset, dataset).epochs ?? p.epochs),
     seeds: s.kind === 'standard' ? p.seeds : p.seeds.slice(0, 1),
   };
 }
@@ -89,7 +94,7 @@ export function planSuite(suite: string, opts: PlanOptions): PlannedRun[] {
       const scale = suiteScale(s, opts.preset, dname);
       const data: DatasetSpec = { ...DATASET_DEFAULTS, name: dname, version: datasetVersion(dname), trainPerClass: scale.perClass, testPerClass: scale.testPerClass, augment: { cropPad: 0, flip: false } };
       const p = RUN_PRESETS[opts.preset];
-      const train: TrainConfig = { ...TRAIN_DEFAULTS, ...p.recipe, ...(s.kind === 'recipe' ? p.recipeSweep : {}), epochs: scale.epochs, warmupEpochs: p.warmupEpochs };
+      const train: TrainConfig = { ...TRAIN_DEFAULTS, ...p.recipe, ...(s.kind === 'recipe' ? p.recipeSweep : {}), ...taskRecipe(s, opts.preset, dname), epochs: scale.epochs, warmupEpochs: p.warmupEpochs };
       for (const m of s.models)
         for (const seed of opts.seeds ?? scale.seeds) {
           const config: ExperimentConfig = { name: m.name, dataset: data, model: modelFor(m, facts.shape, facts.classes), train: { ...train, ...m.train }, seed };

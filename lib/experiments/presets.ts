@@ -24,6 +24,12 @@ export interface RunPreset {
   recipeSweep?: Partial<TrainConfig>;
   /** The training recipe over TRAIN_DEFAULTS: batch, learning rate, early stopping. */
   recipe: Partial<TrainConfig>;
+  /**
+   * A task's changes to the recipe (and its epoch cap), for every model on it, where the task's
+   * own learning curves showed the preset's plateau rule to stop runs that were still going to
+   * learn (docs/recipe.md says which curves). Suites of kind 'standard' only.
+   */
+  taskRecipe?: Record<string, Partial<TrainConfig>>;
   /** Whether its runs may be compared at all: a preset that does not train to a plateau gives no verdicts. */
   verdicts: boolean;
   /** What the preset is for, in one line: shown beside its numbers. */
@@ -53,6 +59,11 @@ export const RUN_PRESETS: Record<'smoke' | 'quick' | 'standard' | 'full', RunPre
   standard: {
     trainPerClass: 2000, testPerClass: null, epochs: 100, recipeSweep: { epochs: 40, cooldownFraction: null }, warmupEpochs: 1, seeds: [0, 1, 2], diagnosticPerClass: 2500, scalingPerClass: 500, scalingEpochs: 20, longEpochs: 200,
     recipe: { batchSize: 128, lr: 2e-3, patienceSteps: 1000, minSteps: 1000, minDelta: 0.002, cooldownFraction: 0.2 },
+    // The co-occurrence task has a plateau on the way: runs sit near half accuracy (the pairs the
+    // stem's 5×5 window sees) for well over a thousand steps before some climb to the rule. With
+    // the patience above that pause ends runs (and the cap cut one still climbing): three times the
+    // patience, and a cap with room to climb and cool down after it (docs/recipe.md).
+    taskRecipe: { cooccurrence: { patienceSteps: 3000, minSteps: 3000, epochs: 300 } },
     verdicts: true, label: 'standard: every run trained to its validation plateau',
   },
   // Paper grade: full datasets, 3 seeds, a long cap with the same early stopping.
