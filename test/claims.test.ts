@@ -255,17 +255,27 @@ test("a suite reads its tasks' controls from the controls suite, even when its o
     fs.rmSync(dir, { recursive: true, force: true });
     assert.deepEqual(v.problems, []);
     assert.ok(!v.records.some((r) => r.name === 'spatial-full'), 'learned-maps plans no spatial-full');
-    return { controls: checkControls(v.controlRecords), comparisons: suiteComparisons('learned-maps', v.records, checkControls(v.controlRecords)) };
+    const family: ExpectationRef[] = [{ dataset: 'relation', a: 'filter-16', b: 'channel-full', expect: 'lower' }];
+    // The report's checks and its claims table read the same controls as the suite's tables.
+    const claim = claimsOver(v, 'standard', family).comparison('filter-16', 'channel-full', 'relation');
+    const table = questionClaims((s) => (s === 'learned-maps' ? v.records : s === 'controls' ? v.controlRecords : []), 'standard');
+    const row = table.find((r) => r.claim.id === 'learned-maps')!.comparisons.find((c) => c.dataset === 'relation' && c.a === 'filter-16')!;
+    return { controls: checkControls(v.controlRecords), comparisons: suiteComparisons('learned-maps', v.records, checkControls(v.controlRecords)), claim, row, records: v.records };
   };
   const solved = verdicts(storeWith(0.99));
   assert.deepEqual(solved.controls.map((c) => [c.control.model, c.pass]), [['spatial-full', true]]);
   const cf = solved.comparisons.find((c) => c.a === 'filter-16' && c.b === 'channel-full')!;
   assert.equal(cf.reason, undefined);
   assert.equal(cf.verdict, 'lower');
-  // The control at chance: the same comparison is withheld.
+  assert.equal(solved.claim.reason, undefined);
+  assert.equal(solved.claim.verdict, 'lower');
+  assert.equal(solved.row.reason, undefined);
+  // Handed the suite's records alone, a claim cannot see the control, and says so rather than reading the comparison.
+  assert.match(claimsOver(solved.records, 'standard', [{ dataset: 'relation', a: 'filter-16', b: 'channel-full', expect: 'lower' }]).comparison('filter-16', 'channel-full', 'relation').reason ?? '', /inconclusive: .*spatial-full has no runs on relation/);
+  // The control at chance: the same comparison is withheld, in the tables, the checks and the claims table.
   const failed = verdicts(storeWith(0.26));
   assert.equal(failed.controls[0].pass, false);
-  assert.match(failed.comparisons.find((c) => c.a === 'filter-16')!.reason ?? '', /inconclusive: the positive control .* failed/);
+  for (const reason of [failed.comparisons.find((c) => c.a === 'filter-16')!.reason, failed.claim.reason, failed.row.reason]) assert.match(reason ?? '', /inconclusive: the positive control .* failed/);
   // The style task's positive control: cnn-deep must learn the rule, not merely beat chance.
   assert.equal(checkControls(runs('cnn-deep', 'cooccurrence', [0.99, 0.992, 0.985]))[0].pass, true);
   assert.match(checkControls(runs('cnn-deep', 'cooccurrence', [0.47, 0.5, 0.48]))[0].detail, /cnn-deep on cooccurrence: 48\.33%, lower 95% bound .* against 90\.00%/);

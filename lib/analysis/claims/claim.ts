@@ -143,11 +143,23 @@ export interface Claims {
 }
 
 /**
- * The claim checks over one preset's records. `family` is every claim the prose makes of a
+ * Where claims read their runs: a suite's records, and the runs that decide its tasks'
+ * controls (a SuiteView has both). A control is a fact of the store, not of one suite:
+ * learned-maps plans no spatial-full, yet its relation comparisons rest on that control.
+ */
+export interface ClaimSource {
+  records: RunRecord[];
+  controlRecords: RunRecord[];
+}
+
+/**
+ * The claim checks over one preset's records. Given a bare array, the controls are read
+ * from it too; given a suite view, from the view's controlRecords. `family` is every claim the prose makes of a
  * comparison, declared up front: Holm's correction counts them all, whichever cells run.
  */
-export function claimsOver(records: RunRecord[], preset: RunPresetName, family: ExpectationRef[]): Claims {
-  const controls = checkControls(records);
+export function claimsOver(from: RunRecord[] | ClaimSource, preset: RunPresetName, family: ExpectationRef[]): Claims {
+  const { records, controlRecords } = Array.isArray(from) ? { records: from, controlRecords: from } : from;
+  const controls = checkControls(controlRecords);
   const paired = compareFamily(records, family, { blocked: gates(controlGate(controls), sanityGate(sanityFor(records, family))) });
   const judged = judgeFamily(
     paired,

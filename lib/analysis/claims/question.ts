@@ -109,9 +109,11 @@ export function questionClaims(recordsOf: (suite: string) => RunRecord[], preset
   const refs = QUESTION_CLAIMS.flatMap((c) => c.expects.map((e) => ({ ...e, suite: c.experiment.suite, records: recordsOf(c.experiment.suite) })));
   // A run shared by two suites counts once (for the controls).
   const all = [...new Map(suites.flatMap(recordsOf).map((r) => [r.id, r])).values()];
+  // Every control is planned by the controls suite; the claims' own suites need not plan it.
+  const forControls = [...new Map([...all, ...recordsOf('controls')].map((r) => [r.id, r])).values()];
   // Sanity reads each suite apart: a model name is one config within a suite, not across suites.
   const sanity = new Map(suites.map((s) => [s, sanityGate(checkSanity(recordsOf(s)))]));
-  const family = compareFamily(all, refs, { blocked: gates<(typeof refs)[number]>(controlGate(checkControls(all)), (p) => sanity.get(p.suite)!(p)) });
+  const family = compareFamily(all, refs, { blocked: gates<(typeof refs)[number]>(controlGate(checkControls(forControls)), (p) => sanity.get(p.suite)!(p)) });
   const verdicts = RUN_PRESETS[preset].verdicts;
   // Every expectation of every claim, tested against the margin, is one Holm family.
   const judged = judgeFamily(
