@@ -98,6 +98,23 @@ test('"the seeds cannot tell" is a check too: it fails once the store settles th
   assert.throws(() => claimsOver(wide, 'standard', fam).undecided('b', 'a', 'mnist'), /not in the family/);
 });
 
+test('"no verdict" is a check too: it says why the comparison is withheld, and fails once the store gives a verdict', () => {
+  const fam: ExpectationRef[] = [{ dataset: 'mnist', a: 'a', b: 'b', expect: 'lower' }];
+  const clear = [...runs('a', 'mnist', [0.85, 0.852, 0.849]), ...runs('b', 'mnist', [0.9, 0.9, 0.9])];
+  // One seed of a never left chance: the comparison is withheld, whatever the other seeds show.
+  const stuck = clear.map((r) => (r.name === 'a' && r.seed === 2 ? { ...r, converged: false } : r));
+  const check = claimsOver(stuck, 'standard', fam).withheld('a', 'b', 'mnist');
+  assert.equal(check.status, 'not settled');
+  assert.match(check.statement, /^the runs give no verdict on whether a is more than 1 pp lower than b on mnist$/);
+  assert.match(check.evidence, /not converged/);
+  assert.match(claimsOver(clear.filter((r) => r.name !== 'b'), 'standard', fam).withheld('a', 'b', 'mnist').evidence, /missing runs/);
+  // Every run in and converged: the store gives a verdict (even "not settled" is one), and the prose must change.
+  assert.throws(() => claimsOver(clear, 'standard', fam).withheld('a', 'b', 'mnist'), /no longer supports "the runs give no verdict.*it gives one, holds/);
+  const wide = [...runs('a', 'mnist', [0.87, 0.91, 0.884]), ...runs('b', 'mnist', [0.9, 0.9, 0.9])];
+  assert.throws(() => claimsOver(wide, 'standard', fam).withheld('a', 'b', 'mnist'), /it gives one, not settled/);
+  assert.equal(claimsOver(clear, 'quick', fam).withheld('a', 'b', 'mnist').status, 'not settled');
+});
+
 test('unconverged or missing runs and a failed control make a claim fail loudly under standard, and merely unsettled under quick', () => {
   const unconverged = store({ converged: false });
   assert.throws(() => claimsOver(unconverged, 'standard', FAMILY).higher('channel-full', 'spatial-full', 'mnist'), /not settled.*not converged/);

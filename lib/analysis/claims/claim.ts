@@ -138,6 +138,12 @@ export interface Claims {
    * it throws under a verdict-giving preset once the store does settle it, or lacks the runs.
    */
   undecided(a: string, b: string, dataset: string): ClaimCheck;
+  /**
+   * The comparison gets no verdict (a run missing or not converged, a failed control or
+   * sanity check), and the check says why. For prose that says "no verdict": under a
+   * verdict-giving preset it throws once the store gives one, so the prose must change.
+   */
+  withheld(a: string, b: string, dataset: string): ClaimCheck;
   /** The named control passed. */
   control(model: string, dataset: string): ClaimCheck;
 }
@@ -194,6 +200,15 @@ export function claimsOver(from: RunRecord[] | ClaimSource, preset: RunPresetNam
     }
     return { statement, status: 'not settled', evidence };
   };
+  const withheld = (a: string, b: string, dataset: string): ClaimCheck => {
+    const i = index(a, b, dataset);
+    const c = paired[i];
+    const statement = `the runs give no verdict on whether ${a} is ${expectationWords(family[i].expect)} ${b} on ${dataset}`;
+    const evidence = judgedEvidence(c, family[i].expect, judged[i]);
+    if (!verdicts) return { statement, status: 'not settled', evidence: `${evidence}; preset ${preset} gives no verdicts` };
+    if (!c.reason) throw new ClaimNotSupported(`the store no longer supports "${statement}": it gives one, ${judged[i].status} (${evidence})`);
+    return { statement, status: 'not settled', evidence };
+  };
   return {
     family: paired,
     controls,
@@ -204,6 +219,7 @@ export function claimsOver(from: RunRecord[] | ClaimSource, preset: RunPresetNam
     notLower: (a, b, d) => expect(a, b, d, 'not lower'),
     parity: (a, b, d) => expect(a, b, d, 'indistinguishable'),
     undecided,
+    withheld,
     control: (model, dataset) => {
       const c = controls.find((x) => x.control.model === model && x.control.dataset === dataset);
       const statement = `the ${model} control on ${dataset} passes`;
