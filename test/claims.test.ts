@@ -21,7 +21,7 @@ import * as path from 'path';
 import { planSuite, SCHEMA_VERSION } from '../lib/experiments';
 import { ResultStore } from '../lib/results/store';
 import { suiteView } from '../lib/analysis/views';
-import { checkControls, CONTROLS } from '../lib/analysis/claims/controls';
+import { checkControls, controlGate, CONTROLS, controlsOf } from '../lib/analysis/claims/controls';
 
 const rec = runRecord;
 const runs = (name: string, dataset: string, accs: number[], over: Partial<RunRecord> = {}): RunRecord[] => accs.map((a, s) => rec(name, dataset, s, a, over));
@@ -256,7 +256,7 @@ test('sanity gates verdicts: a model whose superset pair fits worse gets none on
 
 test("a suite reads its tasks' controls from the controls suite, even when its own plan lacks the control's model", () => {
   // learned-maps has no spatial-full: its relation comparisons must still be gated by the relation control, and read once it passes.
-  const storeWith = (spatialAcc: number): string => {
+  const storeWith = (spatialAcc: number | null): string => {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'maptokens-controls-'));
     const store = new ResultStore({ dir });
     const put = (suite: string, names: string[], dataset: string, acc: (name: string, seed: number) => number): void => {
@@ -264,7 +264,7 @@ test("a suite reads its tasks' controls from the controls suite, even when its o
         store.append(rec(p.config.name, dataset, p.config.seed, acc(p.config.name, p.config.seed), { id: p.id, schema: SCHEMA_VERSION, backend: {}, started: '2026-01-01T00:00:00Z', ended: '2026-01-01T00:01:00Z' } as unknown as Partial<RunRecord>));
     };
     put('learned-maps', ['channel-full', 'filter-16'], 'relation', (n, s) => (n === 'channel-full' ? 0.95 : 0.9) + s / 1000);
-    put('controls', ['spatial-full'], 'relation', (_, s) => spatialAcc + s / 1000);
+    if (spatialAcc !== null) put('controls', ['spatial-full'], 'relation', (_, s) => spatialAcc + s / 1000);
     return dir;
   };
   const verdicts = (dir: string) => {
@@ -277,7 +277,7 @@ test("a suite reads its tasks' controls from the controls suite, even when its o
     const claim = claimsOver(v, 'standard', family).comparison('filter-16', 'channel-full', 'relation');
     const table = questionClaims((s) => (s === 'learned-maps' ? v.records : s === 'controls' ? v.controlRecords : []), 'standard');
     const row = table.find((r) => r.claim.id === 'learned-maps')!.comparisons.find((c) => c.dataset === 'relation' && c.a === 'filter-16')!;
-    return { controls: checkControls(v.controlRecords), comparisons: suiteComparisons('learned-maps', v.records, checkControls(v.controlRecords)), claim, row, records: v.records };
+    return { controls: controlsOf(v), comparisons: suiteComparisons('learned-maps', v.records, controlsOf(v)), claim, row, records: v.records };
   };
   const solved = verdicts(storeWith(0.99));
   assert.deepEqual(solved.controls.map((c) => [c.control.model, c.pass]), [['spatial-full', true]]);
@@ -293,6 +293,13 @@ test("a suite reads its tasks' controls from the controls suite, even when its o
   const failed = verdicts(storeWith(0.26));
   assert.equal(failed.controls[0].pass, false);
   for (const reason of [failed.comparisons.find((c) => c.a === 'filter-16')!.reason, failed.claim.reason, failed.row.reason]) assert.match(reason ?? '', /inconclusive: the positive control .* failed/);
+  // The control not yet run: the controls suite has nothing on relation, and the comparisons wait for it rather than go ungated.
+  const none = verdicts(storeWith(null));
+  assert.deepEqual(none.controls.map((c) => [c.control.model, c.pass, c.detail]), [['spatial-full', false, 'spatial-full has no runs on relation']]);
+  for (const reason of [none.comparisons.find((c) => c.a === 'filter-16')!.reason, none.claim.reason, none.row.reason]) assert.match(reason ?? '', /inconclusive: the positive control .* failed \(spatial-full has no runs on relation\)/);
+  // A gate handed the controls of other datasets only withholds a task whose control it never judged.
+  assert.match(controlGate([])({ dataset: 'relation', a: 'x', b: 'y' } as never) ?? '', /inconclusive: the positive control .* was not judged \(spatial-full on relation\)/);
+  assert.equal(controlGate([])({ dataset: 'mnist', a: 'x', b: 'y' } as never), undefined);
   // The style task's positive control: cnn-deep must learn the rule, not merely beat chance.
   assert.equal(checkControls(runs('cnn-deep', 'cooccurrence', [0.99, 0.992, 0.985]))[0].pass, true);
   assert.match(checkControls(runs('cnn-deep', 'cooccurrence', [0.47, 0.5, 0.48]))[0].detail, /cnn-deep on cooccurrence: 48\.33%, lower 95% bound .* against 90\.00%/);

@@ -4,7 +4,7 @@
  * learning speed, which is a finding of its own and never mixed with accuracy.
  */
 import { comparisonRows, controlRows, suiteComparisons, SuiteComparison } from '../analysis/claims/comparisons';
-import { checkControls } from '../analysis/claims/controls';
+import { controlsOf } from '../analysis/claims/controls';
 import { checkSanity, sanityRows } from '../analysis/claims/sanity';
 import { pairedChart } from '../analysis/figures/results';
 import { learningSpeed, speedRows } from '../analysis/speed';
@@ -17,7 +17,7 @@ import { showMarkdown, showPlot, showTable } from './display';
 
 /** The controls of the tasks in a view (from its control runs, or else a list of records), or a line saying none applies. */
 export function showControls(view: Pick<SuiteView, 'records'> & Partial<Pick<SuiteView, 'controlRecords'>>): void {
-  const rows = controlRows(checkControls(view.controlRecords ?? view.records));
+  const rows = controlRows(controlsOf(view));
   if (!rows.length) showMarkdown('No control applies to these datasets (controls belong to the diagnostic tasks).');
   else showTable(frame(rows), { caption: 'Controls first: a task whose control fails is inconclusive' });
 }
@@ -31,7 +31,7 @@ export function showSanity(view: Pick<SuiteView, 'records' | 'suite'>): void {
 
 /** The suite's comparisons as a table and a chart; returns them for the cells that follow. */
 export function showComparisons(view: SuiteView): SuiteComparison[] {
-  const cs = suiteComparisons(view.suite, view.records, checkControls(view.controlRecords));
+  const cs = suiteComparisons(view.suite, view.records, controlsOf(view));
   if (!cs.length) {
     showMarkdown(`No comparison of \`${view.suite}\` has runs on both sides yet.`);
     return cs;

@@ -18,7 +18,7 @@
 import { RUN_PRESETS, RunPresetName } from '../../experiments';
 import type { RunRecord } from '../../results/record';
 import { compareFamily, formatPaired, gates, holm, Paired, upperTail } from '../statistics';
-import { checkControls, controlGate, ControlResult } from './controls';
+import { controlGate, ControlResult, controlsOf } from './controls';
 import { sanityFor, sanityGate } from './sanity';
 
 export class ClaimNotSupported extends Error {
@@ -165,7 +165,7 @@ export interface ClaimSource {
  */
 export function claimsOver(from: RunRecord[] | ClaimSource, preset: RunPresetName, family: ExpectationRef[]): Claims {
   const { records, controlRecords } = Array.isArray(from) ? { records: from, controlRecords: from } : from;
-  const controls = checkControls(controlRecords);
+  const controls = controlsOf({ records, controlRecords });
   const paired = compareFamily(records, family, { blocked: gates(controlGate(controls), sanityGate(sanityFor(records, family))) });
   const judged = judgeFamily(
     paired,

@@ -45,11 +45,18 @@ export interface ControlResult {
   detail: string;
 }
 
-/** The verdict on every control whose dataset has runs in `records`. */
-export function checkControls(records: RunRecord[]): ControlResult[] {
+/** The datasets that `records` have runs on. */
+export const datasetsOf = (...records: RunRecord[][]): string[] => [...new Set(records.flat().map((r) => r.dataset))];
+
+/**
+ * The verdict on every control of `datasets` (by default, the datasets `records` have runs
+ * on). Pass the datasets of the comparisons when `records` are only the control runs: a
+ * control with no runs yet must fail, not be skipped.
+ */
+export function checkControls(records: RunRecord[], datasets: string[] = datasetsOf(records)): ControlResult[] {
   const out: ControlResult[] = [];
   for (const c of CONTROLS) {
-    if (!records.some((r) => r.dataset === c.dataset)) continue;
+    if (!datasets.includes(c.dataset)) continue;
     const rs = records.filter((r) => r.dataset === c.dataset && r.name === c.model);
     const t = c.threshold();
     if (!rs.length) {
@@ -68,10 +75,24 @@ export function checkControls(records: RunRecord[]): ControlResult[] {
   return out;
 }
 
-/** For compareFamily: the reason a dataset's comparisons are withheld, when one of its controls failed. */
+/**
+ * The controls of a suite's tasks: judged on the runs that decide them (a suite view's
+ * controlRecords, the `controls` suite's; else its own records), for every dataset either has.
+ */
+export function controlsOf(from: { records: RunRecord[]; controlRecords?: RunRecord[] }): ControlResult[] {
+  const controlRecords = from.controlRecords ?? from.records;
+  return checkControls(controlRecords, datasetsOf(from.records, controlRecords));
+}
+
+/**
+ * For compareFamily: the reason a dataset's comparisons are withheld, when one of its controls
+ * failed, or was never judged (a caller that judged the controls of other datasets only).
+ */
 export function controlGate(results: ControlResult[]): Gate {
   return ({ dataset }) => {
     const failed = results.find((r) => r.control.dataset === dataset && !r.pass);
-    return failed ? `inconclusive: the ${failed.control.role} failed (${failed.detail})` : undefined;
+    if (failed) return `inconclusive: the ${failed.control.role} failed (${failed.detail})`;
+    const unjudged = CONTROLS.find((c) => c.dataset === dataset && !results.some((r) => r.control === c));
+    return unjudged ? `inconclusive: the ${unjudged.role} was not judged (${unjudged.model} on ${dataset})` : undefined;
   };
 }
