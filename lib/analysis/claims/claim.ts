@@ -164,8 +164,10 @@ export interface ClaimSource {
  * comparison, declared up front: Holm's correction counts them all, whichever cells run.
  */
 export function claimsOver(from: RunRecord[] | ClaimSource, preset: RunPresetName, family: ExpectationRef[]): Claims {
-  const { records, controlRecords } = Array.isArray(from) ? { records: from, controlRecords: from } : from;
-  const controls = controlsOf({ records, controlRecords });
+  // controlsOf reads a bare array's controls from the array itself.
+  const source = Array.isArray(from) ? { records: from } : from;
+  const { records } = source;
+  const controls = controlsOf(source);
   const paired = compareFamily(records, family, { blocked: gates(controlGate(controls), sanityGate(sanityFor(records, family))) });
   const judged = judgeFamily(
     paired,
