@@ -256,11 +256,11 @@ test('sanity gates verdicts: a model whose superset pair fits worse gets none on
 
 test("a suite reads its tasks' controls from the controls suite, even when its own plan lacks the control's model", () => {
   // learned-maps has no spatial-full: its relation comparisons must still be gated by the relation control, and read once it passes.
-  const storeWith = (spatialAcc: number | null): string => {
+  const storeWith = (spatialAcc: number | null, seeds = [0, 1, 2]): string => {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'maptokens-controls-'));
     const store = new ResultStore({ dir });
     const put = (suite: string, names: string[], dataset: string, acc: (name: string, seed: number) => number): void => {
-      for (const p of planSuite(suite, { preset: 'standard', datasets: [dataset] }).filter((q) => names.includes(q.config.name)))
+      for (const p of planSuite(suite, { preset: 'standard', datasets: [dataset] }).filter((q) => names.includes(q.config.name) && seeds.includes(q.config.seed)))
         store.append(rec(p.config.name, dataset, p.config.seed, acc(p.config.name, p.config.seed), { id: p.id, schema: SCHEMA_VERSION, backend: {}, started: '2026-01-01T00:00:00Z', ended: '2026-01-01T00:01:00Z' } as unknown as Partial<RunRecord>));
     };
     put('learned-maps', ['channel-full', 'filter-16'], 'relation', (n, s) => (n === 'channel-full' ? 0.95 : 0.9) + s / 1000);
@@ -277,7 +277,7 @@ test("a suite reads its tasks' controls from the controls suite, even when its o
     const claim = claimsOver(v, 'standard', family).comparison('filter-16', 'channel-full', 'relation');
     const table = questionClaims((s) => (s === 'learned-maps' ? v.records : s === 'controls' ? v.controlRecords : []), 'standard');
     const row = table.find((r) => r.claim.id === 'learned-maps')!.comparisons.find((c) => c.dataset === 'relation' && c.a === 'filter-16')!;
-    return { controls: controlsOf(v), comparisons: suiteComparisons('learned-maps', v.records, controlsOf(v)), claim, row, records: v.records };
+    return { controls: controlsOf(v), comparisons: suiteComparisons('learned-maps', v.records, controlsOf(v), v.seeds), claim, row, records: v.records, seeds: v.seeds };
   };
   const solved = verdicts(storeWith(0.99));
   assert.deepEqual(solved.controls.map((c) => [c.control.model, c.pass]), [['spatial-full', true]]);
@@ -289,6 +289,11 @@ test("a suite reads its tasks' controls from the controls suite, even when its o
   assert.equal(solved.row.reason, undefined);
   // Handed the suite's records alone, a claim cannot see the control, and says so rather than reading the comparison.
   assert.match(claimsOver(solved.records, 'standard', [{ dataset: 'relation', a: 'filter-16', b: 'channel-full', expect: 'lower' }]).comparison('filter-16', 'channel-full', 'relation').reason ?? '', /inconclusive: .*spatial-full has no runs on relation/);
+  // Two seeds of the three planned: the tables, the checks and the claims table wait for the third,
+  // though two seeds already give the same gap (a third can move the interval, never the plan).
+  const partial = verdicts(storeWith(0.99, [0, 1]));
+  assert.deepEqual(partial.seeds, [0, 1, 2]);
+  for (const reason of [partial.comparisons.find((c) => c.a === 'filter-16')!.reason, partial.claim.reason, partial.row.reason]) assert.match(reason ?? '', /^seed 2 not in yet: no verdict before every planned seed$/);
   // The control at chance: the same comparison is withheld, in the tables, the checks and the claims table.
   const failed = verdicts(storeWith(0.26));
   assert.equal(failed.controls[0].pass, false);

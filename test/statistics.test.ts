@@ -6,7 +6,7 @@
 import { test } from 'node:test';
 import * as assert from 'node:assert/strict';
 import { checkControls, controlGate } from '../lib/analysis/claims/controls';
-import { aggregate, compareFamily, formatPaired, formatPct, holm, pairedDifference } from '../lib/analysis/statistics';
+import { aggregate, blockVariance, cochranCritical, compareFamily, formatPaired, formatPct, holm, pairedDifference, tQuantile975 } from '../lib/analysis/statistics';
 import { relationPositionBaseline } from '../lib/data/diagnostic';
 import type { RunRecord } from '../lib/results/record';
 import { runRecord } from './helpers/records';
@@ -59,6 +59,54 @@ test('a pair whose own spread is far larger than the pooled one keeps its own in
   assert.equal(c.interval, 'seeds');
   const [d] = compareFamily(recs, [{ dataset: 'mnist', a: 'm0', b: 'm1' }]);
   assert.equal(d.interval, 'block');
+});
+
+test("Cochran's C critical values match the published table (Cochran 1941; ISO 5725-2)", () => {
+  // k variances of n values each: α = 0.01, n = 3 for k = 3…7, and α = 0.05, n = 2, k = 5.
+  const table: [number, number, number, number][] = [[0.01, 3, 3, 0.9423], [0.01, 3, 4, 0.8643], [0.01, 3, 5, 0.7885], [0.01, 3, 6, 0.7218], [0.01, 3, 7, 0.6644], [0.05, 2, 5, 0.8412]];
+  for (const [alpha, n, k, c] of table) assert.ok(Math.abs(cochranCritical(alpha, n, k) - c) < 1e-4, `α ${alpha}, n ${n}, k ${k}: ${cochranCritical(alpha, n, k)} against ${c}`);
+});
+
+test("a model whose spread is an outlier among the models' is set apart from the pool (Cochran's C), and its own pairs keep their own interval", () => {
+  // The relation task's shape: five models near 100% that vary by a tenth of a point, and one
+  // on a plateau halfway that varies by points between seeds. Pooled with it, every pair's
+  // interval would be about ten times too wide.
+  const top = [[0.9995, 0.9985, 0.999], [1, 1, 0.9985], [0.999, 0.9975, 1], [0.9975, 0.999, 0.9995], [0.999, 0.994, 0.998]];
+  const steady = top.flatMap((accs, i) => runs(`m${i}`, 'relation', accs));
+  const recs = [...steady, ...runs('plateau', 'relation', [0.5285, 0.509, 0.5415])];
+  const block = blockVariance(recs, 'relation', [0, 1, 2])!;
+  assert.deepEqual(block.setApart, ['plateau']);
+  assert.deepEqual([block.models, block.df], [5, 8]);
+  // The pool is the block of the five alone, as its closed form gives.
+  const alone = blockVariance(steady, 'relation', [0, 1, 2])!;
+  assert.deepEqual(alone.setApart, []);
+  assert.ok(Math.abs(block.mse - alone.mse) < 1e-15);
+  const [c] = compareFamily(recs, [{ dataset: 'relation', a: 'm0', b: 'm4' }]);
+  assert.equal(c.interval, 'block');
+  assert.ok(Math.abs(c.ci95 - tQuantile975(8) * Math.sqrt((2 * alone.mse) / 3)) < 1e-12, `ci ${c.ci95}`);
+  assert.match(formatPaired(c), /spread pooled over 5 models \(set apart: plateau\), 8 df/);
+  // Without the screen, the plateau's spread would swamp the pool (the unscreened mean square, by hand).
+  const rows = [...top, [0.5285, 0.509, 0.5415]];
+  const g = rows.flat().reduce((x, y) => x + y, 0) / 18;
+  const rm = rows.map((r) => (r[0] + r[1] + r[2]) / 3);
+  const cm = [0, 1, 2].map((j) => rows.reduce((x, r) => x + r[j], 0) / 6);
+  const unscreened = rows.reduce((ss, r, i) => ss + r.reduce((t, y, j) => t + (y - rm[i] - cm[j] + g) ** 2, 0), 0) / 10;
+  assert.ok(unscreened > 10 * alone.mse, `${unscreened} against ${alone.mse}`);
+  // The plateau's own pairs read their own seeds.
+  const [p] = compareFamily(recs, [{ dataset: 'relation', a: 'plateau', b: 'm0' }]);
+  assert.equal(p.interval, 'seeds');
+  // Spreads that differ only as three seeds' spreads do set nothing apart (the MNIST-like block above).
+  const even = blockVariance([...runs('a', 'mnist', [0.9, 0.92, 0.95]), ...runs('b', 'mnist', [0.88, 0.91, 0.91]), ...runs('c', 'mnist', [0.8, 0.8, 0.83])], 'mnist', [0, 1, 2])!;
+  assert.deepEqual(even.setApart, []);
+});
+
+test('a comparison waits for every planned seed: two seeds of three give no verdict, even when they agree', () => {
+  const recs = [...runs('a', 'mnist', [0.95, 0.951]), ...runs('b', 'mnist', [0.9, 0.901])];
+  const [early] = compareFamily(recs, [{ dataset: 'mnist', a: 'a', b: 'b' }], { planned: [0, 1, 2] });
+  assert.equal(early.verdict, 'no verdict');
+  assert.equal(early.reason, 'seed 2 not in yet: no verdict before every planned seed');
+  const [done] = compareFamily(recs, [{ dataset: 'mnist', a: 'a', b: 'b' }], { planned: [0, 1] });
+  assert.equal(done.verdict, 'higher');
 });
 
 test('Holm\'s step-down correction', () => {

@@ -16,6 +16,8 @@ export interface SuiteView {
   records: RunRecord[];
   /** Planned runs with no record: shown, never hidden. */
   missing: { name: string; dataset: string; seed: number }[];
+  /** The seeds the plan has: a comparison gets no verdict before all of them are in (compareFamily). */
+  seeds: number[];
   /** Store lines that could not be read. */
   problems: string[];
   groups: Group[];
@@ -53,7 +55,8 @@ export function suiteView(suite: string, preset: RunPresetName, opts: { resultsD
     planSuite('controls', { preset }).filter((p) => datasets.includes(p.config.dataset.name)),
     all,
   );
-  return { suite, preset, records, missing, problems: ResultStore.describeProblems(problems), groups, order, controlRecords };
+  const planned = [...new Set(plan.map((p) => p.config.seed))].sort((a, b) => a - b);
+  return { suite, preset, records, missing, seeds: planned, problems: ResultStore.describeProblems(problems), groups, order, controlRecords };
 }
 
 

@@ -156,6 +156,8 @@ export interface Claims {
 export interface ClaimSource {
   records: RunRecord[];
   controlRecords: RunRecord[];
+  /** The seeds the plan has (a SuiteView's); else the preset's. */
+  seeds?: number[];
 }
 
 /**
@@ -168,7 +170,7 @@ export function claimsOver(from: RunRecord[] | ClaimSource, preset: RunPresetNam
   const source = Array.isArray(from) ? { records: from } : from;
   const { records } = source;
   const controls = controlsOf(source);
-  const paired = compareFamily(records, family, { blocked: gates(controlGate(controls), sanityGate(sanityFor(records, family))) });
+  const paired = compareFamily(records, family, { blocked: gates(controlGate(controls), sanityGate(sanityFor(records, family))), planned: (Array.isArray(from) ? undefined : from.seeds) ?? RUN_PRESETS[preset].seeds });
   const judged = judgeFamily(
     paired,
     family.map((f) => f.expect),

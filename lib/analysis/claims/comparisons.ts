@@ -13,13 +13,16 @@ export interface SuiteComparison extends Paired {
   asks: string;
 }
 
-/** Every declared comparison of the suite on every dataset where both models have runs, as one Holm family. */
-export function suiteComparisons(suite: string, records: RunRecord[], controls: ControlResult[] = checkControls(records)): SuiteComparison[] {
+/**
+ * Every declared comparison of the suite on every dataset where both models have runs, as one
+ * Holm family; `planned`: the seeds its plan has, none of which a verdict may lack.
+ */
+export function suiteComparisons(suite: string, records: RunRecord[], controls: ControlResult[] = checkControls(records), planned?: number[]): SuiteComparison[] {
   const declared = suitesOf(suite).flatMap((s) => s.comparisons);
   const datasets = [...new Set(records.map((r) => r.dataset))];
   const has = (name: string, dataset: string): boolean => records.some((r) => r.name === name && r.dataset === dataset);
   const pairs = datasets.flatMap((dataset) => declared.filter((c) => has(c.a, dataset) && has(c.b, dataset)).map((c) => ({ dataset, a: c.a, b: c.b, asks: c.asks })));
-  const paired = compareFamily(records, pairs, { blocked: gates(controlGate(controls), sanityGate(checkSanity(records))) });
+  const paired = compareFamily(records, pairs, { blocked: gates(controlGate(controls), sanityGate(checkSanity(records))), planned });
   return paired.map((p, i) => ({ ...p, asks: pairs[i].asks }));
 }
 

@@ -113,7 +113,10 @@ export function questionClaims(recordsOf: (suite: string) => RunRecord[], preset
   const forControls = [...new Map([...all, ...recordsOf('controls')].map((r) => [r.id, r])).values()];
   // Sanity reads each suite apart: a model name is one config within a suite, not across suites.
   const sanity = new Map(suites.map((s) => [s, sanityGate(checkSanity(recordsOf(s)))]));
-  const family = compareFamily(all, refs, { blocked: gates<(typeof refs)[number]>(controlGate(checkControls(forControls)), (p) => sanity.get(p.suite)!(p)) });
+  const family = compareFamily(all, refs, {
+    blocked: gates<(typeof refs)[number]>(controlGate(checkControls(forControls)), (p) => sanity.get(p.suite)!(p)),
+    planned: RUN_PRESETS[preset].seeds,
+  });
   const verdicts = RUN_PRESETS[preset].verdicts;
   // Every expectation of every claim, tested against the margin, is one Holm family.
   const judged = judgeFamily(
