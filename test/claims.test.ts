@@ -305,6 +305,10 @@ test("a suite reads its tasks' controls from the controls suite, even when its o
   // A gate handed the controls of other datasets only withholds a task whose control it never judged.
   assert.match(controlGate([])({ dataset: 'relation', a: 'x', b: 'y' } as never) ?? '', /inconclusive: the positive control .* was not judged \(spatial-full on relation\)/);
   assert.equal(controlGate([])({ dataset: 'mnist', a: 'x', b: 'y' } as never), undefined);
+  // A control at 100% on every seed has the test set's binomial bound, never "± 0".
+  const perfect = checkControls(runs('channel-pooled', 'appearance', [1, 1, 1]))[0];
+  assert.equal(perfect.pass, true);
+  assert.match(perfect.detail, /^channel-pooled on appearance: 100\.00%, lower 95% bound 99\.9\d% \(binomial: seeds agree\) against 90\.00%/);
   // The style task's positive control: cnn-deep must learn the rule, not merely beat chance.
   assert.equal(checkControls(runs('cnn-deep', 'cooccurrence', [0.99, 0.992, 0.985]))[0].pass, true);
   assert.match(checkControls(runs('cnn-deep', 'cooccurrence', [0.47, 0.5, 0.48]))[0].detail, /cnn-deep on cooccurrence: 48\.33%, lower 95% bound .* against 90\.00%/);

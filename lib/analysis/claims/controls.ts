@@ -17,7 +17,7 @@
  */
 import { relationPositionBaseline } from '../../data/diagnostic';
 import type { RunRecord } from '../../results/record';
-import { Gate, stats } from '../statistics';
+import { aggregate, Gate } from '../statistics';
 
 export interface Control {
   dataset: string;
@@ -63,13 +63,16 @@ export function checkControls(records: RunRecord[], datasets: string[] = dataset
       out.push({ control: c, pass: false, detail: `${c.model} has no runs on ${c.dataset}` });
       continue;
     }
-    const s = stats(rs.filter((r) => r.status === 'ok').map((r) => r.metrics.test_acc));
-    const lower = s.n > 1 ? s.mean - s.ci95 : NaN;
+    // aggregate's interval: over seeds, or the test set's binomial one when the seeds agree
+    // exactly (a control at 100% on every seed still has a lower bound below 100%).
+    const [g] = aggregate(rs);
+    const lower = g.n > 1 ? g.mean - g.ci95 : NaN;
     const converged = rs.every((r) => r.converged);
     const pass = converged && lower > t.value;
+    const bound = Number.isFinite(lower) ? `${(100 * lower).toFixed(2)}%${g.interval === 'binomial' ? ' (binomial: seeds agree)' : ''}` : '–';
     const detail = !converged
       ? `${c.model} did not converge on ${c.dataset}`
-      : `${c.model} on ${c.dataset}: ${(100 * s.mean).toFixed(2)}%, lower 95% bound ${Number.isFinite(lower) ? (100 * lower).toFixed(2) : '–'}% against ${(100 * t.value).toFixed(2)}% (${t.what})`;
+      : `${c.model} on ${c.dataset}: ${(100 * g.mean).toFixed(2)}%, lower 95% bound ${bound} against ${(100 * t.value).toFixed(2)}% (${t.what})`;
     out.push({ control: c, pass, detail });
   }
   return out;
