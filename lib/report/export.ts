@@ -193,9 +193,10 @@ export function findingsBlock(resultsDir = RESULTS_DIR): string {
   const table = claimsMarkdown(questionClaims(recordsOf, 'standard'));
   if (records.length < planned.length) {
     return [
-      `No verdict yet. The \`standard\` sweep (${ANSWER_SUITES.join(', ')}: every run trained to its validation plateau) holds ${records.length} of its ${planned.length} planned runs in the committed store;`,
+      `The \`standard\` sweep (${ANSWER_SUITES.join(', ')}: every run trained to its validation plateau) is not complete: it holds ${records.length} of its ${planned.length} planned runs in the committed store.`,
+      'Each claim below is judged on the runs it rests on, and stays "not settled" until they are all in and converged;',
       'no other preset gives verdicts (`quick` runs stop after a few dozen optimizer steps and rank how fast models start, not what they reach).',
-      'Until the sweep is complete the question\'s claims stand as follows:',
+      'The question\'s claims stand as follows:',
       '',
       table,
     ].join('\n');
