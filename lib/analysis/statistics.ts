@@ -204,6 +204,11 @@ export function pairedDifference(a: RunRecord[], b: RunRecord[], metric: Metric 
   return { ...base, diff: s.mean, ci95: 1.959964 * se, se, df: Infinity, interval: 'binomial', p: 2 * upperTail(Math.abs(z), Infinity) };
 }
 
+/** The planned seeds a pair lacks (none when no plan is given). */
+function lacking(planned: number[] | undefined, seeds: number[]): number[] {
+  return (planned ?? []).filter((k) => !seeds.includes(k));
+}
+
 function mean(xs: number[]): number {
   return xs.reduce((x, y) => x + y, 0) / xs.length;
 }
@@ -356,7 +361,7 @@ export function compareFamily<P extends PairRef>(records: RunRecord[], pairs: P[
     if (!ra.length || !rb.length) reason = 'missing runs';
     else if ([...ra, ...rb].some((r) => !r.converged)) reason = 'not converged at this preset: no verdict';
     else if (d.seeds.length < 2) reason = 'fewer than two paired seeds: no verdict';
-    else if (opts.planned?.some((k) => !d.seeds.includes(k))) reason = `seed ${opts.planned.filter((k) => !d.seeds.includes(k)).join(', ')} not in yet: no verdict before every planned seed`;
+    else if (lacking(opts.planned, d.seeds).length) reason = `seed ${lacking(opts.planned, d.seeds).join(', ')} not in yet: no verdict before every planned seed`;
     else reason = opts.blocked?.(p);
     return { ...pooledInterval(d, p.records ?? records, p.dataset, opts.metric), dataset: p.dataset, a: p.a, b: p.b, reason };
   });

@@ -167,10 +167,10 @@ export interface ClaimSource {
  */
 export function claimsOver(from: RunRecord[] | ClaimSource, preset: RunPresetName, family: ExpectationRef[]): Claims {
   // controlsOf reads a bare array's controls from the array itself.
-  const source = Array.isArray(from) ? { records: from } : from;
+  const source: { records: RunRecord[]; controlRecords?: RunRecord[]; seeds?: number[] } = Array.isArray(from) ? { records: from } : from;
   const { records } = source;
   const controls = controlsOf(source);
-  const paired = compareFamily(records, family, { blocked: gates(controlGate(controls), sanityGate(sanityFor(records, family))), planned: (Array.isArray(from) ? undefined : from.seeds) ?? RUN_PRESETS[preset].seeds });
+  const paired = compareFamily(records, family, { blocked: gates(controlGate(controls), sanityGate(sanityFor(records, family))), planned: source.seeds ?? RUN_PRESETS[preset].seeds });
   const judged = judgeFamily(
     paired,
     family.map((f) => f.expect),
