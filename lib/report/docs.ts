@@ -226,6 +226,35 @@ function wholeRunTimeBlock(): string {
 }
 
 /**
+ * How long the answer's sweep takes, for the README: each answer suite's planned runs,
+ * those in the store, and the wall time its runs trained (their own segments, summed).
+ * The sweep runs over several sessions with restarts between them, so no single
+ * invocation times it; the runs' own time is what the store measures. Two workers
+ * share the two cores, so the sweep's wall time is about half the sum.
+ */
+function sweepTimeBlock(): string {
+  const { recordsOf } = recordsBySuite('standard');
+  const hours = (rs: RunRecord[]): number => rs.reduce((a, r) => a + r.seconds, 0) / 3600;
+  const rows = ANSWER_SUITES.map((suite) => {
+    const planned = planSuite(suite, { preset: 'standard' }).length;
+    const ok = recordsOf(suite).filter((r) => r.status === 'ok');
+    const h = hours(ok);
+    return [suite, planned, ok.length, ok.filter((r) => r.converged).length, h.toFixed(1), ok.length === planned ? `about ${(h / 2).toFixed(1)}` : 'not complete'];
+  });
+  // Runs shared between suites (the controls' relation runs are the core grid's) count once in the total.
+  const all = [...new Map(ANSWER_SUITES.flatMap(recordsOf).map((r) => [r.id, r])).values()].filter((r) => r.status === 'ok');
+  const planned = planSuite(ANSWER_SUITES.join(','), { preset: 'standard' }).length;
+  return [
+    table(['suite', 'planned runs', 'in the store', 'converged', 'run time (h, summed)', 'wall time with 2 workers (h)'], [
+      ...rows,
+      ['all (each run once)', planned, all.length, all.filter((r) => r.converged).length, hours(all).toFixed(1), all.length === planned ? `about ${(hours(all) / 2).toFixed(1)}` : 'not complete'],
+    ]),
+    '',
+    'Run time is each run\'s own training wall time (its segments, without the gaps of a restart), summed from the store; the runs trained two at a time on this 2-core machine, sometimes beside the test suite.',
+  ].join('\n');
+}
+
+/**
  * Rewrites every generated block of docs/ from the stores; returns each block's file and
  * whether it changed. With `write` false nothing is written: `changed` then says which
  * blocks are stale.
@@ -237,6 +266,7 @@ export function updateDocs(opts: { write?: boolean } = {}): { file: string; bloc
       [path.join(ROOT, 'docs', 'recipe.md'), 'selection', selectionBlock],
       [path.join(ROOT, 'docs', 'validation.md'), 'validation', validationBlock],
       [path.join(ROOT, 'docs', 'performance.md'), 'whole-runs', wholeRunTimeBlock],
+      [path.join(ROOT, 'README.md'), 'sweep-time', sweepTimeBlock],
     ] as const
   ).map(([file, block, body]) => ({ file, block, changed: replaceBlock(file, block, body(), opts.write ?? true) }));
 }
