@@ -357,11 +357,12 @@ export function compareFamily<P extends PairRef>(records: RunRecord[], pairs: P[
     const ra = of(p.records ?? records, p.a, p.dataset);
     const rb = of(p.records ?? records, p.b, p.dataset);
     const d = pairedDifference(ra, rb, opts.metric);
+    const missing = lacking(opts.planned, d.seeds);
     let reason: string | undefined;
     if (!ra.length || !rb.length) reason = 'missing runs';
     else if ([...ra, ...rb].some((r) => !r.converged)) reason = 'not converged at this preset: no verdict';
     else if (d.seeds.length < 2) reason = 'fewer than two paired seeds: no verdict';
-    else if (lacking(opts.planned, d.seeds).length) reason = `seed ${lacking(opts.planned, d.seeds).join(', ')} not in yet: no verdict before every planned seed`;
+    else if (missing.length) reason = `seed ${missing.join(', ')} not in yet: no verdict before every planned seed`;
     else reason = opts.blocked?.(p);
     return { ...pooledInterval(d, p.records ?? records, p.dataset, opts.metric), dataset: p.dataset, a: p.a, b: p.b, reason };
   });

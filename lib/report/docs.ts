@@ -121,13 +121,18 @@ function recipeBlock(): string {
   ].join('\n');
 }
 
+/** The answer's runs (its suites share some, the controls' relation runs are the core grid's), each once, in the store. */
+function answerRuns(recordsOf: (suite: string) => RunRecord[]): RunRecord[] {
+  return [...new Map(ANSWER_SUITES.flatMap(recordsOf).map((r) => [r.id, r])).values()].filter((r) => r.status === 'ok');
+}
+
 /**
  * How far the tested epoch is from the epoch of highest validation accuracy, over the
  * answer's standard runs: the selection moves only on a gain > minDelta (plateau.ts).
  */
 function selectionBlock(): string {
   const bySuite = recordsBySuite('standard');
-  const runs = [...new Map(ANSWER_SUITES.flatMap(bySuite.recordsOf).map((r) => [r.id, r])).values()].filter((r) => r.status === 'ok' && r.metrics.curve.length);
+  const runs = answerRuns(bySuite.recordsOf).filter((r) => r.metrics.curve.length);
   if (!runs.length) return 'No standard runs of the answer in the store yet.';
   const gaps = runs.map((r) => {
     const top = r.metrics.curve.reduce((a, c) => (c.val_acc > a.val_acc ? c : a));
@@ -234,20 +239,15 @@ function wholeRunTimeBlock(): string {
  */
 function sweepTimeBlock(): string {
   const { recordsOf } = recordsBySuite('standard');
-  const hours = (rs: RunRecord[]): number => rs.reduce((a, r) => a + r.seconds, 0) / 3600;
-  const rows = ANSWER_SUITES.map((suite) => {
-    const planned = planSuite(suite, { preset: 'standard' }).length;
-    const ok = recordsOf(suite).filter((r) => r.status === 'ok');
-    const h = hours(ok);
-    return [suite, planned, ok.length, ok.filter((r) => r.converged).length, h.toFixed(1), ok.length === planned ? `about ${(h / 2).toFixed(1)}` : 'not complete'];
-  });
-  // Runs shared between suites (the controls' relation runs are the core grid's) count once in the total.
-  const all = [...new Map(ANSWER_SUITES.flatMap(recordsOf).map((r) => [r.id, r])).values()].filter((r) => r.status === 'ok');
-  const planned = planSuite(ANSWER_SUITES.join(','), { preset: 'standard' }).length;
+  const row = (label: string, planned: number, runs: RunRecord[]): (string | number)[] => {
+    const h = runs.reduce((a, r) => a + r.seconds, 0) / 3600;
+    return [label, planned, runs.length, runs.filter((r) => r.converged).length, h.toFixed(1), runs.length === planned ? `about ${(h / 2).toFixed(1)}` : 'not complete'];
+  };
   return [
     table(['suite', 'planned runs', 'in the store', 'converged', 'run time (h, summed)', 'wall time with 2 workers (h)'], [
-      ...rows,
-      ['all (each run once)', planned, all.length, all.filter((r) => r.converged).length, hours(all).toFixed(1), all.length === planned ? `about ${(hours(all) / 2).toFixed(1)}` : 'not complete'],
+      ...ANSWER_SUITES.map((suite) => row(suite, planSuite(suite, { preset: 'standard' }).length, recordsOf(suite).filter((r) => r.status === 'ok'))),
+      // Runs shared between suites count once in the total.
+      row('all (each run once)', planSuite(ANSWER_SUITES.join(','), { preset: 'standard' }).length, answerRuns(recordsOf)),
     ]),
     '',
     'Run time is each run\'s own training wall time (its segments, without the gaps of a restart), summed from the store; the runs trained two at a time on this 2-core machine, sometimes beside the test suite.',
