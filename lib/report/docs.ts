@@ -15,7 +15,7 @@ import { ResultStore } from '../results/store';
 import { readWholeRuns, timedQuietly, WholeRunPair } from '../bench/twin';
 import { ANSWER_SUITES, planSuite, RUN_PRESET_NAMES, RUN_PRESETS, RunPresetName } from '../experiments';
 import type { TrainConfig } from '../experiments/config';
-import type { RunRecord } from '../results/record';
+import { distinctRuns, RunRecord } from '../results/record';
 import { PlateauTracker } from '../train/plateau';
 import { writeFileAtomic } from '../util/atomic';
 import { RESULTS_DIR, ROOT, resultsDirFor } from '../util/paths';
@@ -123,7 +123,7 @@ function recipeBlock(): string {
 
 /** The answer's runs (its suites share some, the controls' relation runs are the core grid's), each once, in the store. */
 function answerRuns(recordsOf: (suite: string) => RunRecord[]): RunRecord[] {
-  return [...new Map(ANSWER_SUITES.flatMap(recordsOf).map((r) => [r.id, r])).values()].filter((r) => r.status === 'ok');
+  return distinctRuns(ANSWER_SUITES.flatMap(recordsOf)).filter((r) => r.status === 'ok');
 }
 
 /**

@@ -72,3 +72,8 @@ export interface RunRecord {
   /** Train/val/test sizes actually used. */
   sizes: { train: number; val: number; test: number };
 }
+
+/** Each run once, by id: suites share runs (the controls' relation runs are the core grid's), and a shared run must count once. */
+export function distinctRuns(records: RunRecord[]): RunRecord[] {
+  return [...new Map(records.map((r) => [r.id, r])).values()];
+}

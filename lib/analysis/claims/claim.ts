@@ -191,28 +191,27 @@ export function claimsOver(from: RunRecord[] | ClaimSource, preset: RunPresetNam
     if (family[i].expect !== expectation) throw new Error(`claim on ${a} − ${b} (${dataset}) is declared as '${family[i].expect}', not '${expectation}': Holm's family tests what is declared`);
     return settle({ statement: `${a} is ${expectationWords(expectation)} ${b} on ${dataset}`, status: judged[i].status, evidence: judgedEvidence(paired[i], expectation, judged[i]) });
   };
-  const undecided = (a: string, b: string, dataset: string): ClaimCheck => {
+  /**
+   * Prose that says a comparison is not settled: `opening` starts its statement, and
+   * `changed` names what the store says instead once it no longer agrees (else undefined).
+   */
+  const notSettled = (a: string, b: string, dataset: string, opening: (c: Paired) => string, changed: (c: Paired, status: ClaimStatus) => string | undefined): ClaimCheck => {
     const i = index(a, b, dataset);
     const c = paired[i];
-    const statement = `${c.seeds.length || 'the'} seeds cannot tell whether ${a} is ${expectationWords(family[i].expect)} ${b} on ${dataset}`;
+    const statement = `${opening(c)} ${a} is ${expectationWords(family[i].expect)} ${b} on ${dataset}`;
     const evidence = judgedEvidence(c, family[i].expect, judged[i]);
     if (!verdicts) return { statement, status: 'not settled', evidence: `${evidence}; preset ${preset} gives no verdicts` };
-    // Withheld is not undecided: missing or unconverged runs say nothing about what the seeds can tell.
-    if (c.reason || judged[i].status !== 'not settled') {
-      const now = c.reason ? `no verdict (${c.reason})` : `the seeds now tell: it ${judged[i].status}`;
-      throw new ClaimNotSupported(`the store no longer supports "${statement}": ${now} (${evidence})`);
-    }
+    const now = changed(c, judged[i].status);
+    if (now) throw new ClaimNotSupported(`the store no longer supports "${statement}": ${now} (${evidence})`);
     return { statement, status: 'not settled', evidence };
   };
-  const withheld = (a: string, b: string, dataset: string): ClaimCheck => {
-    const i = index(a, b, dataset);
-    const c = paired[i];
-    const statement = `the runs give no verdict on whether ${a} is ${expectationWords(family[i].expect)} ${b} on ${dataset}`;
-    const evidence = judgedEvidence(c, family[i].expect, judged[i]);
-    if (!verdicts) return { statement, status: 'not settled', evidence: `${evidence}; preset ${preset} gives no verdicts` };
-    if (!c.reason) throw new ClaimNotSupported(`the store no longer supports "${statement}": it gives one, ${judged[i].status} (${evidence})`);
-    return { statement, status: 'not settled', evidence };
-  };
+  const undecided = (a: string, b: string, dataset: string): ClaimCheck =>
+    notSettled(a, b, dataset, (c) => `${c.seeds.length || 'the'} seeds cannot tell whether`, (c, status) =>
+      // Withheld is not undecided: missing or unconverged runs say nothing about what the seeds can tell.
+      c.reason ? `no verdict (${c.reason})` : status !== 'not settled' ? `the seeds now tell: it ${status}` : undefined,
+    );
+  const withheld = (a: string, b: string, dataset: string): ClaimCheck =>
+    notSettled(a, b, dataset, () => 'the runs give no verdict on whether', (c, status) => (c.reason ? undefined : `it gives one, ${status}`));
   return {
     family: paired,
     controls,

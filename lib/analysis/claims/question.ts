@@ -8,7 +8,7 @@
  */
 import { PlannedRun, planSuite, RUN_PRESETS, RunPresetName } from '../../experiments';
 import { costModel } from '../../models/cost';
-import type { RunRecord } from '../../results/record';
+import { distinctRuns, RunRecord } from '../../results/record';
 import { compareFamily, formatPaired, gates, Paired } from '../statistics';
 import { ClaimNotSupported, ClaimStatus, Expectation, ExpectationRef, judgedEvidence, judgeFamily } from './claim';
 import { checkControls, controlGate } from './controls';
@@ -107,10 +107,9 @@ function flopsOf(planned: PlannedRun[], name: string, dataset: string): number {
 export function questionClaims(recordsOf: (suite: string) => RunRecord[], preset: RunPresetName): ClaimRow[] {
   const suites = [...new Set(QUESTION_CLAIMS.map((c) => c.experiment.suite))];
   const refs = QUESTION_CLAIMS.flatMap((c) => c.expects.map((e) => ({ ...e, suite: c.experiment.suite, records: recordsOf(c.experiment.suite) })));
-  // A run shared by two suites counts once (for the controls).
-  const all = [...new Map(suites.flatMap(recordsOf).map((r) => [r.id, r])).values()];
+  const all = distinctRuns(suites.flatMap(recordsOf));
   // Every control is planned by the controls suite; the claims' own suites need not plan it.
-  const forControls = [...new Map([...all, ...recordsOf('controls')].map((r) => [r.id, r])).values()];
+  const forControls = distinctRuns([...all, ...recordsOf('controls')]);
   // Sanity reads each suite apart: a model name is one config within a suite, not across suites.
   const sanity = new Map(suites.map((s) => [s, sanityGate(checkSanity(recordsOf(s)))]));
   const family = compareFamily(all, refs, {
