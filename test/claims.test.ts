@@ -203,6 +203,11 @@ test('sanity: a superset that loses on test is a failure, told apart by its trai
   assert.equal(status([...fitted('channel-full', [0.9, 0.905, 0.91], 1), ...fitted('channel-pooled', [0.95, 0.96, 0.97], 0.99)]), 'fails: overfits');
   // It fits its training set worse too: optimization or a bug.
   assert.equal(status([...fitted('channel-full', [0.9, 0.905, 0.91], 0.9), ...fitted('channel-pooled', [0.95, 0.96, 0.97], 0.99)]), 'fails: fits worse');
+  // Validation peaked early, at 85% train, and the run went on to fit its training set
+  // fully (spatial-full on co-occurrence): that is overfitting, not a failure to fit.
+  const later = (rs: RunRecord[]): RunRecord[] =>
+    rs.map((r) => ({ ...r, metrics: { ...r.metrics, curve: [...r.metrics.curve, { ...r.metrics.curve[0], epoch: 2, step: 200, train_acc: 1, val_acc: r.metrics.test_acc - 0.01 }] } }));
+  assert.equal(status([...later(fitted('channel-full', [0.9, 0.905, 0.91], 0.85)), ...fitted('channel-pooled', [0.95, 0.96, 0.97], 0.99)]), 'fails: overfits');
   // Higher, or indistinguishable, holds.
   assert.equal(status([...fitted('channel-full', [0.95, 0.96, 0.97], 1), ...fitted('channel-pooled', [0.9, 0.905, 0.91], 0.99)]), 'holds');
   assert.equal(status([...fitted('channel-full', [0.95, 0.93, 0.97], 1), ...fitted('channel-pooled', [0.94, 0.96, 0.95], 0.99)]), 'holds');
@@ -233,6 +238,10 @@ test('sanity gates verdicts: a model whose superset pair fits worse gets none on
   assert.throws(() => broken.higher('channel-full', 'spatial-full', 'mnist'), /sanity fails/);
   // Another dataset's comparisons are read as usual.
   assert.equal(broken.higher('channel-full', 'spatial-full', 'relation').status, 'holds');
+  // Prose that says how a sanity pair reads is checked like any other sentence.
+  assert.equal(broken.sanity('channel-full', 'channel-pooled', 'mnist', 'fails: fits worse').status, 'holds');
+  assert.throws(() => broken.sanity('channel-full', 'channel-pooled', 'mnist', 'fails: overfits'), /no longer supports .*fails: fits worse/);
+  assert.equal(claimsOver(stored(1), 'standard', family).sanity('channel-full', 'channel-pooled', 'mnist', 'fails: overfits').status, 'holds');
   // The suite's own table and the question's claims table carry the same gate.
   const core = suiteComparisons('core', stored(0.9)).find((c) => c.dataset === 'mnist' && c.a === 'channel-full' && c.b === 'spatial-full')!;
   assert.match(core.reason ?? '', /sanity fails/);

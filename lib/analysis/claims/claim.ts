@@ -19,7 +19,7 @@ import { RUN_PRESETS, RunPresetName } from '../../experiments';
 import type { RunRecord } from '../../results/record';
 import { compareFamily, formatPaired, gates, holm, Paired, upperTail } from '../statistics';
 import { controlGate, ControlResult, controlsOf } from './controls';
-import { sanityFor, sanityGate } from './sanity';
+import { SanityStatus, sanityFor, sanityGate } from './sanity';
 
 export class ClaimNotSupported extends Error {
   constructor(message: string) {
@@ -146,6 +146,8 @@ export interface Claims {
   withheld(a: string, b: string, dataset: string): ClaimCheck;
   /** The named control passed. */
   control(model: string, dataset: string): ClaimCheck;
+  /** The sanity pair superset ⊇ subset on `dataset` reads as `says` (sanity.ts), for prose that states how it reads. */
+  sanity(superset: string, subset: string, dataset: string, says: SanityStatus): ClaimCheck;
 }
 
 /**
@@ -170,7 +172,8 @@ export function claimsOver(from: RunRecord[] | ClaimSource, preset: RunPresetNam
   const source: { records: RunRecord[]; controlRecords?: RunRecord[]; seeds?: number[] } = Array.isArray(from) ? { records: from } : from;
   const { records } = source;
   const controls = controlsOf(source);
-  const paired = compareFamily(records, family, { blocked: gates(controlGate(controls), sanityGate(sanityFor(records, family))), planned: source.seeds ?? RUN_PRESETS[preset].seeds });
+  const sane = sanityFor(records, family);
+  const paired = compareFamily(records, family, { blocked: gates(controlGate(controls), sanityGate(sane)), planned: source.seeds ?? RUN_PRESETS[preset].seeds });
   const judged = judgeFamily(
     paired,
     family.map((f) => f.expect),
@@ -228,6 +231,14 @@ export function claimsOver(from: RunRecord[] | ClaimSource, preset: RunPresetNam
       const statement = `the ${model} control on ${dataset} passes`;
       if (!c) return settle({ statement, status: 'not settled', evidence: `no control result: ${model} has no runs on ${dataset}, or it is not a declared control` });
       return settle({ statement, status: c.pass ? 'holds' : 'does not hold', evidence: c.detail });
+    },
+    sanity: (superset, subset, dataset, says) => {
+      // Only pairs whose models the family reads are checked (sanityFor): a sentence on a pair is a sentence on its models.
+      const s = sane.find((x) => x.pair.superset === superset && x.pair.subset === subset && x.dataset === dataset);
+      const statement = `sanity of ${superset} ⊇ ${subset} on ${dataset} reads "${says}"`;
+      if (!s) return settle({ statement, status: 'not settled', evidence: `no sanity pair ${superset} ⊇ ${subset} with runs on ${dataset} among the family's models` });
+      const fit = `best train acc ${(100 * s.trainFit.superset).toFixed(2)}% / ${(100 * s.trainFit.subset).toFixed(2)}%`;
+      return settle({ statement, status: s.status === says ? 'holds' : 'does not hold', evidence: `${s.status}: test ${formatPaired(s.test)}; ${fit}` });
     },
   };
 }
