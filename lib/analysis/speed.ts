@@ -14,6 +14,12 @@ export function selectedRow(r: RunRecord): EpochMetrics | undefined {
   return r.metrics.curve.find((row) => row.epoch === r.convergence?.selectedEpoch);
 }
 
+/** A run's best train accuracy over its curve: how well it can fit its training set (NaN without a curve). */
+export function bestTrainAcc(r: RunRecord): number {
+  const accs = r.metrics.curve.map((row) => row.train_acc).filter(Number.isFinite);
+  return accs.length ? Math.max(...accs) : NaN;
+}
+
 /** Optimizer steps at the end of an epoch row (older records did not store them: from the split size and batch). */
 export function stepsAt(r: RunRecord, row: EpochMetrics): number {
   if (row.step !== undefined) return row.step;

@@ -19,7 +19,7 @@ import { RUN_PRESETS, RunPresetName } from '../../experiments';
 import type { RunRecord } from '../../results/record';
 import { compareFamily, formatPaired, gates, holm, Paired, upperTail } from '../statistics';
 import { controlGate, ControlResult, controlsOf } from './controls';
-import { SanityStatus, sanityFor, sanityGate } from './sanity';
+import { SanityStatus, sanityFor, sanityGate, trainFitText } from './sanity';
 
 export class ClaimNotSupported extends Error {
   constructor(message: string) {
@@ -237,8 +237,7 @@ export function claimsOver(from: RunRecord[] | ClaimSource, preset: RunPresetNam
       const s = sane.find((x) => x.pair.superset === superset && x.pair.subset === subset && x.dataset === dataset);
       const statement = `sanity of ${superset} ⊇ ${subset} on ${dataset} reads "${says}"`;
       if (!s) return settle({ statement, status: 'not settled', evidence: `no sanity pair ${superset} ⊇ ${subset} with runs on ${dataset} among the family's models` });
-      const fit = `best train acc ${(100 * s.trainFit.superset).toFixed(2)}% / ${(100 * s.trainFit.subset).toFixed(2)}%`;
-      return settle({ statement, status: s.status === says ? 'holds' : 'does not hold', evidence: `${s.status}: test ${formatPaired(s.test)}; ${fit}` });
+      return settle({ statement, status: s.status === says ? 'holds' : 'does not hold', evidence: `${s.status}: test ${formatPaired(s.test)}; best train acc ${trainFitText(s)}` });
     },
   };
 }

@@ -19,6 +19,7 @@
  * finding about the data size, and the sanity table states it.
  */
 import type { RunRecord } from '../../results/record';
+import { bestTrainAcc } from '../speed';
 import { compareFamily, formatPaired, Gate, Paired, stats } from '../statistics';
 
 export interface SupersetPair {
@@ -50,8 +51,7 @@ export interface SanityResult {
 
 /** Mean over seeds of each run's best train accuracy over its curve: how well the model can fit its training set. */
 function meanTrainFit(rs: RunRecord[]): number {
-  const best = (r: RunRecord): number => Math.max(...r.metrics.curve.map((row) => row.train_acc).filter(Number.isFinite));
-  return stats(rs.filter((r) => r.status === 'ok' && r.metrics.curve.length).map(best).filter(Number.isFinite)).mean;
+  return stats(rs.filter((r) => r.status === 'ok').map(bestTrainAcc).filter(Number.isFinite)).mean;
 }
 
 /** Every superset pair with runs on both sides in `records` (one suite's: one config per model name), per dataset, as one Holm family. */
@@ -96,6 +96,11 @@ export function sanityGate(results: SanityResult[]): Gate {
 
 const pctOr = (x: number): string => (Number.isFinite(x) ? `${(100 * x).toFixed(2)}%` : '–');
 
+/** "100.00% / 99.80%": a pair's training fit, superset / subset. */
+export function trainFitText(s: SanityResult): string {
+  return `${pctOr(s.trainFit.superset)} / ${pctOr(s.trainFit.subset)}`;
+}
+
 /** Table rows: the pair, why it must hold, the test difference, the training fit and the status. */
 export function sanityRows(results: SanityResult[]): Record<string, unknown>[] {
   return results.map((s) => ({
@@ -103,7 +108,7 @@ export function sanityRows(results: SanityResult[]): Record<string, unknown>[] {
     'superset ⊇ subset': `${s.pair.superset} ⊇ ${s.pair.subset}`,
     why: s.pair.why,
     'test acc, superset − subset': formatPaired(s.test),
-    'best train acc, superset / subset': `${pctOr(s.trainFit.superset)} / ${pctOr(s.trainFit.subset)}`,
+    'best train acc, superset / subset': trainFitText(s),
     status: s.status,
   }));
 }
