@@ -8,6 +8,7 @@ import * as assert from 'node:assert/strict';
 import { checkControls, controlGate } from '../lib/analysis/claims/controls';
 import { aggregate, blockVariance, cochranCritical, compareFamily, formatPaired, formatPct, holm, pairedDifference, tQuantile975 } from '../lib/analysis/statistics';
 import { relationPositionBaseline } from '../lib/data/diagnostic';
+import { Expectation, judgeFamily } from '../lib/analysis/claims/claim';
 import type { RunRecord } from '../lib/results/record';
 import { runRecord } from './helpers/records';
 
@@ -166,6 +167,42 @@ test('Holm withholds a verdict that a single test would give', () => {
   }
   // Alone, the same comparison is a verdict.
   assert.equal(compareFamily(recs, [{ dataset: 'mnist', a: 'a', b: 'b' }])[0].verdict, 'higher');
+  // A comparison still to come counts in the family at p = 1, so the verdict waits for it
+  // (its p may be small); one that will never be tested (here, a run that did not converge) does not.
+  const fashionLater = recs.filter((r) => r.name !== 'd');
+  const waiting = compareFamily(fashionLater, [
+    { dataset: 'mnist', a: 'a', b: 'b' },
+    { dataset: 'fashion-mnist', a: 'c', b: 'd' },
+  ]);
+  assert.equal(waiting[1].pending, true);
+  assert.match(waiting[1].reason!, /missing runs/);
+  assert.ok(Math.abs(waiting[0].pHolm - 0.0702) < 2e-3, `Holm p ${waiting[0].pHolm}`);
+  assert.equal(waiting[0].verdict, 'indistinguishable');
+  const seedLater = compareFamily(recs.filter((r) => !(r.name === 'd' && r.seed === 2)), [
+    { dataset: 'mnist', a: 'a', b: 'b' },
+    { dataset: 'fashion-mnist', a: 'c', b: 'd' },
+  ], { planned: [0, 1, 2] });
+  assert.equal(seedLater[1].pending, true);
+  assert.equal(seedLater[0].verdict, 'indistinguishable');
+  const blockLater = compareFamily(recs, [
+    { dataset: 'mnist', a: 'a', b: 'b' },
+    { dataset: 'fashion-mnist', a: 'c', b: 'd' },
+  ], { incomplete: (p) => (p.dataset === 'fashion-mnist' ? 'the rest of its block not in yet' : undefined) });
+  assert.equal(blockLater[1].pending, true);
+  assert.equal(blockLater[1].verdict, 'no verdict');
+  assert.equal(blockLater[0].verdict, 'indistinguishable');
+  const never = compareFamily([...recs.filter((r) => !(r.name === 'd' && r.seed === 0)), rec('d', 'fashion-mnist', 0, 0.8, false)], [
+    { dataset: 'mnist', a: 'a', b: 'b' },
+    { dataset: 'fashion-mnist', a: 'c', b: 'd' },
+  ]);
+  assert.equal(never[1].pending, undefined);
+  assert.equal(never[0].verdict, 'higher');
+  // The claims' margin tests count it the same way.
+  const expects: Expectation[] = ['higher', 'higher'];
+  const fam2 = compareFamily(recs, [{ dataset: 'mnist', a: 'a', b: 'b' }, { dataset: 'fashion-mnist', a: 'c', b: 'd' }]);
+  const alone = judgeFamily([fam2[0]], ['higher'])[0];
+  assert.ok(Math.abs(judgeFamily([fam2[0], { ...fam2[1], reason: 'missing runs', pending: true }], expects)[0].pHolm - 2 * alone.pHolm) < 1e-12);
+  assert.equal(judgeFamily([fam2[0], { ...fam2[1], reason: 'not converged at this preset: no verdict' }], expects)[0].pHolm, alone.pHolm);
 });
 
 test('a failed control makes its task\'s comparisons inconclusive; a passing one lets them through', () => {

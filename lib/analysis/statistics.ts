@@ -167,6 +167,11 @@ export interface Paired {
   verdict: PairedVerdict;
   /** Why there is no verdict, when there is none. */
   reason?: string;
+  /**
+   * The reason is that runs are not in yet (a pair's runs or seeds, or the rest of its block):
+   * the comparison is still to come, so Holm counts it, at p = 1, in the family's size.
+   */
+  pending?: true;
 }
 
 function testSize(r: RunRecord): number {
@@ -202,6 +207,16 @@ export function pairedDifference(a: RunRecord[], b: RunRecord[], metric: Metric 
   const se = Math.sqrt((pa * (1 - pa)) / n + (pb * (1 - pb)) / n);
   const z = s.mean / se;
   return { ...base, diff: s.mean, ci95: 1.959964 * se, se, df: Infinity, interval: 'binomial', p: 2 * upperTail(Math.abs(z), Infinity) };
+}
+
+/**
+ * A comparison's p-value in its Holm family. One still to come (`pending`) counts at p = 1:
+ * Holm's adjusted p-values only fall when a p-value does, so a verdict reached while the
+ * family is incomplete stands when the rest arrives. One that will never be tested (an
+ * unconverged run, a failed control) is not counted.
+ */
+export function holmP(c: Pick<Paired, 'reason' | 'pending' | 'p'>): number {
+  return c.reason ? (c.pending ? 1 : NaN) : c.p;
 }
 
 /** The planned seeds a pair lacks (none when no plan is given). */
@@ -348,8 +363,15 @@ function pooledInterval<D extends ReturnType<typeof pairedDifference>>(d: D, rec
  * Why every planned seed: a verdict from two seeds of three can turn when the third lands
  * (spatial-full's third seed on the relation task moved its pooled interval from ±0.37 to
  * ±1.10 pp), and prose written on a partial grid would then say what the grid does not.
+ * `incomplete` withholds a pair whose block is not all in yet (its pooled spread can still
+ * change: channel-pooled-k4's third seed on co-occurrence set channel-full apart, and turned
+ * the style claim from holds to not settled).
  */
-export function compareFamily<P extends PairRef>(records: RunRecord[], pairs: P[], opts: { metric?: Metric; alpha?: number; blocked?: Gate<P>; planned?: number[] } = {}): Paired[] {
+export function compareFamily<P extends PairRef>(
+  records: RunRecord[],
+  pairs: P[],
+  opts: { metric?: Metric; alpha?: number; blocked?: Gate<P>; planned?: number[]; incomplete?: Gate<P> } = {},
+): Paired[] {
   const alpha = opts.alpha ?? 0.05;
   // A pair may bring its own records (a claim reads one suite's runs; names repeat across suites).
   const of = (from: RunRecord[], name: string, dataset: string): RunRecord[] => from.filter((r) => r.name === name && r.dataset === dataset);
@@ -359,18 +381,19 @@ export function compareFamily<P extends PairRef>(records: RunRecord[], pairs: P[
     const d = pairedDifference(ra, rb, opts.metric);
     const missing = lacking(opts.planned, d.seeds);
     let reason: string | undefined;
-    if (!ra.length || !rb.length) reason = 'missing runs';
+    let pending = false;
+    if (!ra.length || !rb.length) [reason, pending] = ['missing runs', true];
     else if ([...ra, ...rb].some((r) => !r.converged)) reason = 'not converged at this preset: no verdict';
-    else if (d.seeds.length < 2) reason = 'fewer than two paired seeds: no verdict';
-    else if (missing.length) reason = `seed ${missing.join(', ')} not in yet: no verdict before every planned seed`;
+    else if (d.seeds.length < 2 && !missing.length) reason = 'fewer than two paired seeds: no verdict';
+    else if (missing.length) [reason, pending] = [`seed ${missing.join(', ')} not in yet: no verdict before every planned seed`, true];
+    else if ((reason = opts.incomplete?.(p))) pending = true;
     else reason = opts.blocked?.(p);
-    return { ...pooledInterval(d, p.records ?? records, p.dataset, opts.metric), dataset: p.dataset, a: p.a, b: p.b, reason };
+    return { ...pooledInterval(d, p.records ?? records, p.dataset, opts.metric), dataset: p.dataset, a: p.a, b: p.b, reason, ...(pending ? { pending: true as const } : {}) };
   });
-  // The family Holm corrects over is the comparisons that can get a verdict.
-  const adjusted = holm(raw.map((r) => (r.reason ? NaN : r.p)));
+  const adjusted = holm(raw.map(holmP));
   return raw.map((r, i) => {
     const verdict: PairedVerdict = r.reason ? 'no verdict' : adjusted[i] < alpha ? (r.diff > 0 ? 'higher' : 'lower') : 'indistinguishable';
-    return { ...r, pHolm: adjusted[i], verdict };
+    return { ...r, pHolm: r.reason ? NaN : adjusted[i], verdict };
   });
 }
 

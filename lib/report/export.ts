@@ -194,7 +194,7 @@ export function findingsBlock(resultsDir = RESULTS_DIR): string {
   if (records.length < planned.length) {
     return [
       `The \`standard\` sweep (${ANSWER_SUITES.join(', ')}: every run trained to its validation plateau) is not complete: it holds ${records.length} of its ${planned.length} planned runs in the committed store.`,
-      'Each claim below is judged on the runs it rests on, and stays "not settled" until they are all in and converged;',
+      'Each claim below stays "not settled" until every run of its suite on its dataset is in (the interval pools the spread of all of them) and its own runs converged, and a claim still to come counts in the Holm correction, so a verdict given now stands when the rest lands;',
       'no other preset gives verdicts (`quick` runs stop after a few dozen optimizer steps and rank how fast models start, not what they reach).',
       'The question\'s claims stand as follows:',
       '',

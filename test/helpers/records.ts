@@ -1,4 +1,5 @@
 /** A finished run's record with only what the analysis reads, for tests of statistics and claims. */
+import { planSuite, RunPresetName } from '../../lib/experiments';
 import type { RunRecord } from '../../lib/results/record';
 
 export function runRecord(name: string, dataset: string, seed: number, acc: number, over: Partial<RunRecord> = {}): RunRecord {
@@ -23,4 +24,17 @@ export function runRecord(name: string, dataset: string, seed: number, acc: numb
     img_per_s: 1,
     ...over,
   } as unknown as RunRecord;
+}
+
+/**
+ * The rest of a suite's block on a dataset: for each model the suite plans there that has no
+ * run in `records`, its planned seeds as finished runs that did not converge. They complete
+ * the block (the claims table gives no verdict before it is), and stay out of what it reads:
+ * the pooled spread, sanity and the controls all skip unconverged runs.
+ */
+export function restOfBlock(records: RunRecord[], suite: string, dataset: string, preset: RunPresetName = 'standard'): RunRecord[] {
+  const present = new Set(records.filter((r) => r.dataset === dataset).map((r) => r.name));
+  return planSuite(suite, { preset, datasets: [dataset] })
+    .filter((p) => !present.has(p.config.name))
+    .map((p) => runRecord(p.config.name, dataset, p.config.seed, 0.5, { converged: false }));
 }

@@ -97,17 +97,19 @@ export interface Judgement {
 
 /**
  * A family of expectations, Holm-corrected together: each holds or does not hold only when
- * its decisive test survives the correction; a comparison without a verdict (missing,
- * unconverged, a failed control or sanity check) is not settled and not counted.
+ * its decisive test survives the correction; a comparison without a verdict is not settled.
+ * One whose runs are still to come counts in the family's size at p = 1 (holmP), so that a
+ * verdict reached now stands when they arrive; one that will never be tested (unconverged,
+ * a failed control or sanity check) is not counted.
  */
 export function judgeFamily(cs: Paired[], expects: Expectation[], alpha = 0.05, margin = MARGIN): Judgement[] {
   const tested = cs.map((c, i) => (c.reason || !(c.se > 0) ? undefined : judge(c, expects[i], margin)));
   const ps = tested.map((t) => (t ? Math.min(t.pHolds, t.pFails) : NaN));
-  const adjusted = holm(ps);
+  const adjusted = holm(ps.map((p, i) => (cs[i].pending ? 1 : p)));
   return tested.map((t, i) => ({
     status: !t || !(adjusted[i] < alpha) ? 'not settled' : t.pHolds < t.pFails ? 'holds' : 'does not hold',
     p: ps[i],
-    pHolm: adjusted[i],
+    pHolm: t ? adjusted[i] : NaN,
   }));
 }
 
