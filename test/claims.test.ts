@@ -142,7 +142,7 @@ test("the question's claims table: holds, does not hold and not settled follow t
   // relation, whose spread the interval pools): no verdict yet, and the table says why.
   const waiting = row(questionClaims(() => store(), 'standard'), 'flattening');
   assert.equal(waiting.status, 'not settled');
-  assert.match(waiting.evidence.join(' '), /18 of the core suite's 24 runs on relation not in yet: no verdict before its block is complete/);
+  assert.match(waiting.evidence.join(' '), /18 planned runs of the core suite on relation not in yet: no verdict before its block is complete/);
   assert.equal(waiting.comparisons[0].pending, true);
   // Channel tokens clearly below: it holds.
   const below = complete([...store().filter((r) => !(r.name === 'channel-full' && r.dataset === 'relation')), ...runs('channel-full', 'relation', [0.4, 0.41, 0.42])]);
@@ -272,14 +272,17 @@ test('sanity gates verdicts: a model whose superset pair fits worse gets none on
 
 test("a suite reads its tasks' controls from the controls suite, even when its own plan lacks the control's model", () => {
   // learned-maps has no spatial-full: its relation comparisons must still be gated by the relation control, and read once it passes.
-  const storeWith = (spatialAcc: number | null, seeds = [0, 1, 2]): string => {
+  const storeWith = (spatialAcc: number | null, seeds = [0, 1, 2], block = true): string => {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'maptokens-controls-'));
     const store = new ResultStore({ dir });
-    const put = (suite: string, names: string[], dataset: string, acc: (name: string, seed: number) => number): void => {
+    const put = (suite: string, names: string[], dataset: string, acc: (name: string, seed: number) => number, over: Partial<RunRecord> = {}): void => {
       for (const p of planSuite(suite, { preset: 'standard', datasets: [dataset] }).filter((q) => names.includes(q.config.name) && seeds.includes(q.config.seed)))
-        store.append(rec(p.config.name, dataset, p.config.seed, acc(p.config.name, p.config.seed), { id: p.id, schema: SCHEMA_VERSION, backend: {}, started: '2026-01-01T00:00:00Z', ended: '2026-01-01T00:01:00Z' } as unknown as Partial<RunRecord>));
+        store.append(rec(p.config.name, dataset, p.config.seed, acc(p.config.name, p.config.seed), { id: p.id, schema: SCHEMA_VERSION, backend: {}, started: '2026-01-01T00:00:00Z', ended: '2026-01-01T00:01:00Z', ...over } as unknown as Partial<RunRecord>));
     };
     put('learned-maps', ['channel-full', 'filter-16'], 'relation', (n, s) => (n === 'channel-full' ? 0.95 : 0.9) + s / 1000);
+    // The rest of the suite's block on relation, in but unconverged: complete, and outside the pooled spread.
+    const rest = [...new Set(planSuite('learned-maps', { preset: 'standard', datasets: ['relation'] }).map((p) => p.config.name))].filter((n) => n !== 'channel-full' && n !== 'filter-16');
+    if (block) put('learned-maps', rest, 'relation', () => 0.5, { converged: false });
     if (spatialAcc !== null) put('controls', ['spatial-full'], 'relation', (_, s) => spatialAcc + s / 1000);
     return dir;
   };
@@ -291,10 +294,9 @@ test("a suite reads its tasks' controls from the controls suite, even when its o
     const family: ExpectationRef[] = [{ dataset: 'relation', a: 'filter-16', b: 'channel-full', expect: 'lower' }];
     // The report's checks and its claims table read the same controls as the suite's tables.
     const claim = claimsOver(v, 'standard', family).comparison('filter-16', 'channel-full', 'relation');
-    const block = [...v.records, ...restOfBlock(v.records, 'learned-maps', 'relation')];
-    const table = questionClaims((s) => (s === 'learned-maps' ? block : s === 'controls' ? v.controlRecords : []), 'standard');
+    const table = questionClaims((s) => (s === 'learned-maps' ? v.records : s === 'controls' ? v.controlRecords : []), 'standard');
     const row = table.find((r) => r.claim.id === 'learned-maps')!.comparisons.find((c) => c.dataset === 'relation' && c.a === 'filter-16')!;
-    return { controls: controlsOf(v), comparisons: suiteComparisons('learned-maps', v.records, controlsOf(v), v.seeds), claim, row, records: v.records, seeds: v.seeds };
+    return { missing: v.missing, controls: controlsOf(v), comparisons: suiteComparisons('learned-maps', v.records, { controls: controlsOf(v), planned: v.seeds, missing: v.missing }), claim, row, records: v.records, seeds: v.seeds };
   };
   const solved = verdicts(storeWith(0.99));
   assert.deepEqual(solved.controls.map((c) => [c.control.model, c.pass]), [['spatial-full', true]]);
@@ -311,6 +313,11 @@ test("a suite reads its tasks' controls from the controls suite, even when its o
   const partial = verdicts(storeWith(0.99, [0, 1]));
   assert.deepEqual(partial.seeds, [0, 1, 2]);
   for (const reason of [partial.comparisons.find((c) => c.a === 'filter-16')!.reason, partial.claim.reason, partial.row.reason]) assert.match(reason ?? '', /^seed 2 not in yet: no verdict before every planned seed$/);
+  // The rest of the suite's block on relation not in yet: the tables, the checks and the claims table wait for it.
+  const unblocked = verdicts(storeWith(0.99, [0, 1, 2], false));
+  assert.ok(unblocked.missing.length > 0);
+  for (const reason of [unblocked.comparisons.find((c) => c.a === 'filter-16')!.reason, unblocked.claim.reason, unblocked.row.reason])
+    assert.match(reason ?? '', /^\d+ planned runs of the learned-maps suite on relation not in yet: no verdict before its block is complete/);
   // The control at chance: the same comparison is withheld, in the tables, the checks and the claims table.
   const failed = verdicts(storeWith(0.26));
   assert.equal(failed.controls[0].pass, false);

@@ -277,6 +277,20 @@ export function blockVariance(
   }
 }
 
+/**
+ * For compareFamily's `incomplete`: a pair on a dataset where the suite's plan still has runs
+ * to come (`missing`) waits for them. blockVariance pools every model there, and sanity and
+ * the controls read them too, so a verdict read off part of the block can turn when the rest
+ * lands: channel-pooled-k4's third seed on co-occurrence set channel-full apart, and turned the
+ * style claim from holds to not settled.
+ */
+export function blockGate(suite: string, missing: { dataset: string }[]): Gate {
+  return ({ dataset }) => {
+    const k = missing.filter((m) => m.dataset === dataset).length;
+    return k ? `${k} planned run${k === 1 ? '' : 's'} of the ${suite} suite on ${dataset} not in yet: no verdict before its block is complete (the pooled spread, sanity and controls read them all)` : undefined;
+  };
+}
+
 /** Each row's sum of squared residuals under the additive model (row + column) of a complete table. */
 function residualRows(rows: number[][]): number[] {
   const grand = mean(rows.flat());
@@ -363,9 +377,7 @@ function pooledInterval<D extends ReturnType<typeof pairedDifference>>(d: D, rec
  * Why every planned seed: a verdict from two seeds of three can turn when the third lands
  * (spatial-full's third seed on the relation task moved its pooled interval from ±0.37 to
  * ±1.10 pp), and prose written on a partial grid would then say what the grid does not.
- * `incomplete` withholds a pair whose block is not all in yet (its pooled spread can still
- * change: channel-pooled-k4's third seed on co-occurrence set channel-full apart, and turned
- * the style claim from holds to not settled).
+ * `incomplete` withholds a pair whose block is not all in yet (blockGate).
  */
 export function compareFamily<P extends PairRef>(
   records: RunRecord[],

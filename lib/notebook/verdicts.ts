@@ -31,7 +31,7 @@ export function showSanity(view: Pick<SuiteView, 'records' | 'suite'>): void {
 
 /** The suite's comparisons as a table and a chart; returns them for the cells that follow. */
 export function showComparisons(view: SuiteView): SuiteComparison[] {
-  const cs = suiteComparisons(view.suite, view.records, controlsOf(view), view.seeds);
+  const cs = suiteComparisons(view.suite, view.records, { controls: controlsOf(view), planned: view.seeds, missing: view.missing });
   if (!cs.length) {
     showMarkdown(`No comparison of \`${view.suite}\` has runs on both sides yet.`);
     return cs;

@@ -17,7 +17,7 @@
  */
 import { RUN_PRESETS, RunPresetName } from '../../experiments';
 import type { RunRecord } from '../../results/record';
-import { compareFamily, formatPaired, gates, holm, Paired, upperTail } from '../statistics';
+import { blockGate, compareFamily, formatPaired, gates, holm, Paired, upperTail } from '../statistics';
 import { controlGate, ControlResult, controlsOf } from './controls';
 import { SanityStatus, sanityFor, sanityGate, trainFitText } from './sanity';
 
@@ -162,6 +162,9 @@ export interface ClaimSource {
   controlRecords: RunRecord[];
   /** The seeds the plan has (a SuiteView's); else the preset's. */
   seeds?: number[];
+  /** The suite and its planned runs not in yet (a SuiteView's): a dataset's comparisons wait for the rest of its block. */
+  suite?: string;
+  missing?: { dataset: string }[];
 }
 
 /**
@@ -171,11 +174,15 @@ export interface ClaimSource {
  */
 export function claimsOver(from: RunRecord[] | ClaimSource, preset: RunPresetName, family: ExpectationRef[]): Claims {
   // controlsOf reads a bare array's controls from the array itself.
-  const source: { records: RunRecord[]; controlRecords?: RunRecord[]; seeds?: number[] } = Array.isArray(from) ? { records: from } : from;
+  const source: Partial<ClaimSource> & Pick<ClaimSource, 'records'> = Array.isArray(from) ? { records: from } : from;
   const { records } = source;
   const controls = controlsOf(source);
   const sane = sanityFor(records, family);
-  const paired = compareFamily(records, family, { blocked: gates(controlGate(controls), sanityGate(sane)), planned: source.seeds ?? RUN_PRESETS[preset].seeds });
+  const paired = compareFamily(records, family, {
+    blocked: gates(controlGate(controls), sanityGate(sane)),
+    planned: source.seeds ?? RUN_PRESETS[preset].seeds,
+    incomplete: source.suite && source.missing ? blockGate(source.suite, source.missing) : undefined,
+  });
   const judged = judgeFamily(
     paired,
     family.map((f) => f.expect),

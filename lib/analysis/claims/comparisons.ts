@@ -5,7 +5,7 @@
  */
 import { suitesOf } from '../../experiments';
 import type { RunRecord } from '../../results/record';
-import { compareFamily, formatPaired, gates, Paired } from '../statistics';
+import { blockGate, compareFamily, formatPaired, gates, Paired } from '../statistics';
 import { checkControls, controlGate, ControlResult } from './controls';
 import { checkSanity, sanityGate } from './sanity';
 
@@ -15,14 +15,21 @@ export interface SuiteComparison extends Paired {
 
 /**
  * Every declared comparison of the suite on every dataset where both models have runs, as one
- * Holm family; `planned`: the seeds its plan has, none of which a verdict may lack.
+ * Holm family. `controls`: its tasks' controls (else read from `records`); `planned`: the seeds
+ * its plan has, none of which a verdict may lack; `missing`: its planned runs not in yet, whose
+ * dataset's comparisons wait for them (blockGate).
  */
-export function suiteComparisons(suite: string, records: RunRecord[], controls: ControlResult[] = checkControls(records), planned?: number[]): SuiteComparison[] {
+export function suiteComparisons(
+  suite: string,
+  records: RunRecord[],
+  opts: { controls?: ControlResult[]; planned?: number[]; missing?: { dataset: string }[] } = {},
+): SuiteComparison[] {
+  const { controls = checkControls(records), planned, missing = [] } = opts;
   const declared = suitesOf(suite).flatMap((s) => s.comparisons);
   const datasets = [...new Set(records.map((r) => r.dataset))];
   const has = (name: string, dataset: string): boolean => records.some((r) => r.name === name && r.dataset === dataset);
   const pairs = datasets.flatMap((dataset) => declared.filter((c) => has(c.a, dataset) && has(c.b, dataset)).map((c) => ({ dataset, a: c.a, b: c.b, asks: c.asks })));
-  const paired = compareFamily(records, pairs, { blocked: gates(controlGate(controls), sanityGate(checkSanity(records))), planned });
+  const paired = compareFamily(records, pairs, { blocked: gates(controlGate(controls), sanityGate(checkSanity(records))), planned, incomplete: blockGate(suite, missing) });
   return paired.map((p, i) => ({ ...p, asks: pairs[i].asks }));
 }
 

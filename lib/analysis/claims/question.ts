@@ -9,7 +9,7 @@
 import { PlannedRun, planSuite, RUN_PRESETS, RunPresetName } from '../../experiments';
 import { costModel } from '../../models/cost';
 import { distinctRuns, RunRecord } from '../../results/record';
-import { compareFamily, formatPaired, Gate, gates, Paired, PairRef } from '../statistics';
+import { blockGate, compareFamily, formatPaired, gates, Paired } from '../statistics';
 import { ClaimNotSupported, ClaimStatus, Expectation, ExpectationRef, judgedEvidence, judgeFamily } from './claim';
 import { checkControls, controlGate } from './controls';
 import { checkSanity, sanityGate } from './sanity';
@@ -101,24 +101,19 @@ function flopsOf(planned: PlannedRun[], name: string, dataset: string): number {
 }
 
 /**
- * Why a claim's comparison waits although its own runs are in: its suite plans more runs on
- * that dataset. The interval pools the spread of every model there (blockVariance), and
- * sanity and the controls read them too, so a verdict read off part of the block can turn
- * when the rest lands: the style claim held at 95 runs and was not settled once its
- * suite was complete.
+ * The planned runs of a suite with no record yet (matched by model, dataset and seed, as the
+ * suite labels its records): a claim's comparison waits for the rest of its block (blockGate).
  */
-function blockIncomplete(recordsOf: (suite: string) => RunRecord[], preset: RunPresetName): Gate<PairRef & { suite: string }> {
-  const lacking = new Map<string, { missing: number; planned: number }>();
-  const at = (suite: string, dataset: string) => `${suite}\u0000${dataset}`;
-  return (p) => {
-    if (!lacking.has(at(p.suite, p.dataset))) {
-      const have = new Set(recordsOf(p.suite).map((r) => `${r.name}\u0000${r.dataset}\u0000${r.seed}`));
-      const planned = planSuite(p.suite, { preset }).filter((q) => q.config.dataset.name === p.dataset);
-      const missing = planned.filter((q) => !have.has(`${q.config.name}\u0000${p.dataset}\u0000${q.config.seed}`)).length;
-      lacking.set(at(p.suite, p.dataset), { missing, planned: planned.length });
+function missingOf(recordsOf: (suite: string) => RunRecord[], preset: RunPresetName): (suite: string) => { dataset: string }[] {
+  const cache = new Map<string, { dataset: string }[]>();
+  return (suite) => {
+    if (!cache.has(suite)) {
+      const key = (name: string, dataset: string, seed: number): string => `${name}\u0000${dataset}\u0000${seed}`;
+      const have = new Set(recordsOf(suite).map((r) => key(r.name, r.dataset, r.seed)));
+      const plan = planSuite(suite, { preset }).filter((q) => !have.has(key(q.config.name, q.config.dataset.name, q.config.seed)));
+      cache.set(suite, plan.map((q) => ({ dataset: q.config.dataset.name })));
     }
-    const { missing, planned } = lacking.get(at(p.suite, p.dataset))!;
-    return missing ? `${missing} of the ${p.suite} suite's ${planned} runs on ${p.dataset} not in yet: no verdict before its block is complete (the pooled spread, sanity and controls read them all)` : undefined;
+    return cache.get(suite)!;
   };
 }
 
@@ -134,10 +129,11 @@ export function questionClaims(recordsOf: (suite: string) => RunRecord[], preset
   const forControls = distinctRuns([...all, ...recordsOf('controls')]);
   // Sanity reads each suite apart: a model name is one config within a suite, not across suites.
   const sanity = new Map(suites.map((s) => [s, sanityGate(checkSanity(recordsOf(s)))]));
+  const missing = missingOf(recordsOf, preset);
   const family = compareFamily(all, refs, {
     blocked: gates<(typeof refs)[number]>(controlGate(checkControls(forControls)), (p) => sanity.get(p.suite)!(p)),
     planned: RUN_PRESETS[preset].seeds,
-    incomplete: blockIncomplete(recordsOf, preset),
+    incomplete: (p) => blockGate(p.suite, missing(p.suite))(p),
   });
   const verdicts = RUN_PRESETS[preset].verdicts;
   // Every expectation of every claim, tested against the margin, is one Holm family.
