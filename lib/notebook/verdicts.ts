@@ -11,6 +11,7 @@ import { learningSpeed, speedRows } from '../analysis/speed';
 import { frame } from '../analysis/tables';
 import type { SuiteView } from '../analysis/views';
 import { ClaimRow, claimsMarkdown, questionClaims } from '../analysis/claims/question';
+import { MARGIN } from '../analysis/claims/claim';
 import { RUN_PRESETS, RunPresetName } from '../experiments';
 import type { RunRecord } from '../results/record';
 import { showMarkdown, showPlot, showTable } from './display';
@@ -37,7 +38,7 @@ export function showComparisons(view: SuiteView): SuiteComparison[] {
     return cs;
   }
   const p = RUN_PRESETS[view.preset];
-  const caption = `Comparisons of ${view.suite} (test accuracy a − b, paired by seed, Holm over these ${cs.length}; ± is each comparison's own 95% interval, so one clear of 0 can still be indistinguishable after Holm)${p.verdicts ? '' : `: ${p.label}`}`;
+  const caption = `Comparisons of ${view.suite} (test accuracy a − b, paired by seed, Holm over these ${cs.length}; ± is each comparison's own 95% interval, so one clear of 0 can still be indistinguishable after Holm; the verdicts test against 0, and "indistinguishable" is not "the same": the question's claims test against a margin of ${+(100 * MARGIN).toFixed(2)} pp)${p.verdicts ? '' : `: ${p.label}`}`;
   showTable(frame(comparisonRows(cs)), { caption });
   showPlot(pairedChart(cs, `${view.suite}: paired differences (filled: a verdict; open: none)`));
   return cs;
