@@ -3,9 +3,9 @@
  * suite under a preset, with the planned runs that are missing made visible, and
  * their aggregate over seeds. Reads the store and the plan; trains nothing.
  */
-import type { RunRecord } from '../results/record';
+import { distinctRuns, RunRecord } from '../results/record';
 import { ResultStore } from '../results/store';
-import { PlannedRun, planSuite, RUN_PRESETS, RunPresetName, suiteNames } from '../experiments';
+import { ANSWER_SUITES, PlannedRun, planSuite, RUN_PRESETS, RunPresetName, suiteNames } from '../experiments';
 import { resultsDirFor } from '../util/paths';
 import { aggregate, Group } from './statistics';
 
@@ -74,6 +74,11 @@ export function recordsBySuite(preset: RunPresetName, opts: { resultsDir?: strin
     return cache.get(suite)!;
   };
   return { recordsOf, problems: ResultStore.describeProblems(problems) };
+}
+
+/** The answer's runs (ANSWER_SUITES; a run two of them plan counts once), whatever their status: what the README and docs count. */
+export function answerRecords(recordsOf: (suite: string) => RunRecord[]): RunRecord[] {
+  return distinctRuns(ANSWER_SUITES.flatMap(recordsOf));
 }
 
 /**

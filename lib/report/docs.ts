@@ -10,12 +10,12 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { stepsToFraction } from '../analysis/speed';
 import { stats } from '../analysis/statistics';
-import { recordsBySuite } from '../analysis/views';
+import { answerRecords, recordsBySuite } from '../analysis/views';
 import { ResultStore } from '../results/store';
 import { readWholeRuns, timedQuietly, WholeRunPair } from '../bench/twin';
 import { ANSWER_SUITES, planSuite, RUN_PRESET_NAMES, RUN_PRESETS, RunPresetName } from '../experiments';
 import type { TrainConfig } from '../experiments/config';
-import { distinctRuns, RunRecord } from '../results/record';
+import type { RunRecord } from '../results/record';
 import { PlateauTracker } from '../train/plateau';
 import { writeFileAtomic } from '../util/atomic';
 import { RESULTS_DIR, ROOT, resultsDirFor } from '../util/paths';
@@ -121,9 +121,9 @@ function recipeBlock(): string {
   ].join('\n');
 }
 
-/** The answer's runs (its suites share some, the controls' relation runs are the core grid's), each once, in the store. */
+/** The answer's finished runs, each once (answerRecords). */
 function answerRuns(recordsOf: (suite: string) => RunRecord[]): RunRecord[] {
-  return distinctRuns(ANSWER_SUITES.flatMap(recordsOf)).filter((r) => r.status === 'ok');
+  return answerRecords(recordsOf).filter((r) => r.status === 'ok');
 }
 
 /**

@@ -15,7 +15,7 @@ import * as path from 'path';
 import { spawnSync } from 'child_process';
 import { claimsMarkdown, questionClaims } from '../analysis/claims/question';
 import { checkControls } from '../analysis/claims/controls';
-import { recordsBySuite } from '../analysis/views';
+import { answerRecords, recordsBySuite } from '../analysis/views';
 import { ANSWER_SUITES, planSuite, RUN_PRESETS } from '../experiments';
 import { escapeHtml } from '../util/html';
 import { busySeconds } from '../results/busy';
@@ -188,8 +188,7 @@ export function findingsBlock(resultsDir = RESULTS_DIR): string {
   const { recordsOf } = recordsBySuite('standard', { resultsDir });
   // The answer is the answer's suites, complete: runs of other suites (the recipe sweep) are not it.
   const planned = planSuite(ANSWER_SUITES.join(','), { preset: 'standard' });
-  const have = new Map(ANSWER_SUITES.flatMap(recordsOf).map((r) => [r.id, r]));
-  const records = planned.flatMap((p) => (have.has(p.id) ? [have.get(p.id)!] : []));
+  const records = answerRecords(recordsOf);
   const table = claimsMarkdown(questionClaims(recordsOf, 'standard'));
   if (records.length < planned.length) {
     return [
