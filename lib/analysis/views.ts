@@ -37,14 +37,20 @@ function plannedRecords(plan: PlannedRun[], stored: RunRecord[]): RunRecord[] {
   return plan.flatMap((p) => (byId.has(p.id) ? [{ ...byId.get(p.id)!, name: p.config.name }] : []));
 }
 
+/** The planned runs with no record, matched by model, dataset and seed (as the plan labels its records). */
+export function missingRuns(plan: PlannedRun[], records: RunRecord[]): SuiteView['missing'] {
+  const key = (name: string, dataset: string, seed: number): string => `${name}\u0000${dataset}\u0000${seed}`;
+  const have = new Set(records.map((r) => key(r.name, r.dataset, r.seed)));
+  return plan.filter((p) => !have.has(key(p.config.name, p.config.dataset.name, p.config.seed))).map((p) => ({ name: p.config.name, dataset: p.config.dataset.name, seed: p.config.seed }));
+}
+
 /** The records of one suite under one preset, aggregated over seeds. */
 export function suiteView(suite: string, preset: RunPresetName, opts: { resultsDir?: string; datasets?: string[] } = {}): SuiteView {
   const plan = planSuite(suite, { preset, datasets: opts.datasets });
   const store = new ResultStore({ dir: opts.resultsDir ?? resultsDirFor(preset) });
   const { records: all, problems } = store.read();
   const records = plannedRecords(plan, all);
-  const found = new Set(records.map((r) => r.id));
-  const missing: SuiteView['missing'] = plan.filter((p) => !found.has(p.id)).map((p) => ({ name: p.config.name, dataset: p.config.dataset.name, seed: p.config.seed }));
+  const missing = missingRuns(plan, records);
   const order = [...new Set(plan.map((p) => p.config.name))];
   const datasets = [...new Set(plan.map((p) => p.config.dataset.name))];
   const seeds = RUN_PRESETS[preset].seeds;

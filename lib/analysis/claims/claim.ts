@@ -17,7 +17,7 @@
  */
 import { RUN_PRESETS, RunPresetName } from '../../experiments';
 import type { RunRecord } from '../../results/record';
-import { blockGate, compareFamily, formatPaired, gates, holm, Paired, upperTail } from '../statistics';
+import { blockGate, compareFamily, formatPaired, gates, holm, holmP, Paired, upperTail } from '../statistics';
 import { controlGate, ControlResult, controlsOf } from './controls';
 import { SanityStatus, sanityFor, sanityGate, trainFitText } from './sanity';
 
@@ -105,7 +105,7 @@ export interface Judgement {
 export function judgeFamily(cs: Paired[], expects: Expectation[], alpha = 0.05, margin = MARGIN): Judgement[] {
   const tested = cs.map((c, i) => (c.reason || !(c.se > 0) ? undefined : judge(c, expects[i], margin)));
   const ps = tested.map((t) => (t ? Math.min(t.pHolds, t.pFails) : NaN));
-  const adjusted = holm(ps.map((p, i) => (cs[i].pending ? 1 : p)));
+  const adjusted = holm(cs.map((c, i) => holmP({ ...c, p: ps[i] })));
   return tested.map((t, i) => ({
     status: !t || !(adjusted[i] < alpha) ? 'not settled' : t.pHolds < t.pFails ? 'holds' : 'does not hold',
     p: ps[i],

@@ -13,6 +13,7 @@ import { blockGate, compareFamily, formatPaired, gates, Paired } from '../statis
 import { ClaimNotSupported, ClaimStatus, Expectation, ExpectationRef, judgedEvidence, judgeFamily } from './claim';
 import { checkControls, controlGate } from './controls';
 import { checkSanity, sanityGate } from './sanity';
+import { missingRuns } from '../views';
 
 export interface QuestionClaim {
   id: string;
@@ -101,23 +102,6 @@ function flopsOf(planned: PlannedRun[], name: string, dataset: string): number {
 }
 
 /**
- * The planned runs of a suite with no record yet (matched by model, dataset and seed, as the
- * suite labels its records): a claim's comparison waits for the rest of its block (blockGate).
- */
-function missingOf(recordsOf: (suite: string) => RunRecord[], preset: RunPresetName): (suite: string) => { dataset: string }[] {
-  const cache = new Map<string, { dataset: string }[]>();
-  return (suite) => {
-    if (!cache.has(suite)) {
-      const key = (name: string, dataset: string, seed: number): string => `${name}\u0000${dataset}\u0000${seed}`;
-      const have = new Set(recordsOf(suite).map((r) => key(r.name, r.dataset, r.seed)));
-      const plan = planSuite(suite, { preset }).filter((q) => !have.has(key(q.config.name, q.config.dataset.name, q.config.seed)));
-      cache.set(suite, plan.map((q) => ({ dataset: q.config.dataset.name })));
-    }
-    return cache.get(suite)!;
-  };
-}
-
-/**
  * Every claim of the question, each read from its suite's runs (`recordsOf(suite)`,
  * labelled as that suite plans them); all accuracy expectations are one Holm family.
  */
@@ -129,11 +113,12 @@ export function questionClaims(recordsOf: (suite: string) => RunRecord[], preset
   const forControls = distinctRuns([...all, ...recordsOf('controls')]);
   // Sanity reads each suite apart: a model name is one config within a suite, not across suites.
   const sanity = new Map(suites.map((s) => [s, sanityGate(checkSanity(recordsOf(s)))]));
-  const missing = missingOf(recordsOf, preset);
+  // Each suite's planned runs not in yet: a claim's comparison waits for the rest of its block (blockGate).
+  const missing = new Map(suites.map((s) => [s, missingRuns(planSuite(s, { preset }), recordsOf(s))]));
   const family = compareFamily(all, refs, {
     blocked: gates<(typeof refs)[number]>(controlGate(checkControls(forControls)), (p) => sanity.get(p.suite)!(p)),
     planned: RUN_PRESETS[preset].seeds,
-    incomplete: (p) => blockGate(p.suite, missing(p.suite))(p),
+    incomplete: (p) => blockGate(p.suite, missing.get(p.suite)!)(p),
   });
   const verdicts = RUN_PRESETS[preset].verdicts;
   // Every expectation of every claim, tested against the margin, is one Holm family.
