@@ -4,7 +4,7 @@
  *                     [--until HH:MM]
  *
  * With no arguments: the `all` suite under the `quick` preset (under `--preset standard`: the
- * answer's suites, core, style and learned-maps), on min(2, cores) workers. Finished runs are
+ * answer's suites on the answer's datasets, ANSWER_SUITES and ANSWER_DATASETS), on min(2, cores) workers. Finished runs are
  * served from results/; a rerun after a crash trains only what is missing. Ends
  * with a table of mean ± std over seeds per config and dataset. Exits 1 when
  * nothing could run (every planned dataset skipped) or when every run it trained failed.
@@ -15,7 +15,7 @@ import { frame, tableText } from '../lib/analysis/tables';
 import { initBackend, describeBackend } from '../lib/backend';
 import { runSuite } from '../lib/train/engine';
 import { parseUntil } from '../lib/train/deadline';
-import { ANSWER_SUITES, RUN_PRESETS, RunPresetName, suiteNames, suitesOf } from '../lib/experiments';
+import { ANSWER_DATASETS, ANSWER_SUITES, RUN_PRESETS, RunPresetName, suiteNames, suitesOf } from '../lib/experiments';
 import { listOf, oneOf, positiveInt, runCommand, UsageError } from '../lib/util/cli';
 
 const PRESET_NAMES = Object.keys(RUN_PRESETS) as RunPresetName[];
@@ -25,7 +25,8 @@ const SPEC = {
        [--datasets a,b] [--seeds 0,1,2] [--shard i/n] [--workers k] [--force] [--save-weights] [--until HH:MM]
 
   --suite         the grid to run, or several as a,b (default under standard: the answer's
-                  suites, ${ANSWER_SUITES.join(',')}; otherwise all)
+                  suites, ${ANSWER_SUITES.join(',')},
+                  on ${ANSWER_DATASETS.join(',')}; otherwise all)
   --preset        how much data, how many epochs and seeds (default quick; smoke only proves the code runs)
   --datasets      restrict the suite to these datasets
   --seeds         restrict the preset's seeds
@@ -51,8 +52,9 @@ const SPEC = {
 
 runCommand(SPEC, async (a) => {
   const preset = oneOf('preset', a.preset, PRESET_NAMES) ?? 'quick';
-  // The standard preset's answer is the core grid, the style task and the learned maps; the other suites run under it on request.
-  const suite = a.suite === undefined ? (preset === 'standard' ? ANSWER_SUITES.join(',') : 'all') : (listOf('suite', a.suite, suiteNames()) ?? []).join(',');
+  // The standard preset's answer is ANSWER_SUITES on ANSWER_DATASETS; the other suites run under it on request.
+  const answer = a.suite === undefined && preset === 'standard';
+  const suite = a.suite === undefined ? (answer ? ANSWER_SUITES.join(',') : 'all') : (listOf('suite', a.suite, suiteNames()) ?? []).join(',');
   const seeds = listOf('seeds', a.seeds)?.map((s) => positiveInt('seeds', s, 0)!);
   let shard: [number, number] | undefined;
   if (a.shard !== undefined) {
@@ -63,7 +65,7 @@ runCommand(SPEC, async (a) => {
   // Two single-threaded workers beat one two-threaded process on small models (docs/performance.md).
   const workers = positiveInt('workers', a.workers) ?? Math.min(2, os.cpus().length);
   const known = [...new Set(suitesOf(suite).flatMap((s) => s.datasets))];
-  const datasets = listOf('datasets', a.datasets, known);
+  const datasets = listOf('datasets', a.datasets, known) ?? (answer ? ANSWER_DATASETS : undefined);
   let until: number | undefined;
   try {
     until = a.until === undefined ? undefined : parseUntil(a.until);

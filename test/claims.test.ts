@@ -10,7 +10,7 @@ import { ClaimNotSupported, claimsOver, Expectation, ExpectationRef, judgeFamily
 import { compareFamily } from '../lib/analysis/statistics';
 import { suiteComparisons } from '../lib/analysis/claims/comparisons';
 import { checkSanity } from '../lib/analysis/claims/sanity';
-import { attentionExponent, expectQuestionClaims, questionClaims } from '../lib/analysis/claims/question';
+import { attentionExponent, expectQuestionClaims, QUESTION_CLAIMS, questionClaims } from '../lib/analysis/claims/question';
 import { learningSpeed, stepsToFraction } from '../lib/analysis/speed';
 import { relationPositionBaseline } from '../lib/data/diagnostic';
 import type { RunRecord } from '../lib/results/record';
@@ -18,7 +18,7 @@ import { restOfBlock, runRecord } from './helpers/records';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
-import { planSuite, SCHEMA_VERSION } from '../lib/experiments';
+import { planAnswer, planSuite, SCHEMA_VERSION } from '../lib/experiments';
 import { ResultStore } from '../lib/results/store';
 import { suiteView } from '../lib/analysis/views';
 import { checkControls, controlGate, CONTROLS, controlsOf } from '../lib/analysis/claims/controls';
@@ -165,6 +165,21 @@ test("the question's claims table: holds, does not hold and not settled follow t
   expectQuestionClaims(questionClaims(() => below, 'quick'), 'quick', { flattening: 'does not hold' }); // quick: not checked
   assert.throws(() => expectQuestionClaims(questionClaims(() => below, 'standard'), 'standard', { flattening: 'does not hold' }), ClaimNotSupported);
   assert.throws(() => expectQuestionClaims(rows, 'standard', { flatening: 'holds' }), /no question claim 'flatening'/);
+});
+
+test("the answer's sweep plans every run the question's claims wait for, on datasets that need no download", () => {
+  const answer = new Set(planAnswer('standard').map((p) => p.id));
+  for (const claim of QUESTION_CLAIMS)
+    for (const e of claim.expects) {
+      // blockGate waits for every run of the claim's suite on the dataset, so each must be the answer's.
+      const block = planSuite(claim.experiment.suite, { preset: 'standard', datasets: [e.dataset] });
+      for (const name of [e.a, e.b]) assert.ok(block.some((p) => p.config.name === name), `${claim.id}: ${claim.experiment.suite} plans no ${name} on ${e.dataset}`);
+      const left = block.filter((p) => !answer.has(p.id)).map((p) => `${p.config.name} s${p.config.seed}`);
+      assert.deepEqual(left, [], `${claim.id} reads ${claim.experiment.suite} on ${e.dataset}, but the answer's sweep leaves out ${left.join(', ')}`);
+    }
+  // `npm ci` fetches every dataset the answer reads: CIFAR-10 cannot be, offline.
+  assert.ok(!planAnswer('standard').some((p) => p.config.dataset.name === 'cifar10'));
+  assert.ok(planSuite('channel-vs-spatial', { preset: 'standard' }).some((p) => p.config.dataset.name === 'cifar10'));
 });
 
 test("a suite's declared comparisons form one Holm family, with the controls first", () => {

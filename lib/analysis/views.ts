@@ -5,7 +5,7 @@
  */
 import { distinctRuns, RunRecord } from '../results/record';
 import { ResultStore } from '../results/store';
-import { ANSWER_SUITES, PlannedRun, planSuite, RUN_PRESETS, RunPresetName, suiteNames } from '../experiments';
+import { ANSWER_DATASETS, ANSWER_SUITES, PlannedRun, planSuite, RUN_PRESETS, RunPresetName, suiteNames } from '../experiments';
 import { resultsDirFor } from '../util/paths';
 import { aggregate, Group } from './statistics';
 
@@ -82,9 +82,13 @@ export function recordsBySuite(preset: RunPresetName, opts: { resultsDir?: strin
   return { recordsOf, problems: ResultStore.describeProblems(problems) };
 }
 
-/** The answer's runs (ANSWER_SUITES; a run two of them plan counts once), whatever their status: what the README and docs count. */
-export function answerRecords(recordsOf: (suite: string) => RunRecord[]): RunRecord[] {
-  return distinctRuns(ANSWER_SUITES.flatMap(recordsOf));
+/**
+ * The answer's runs (ANSWER_SUITES on ANSWER_DATASETS, as planAnswer plans them; a run two
+ * suites plan counts once), whatever their status: what the README and docs count. One
+ * suite's with `suites`.
+ */
+export function answerRecords(recordsOf: (suite: string) => RunRecord[], suites = ANSWER_SUITES): RunRecord[] {
+  return distinctRuns(suites.flatMap(recordsOf)).filter((r) => ANSWER_DATASETS.includes(r.dataset));
 }
 
 /**

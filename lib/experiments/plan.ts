@@ -29,8 +29,31 @@ export function suiteNames(): string[] {
   return [...Object.keys(SUITES), 'all'];
 }
 
-/** The suites the converged answer runs under the standard preset: the core grid, its controls, the style task, the learned maps. */
-export const ANSWER_SUITES = ['core', 'controls', 'style', 'learned-maps'];
+/**
+ * The suites the converged answer runs under the standard preset: the core grid, its
+ * controls, the style task, hybrid's arms (channel-vs-spatial) and the learned maps: every
+ * suite a claim of the question reads runs from (the cost claim reads the cost model only).
+ * Hybrid comes before the learned maps because its six runs settle a claim on their own.
+ */
+export const ANSWER_SUITES = ['core', 'controls', 'style', 'channel-vs-spatial', 'learned-maps'];
+
+/**
+ * The datasets the answer reads: every dataset of its suites but CIFAR-10, which cannot be
+ * fetched offline (channel-vs-spatial runs it on request, `--suite channel-vs-spatial`,
+ * where it is present). The answer must complete on any machine that runs `npm ci`.
+ */
+export const ANSWER_DATASETS: string[] = [...new Set(suitesOf(ANSWER_SUITES.join(',')).flatMap((s) => s.datasets))].filter((d) => d !== 'cifar10');
+
+/** The answer's datasets that a suite (or 'a,b') has: what the answer runs of it. */
+export function answerDatasets(suite: string): string[] {
+  const own = new Set(suitesOf(suite).flatMap((s) => s.datasets));
+  return ANSWER_DATASETS.filter((d) => own.has(d));
+}
+
+/** The answer's planned runs under a preset, or one answer suite's: its suites on the answer's datasets. */
+export function planAnswer(preset: RunPresetName, suite = ANSWER_SUITES.join(',')): PlannedRun[] {
+  return planSuite(suite, { preset, datasets: answerDatasets(suite) });
+}
 
 /** The suites a name stands for: one suite, 'a,b' for several, 'all' for every one. */
 export function suitesOf(name: string): Suite[] {

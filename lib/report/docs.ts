@@ -13,7 +13,7 @@ import { stats } from '../analysis/statistics';
 import { answerRecords, recordsBySuite } from '../analysis/views';
 import { ResultStore } from '../results/store';
 import { readWholeRuns, timedQuietly, WholeRunPair } from '../bench/twin';
-import { ANSWER_SUITES, planSuite, RUN_PRESET_NAMES, RUN_PRESETS, RunPresetName } from '../experiments';
+import { ANSWER_SUITES, planAnswer, planSuite, RUN_PRESET_NAMES, RUN_PRESETS, RunPresetName } from '../experiments';
 import type { TrainConfig } from '../experiments/config';
 import type { RunRecord } from '../results/record';
 import { PlateauTracker } from '../train/plateau';
@@ -121,9 +121,9 @@ function recipeBlock(): string {
   ].join('\n');
 }
 
-/** The answer's finished runs, each once (answerRecords). */
-function answerRuns(recordsOf: (suite: string) => RunRecord[]): RunRecord[] {
-  return answerRecords(recordsOf).filter((r) => r.status === 'ok');
+/** The answer's finished runs, each once (answerRecords), or one answer suite's. */
+function answerRuns(recordsOf: (suite: string) => RunRecord[], suites = ANSWER_SUITES): RunRecord[] {
+  return answerRecords(recordsOf, suites).filter((r) => r.status === 'ok');
 }
 
 /**
@@ -245,9 +245,9 @@ function sweepTimeBlock(): string {
   };
   return [
     table(['suite', 'planned runs', 'in the store', 'converged', 'run time (h, summed)', 'wall time with 2 workers (h)'], [
-      ...ANSWER_SUITES.map((suite) => row(suite, planSuite(suite, { preset: 'standard' }).length, recordsOf(suite).filter((r) => r.status === 'ok'))),
+      ...ANSWER_SUITES.map((suite) => row(suite, planAnswer('standard', suite).length, answerRuns(recordsOf, [suite]))),
       // Runs shared between suites count once in the total.
-      row('all (each run once)', planSuite(ANSWER_SUITES.join(','), { preset: 'standard' }).length, answerRuns(recordsOf)),
+      row('all (each run once)', planAnswer('standard').length, answerRuns(recordsOf)),
     ]),
     '',
     'Run time is each run\'s own training wall time (its segments, without the gaps of a restart), summed from the store; the runs trained two at a time on this 2-core machine, sometimes beside the test suite.',

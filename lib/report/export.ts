@@ -16,7 +16,7 @@ import { spawnSync } from 'child_process';
 import { claimsMarkdown, questionClaims } from '../analysis/claims/question';
 import { checkControls } from '../analysis/claims/controls';
 import { answerRecords, recordsBySuite } from '../analysis/views';
-import { ANSWER_SUITES, planSuite, RUN_PRESETS } from '../experiments';
+import { ANSWER_SUITES, planAnswer, RUN_PRESETS } from '../experiments';
 import { escapeHtml } from '../util/html';
 import { busySeconds } from '../results/busy';
 import { ResultStore } from '../results/store';
@@ -187,7 +187,7 @@ const README_END = '<!-- findings:end -->';
 export function findingsBlock(resultsDir = RESULTS_DIR): string {
   const { recordsOf } = recordsBySuite('standard', { resultsDir });
   // The answer is the answer's suites, complete: runs of other suites (the recipe sweep) are not it.
-  const planned = planSuite(ANSWER_SUITES.join(','), { preset: 'standard' });
+  const planned = planAnswer('standard');
   const records = answerRecords(recordsOf);
   const table = claimsMarkdown(questionClaims(recordsOf, 'standard'));
   if (records.length < planned.length) {
