@@ -9,6 +9,7 @@ export * from './data';
 export * from './models';
 export * from './experiments';
 export type { RunRecord } from './results/record';
+export { cooldownStart } from './results/record';
 export { ResultStore } from './results/store';
 export * from './analysis';
 export * from './notebook/display';

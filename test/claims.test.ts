@@ -11,7 +11,8 @@ import { compareFamily } from '../lib/analysis/statistics';
 import { suiteComparisons } from '../lib/analysis/claims/comparisons';
 import { checkSanity } from '../lib/analysis/claims/sanity';
 import { attentionExponent, expectQuestionClaims, QUESTION_CLAIMS, questionClaims } from '../lib/analysis/claims/question';
-import { learningSpeed, stepsToFraction } from '../lib/analysis/speed';
+import { bestValAfterSelection, learningSpeed, stepsToFraction } from '../lib/analysis/speed';
+import { cooldownStart, ruleWithCooldown } from '../lib/results/record';
 import { relationPositionBaseline } from '../lib/data/diagnostic';
 import type { RunRecord } from '../lib/results/record';
 import { restOfBlock, runRecord } from './helpers/records';
@@ -191,6 +192,19 @@ test("a suite's declared comparisons form one Holm family, with the controls fir
   // Two comparisons in the family: the smaller p-value is doubled by Holm.
   const smaller = cs.reduce((x, y) => (x.p < y.p ? x : y));
   assert.ok(Math.abs(smaller.pHolm - Math.min(1, 2 * smaller.p)) < 1e-12);
+});
+
+test('after the selected epoch: the best later validation accuracy, and the step the cooldown began at', () => {
+  const curve = [0.5, 0.8, 0.79, 0.801, 0.7].map((v, i) => ({ epoch: i + 1, step: 100 * (i + 1), val_acc: v })) as RunRecord['metrics']['curve'];
+  const r = rec('hybrid', 'mnist', 0, 0.8, {
+    metrics: { test_acc: 0.8, test_loss: 0, best_val_acc: 0.801, final_train_loss: 0, curve },
+    convergence: { rule: ruleWithCooldown('plateau: no gain above 0.002 in 300 steps', { from: 300, steps: 100 }), selectedEpoch: 2, selectedStep: 200, stoppedEarly: false },
+  });
+  assert.equal(bestValAfterSelection(r), 0.801);
+  assert.equal(cooldownStart(r), 300);
+  // The last epoch selected has no later one; a run without a cooldown has no start.
+  assert.ok(Number.isNaN(bestValAfterSelection({ ...r, convergence: { ...r.convergence, selectedEpoch: 5 } })));
+  assert.ok(Number.isNaN(cooldownStart({ convergence: { ...r.convergence, rule: ruleWithCooldown('plateau', null) } })));
 });
 
 test('learning speed: steps to 90% of the way from chance to the plateau, interpolated as by hand', () => {

@@ -20,6 +20,12 @@ export function bestTrainAcc(r: RunRecord): number {
   return accs.length ? Math.max(...accs) : NaN;
 }
 
+/** The best validation accuracy of any epoch after the selected one (NaN when the selected epoch was the last). */
+export function bestValAfterSelection(r: RunRecord): number {
+  const after = r.metrics.curve.filter((row) => row.epoch > (r.convergence?.selectedEpoch ?? Infinity)).map((row) => row.val_acc);
+  return after.length ? Math.max(...after) : NaN;
+}
+
 /** Optimizer steps at the end of an epoch row (older records did not store them: from the split size and batch). */
 export function stepsAt(r: RunRecord, row: EpochMetrics): number {
   if (row.step !== undefined) return row.step;

@@ -73,6 +73,20 @@ export interface RunRecord {
   sizes: { train: number; val: number; test: number };
 }
 
+/**
+ * The convergence rule's text with the cooldown appended: the record keeps the step the
+ * cooldown began at only in this text, so the format and its reader live here together.
+ */
+export function ruleWithCooldown(rule: string, cooldown: { from: number; steps: number } | null): string {
+  return cooldown ? `${rule}; then a cooldown of ${cooldown.steps} steps from step ${cooldown.from}` : rule;
+}
+
+/** The step a run's cooldown began at, read back from its rule (ruleWithCooldown); NaN for a run without one. */
+export function cooldownStart(r: Pick<RunRecord, 'convergence'>): number {
+  const m = r.convergence?.rule.match(/; then a cooldown of \d+ steps from step (\d+)$/);
+  return m ? Number(m[1]) : NaN;
+}
+
 /** Each run once, by id: suites share runs (the controls' relation runs are the core grid's), and a shared run must count once. */
 export function distinctRuns(records: RunRecord[]): RunRecord[] {
   return [...new Map(records.map((r) => [r.id, r])).values()];

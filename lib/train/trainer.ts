@@ -23,6 +23,7 @@ import { costModel } from '../models/cost';
 import { createModel } from '../models/create';
 import { saveModel } from '../models/io';
 import { writeWeightsRecord } from '../results/weights';
+import { ruleWithCooldown } from '../results/record';
 import type { EpochMetrics, RunRecord } from '../results/record';
 import { gitInfo } from '../util/git';
 import { ExperimentConfig, experimentHash, SCHEMA_VERSION, validateExperiment } from '../experiments/config';
@@ -214,8 +215,7 @@ export async function trainExperiment(e: ExperimentConfig, opts: TrainOptions = 
       const verdict = plateau.result();
       converged = verdict.converged;
       const cd = schedule.cooldown;
-      const rule = cd ? `${verdict.rule}; then a cooldown of ${cd.steps} steps from step ${cd.from}` : verdict.rule;
-      convergence = { rule, selectedEpoch: verdict.selectedEpoch, selectedStep: verdict.selectedStep, stoppedEarly };
+      convergence = { rule: ruleWithCooldown(verdict.rule, cd), selectedEpoch: verdict.selectedEpoch, selectedStep: verdict.selectedStep, stoppedEarly };
       // Select on validation only: back to the best weights, then the test set, once.
       if (best) params.forEach((x, i) => x.variable.assign(best![i]));
       test = await evaluate(m, d.test, d);
