@@ -214,8 +214,7 @@ export async function trainExperiment(e: ExperimentConfig, opts: TrainOptions = 
       }
       const verdict = plateau.result();
       converged = verdict.converged;
-      const cd = schedule.cooldown;
-      convergence = { rule: ruleWithCooldown(verdict.rule, cd), selectedEpoch: verdict.selectedEpoch, selectedStep: verdict.selectedStep, stoppedEarly };
+      convergence = { rule: ruleWithCooldown(verdict.rule, schedule.cooldown), selectedEpoch: verdict.selectedEpoch, selectedStep: verdict.selectedStep, stoppedEarly };
       // Select on validation only: back to the best weights, then the test set, once.
       if (best) params.forEach((x, i) => x.variable.assign(best![i]));
       test = await evaluate(m, d.test, d);
