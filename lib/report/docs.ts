@@ -8,7 +8,7 @@
  */
 import * as fs from 'fs';
 import * as path from 'path';
-import { stepsToFraction } from '../analysis/speed';
+import { bestValAfterSelection, selectedRow, stepsToFraction } from '../analysis/speed';
 import { stats } from '../analysis/statistics';
 import { answerRecords, recordsBySuite } from '../analysis/views';
 import { ResultStore } from '../results/store';
@@ -134,10 +134,10 @@ function selectionBlock(): string {
   const bySuite = recordsBySuite('standard');
   const runs = answerRuns(bySuite.recordsOf).filter((r) => r.metrics.curve.length);
   if (!runs.length) return 'No standard runs of the answer in the store yet.';
+  // No epoch before the selected one scores higher (the selection moves on every new best), so the later ones are all that can.
   const gaps = runs.map((r) => {
-    const top = r.metrics.curve.reduce((a, c) => (c.val_acc > a.val_acc ? c : a));
-    const sel = r.metrics.curve.find((c) => c.epoch === r.convergence.selectedEpoch);
-    return { r, gap: top.val_acc - (sel?.val_acc ?? NaN), later: top.epoch > r.convergence.selectedEpoch };
+    const gap = bestValAfterSelection(r) - (selectedRow(r)?.val_acc ?? NaN);
+    return { r, gap: gap > 0 ? gap : 0, later: gap > 0 };
   });
   const worst = gaps.reduce((a, g) => (g.gap > a.gap ? g : a));
   const later = gaps.filter((g) => g.later);
