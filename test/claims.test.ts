@@ -308,9 +308,9 @@ test("a suite reads its tasks' controls from the controls suite, even when its o
       for (const p of planSuite(suite, { preset: 'standard', datasets: [dataset] }).filter((q) => names.includes(q.config.name) && seeds.includes(q.config.seed)))
         store.append(rec(p.config.name, dataset, p.config.seed, acc(p.config.name, p.config.seed), { id: p.id, schema: SCHEMA_VERSION, backend: {}, started: '2026-01-01T00:00:00Z', ended: '2026-01-01T00:01:00Z', ...over } as unknown as Partial<RunRecord>));
     };
-    put('learned-maps', ['channel-full', 'filter-16'], 'relation', (n, s) => (n === 'channel-full' ? 0.95 : 0.9) + s / 1000);
+    put('learned-maps', ['channel-full', 'filter-16-pos'], 'relation', (n, s) => (n === 'channel-full' ? 0.95 : 0.9) + s / 1000);
     // The rest of the suite's block on relation, in but unconverged: complete, and outside the pooled spread.
-    const rest = [...new Set(planSuite('learned-maps', { preset: 'standard', datasets: ['relation'] }).map((p) => p.config.name))].filter((n) => n !== 'channel-full' && n !== 'filter-16');
+    const rest = [...new Set(planSuite('learned-maps', { preset: 'standard', datasets: ['relation'] }).map((p) => p.config.name))].filter((n) => n !== 'channel-full' && n !== 'filter-16-pos');
     if (block) put('learned-maps', rest, 'relation', () => 0.5, { converged: false });
     if (spatialAcc !== null) put('controls', ['spatial-full'], 'relation', (_, s) => spatialAcc + s / 1000);
     return dir;
@@ -320,41 +320,41 @@ test("a suite reads its tasks' controls from the controls suite, even when its o
     fs.rmSync(dir, { recursive: true, force: true });
     assert.deepEqual(v.problems, []);
     assert.ok(!v.records.some((r) => r.name === 'spatial-full'), 'learned-maps plans no spatial-full');
-    const family: ExpectationRef[] = [{ dataset: 'relation', a: 'filter-16', b: 'channel-full', expect: 'lower' }];
+    const family: ExpectationRef[] = [{ dataset: 'relation', a: 'filter-16-pos', b: 'channel-full', expect: 'lower' }];
     // The report's checks and its claims table read the same controls as the suite's tables.
-    const claim = claimsOver(v, 'standard', family).comparison('filter-16', 'channel-full', 'relation');
+    const claim = claimsOver(v, 'standard', family).comparison('filter-16-pos', 'channel-full', 'relation');
     const table = questionClaims((s) => (s === 'learned-maps' ? v.records : s === 'controls' ? v.controlRecords : []), 'standard');
-    const row = table.find((r) => r.claim.id === 'learned-maps')!.comparisons.find((c) => c.dataset === 'relation' && c.a === 'filter-16')!;
+    const row = table.find((r) => r.claim.id === 'learned-maps')!.comparisons.find((c) => c.dataset === 'relation' && c.a === 'filter-16-pos')!;
     return { missing: v.missing, controls: controlsOf(v), comparisons: suiteComparisons('learned-maps', v.records, { controls: controlsOf(v), planned: v.seeds, missing: v.missing }), claim, row, records: v.records, seeds: v.seeds };
   };
   const solved = verdicts(storeWith(0.99));
   assert.deepEqual(solved.controls.map((c) => [c.control.model, c.pass]), [['spatial-full', true]]);
-  const cf = solved.comparisons.find((c) => c.a === 'filter-16' && c.b === 'channel-full')!;
+  const cf = solved.comparisons.find((c) => c.a === 'filter-16-pos' && c.b === 'channel-full')!;
   assert.equal(cf.reason, undefined);
   assert.equal(cf.verdict, 'lower');
   assert.equal(solved.claim.reason, undefined);
   assert.equal(solved.claim.verdict, 'lower');
   assert.equal(solved.row.reason, undefined);
   // Handed the suite's records alone, a claim cannot see the control, and says so rather than reading the comparison.
-  assert.match(claimsOver(solved.records, 'standard', [{ dataset: 'relation', a: 'filter-16', b: 'channel-full', expect: 'lower' }]).comparison('filter-16', 'channel-full', 'relation').reason ?? '', /inconclusive: .*spatial-full has no runs on relation/);
+  assert.match(claimsOver(solved.records, 'standard', [{ dataset: 'relation', a: 'filter-16-pos', b: 'channel-full', expect: 'lower' }]).comparison('filter-16-pos', 'channel-full', 'relation').reason ?? '', /inconclusive: .*spatial-full has no runs on relation/);
   // Two seeds of the three planned: the tables, the checks and the claims table wait for the third,
   // though two seeds already give the same gap (a third can move the interval, never the plan).
   const partial = verdicts(storeWith(0.99, [0, 1]));
   assert.deepEqual(partial.seeds, [0, 1, 2]);
-  for (const reason of [partial.comparisons.find((c) => c.a === 'filter-16')!.reason, partial.claim.reason, partial.row.reason]) assert.match(reason ?? '', /^seed 2 not in yet: no verdict before every planned seed$/);
+  for (const reason of [partial.comparisons.find((c) => c.a === 'filter-16-pos')!.reason, partial.claim.reason, partial.row.reason]) assert.match(reason ?? '', /^seed 2 not in yet: no verdict before every planned seed$/);
   // The rest of the suite's block on relation not in yet: the tables, the checks and the claims table wait for it.
   const unblocked = verdicts(storeWith(0.99, [0, 1, 2], false));
   assert.ok(unblocked.missing.length > 0);
-  for (const reason of [unblocked.comparisons.find((c) => c.a === 'filter-16')!.reason, unblocked.claim.reason, unblocked.row.reason])
+  for (const reason of [unblocked.comparisons.find((c) => c.a === 'filter-16-pos')!.reason, unblocked.claim.reason, unblocked.row.reason])
     assert.match(reason ?? '', /^\d+ planned runs of the learned-maps suite on relation not in yet: no verdict before its block is complete/);
   // The control at chance: the same comparison is withheld, in the tables, the checks and the claims table.
   const failed = verdicts(storeWith(0.26));
   assert.equal(failed.controls[0].pass, false);
-  for (const reason of [failed.comparisons.find((c) => c.a === 'filter-16')!.reason, failed.claim.reason, failed.row.reason]) assert.match(reason ?? '', /inconclusive: the positive control .* failed/);
+  for (const reason of [failed.comparisons.find((c) => c.a === 'filter-16-pos')!.reason, failed.claim.reason, failed.row.reason]) assert.match(reason ?? '', /inconclusive: the positive control .* failed/);
   // The control not yet run: the controls suite has nothing on relation, and the comparisons wait for it rather than go ungated.
   const none = verdicts(storeWith(null));
   assert.deepEqual(none.controls.map((c) => [c.control.model, c.pass, c.detail]), [['spatial-full', false, 'spatial-full has no runs on relation']]);
-  for (const reason of [none.comparisons.find((c) => c.a === 'filter-16')!.reason, none.claim.reason, none.row.reason]) assert.match(reason ?? '', /inconclusive: the positive control .* failed \(spatial-full has no runs on relation\)/);
+  for (const reason of [none.comparisons.find((c) => c.a === 'filter-16-pos')!.reason, none.claim.reason, none.row.reason]) assert.match(reason ?? '', /inconclusive: the positive control .* failed \(spatial-full has no runs on relation\)/);
   // A gate handed the controls of other datasets only withholds a task whose control it never judged.
   assert.match(controlGate([])({ dataset: 'relation', a: 'x', b: 'y' } as never) ?? '', /inconclusive: the positive control .* was not judged \(spatial-full on relation\)/);
   assert.equal(controlGate([])({ dataset: 'mnist', a: 'x', b: 'y' } as never), undefined);

@@ -16,7 +16,7 @@ import { backend } from './helpers/tf';
 /** Layers that only reshape, normalize, add or activate: no multiply-adds by the cost model's convention. */
 const ELEMENTWISE = new Set([
   'InputLayer', 'Relu', 'Activation', 'LayerNorm', 'BatchNormalization', 'Dropout', 'Add', 'Concatenate', 'LearnedEmbedding', 'SinCos2DEmbedding',
-  'ClassToken', 'SelectToken', 'ChannelTokens', 'SpatialTokens', 'Patchify', 'GlobalAveragePooling1D', 'GlobalAveragePooling2D', 'MapWeights',
+  'ClassToken', 'SelectToken', 'ChannelTokens', 'SpatialTokens', 'Patchify', 'GlobalAveragePooling1D', 'GlobalAveragePooling2D', 'MapWeights', 'Reshape',
 ]);
 
 const dims = (s: tf.Shape): number[] => s.map((x) => x ?? 1);

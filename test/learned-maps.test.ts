@@ -2,7 +2,8 @@
  * The learned-map tokenizers (VT's filter tokenizer, TokenLearner): the tokens are what
  * the papers define, computed by hand on a small case; the filter tokens ignore where
  * positions are (a softmax-weighted sum over them) while TokenLearner's 3×3 map net does
- * not; parameters equal the cost model's; gradients reach every weight; save/load is exact.
+ * not; without a position embedding neither token says where its map lies, with one both
+ * do; parameters equal the cost model's; gradients reach every weight; save/load is exact.
  */
 import { test } from 'node:test';
 import * as assert from 'node:assert/strict';
@@ -65,9 +66,33 @@ test('permutation: filter tokens do not depend on where the positions are; Token
   }
 });
 
+/** A 28×28 image, zero but for a 5×5 blob with its corner at (r, c). */
+function blobAt(r: number, c: number): tf.Tensor4D {
+  const px = new Float32Array(28 * 28);
+  for (let y = 0; y < 5; y++) for (let x = 0; x < 5; x++) px[(r + y) * 28 + c + x] = 0.2 + 0.03 * (y * 5 + x); // not symmetric: its features differ across the maps
+  return tf.tensor4d(px, [1, 28, 28, 1]);
+}
+
+test('positions: without a position embedding the tokens say what lies under each map, not where; with one they say where', async () => {
+  await backend();
+  // A shift by 4 pixels is 2 positions of the stride-2 maps: far from the border, the maps' C-vectors are the same
+  // set in another place, so a weighted sum or mean over positions cannot tell the two images apart.
+  for (const [name, blind] of [['filter-16', true], ['tokenlearner-16', true], ['filter-16-pos', false], ['tokenlearner-16-pos', false]] as const) {
+    const m = createModel(resolveModelConfig(name, { dropout: 0 }));
+    // A trained table, not the near-zero one of initialization (std 0.02), whose effect hides in float noise.
+    if (!blind) tf.tidy(() => m.model.getLayer('pos_embedding_maps').setWeights([seeded([196, 64], 7)]));
+    tf.tidy(() => {
+      const diff = maxAbsDiff(m.tokens(blobAt(8, 8)).dataSync(), m.tokens(blobAt(12, 16)).dataSync());
+      if (blind) assert.ok(diff < 1e-6, `${name}: tokens changed by ${diff} when the blob moved`);
+      else assert.ok(diff > 1e-4, `${name}: tokens did not see the blob move (diff ${diff})`);
+    });
+    m.dispose();
+  }
+});
+
 test('learned-map presets: shapes, parameters equal to the cost model, gradients reach every weight, save/load exact', async () => {
   await backend();
-  for (const name of ['filter-8', 'filter-16', 'filter-64', 'tokenlearner-8', 'tokenlearner-16', 'tokenlearner-64']) {
+  for (const name of ['filter-8', 'filter-16', 'filter-64', 'tokenlearner-8', 'tokenlearner-16', 'tokenlearner-64', 'filter-16-pos', 'tokenlearner-16-pos']) {
     const cfg: ModelConfig = resolveModelConfig(name, { dropout: 0 });
     const m = createModel(cfg);
     try {

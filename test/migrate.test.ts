@@ -1,7 +1,8 @@
 /**
- * Run identity across schema changes: the committed store, copied, reads through the
- * migration with no record lost, every record under the id its config hashes to now,
- * and rewriting the files is idempotent.
+ * Run identity across schema changes: old lines (one of each schema the store has held)
+ * read through the migration with no record lost, each under the id its config hashes to
+ * now and as the committed store (rewritten by `npm run migrate`) holds it; rewriting the
+ * files moves the run folders and is idempotent.
  */
 import { test } from 'node:test';
 import * as assert from 'node:assert/strict';
@@ -9,17 +10,18 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { experimentHash, SCHEMA_VERSION } from '../lib/experiments/config';
+import { planSuite } from '../lib/experiments';
 import { migrateRecord, migrateStoreFiles } from '../lib/results/migrate';
 import type { RunRecord } from '../lib/results/record';
 import { ResultStore } from '../lib/results/store';
 import { ROOT } from '../lib/util/paths';
 
-function copyStore(): string {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'maptokens-migrate-'));
-  fs.copyFileSync(path.join(ROOT, 'results', 'runs.jsonl'), path.join(dir, 'runs.jsonl'));
-  fs.cpSync(path.join(ROOT, 'results', 'runs'), path.join(dir, 'runs'), { recursive: true });
-  return dir;
-}
+/**
+ * Lines as older schemas wrote them: one record of each schema, preset and kind of tokenizer
+ * that the committed store held before it was rewritten under schema 6 (`npm run migrate`).
+ * The committed store holds each of them, migrated, under its new id.
+ */
+const OLD = path.join(ROOT, 'test', 'fixtures', 'store-schema-1-to-5.jsonl');
 
 const rawLines = (f: string): RunRecord[] =>
   fs
@@ -28,20 +30,43 @@ const rawLines = (f: string): RunRecord[] =>
     .filter((l) => l.trim())
     .map((l) => JSON.parse(l) as RunRecord);
 
-test('the committed store reads through the migration with no record lost', () => {
-  const dir = copyStore();
-  const raw = rawLines(path.join(dir, 'runs.jsonl'));
-  const read = new ResultStore({ dir }).read();
+/** A results folder holding the old lines, each with a run folder under its old id. */
+function oldStore(): string {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'maptokens-migrate-'));
+  fs.copyFileSync(OLD, path.join(dir, 'runs.jsonl'));
+  for (const r of rawLines(OLD)) {
+    fs.mkdirSync(path.join(dir, 'runs', r.id), { recursive: true });
+    fs.writeFileSync(path.join(dir, 'runs', r.id, 'log.txt'), r.id);
+  }
+  return dir;
+}
+
+test('the committed store is current: every record under the id its config hashes to, none lost', () => {
+  const raw = rawLines(path.join(ROOT, 'results', 'runs.jsonl'));
+  const read = new ResultStore({ dir: path.join(ROOT, 'results') }).read();
   assert.deepEqual(read.problems, []);
   assert.equal(read.records.length, new Set(raw.map((r) => r.id)).size, 'records lost or merged');
   for (const r of read.records) {
     assert.equal(r.schema, SCHEMA_VERSION);
     assert.equal(r.id, experimentHash({ dataset: r.data, model: r.model, train: r.train, seed: r.seed }), 'id is not the hash of the config');
+  }
+});
+
+test('old records read through the migration as the committed store holds them, keys and values kept', () => {
+  const dir = oldStore();
+  const raw = rawLines(OLD);
+  const read = new ResultStore({ dir }).read();
+  fs.rmSync(dir, { recursive: true, force: true });
+  assert.deepEqual(read.problems, []);
+  assert.equal(read.records.length, raw.length, 'records lost or merged');
+  const committed = rawLines(path.join(ROOT, 'results', 'runs.jsonl'));
+  for (const r of read.records) {
+    assert.equal(r.schema, SCHEMA_VERSION);
+    assert.equal(r.id, experimentHash({ dataset: r.data, model: r.model, train: r.train, seed: r.seed }), 'id is not the hash of the config');
+    const old = raw.find((x) => x.id === r.previousIds?.at(-1));
+    assert.ok(old && r.id !== old.id, `record ${r.id} has no source line under an old id`);
     // Nothing but the identity and the filled-in defaults changed.
-    const old = raw.find((x) => x.id === (r.previousIds?.at(-1) ?? r.id));
-    assert.ok(old, `record ${r.id} has no source line`);
     assert.deepEqual(r.metrics, old.metrics);
-    // Old keys keep their values; new keys take the values the old code implied.
     for (const [k, v] of Object.entries(old.data)) assert.deepEqual((r.data as unknown as Record<string, unknown>)[k], v, `data.${k}`);
     for (const [k, v] of Object.entries(old.train)) assert.deepEqual((r.train as unknown as Record<string, unknown>)[k], v, `train.${k}`);
     if ((old.schema ?? 1) === 1) {
@@ -49,11 +74,8 @@ test('the committed store reads through the migration with no record lost', () =
       assert.equal(r.train.patienceSteps, null, 'old runs trained fixed epochs');
       assert.equal(r.converged, false, 'old runs were never judged converged');
     }
-  }
-  // Every old record changed id (the schema entered the hash) and remembers the old one.
-  for (const old of raw.filter((x) => (x.schema ?? 1) < SCHEMA_VERSION)) {
-    const r = read.records.find((x) => x.previousIds?.includes(old.id));
-    assert.ok(r && r.id !== old.id, `old record ${old.id} is not readable under a new id`);
+    // The committed store was rewritten by this same migration.
+    assert.deepEqual(committed.find((c) => c.id === r.id), r, `the committed store does not hold ${old.id} as its migration gives it`);
   }
 });
 
@@ -71,16 +93,20 @@ test('a first-schema record (no literature keys, no schema) migrates to the id i
 });
 
 test('rewriting the store files is idempotent and moves run folders to the new ids', () => {
-  const dir = copyStore();
+  const dir = oldStore();
   const before = new ResultStore({ dir }).read().records;
   const first = migrateStoreFiles([path.join(dir, 'runs.jsonl')], path.join(dir, 'runs'));
-  assert.ok(first.migrated > 0);
+  assert.equal(first.migrated, rawLines(OLD).length);
   const lines = rawLines(path.join(dir, 'runs.jsonl'));
   assert.ok(lines.every((r) => r.schema === SCHEMA_VERSION));
-  for (const r of lines) if (r.previousIds) assert.ok(!fs.existsSync(path.join(dir, 'runs', r.previousIds.at(-1)!)) || fs.existsSync(path.join(dir, 'runs', r.id)));
+  for (const r of lines) {
+    assert.ok(!fs.existsSync(path.join(dir, 'runs', r.previousIds!.at(-1)!)), `${r.previousIds!.at(-1)} was not moved`);
+    assert.equal(fs.readFileSync(path.join(dir, 'runs', r.id, 'log.txt'), 'utf8'), r.previousIds!.at(-1), `${r.id} does not hold its old folder`);
+  }
   const second = migrateStoreFiles([path.join(dir, 'runs.jsonl')], path.join(dir, 'runs'));
   assert.equal(second.migrated, 0);
   assert.deepEqual(new ResultStore({ dir }).read().records, before);
+  fs.rmSync(dir, { recursive: true, force: true });
 });
 
 test('schema 2 block flags become the recipe they described; a combination nobody built is refused', () => {
@@ -97,6 +123,22 @@ test('schema 2 block flags become the recipe they described; a combination nobod
   ];
   for (const [flags, name] of cases) assert.equal(migrateRecord(v2(flags)).model.block, name, JSON.stringify(flags));
   assert.throws(() => migrateRecord(v2({ block: 'vit', qkNorm: true, localMixing: true, window: 7 })), /no block recipe for block vit, qkNorm true, localMixing true/);
+});
+
+test('schema 5 learned-map runs, which had no position embedding whatever their config said, are served to the position-free arms', () => {
+  const raw = rawLines(OLD);
+  const learned = (r: RunRecord) => r.model.tokenizer === 'filter' || r.model.tokenizer === 'learned-maps';
+  const old = raw.filter((r) => (r.schema ?? 1) === 5 && learned(r) && r.status === 'ok');
+  assert.ok(old.length > 0, 'the old lines have schema 5 learned-map runs');
+  const planned = new Map(planSuite('learned-maps,learned-map-count', { preset: 'standard' }).map((p) => [p.id, p.config.name]));
+  for (const r of old) {
+    const m = migrateRecord(r);
+    assert.equal(m.model.positionEmbedding, 'none', `${r.name}: migrated config`);
+    assert.equal(planned.get(m.id), r.name, `${r.name} on ${r.dataset} seed ${r.seed}: the plan has no position-free arm under its new id`);
+  }
+  // Every other model keeps its position embedding.
+  const other = raw.find((r) => (r.schema ?? 1) === 5 && !learned(r))!;
+  assert.equal(migrateRecord(other).model.positionEmbedding, other.model.positionEmbedding);
 });
 
 test('a record from a newer schema is refused, not misread', () => {

@@ -176,8 +176,10 @@ export function canonicalJson(v: unknown): string {
  *      qkNorm, localMixing and window.
  *   4: mapTokens (the learned-map tokenizers' number of maps) in every model config.
  *   5: cooldownFraction (the schedule after warmup) in every train config.
+ *   6: positionEmbedding reaches the learned-map tokenizers (filter, learned-maps); their
+ *      earlier configs carried the default 'learned' without using it.
  */
-export const SCHEMA_VERSION = 5;
+export const SCHEMA_VERSION = 6;
 
 /** The run id: 16 hex digits of SHA-256 over the schema version and everything but the label. */
 export function experimentHash(e: Pick<ExperimentConfig, 'dataset' | 'model' | 'train' | 'seed'> & { name?: string }): string {

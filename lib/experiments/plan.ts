@@ -31,11 +31,12 @@ export function suiteNames(): string[] {
 
 /**
  * The suites the converged answer runs under the standard preset: the core grid, its
- * controls, the style task, hybrid's arms (channel-vs-spatial) and the learned maps: every
- * suite a claim of the question reads runs from (the cost claim reads the cost model only).
- * Hybrid comes before the learned maps because its six runs settle a claim on their own.
+ * controls, the style task, hybrid's arms (channel-vs-spatial), the learned maps and their
+ * number: every suite a claim of the question reads runs from (the cost claim reads the
+ * cost model only). Hybrid comes before the learned maps because its six runs settle a
+ * claim on their own, and the learned maps' claim before how many maps they need.
  */
-export const ANSWER_SUITES = ['core', 'controls', 'style', 'channel-vs-spatial', 'learned-maps'];
+export const ANSWER_SUITES = ['core', 'controls', 'style', 'channel-vs-spatial', 'learned-maps', 'learned-map-count'];
 
 /**
  * The datasets the answer reads: every dataset of its suites but CIFAR-10, which cannot be

@@ -33,8 +33,12 @@ export interface TokenStream {
    * Learned maps that select positions (filter, learned-maps): `maps` of them, from a 1×1 conv
    * (hidden 0) or a 3×3 conv to `hidden` channels, GELU, then a 1×1 conv; normalized by a
    * softmax over positions (tokens are weighted sums) or a sigmoid (tokens are weighted means).
+   * `position`: an embedding of the [H, W] grid added to the C-vectors before the maps are made
+   * and pooled, so that a token carries where its map lies, as in both papers (TokenLearner
+   * runs on ViT tokens that hold position embeddings; VT gives its tokens a position encoding
+   * from their maps). 'none': a token holds what the features are, not where.
    */
-  selector?: { maps: number; hidden: number; normalization: 'softmax' | 'sigmoid' };
+  selector?: { maps: number; hidden: number; normalization: 'softmax' | 'sigmoid'; position: 'learned-position' | 'sincos-position' | 'none' };
 }
 
 /** Hidden width of TokenLearner's map net (3×3 conv, GELU, 1×1 conv): small beside the C = 64 maps it reads. */
@@ -136,7 +140,7 @@ function tokenStreams(cfg: ModelConfig, [h, w, c]: [number, number, number]): To
           grid: [h, w],
           // Token l comes from map l: the same identity argument as for channel tokens.
           embedding: cfg.channelEmbedding ? 'channel-identity' : 'none',
-          selector: { maps: cfg.mapTokens, hidden: learned ? LEARNED_MAPS_HIDDEN : 0, normalization: learned ? 'sigmoid' : 'softmax' },
+          selector: { maps: cfg.mapTokens, hidden: learned ? LEARNED_MAPS_HIDDEN : 0, normalization: learned ? 'sigmoid' : 'softmax', position },
         },
       ];
     }

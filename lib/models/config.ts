@@ -51,7 +51,11 @@ export interface ModelConfig {
   mapTokens: number;
   /** Learned channel-identity embedding on channel tokens (ChannelViT). Off = channels are an unordered set. */
   channelEmbedding: boolean;
-  /** Position embedding on spatial and patch tokens. */
+  /**
+   * Position embedding on spatial and patch tokens, and on the C-vectors that the learned
+   * maps of 'filter' and 'learned-maps' pool (added before the maps, so a token carries
+   * where its map lies). Ignored by channel tokens, whose coordinates are the positions.
+   */
   positionEmbedding: PositionEmbedding;
   /** Transformer width d_model. */
   dModel: number;
@@ -189,7 +193,7 @@ export function validateConfig(cfg: ModelConfig): void {
     return;
   }
   if (cfg.dModel % cfg.heads !== 0) throw new ConfigError('heads', `${cfg.heads} heads do not divide dModel ${cfg.dModel}`);
-  const [h, w] = maps;
+  const [h, w, c] = maps;
   if (cfg.tokenizer === 'channel-pooled-k' || cfg.tokenizer === 'spatial-pooled-k') {
     if (cfg.poolK > Math.min(h, w)) throw new ConfigError('poolK', `k = ${cfg.poolK} is larger than the ${h}×${w} feature maps`);
   }
@@ -202,8 +206,11 @@ export function validateConfig(cfg: ModelConfig): void {
   if ((cfg.tokenizer === 'filter' || cfg.tokenizer === 'learned-maps') && cfg.stem.length === 0) {
     throw new ConfigError('stem', `the '${cfg.tokenizer}' tokenizer pools the stem's feature maps; it needs a stem`);
   }
-  if (cfg.positionEmbedding === 'sincos' && cfg.dModel % 4 !== 0) {
-    throw new ConfigError('positionEmbedding', `'sincos' needs dModel divisible by 4; got ${cfg.dModel}`);
+  const learnedMaps = cfg.tokenizer === 'filter' || cfg.tokenizer === 'learned-maps';
+  // The sin-cos table is as wide as what it is added to: the C-vectors for learned maps, the projected tokens otherwise.
+  const positionWidth = learnedMaps ? c : cfg.dModel;
+  if (cfg.positionEmbedding === 'sincos' && positionWidth % 4 !== 0) {
+    throw new ConfigError('positionEmbedding', `'sincos' needs a width divisible by 4 (${learnedMaps ? 'the stem\'s maps C' : 'dModel'}); got ${positionWidth}`);
   }
   validateBlock(cfg, [h, w]);
 }

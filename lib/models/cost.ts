@@ -115,8 +115,10 @@ export function costModel(cfg: ModelConfig): Cost {
     }
     if (s.poolK !== undefined) act.pooled = s.poolK * s.poolK * c; // k = 1: a mean, element-wise by our convention
     if (s.selector) {
-      const { maps: l, hidden: hid } = s.selector;
+      const { maps: l, hidden: hid, position } = s.selector;
       const hw = h * w;
+      if (position === 'learned-position') embParams += hw * c; // a C-vector per position of the grid, added before the maps
+      if (position !== 'none') act.positionedMaps = hw * c;
       // filter: 1×1 conv C -> L, no bias. learned-maps: 3×3 conv C -> hidden (+ bias), GELU, 1×1 conv hidden -> L (+ bias).
       tokParams += hid ? 9 * c * hid + hid + hid * l + l : c * l;
       poolFlops += (hid ? 2 * 9 * hw * c * hid + 2 * hw * hid * l : 2 * hw * c * l) + 2 * hw * l * c; // the maps, then Σ_p w_lp · x_p

@@ -35,12 +35,18 @@ export const PRESETS: Record<string, Partial<ModelConfig>> = {
   // The other reading of "each map becomes a token": learned maps select positions, and each token
   // is the C-vector pooled under one map (lib/tokenizers/learned-maps.ts). VT's filter tokenizer
   // (Wu et al. 2020) with L maps, and TokenLearner (Ryoo et al. 2021) with S maps; 64 = the question's n.
-  'filter-8': { tokenizer: 'filter', mapTokens: 8 }, // 91,722 params
-  'filter-16': { tokenizer: 'filter', mapTokens: 16 }, // 92,746 params
-  'filter-64': { tokenizer: 'filter', mapTokens: 64 }, // 98,890 params
-  'tokenlearner-8': { tokenizer: 'learned-maps', mapTokens: 8 }, // 100,578 params
-  'tokenlearner-16': { tokenizer: 'learned-maps', mapTokens: 16 }, // 101,226 params
-  'tokenlearner-64': { tokenizer: 'learned-maps', mapTokens: 64 }, // 105,114 params
+  // As the issue that asked for them states them: no position embedding, so a token holds what the
+  // features under its map are, not where the map lies (beyond what the stem's padding leaves).
+  'filter-8': { tokenizer: 'filter', mapTokens: 8, positionEmbedding: 'none' }, // 91,722 params
+  'filter-16': { tokenizer: 'filter', mapTokens: 16, positionEmbedding: 'none' }, // 92,746 params
+  'filter-64': { tokenizer: 'filter', mapTokens: 64, positionEmbedding: 'none' }, // 98,890 params
+  'tokenlearner-8': { tokenizer: 'learned-maps', mapTokens: 8, positionEmbedding: 'none' }, // 100,578 params
+  'tokenlearner-16': { tokenizer: 'learned-maps', mapTokens: 16, positionEmbedding: 'none' }, // 101,226 params
+  'tokenlearner-64': { tokenizer: 'learned-maps', mapTokens: 64, positionEmbedding: 'none' }, // 105,114 params
+  // As the papers build them: a learned position embedding on the C-vectors before the maps and the
+  // pooling (TokenLearner sits on ViT tokens that hold one; VT encodes each token's map position).
+  'filter-16-pos': { tokenizer: 'filter', mapTokens: 16 }, // 105,290 params
+  'tokenlearner-16-pos': { tokenizer: 'learned-maps', mapTokens: 16 }, // 113,770 params
   // Embedding and pooling ablations of the question's model.
   'channel-full-cls': { tokenizer: 'channel-full', pooling: 'cls' }, // 103,306 params
   'channel-full-se': { tokenizer: 'channel-full', se: true }, // 105,370 params

@@ -104,8 +104,8 @@ export const INSPECTED_RUNS: readonly { suite: string; model: string; dataset: s
   { suite: 'pooled-vs-full', model: 'spatial-full', dataset: 'mnist' },
   { suite: 'learned-maps', model: 'filter-16', dataset: 'mnist' },
   { suite: 'learned-maps', model: 'tokenlearner-16', dataset: 'mnist' },
-  { suite: 'learned-maps', model: 'filter-16', dataset: 'relation' },
-  { suite: 'learned-maps', model: 'tokenlearner-16', dataset: 'relation' },
+  { suite: 'learned-maps', model: 'filter-16-pos', dataset: 'relation' },
+  { suite: 'learned-maps', model: 'tokenlearner-16-pos', dataset: 'relation' },
 ];
 
 /** Where each inspected run keeps its weights under a preset, relative to the repository (results/runs/<id>/model). */

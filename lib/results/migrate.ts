@@ -64,6 +64,12 @@ const STEPS: Step[] = [
     what: 'train configs gain cooldownFraction, null: every run before it decayed its rate by cosine to the epoch cap',
     apply: (r) => ({ ...r, train: { ...r.train, cooldownFraction: (r.train as Partial<RunRecord['train']>).cooldownFraction ?? null } }),
   },
+  {
+    from: 5,
+    what: "the learned-map tokenizers (filter, learned-maps) read positionEmbedding; every run of them before it had none, whatever the key said: 'none'",
+    apply: (r) =>
+      r.model.tokenizer === 'filter' || r.model.tokenizer === 'learned-maps' ? { ...r, model: { ...r.model, positionEmbedding: 'none' } } : r,
+  },
 ];
 
 /** The recipe that schema 2's block flags described; every combination that was ever built has one. */

@@ -30,19 +30,34 @@ function embed(raw: tf.SymbolicTensor, s: TokenStream, d: number): tf.SymbolicTe
   return x; // [B, T, d]
 }
 
+/**
+ * The maps with a position embedding added to each position's C-vector, the same tables as
+ * spatial tokens get, on the grid instead of on projected tokens: [B, H, W, C] -> [B, H, W, C].
+ */
+function positioned(maps: tf.SymbolicTensor, [h, w]: [number, number], position: 'learned-position' | 'sincos-position'): tf.SymbolicTensor {
+  const c = maps.shape[3] as number;
+  const flat = apply(tf.layers.reshape({ targetShape: [h * w, c], name: 'maps_flat' }), maps); // [B, H, W, C] -> [B, H*W, C]
+  const table =
+    position === 'learned-position'
+      ? new LearnedEmbedding({ tokens: h * w, name: 'pos_embedding_maps' })
+      : new SinCos2DEmbedding({ gridH: h, gridW: w, name: 'pos_sincos_maps' });
+  return apply(tf.layers.reshape({ targetShape: [h, w, c], name: 'maps_positioned' }), apply(table, flat)); // [B, H*W, C] -> [B, H, W, C]
+}
+
 /** The raw tokens of one stream, a layer named tokens_<stream>. maps: [B, H, W, C] (the image for patches). */
 function rawTokens(maps: tf.SymbolicTensor, s: TokenStream, inputShape: [number, number, number]): tf.SymbolicTensor {
   // Pooled streams read the maps averaged to k×k: [B, H, W, C] -> [B, k, k, C].
   const src = s.poolK !== undefined ? apply(new AdaptiveAvgPool2d({ k: s.poolK, name: 'pool' }), maps) : maps;
   if (s.selector) {
     // Maps that select positions: [B, H, W, C] -> logits [B, H, W, L] -> weights -> tokens [B, L, C].
-    const { maps: l, hidden, normalization } = s.selector;
+    const { maps: l, hidden, normalization, position } = s.selector;
+    const feats = position === 'none' ? maps : positioned(maps, s.grid, position); // [B, H, W, C]
     const conv = (filters: number, kernel: number, name: string, extra: { activation?: 'gelu'; useBias?: boolean } = {}) =>
       tf.layers.conv2d({ filters, kernelSize: kernel, padding: 'same', name, ...extra });
-    const hiddenMaps = hidden ? apply(conv(hidden, 3, 'map_hidden', { activation: 'gelu' }), maps) : maps; // [B, H, W, hidden]
+    const hiddenMaps = hidden ? apply(conv(hidden, 3, 'map_hidden', { activation: 'gelu' }), feats) : feats; // [B, H, W, hidden]
     const logits = apply(conv(l, 1, 'map_logits', { useBias: hidden > 0 }), hiddenMaps); // [B, H, W, L] (VT's 1×1 conv has no bias: a softmax over positions ignores it)
     const weights = apply(new MapWeights({ normalization, name: 'token_maps' }), logits); // [B, H, W, L]
-    return apply(new WeightedPool({ reduce: normalization === 'softmax' ? 'sum' : 'mean', name: `tokens_${s.name}` }), [maps, weights]); // [B, L, C]
+    return apply(new WeightedPool({ reduce: normalization === 'softmax' ? 'sum' : 'mean', name: `tokens_${s.name}` }), [feats, weights]); // [B, L, C]
   }
   if (s.name === 'channel') return apply(new ChannelTokens({ name: 'tokens_channel' }), src); // [B, C, H*W]
   if (s.name === 'spatial') return apply(new SpatialTokens({ name: 'tokens_spatial' }), src); // [B, H*W, C]

@@ -14,6 +14,12 @@
  * token_maps in a model, is what 07_attention draws over the image), and WeightedPool
  * takes the features and the weights to tokens. The convs that make the maps are
  * ordinary conv layers (their weights get roles from lib/layers/roles.ts).
+ *
+ * Positions: a weighted sum or mean over positions forgets where they are, and maps made
+ * from the features alone move with them, so a token holds what lies under its map, not
+ * where. Both papers add it back (TokenLearner pools ViT tokens that carry position
+ * embeddings; VT encodes each token's map position); here positionEmbedding adds a table to
+ * the features before the maps and the pooling (index.ts, `positioned`).
  */
 import * as tf from '@tensorflow/tfjs';
 import { LayerArgs, oneShape } from '../layers/common';

@@ -7,10 +7,10 @@ import { embeddings } from './embeddings';
 import { literature, literatureLong } from './literature';
 import { pooledVsFull } from './pooled-vs-full';
 import { recipe } from './recipe';
-import { learnedMaps } from './learned-maps';
+import { learnedMapCount, learnedMaps } from './learned-maps';
 import { style } from './style';
 import { scaling } from './scaling';
 
 export const SUITES: Record<string, Suite> = Object.fromEntries(
-  [core, controls, style, learnedMaps, channelVsSpatial, pooledVsFull, embeddings, literature, literatureLong, scaling, recipe].map((s) => [s.name, s]),
+  [core, controls, style, learnedMaps, learnedMapCount, channelVsSpatial, pooledVsFull, embeddings, literature, literatureLong, scaling, recipe].map((s) => [s.name, s]),
 );
