@@ -6,7 +6,7 @@
  */
 import * as path from 'path';
 import { SCHEMA_VERSION } from '../lib/experiments/config';
-import { migrateStoreFiles } from '../lib/results/migrate';
+import { migrateStoreFiles, renameRunIds } from '../lib/results/migrate';
 import { ResultStore } from '../lib/results/store';
 import { runCommand } from '../lib/util/cli';
 import { RESULTS_DIR } from '../lib/util/paths';
@@ -15,7 +15,8 @@ const SPEC = {
   usage: `usage: npm run migrate -- [--results DIR]
 
   Rewrites every store file in DIR (default results/) and its smoke store under config
-  schema ${SCHEMA_VERSION}: records get their current ids, run folders are renamed to match.`,
+  schema ${SCHEMA_VERSION}: records get their current ids, run folders are renamed to match,
+  and the twin's whole-run pairs (DIR/twin/runs.jsonl) follow their runs' ids.`,
   options: { results: { type: 'string' } },
 } as const;
 
@@ -26,4 +27,8 @@ runCommand(SPEC, (a) => {
     const r = migrateStoreFiles(store.files(), path.join(d, 'runs'));
     console.log(`${path.relative(process.cwd(), d) || '.'}: ${r.migrated} records migrated to schema ${SCHEMA_VERSION}, ${r.current} already current`);
   }
+  // The twin's whole-run pairs name their runs by experiment id: they follow the store's records.
+  const twin = path.join(dir, 'twin', 'runs.jsonl');
+  const n = renameRunIds(twin, new ResultStore({ dir }).read().records);
+  console.log(`${path.relative(process.cwd(), twin)}: ${n} pairs renamed to their runs' current ids`);
 });

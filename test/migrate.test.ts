@@ -11,7 +11,7 @@ import * as os from 'os';
 import * as path from 'path';
 import { experimentHash, SCHEMA_VERSION } from '../lib/experiments/config';
 import { planSuite } from '../lib/experiments';
-import { migrateRecord, migrateStoreFiles } from '../lib/results/migrate';
+import { migrateRecord, migrateStoreFiles, renameRunIds } from '../lib/results/migrate';
 import type { RunRecord } from '../lib/results/record';
 import { ResultStore } from '../lib/results/store';
 import { ROOT } from '../lib/util/paths';
@@ -139,6 +139,24 @@ test('schema 5 learned-map runs, which had no position embedding whatever their 
   // Every other model keeps its position embedding.
   const other = raw.find((r) => (r.schema ?? 1) === 5 && !learned(r))!;
   assert.equal(migrateRecord(other).model.positionEmbedding, other.model.positionEmbedding);
+});
+
+test("the twin's whole-run pairs follow their runs to the current ids, and only theirs", () => {
+  const dir = oldStore();
+  const old = rawLines(OLD);
+  const twin = path.join(dir, 'twin.jsonl');
+  fs.writeFileSync(twin, [JSON.stringify({ id: old[0].id, name: 'a' }), JSON.stringify({ id: 'f'.repeat(16), name: 'b' }), 'not json'].join('\n'));
+  migrateStoreFiles([path.join(dir, 'runs.jsonl')], path.join(dir, 'runs'));
+  const records = new ResultStore({ dir }).read().records;
+  assert.equal(renameRunIds(twin, records), 1);
+  const lines = fs.readFileSync(twin, 'utf8').split('\n');
+  assert.equal(JSON.parse(lines[0]).id, records.find((r) => r.previousIds?.includes(old[0].id))!.id);
+  assert.deepEqual(lines.slice(1), [JSON.stringify({ id: 'f'.repeat(16), name: 'b' }), 'not json']);
+  assert.equal(renameRunIds(twin, records), 0, 'idempotent');
+  fs.rmSync(dir, { recursive: true, force: true });
+  // The committed twin store names no run by an id it had before.
+  const previous = new Set(rawLines(path.join(ROOT, 'results', 'runs.jsonl')).flatMap((r) => r.previousIds ?? []));
+  for (const p of rawLines(path.join(ROOT, 'results', 'twin', 'runs.jsonl'))) assert.ok(!previous.has(p.id), `results/twin/runs.jsonl names ${p.id}, an old id: npm run migrate`);
 });
 
 test('a record from a newer schema is refused, not misread', () => {

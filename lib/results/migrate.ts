@@ -133,3 +133,30 @@ export function migrateStoreFiles(files: string[], runsDir: string): { migrated:
   }
   return { migrated, current };
 }
+
+/**
+ * Rewrites the `id` of each line of a file that names runs by their experiment id (the
+ * twin's whole-run pairs, results/twin/runs.jsonl) through the store's migrated records:
+ * an id that a record keeps in `previousIds` becomes that record's id. Lines naming no
+ * migrated run, and lines that do not parse, are kept as they are. Returns how many changed.
+ */
+export function renameRunIds(file: string, records: Pick<RunRecord, 'id' | 'previousIds'>[]): number {
+  if (!fs.existsSync(file)) return 0;
+  const current = new Map(records.flatMap((r) => (r.previousIds ?? []).map((old) => [old, r.id] as const)));
+  let renamed = 0;
+  const lines = fs.readFileSync(file, 'utf8').split('\n');
+  const out = lines.map((text) => {
+    let o: { id?: unknown };
+    try {
+      o = JSON.parse(text) as { id?: unknown };
+    } catch {
+      return text;
+    }
+    const id = typeof o.id === 'string' ? current.get(o.id) : undefined;
+    if (!id) return text;
+    renamed++;
+    return JSON.stringify({ ...o, id });
+  });
+  if (renamed) writeFileAtomic(file, out.join('\n'));
+  return renamed;
+}
