@@ -38,7 +38,7 @@ export interface TokenStream {
    * runs on ViT tokens that hold position embeddings; VT gives its tokens a position encoding
    * from their maps). 'none': a token holds what the features are, not where.
    */
-  selector?: { maps: number; hidden: number; normalization: 'softmax' | 'sigmoid'; position: 'learned-position' | 'sincos-position' | 'none' };
+  selector?: { maps: number; hidden: number; normalization: 'softmax' | 'sigmoid'; position: Exclude<TokenStream['embedding'], 'channel-identity'> };
 }
 
 /** Hidden width of TokenLearner's map net (3×3 conv, GELU, 1×1 conv): small beside the C = 64 maps it reads. */

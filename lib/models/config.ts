@@ -203,10 +203,10 @@ export function validateConfig(cfg: ModelConfig): void {
     }
     if (cfg.stem.length > 0) throw new ConfigError('stem', "the 'patch' tokenizer is the pure ViT and takes no stem; set stem: []");
   }
-  if ((cfg.tokenizer === 'filter' || cfg.tokenizer === 'learned-maps') && cfg.stem.length === 0) {
+  const learnedMaps = cfg.tokenizer === 'filter' || cfg.tokenizer === 'learned-maps';
+  if (learnedMaps && cfg.stem.length === 0) {
     throw new ConfigError('stem', `the '${cfg.tokenizer}' tokenizer pools the stem's feature maps; it needs a stem`);
   }
-  const learnedMaps = cfg.tokenizer === 'filter' || cfg.tokenizer === 'learned-maps';
   // The sin-cos table is as wide as what it is added to: the C-vectors for learned maps, the projected tokens otherwise.
   const positionWidth = learnedMaps ? c : cfg.dModel;
   if (cfg.positionEmbedding === 'sincos' && positionWidth % 4 !== 0) {

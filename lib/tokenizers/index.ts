@@ -34,7 +34,7 @@ function embed(raw: tf.SymbolicTensor, s: TokenStream, d: number): tf.SymbolicTe
  * The maps with a position embedding added to each position's C-vector, the same tables as
  * spatial tokens get, on the grid instead of on projected tokens: [B, H, W, C] -> [B, H, W, C].
  */
-function positioned(maps: tf.SymbolicTensor, [h, w]: [number, number], position: 'learned-position' | 'sincos-position'): tf.SymbolicTensor {
+function positioned(maps: tf.SymbolicTensor, [h, w]: [number, number], position: Exclude<TokenStream['embedding'], 'channel-identity' | 'none'>): tf.SymbolicTensor {
   const c = maps.shape[3] as number;
   const flat = apply(tf.layers.reshape({ targetShape: [h * w, c], name: 'maps_flat' }), maps); // [B, H, W, C] -> [B, H*W, C]
   const table =
