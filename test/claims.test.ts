@@ -116,6 +116,31 @@ test('"no verdict" is a check too: it says why the comparison is withheld, and f
   assert.equal(claimsOver(clear, 'quick', fam).withheld('a', 'b', 'mnist').status, 'not settled');
 });
 
+test('a family declared before its runs shows each expectation as the store judges it, and never throws', () => {
+  // A pre-registered family: one comparison that holds, one the store contradicts, one whose runs are not in.
+  const fam: ExpectationRef[] = [
+    { dataset: 'mnist', a: 'channel-full', b: 'spatial-full', expect: 'higher' },
+    { dataset: 'mnist', a: 'spatial-full', b: 'channel-full', expect: 'higher' },
+    { dataset: 'relation', a: 'channel-full', b: 'filter-16', expect: 'higher' },
+  ];
+  const c = claimsOver(store(), 'standard', fam);
+  const rows = c.declared;
+  assert.deepEqual(rows.map((r) => r.statement), [
+    'channel-full is more than 1 pp higher than spatial-full on mnist',
+    'spatial-full is more than 1 pp higher than channel-full on mnist',
+    'channel-full is more than 1 pp higher than filter-16 on relation',
+  ]);
+  assert.deepEqual(rows.map((r) => r.status), ['holds', 'does not hold', 'not settled']);
+  assert.match(rows[2].evidence, /missing runs/);
+  // The row is the check a sentence would make, status and numbers alike: the first one holds, and the second one throws.
+  assert.deepEqual(rows[0], c.higher('channel-full', 'spatial-full', 'mnist'));
+  assert.throws(() => c.higher('spatial-full', 'channel-full', 'mnist'), new RegExp(`does not hold \\(${rows[1].evidence.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}\\)`));
+  // Under quick it claims nothing, and still shows the numbers.
+  const quick = claimsOver(store(), 'quick', fam).declared;
+  assert.deepEqual(quick.map((r) => r.status), ['not settled', 'not settled', 'not settled']);
+  assert.match(quick[0].evidence, /^channel-full − spatial-full on mnist .*preset quick gives no verdicts$/);
+});
+
 test('unconverged or missing runs and a failed control make a claim fail loudly under standard, and merely unsettled under quick', () => {
   const unconverged = store({ converged: false });
   assert.throws(() => claimsOver(unconverged, 'standard', FAMILY).higher('channel-full', 'spatial-full', 'mnist'), /not settled.*not converged/);

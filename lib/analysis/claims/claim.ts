@@ -124,6 +124,12 @@ const key = (c: ComparisonRef): string => `${c.dataset}\u0000${c.a}\u0000${c.b}`
 export interface Claims {
   /** The family's comparisons, for a table. */
   family: Paired[];
+  /**
+   * Every declared expectation as the store judges it now, in the family's order; never throws.
+   * For a family declared before its runs are in (a pre-registration): its table shows what the
+   * store says, and the prose and the checks that hold the page to it come once the runs are in.
+   */
+  declared: ClaimCheck[];
   controls: ControlResult[];
   /** The paired comparison behind a claim (it must be in the family). */
   comparison(a: string, b: string, dataset: string): Paired;
@@ -189,9 +195,16 @@ export function claimsOver(from: RunRecord[] | ClaimSource, preset: RunPresetNam
   );
   const byKey = new Map(paired.map((p, i) => [key(p), i]));
   const verdicts = RUN_PRESETS[preset].verdicts;
+  // Under a preset that gives no verdicts, a check shows its numbers and claims nothing.
+  const unclaimed = (c: ClaimCheck): ClaimCheck => (verdicts ? c : { ...c, status: 'not settled', evidence: `${c.evidence}; preset ${preset} gives no verdicts` });
   const settle = (c: ClaimCheck): ClaimCheck => {
     if (verdicts && c.status !== 'holds') throw new ClaimNotSupported(`the store no longer supports "${c.statement}": ${c.status} (${c.evidence})`);
-    return verdicts ? c : { ...c, status: 'not settled', evidence: `${c.evidence}; preset ${preset} gives no verdicts` };
+    return unclaimed(c);
+  };
+  // Declared expectation i, as the store judges it.
+  const judgedCheck = (i: number): ClaimCheck => {
+    const f = family[i];
+    return { statement: `${f.a} is ${expectationWords(f.expect)} ${f.b} on ${f.dataset}`, status: judged[i].status, evidence: judgedEvidence(paired[i], f.expect, judged[i]) };
   };
   const index = (a: string, b: string, dataset: string): number => {
     const i = byKey.get(key({ dataset, a, b }));
@@ -201,7 +214,7 @@ export function claimsOver(from: RunRecord[] | ClaimSource, preset: RunPresetNam
   const expect = (a: string, b: string, dataset: string, expectation: Expectation): ClaimCheck => {
     const i = index(a, b, dataset);
     if (family[i].expect !== expectation) throw new Error(`claim on ${a} − ${b} (${dataset}) is declared as '${family[i].expect}', not '${expectation}': Holm's family tests what is declared`);
-    return settle({ statement: `${a} is ${expectationWords(expectation)} ${b} on ${dataset}`, status: judged[i].status, evidence: judgedEvidence(paired[i], expectation, judged[i]) });
+    return settle(judgedCheck(i));
   };
   /**
    * Prose that says a comparison is not settled: `opening` starts its statement, and
@@ -212,7 +225,7 @@ export function claimsOver(from: RunRecord[] | ClaimSource, preset: RunPresetNam
     const c = paired[i];
     const statement = `${opening(c)} ${a} is ${expectationWords(family[i].expect)} ${b} on ${dataset}`;
     const evidence = judgedEvidence(c, family[i].expect, judged[i]);
-    if (!verdicts) return { statement, status: 'not settled', evidence: `${evidence}; preset ${preset} gives no verdicts` };
+    if (!verdicts) return unclaimed({ statement, status: 'not settled', evidence });
     const now = changed(c, judged[i].status);
     if (now) throw new ClaimNotSupported(`the store no longer supports "${statement}": ${now} (${evidence})`);
     return { statement, status: 'not settled', evidence };
@@ -226,6 +239,7 @@ export function claimsOver(from: RunRecord[] | ClaimSource, preset: RunPresetNam
     notSettled(a, b, dataset, () => 'the runs give no verdict on whether', (c, status) => (c.reason ? undefined : `it gives one, ${status}`));
   return {
     family: paired,
+    declared: family.map((_, i) => unclaimed(judgedCheck(i))),
     controls,
     comparison: (a, b, dataset) => paired[index(a, b, dataset)],
     expect,
