@@ -85,12 +85,18 @@ function modelFor(m: SuiteModel, shape: [number, number, number], classes: numbe
 }
 
 /** A task's changes to the preset's recipe, which apply to the runs of standard suites on it. */
-function taskRecipe(s: Suite, preset: RunPresetName, dataset: string): Partial<TrainConfig> {
+function taskRecipe(s: Pick<Suite, 'kind'>, preset: RunPresetName, dataset: string): Partial<TrainConfig> {
   return s.kind === 'standard' ? (RUN_PRESETS[preset].taskRecipe?.[dataset] ?? {}) : {};
 }
 
+/** The training recipe a suite of this kind gives every model on `dataset` under a preset, before a model's own changes. */
+export function suiteTrain(s: Pick<Suite, 'kind'>, preset: RunPresetName, dataset: string): TrainConfig {
+  const p = RUN_PRESETS[preset];
+  return { ...TRAIN_DEFAULTS, ...p.recipe, ...(s.kind === 'recipe' ? p.recipeSweep : {}), ...taskRecipe(s, preset, dataset), epochs: suiteScale(s, preset, dataset).epochs, warmupEpochs: p.warmupEpochs };
+}
+
 /** What one suite's runs look like under a preset: data sizes, epochs, seeds. */
-export function suiteScale(s: Suite, preset: RunPresetName, dataset: string): { perClass: number | null; testPerClass: number | null; epochs: number; seeds: number[] } {
+export function suiteScale(s: Pick<Suite, 'kind'>, preset: RunPresetName, dataset: string): { perClass: number | null; testPerClass: number | null; epochs: number; seeds: number[] } {
   const p = RUN_PRESETS[preset];
   const diagnostic = DIAGNOSTIC.includes(dataset);
   return {
@@ -117,8 +123,7 @@ export function planSuite(suite: string, opts: PlanOptions): PlannedRun[] {
       if (!facts) throw new Error(`suite '${s.name}': no shape is known for dataset '${dname}'`);
       const scale = suiteScale(s, opts.preset, dname);
       const data: DatasetSpec = { ...DATASET_DEFAULTS, name: dname, version: datasetVersion(dname), trainPerClass: scale.perClass, testPerClass: scale.testPerClass, augment: { cropPad: 0, flip: false } };
-      const p = RUN_PRESETS[opts.preset];
-      const train: TrainConfig = { ...TRAIN_DEFAULTS, ...p.recipe, ...(s.kind === 'recipe' ? p.recipeSweep : {}), ...taskRecipe(s, opts.preset, dname), epochs: scale.epochs, warmupEpochs: p.warmupEpochs };
+      const train = suiteTrain(s, opts.preset, dname);
       for (const m of s.models)
         for (const seed of opts.seeds ?? scale.seeds) {
           const config: ExperimentConfig = { name: m.name, dataset: data, model: modelFor(m, facts.shape, facts.classes), train: { ...train, ...m.train }, seed };
