@@ -17,5 +17,6 @@ export * from './notebook/experiments';
 export * from './notebook/verdicts';
 export * from './notebook/datasets';
 export * from './notebook/image-grid';
+export * from './notebook/relation-probe';
 export { preset } from './notebook/runner';
 export { scalingSweep, literatureCostSweep } from './bench/scaling';

@@ -34,6 +34,9 @@ import {
   loadMnist,
   mnistPackageDir,
   readIdxPair,
+  relationAtDistance,
+  RELATION_DISTANCES,
+  relationOf,
   relationPositionBaseline,
   relationTask,
   sha256File,
@@ -277,6 +280,43 @@ test('relation: pooled statistics cannot separate the classes (they coincide); a
   // And the mean intensity alone does not: every texture is half on.
   const meanOf = (i: number): number => pixelStats(app.train, i, per)[0];
   assert.ok([1, 2, 3].every((i) => meanOf(i) === meanOf(0)));
+});
+
+test('relation probe: the same shapes and rule at a given distance, read back from the pixels', () => {
+  const size = 28;
+  // Where the shapes are, from the pixels alone: the square is the one filled 5×5 block; the plus is every other pixel.
+  const shapesOf = (img: Uint8Array): [number, number, number, number] => {
+    let sq = -1;
+    for (let p = 0; sq < 0 && p < img.length; p++) {
+      const x = p % size, y = Math.floor(p / size);
+      if (x + 5 <= size && y + 5 <= size && Array.from({ length: 25 }, (_, k) => img[(y + Math.floor(k / 5)) * size + x + (k % 5)]).every(Boolean)) sq = p;
+    }
+    const ax = sq % size, ay = Math.floor(sq / size);
+    let bx = size, by = size;
+    img.forEach((v, p) => {
+      const x = p % size, y = Math.floor(p / size);
+      if (v && !(x >= ax && x < ax + 5 && y >= ay && y < ay + 5)) (bx = Math.min(bx, x)), (by = Math.min(by, y));
+    });
+    return [ax, ay, bx, by];
+  };
+  for (const distance of [RELATION_DISTANCES.min, RELATION_DISTANCES.max, 12, 16]) {
+    const probe = relationAtDistance(distance, { perClass: 50 });
+    assert.deepEqual([0, 1, 2, 3].map((k) => probe.labels.filter((l) => l === k).length), [50, 50, 50, 50], `distance ${distance}`);
+    probe.labels.forEach((label, i) => {
+      const [ax, ay, bx, by] = shapesOf(probe.images.subarray(i * size * size, (i + 1) * size * size));
+      assert.equal(Math.max(Math.abs(bx - ax), Math.abs(by - ay)), distance, `image ${i} at distance ${distance}`);
+      assert.equal(relationOf(ax, ay, bx, by), label, `image ${i} at distance ${distance}: its label is not its arrangement`);
+    });
+  }
+  // The task's own distances are the generated ones: its images' shapes sit 8 or 9 px apart.
+  const task = relationTask({ trainPerClass: 20, testPerClass: 5, seed: 3 });
+  for (let i = 0; i < task.train.n; i++) {
+    const [ax, ay, bx, by] = shapesOf(task.train.images.subarray(i * size * size, (i + 1) * size * size));
+    const d = Math.max(Math.abs(bx - ax), Math.abs(by - ay));
+    assert.ok(d >= RELATION_DISTANCES.min && d <= RELATION_DISTANCES.max, `train image ${i}: ${d} px`);
+  }
+  assert.throws(() => relationAtDistance(RELATION_DISTANCES.min - 1), /at least 8 px/);
+  assert.throws(() => relationAtDistance(20), /no placement of class 'A left of B' has the shapes 20 px apart on a 28px canvas/);
 });
 
 test('relation: one shape\'s position alone reaches the computed baseline, far from the 67% of uniform placement', () => {

@@ -109,10 +109,8 @@ type Placement = [number, number, number, number]; // ax, ay, bx, by
 
 const placementsMemo = new Map<number, Placement[][]>();
 
-/** Every valid placement of the two shapes, per class, on a size×size canvas (deterministic order). */
-export function relationPlacements(size = DEFAULTS.size): Placement[][] {
-  const hit = placementsMemo.get(size);
-  if (hit) return hit;
+/** Every valid placement whose dominant-axis distance passes `keep`, per class, on a size×size canvas (deterministic order). */
+function placementsWhere(size: number, keep: (distance: number) => boolean): Placement[][] {
   const hi = size - MARGIN - SHAPE;
   if (hi - MARGIN < SHAPE + GAP + 3) throw new Error(`relation task: size ${size} is too small for two ${SHAPE}px shapes`);
   const out: Placement[][] = RELATION_CLASSES.map(() => []);
@@ -120,12 +118,53 @@ export function relationPlacements(size = DEFAULTS.size): Placement[][] {
     for (let ay = MARGIN; ay <= hi; ay++)
       for (let bx = MARGIN; bx <= hi; bx++)
         for (let by = MARGIN; by <= hi; by++) {
-          if (Math.max(Math.abs(bx - ax), Math.abs(by - ay)) > MAX_DISTANCE) continue;
+          if (!keep(Math.max(Math.abs(bx - ax), Math.abs(by - ay)))) continue;
           const k = relationOf(ax, ay, bx, by);
           if (k >= 0) out[k].push([ax, ay, bx, by]);
         }
+  return out;
+}
+
+/** Every valid placement of the two shapes, per class, on a size×size canvas (deterministic order). */
+export function relationPlacements(size = DEFAULTS.size): Placement[][] {
+  const hit = placementsMemo.get(size);
+  if (hit) return hit;
+  const out = placementsWhere(size, (d) => d <= MAX_DISTANCE);
   placementsMemo.set(size, out);
   return out;
+}
+
+/** The dominant-axis distances (px) of the relation task's placements. */
+export const RELATION_DISTANCES = { min: SHAPE + GAP, max: MAX_DISTANCE };
+
+/**
+ * A probe of the relation task, not a training set: the same two shapes and the same rule,
+ * with the pair exactly `distance` px apart on its dominant axis, which may be farther than
+ * any generated image (RELATION_DISTANCES). A model that reads where each shape is keeps its
+ * accuracy as the pair moves apart; one that reads a local pattern holding both shapes falls
+ * to chance once they no longer fit in its window. Up to `perClass` placements per class,
+ * evenly spread over the placements in their deterministic order; images [n, size, size] as bytes.
+ */
+export function relationAtDistance(distance: number, opts: { size?: number; perClass?: number } = {}): { images: Uint8Array; labels: number[]; size: number } {
+  const size = opts.size ?? DEFAULTS.size;
+  const perClass = opts.perClass ?? 200;
+  if (!Number.isInteger(distance) || distance < RELATION_DISTANCES.min) throw new Error(`relation probe: distance must be an integer of at least ${RELATION_DISTANCES.min} px (two ${SHAPE}px shapes ${GAP} px apart), got ${distance}`);
+  const byClass = placementsWhere(size, (d) => d === distance);
+  const short = byClass.findIndex((l) => l.length === 0);
+  if (short >= 0) throw new Error(`relation probe: no placement of class '${RELATION_CLASSES[short]}' has the shapes ${distance} px apart on a ${size}px canvas`);
+  const picked = byClass.map((l) => Array.from({ length: Math.min(perClass, l.length) }, (_, i) => l[Math.floor((i * l.length) / Math.min(perClass, l.length))]));
+  const n = picked.reduce((a, l) => a + l.length, 0);
+  const images = new Uint8Array(n * size * size);
+  const labels: number[] = [];
+  let i = 0;
+  picked.forEach((list, k) =>
+    list.forEach((p) => {
+      drawPair(images.subarray(i * size * size, (i + 1) * size * size), size, p);
+      labels.push(k);
+      i++;
+    }),
+  );
+  return { images, labels, size };
 }
 
 /**
@@ -149,12 +188,16 @@ export function relationPositionBaseline(size = DEFAULTS.size): { square: number
   return { square: best(0), plus: best(2) };
 }
 
-function relationImage(rng: Rng, size: number, label: number): Uint8Array {
-  const list = relationPlacements(size)[label];
-  const [ax, ay, bx, by] = list[rng.int(0, list.length - 1)];
-  const img = new Uint8Array(size * size);
+/** The square A and the plus B at a placement. */
+function drawPair(img: Uint8Array, size: number, [ax, ay, bx, by]: Placement): void {
   draw(img, size, ax, ay, SHAPE, SHAPE, square);
   draw(img, size, bx, by, SHAPE, SHAPE, plus);
+}
+
+function relationImage(rng: Rng, size: number, label: number): Uint8Array {
+  const list = relationPlacements(size)[label];
+  const img = new Uint8Array(size * size);
+  drawPair(img, size, list[rng.int(0, list.length - 1)]);
   return img;
 }
 

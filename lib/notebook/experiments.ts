@@ -106,6 +106,9 @@ export const INSPECTED_RUNS: readonly { suite: string; model: string; dataset: s
   { suite: 'learned-maps', model: 'tokenlearner-16', dataset: 'mnist' },
   { suite: 'learned-maps', model: 'filter-16-pos', dataset: 'relation' },
   { suite: 'learned-maps', model: 'tokenlearner-16-pos', dataset: 'relation' },
+  // The same arms without positions on the relation task: 09 draws what their maps select where no token knows its place.
+  { suite: 'learned-maps', model: 'filter-16', dataset: 'relation' },
+  { suite: 'learned-maps', model: 'tokenlearner-16', dataset: 'relation' },
 ];
 
 /** Where each inspected run keeps its weights under a preset, relative to the repository (results/runs/<id>/model). */
@@ -172,7 +175,13 @@ export function sameRun(stored: RunRecord, again: RunRecord): string {
  * n test images of a dataset, normalized exactly as the suite's runs normalize
  * them (statistics of that run's training subset): [n, H, W, C] and labels.
  */
-export function sampleInputs(suite: string, variant: string, dataset: string, preset: RunPresetName, indices: number[]): { x: import('@tensorflow/tfjs').Tensor4D; labels: number[]; raw: Uint8Array[] } {
+export function sampleInputs(
+  suite: string,
+  variant: string,
+  dataset: string,
+  preset: RunPresetName,
+  indices: number[],
+): { x: import('@tensorflow/tfjs').Tensor4D; labels: number[]; raw: Uint8Array[]; input: (images: Uint8Array) => import('@tensorflow/tfjs').Tensor4D } {
   // eslint-disable-next-line @typescript-eslint/no-var-requires
   const tf = require('@tensorflow/tfjs') as typeof import('@tensorflow/tfjs');
   const { loadDataset } = require('../data/registry') as typeof import('../data/registry');
@@ -180,10 +189,17 @@ export function sampleInputs(suite: string, variant: string, dataset: string, pr
   const plan = seedZeroRun(suite, variant, dataset, preset);
   const d = prepareData(plan.config, loadDataset(dataset));
   const per = d.shape[0] * d.shape[1] * d.shape[2];
+  // Images as bytes [n, H, W, C] -> the model's input, normalized as the run's training data was.
+  const input = (images: Uint8Array): import('@tensorflow/tfjs').Tensor4D => {
+    if (images.length % per) throw new Error(`${images.length} bytes are not whole ${d.shape.join('×')} images`);
+    const xs = new Float32Array(images.length);
+    images.forEach((v, k) => (xs[k] = (v / 255 - d.normalize.mean[k % d.shape[2]]) / d.normalize.std[k % d.shape[2]]));
+    return tf.tensor4d(xs, [images.length / per, ...d.shape]);
+  };
   const raw = indices.map((i) => d.test.images.slice(i * per, (i + 1) * per));
-  const xs = new Float32Array(indices.length * per);
-  raw.forEach((img, j) => img.forEach((v, k) => (xs[j * per + k] = (v / 255 - d.normalize.mean[k % d.shape[2]]) / d.normalize.std[k % d.shape[2]])));
-  return { x: tf.tensor4d(xs, [indices.length, ...d.shape]), labels: indices.map((i) => d.test.labels[i]), raw };
+  const all = new Uint8Array(indices.length * per);
+  raw.forEach((img, j) => all.set(img, j * per));
+  return { x: input(all), labels: indices.map((i) => d.test.labels[i]), raw, input };
 }
 
 /**

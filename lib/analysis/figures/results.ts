@@ -111,3 +111,30 @@ export function pairedChart(cs: Paired[], title: string): Figure {
     }),
   };
 }
+
+/**
+ * The relation probe: accuracy against the distance between the shapes, one line per model,
+ * the training distances shaded and chance drawn, so that where a model falls is read off at once.
+ */
+export function distanceProbeChart(rows: { model: string; distance: number; accuracy: number }[], trained: { min: number; max: number }, chance: number, title: string): Figure {
+  const names = [...new Set(rows.map((r) => r.model))];
+  const xs = rows.map((r) => r.distance);
+  return {
+    data: names.map((n, i) => {
+      const own = rows.filter((r) => r.model === n).sort((a, b) => a.distance - b.distance);
+      return { type: 'scatter', mode: 'lines+markers', name: n, line: { color: PALETTE[i % PALETTE.length], width: 2 }, x: own.map((r) => r.distance), y: own.map((r) => 100 * r.accuracy), hovertemplate: `${n.replace(/[<>&"]/g, '')}: %{y:.1f}% at %{x} px<extra></extra>` };
+    }),
+    layout: layout(title, {
+      xaxis: { title: { text: 'distance between the shapes on their dominant axis (px)' }, dtick: 1 },
+      yaxis: { title: { text: 'test accuracy (%)' }, range: [0, 102] },
+      shapes: [
+        { type: 'rect', xref: 'x', yref: 'paper', x0: trained.min - 0.5, x1: trained.max + 0.5, y0: 0, y1: 1, fillcolor: '#888', opacity: 0.12, line: { width: 0 } },
+        { type: 'line', xref: 'x', yref: 'y', x0: Math.min(...xs), x1: Math.max(...xs), y0: 100 * chance, y1: 100 * chance, line: { dash: 'dot', color: '#555', width: 1 } },
+      ],
+      annotations: [
+        { xref: 'x', yref: 'paper', x: (trained.min + trained.max) / 2, y: 1, yanchor: 'bottom', showarrow: false, text: 'trained' },
+        { xref: 'x', yref: 'y', x: Math.max(...xs), y: 100 * chance, xanchor: 'right', yanchor: 'bottom', showarrow: false, text: 'chance' },
+      ],
+    }),
+  };
+}

@@ -1,0 +1,29 @@
+/**
+ * The relation probe on a trained model: its accuracy with the task's two shapes a given
+ * distance apart (lib/data/diagnostic.ts relationAtDistance), farther than any training image
+ * when the distance is past RELATION_DISTANCES.max. It tells a model that reads where each
+ * shape is (it keeps its accuracy) from one that reads a local pattern holding both shapes
+ * (it falls to chance once they no longer fit in one window).
+ */
+import * as tf from '@tensorflow/tfjs';
+import { relationAtDistance } from '../data/diagnostic';
+import type { MapTokensModel } from '../models/create';
+
+export interface DistanceAccuracy {
+  /** Dominant-axis distance between the shapes, px. */
+  distance: number;
+  accuracy: number;
+  images: number;
+}
+
+/** `input` turns image bytes into the model's normalized input (withTrainedModel's sample.input). */
+export function accuracyAtDistances(model: MapTokensModel, input: (images: Uint8Array) => tf.Tensor4D, distances: number[], perClass = 200): DistanceAccuracy[] {
+  return distances.map((distance) => {
+    const probe = relationAtDistance(distance, { perClass });
+    const predicted = tf.tidy(() => model.predict(input(probe.images)).argMax(-1)); // [n]
+    const classes = predicted.dataSync();
+    predicted.dispose();
+    const right = probe.labels.filter((label, i) => classes[i] === label).length;
+    return { distance, accuracy: right / probe.labels.length, images: probe.labels.length };
+  });
+}
