@@ -141,6 +141,23 @@ test('a family declared before its runs shows each expectation as the store judg
   assert.match(quick[0].evidence, /^channel-full − spatial-full on mnist .*preset quick gives no verdicts$/);
 });
 
+test('a declared expectation the runs contradict is a check too: it fails once the store no longer contradicts it', () => {
+  const fam: ExpectationRef[] = [{ dataset: 'mnist', a: 'a', b: 'b', expect: 'lower' }];
+  // a is as good as b on every seed: "a is more than a point lower" is refuted.
+  const same = [...runs('a', 'mnist', [0.9, 0.901, 0.9]), ...runs('b', 'mnist', [0.9, 0.9, 0.901])];
+  const check = claimsOver(same, 'standard', fam).refuted('a', 'b', 'mnist');
+  assert.equal(check.status, 'does not hold');
+  assert.equal(check.statement, 'a is more than 1 pp lower than b on mnist');
+  // The store now shows the expectation, or cannot tell, or lacks a run: the prose must change.
+  const lower = [...runs('a', 'mnist', [0.85, 0.852, 0.849]), ...runs('b', 'mnist', [0.9, 0.9, 0.9])];
+  assert.throws(() => claimsOver(lower, 'standard', fam).refuted('a', 'b', 'mnist'), /no longer shows that "a is more than 1 pp lower than b on mnist" does not hold: holds/);
+  const wide = [...runs('a', 'mnist', [0.87, 0.91, 0.884]), ...runs('b', 'mnist', [0.9, 0.9, 0.9])];
+  assert.throws(() => claimsOver(wide, 'standard', fam).refuted('a', 'b', 'mnist'), /does not hold: not settled/);
+  assert.throws(() => claimsOver(same.filter((r) => r.seed !== 2), 'standard', fam).refuted('a', 'b', 'mnist'), /not settled.*seed 2 not in yet/);
+  // Under quick nothing is claimed, and nothing fails.
+  assert.equal(claimsOver(lower, 'quick', fam).refuted('a', 'b', 'mnist').status, 'not settled');
+});
+
 test('unconverged or missing runs and a failed control make a claim fail loudly under standard, and merely unsettled under quick', () => {
   const unconverged = store({ converged: false });
   assert.throws(() => claimsOver(unconverged, 'standard', FAMILY).higher('channel-full', 'spatial-full', 'mnist'), /not settled.*not converged/);

@@ -44,7 +44,7 @@ function withReruns(dir: string): string[] {
   const names = fs.readdirSync(path.join(ROOT, 'notebooks')).filter((f) => f.endsWith('.ipynb')).sort();
   return names.map((n) => {
     const nb = JSON.parse(fs.readFileSync(path.join(ROOT, 'notebooks', n), 'utf8')) as { cells: (Cell & Record<string, unknown>)[] };
-    const tensorCells = nb.cells.map((c, i) => [c, i] as const).filter(([c]) => c.cell_type === 'code' && /\btf\.|[tT]rainedModel|sampleInputs/.test(sourceOf(c)));
+    const tensorCells = nb.cells.map((c, i) => [c, i] as const).filter(([c]) => c.cell_type === 'code' && /\btf\.|[tT]rainedModel|sampleInputs|relationProbe/.test(sourceOf(c)));
     for (const [c, i] of tensorCells) {
       nb.cells.push(probe(`${i} 0`));
       for (let k = 1; k <= RERUNS; k++) nb.cells.push({ ...c, id: `rerun-${i}-${k}`, outputs: [], execution_count: null }, probe(`${i} ${k}`));

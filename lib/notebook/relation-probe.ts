@@ -6,8 +6,10 @@
  * (it falls to chance once they no longer fit in one window).
  */
 import * as tf from '@tensorflow/tfjs';
-import { relationAtDistance } from '../data/diagnostic';
+import { RELATION_DISTANCES, relationAtDistance } from '../data/diagnostic';
 import type { MapTokensModel } from '../models/create';
+import type { RunPresetName } from '../experiments';
+import { withTrainedModel } from './experiments';
 
 export interface DistanceAccuracy {
   /** Dominant-axis distance between the shapes, px. */
@@ -15,6 +17,9 @@ export interface DistanceAccuracy {
   accuracy: number;
   images: number;
 }
+
+/** The task's own distances, then past them to where no 9-px window holds both shapes. */
+export const PROBE_DISTANCES = [RELATION_DISTANCES.min, RELATION_DISTANCES.max, 10, 11, 12, 14, 16];
 
 /** `input` turns image bytes into the model's normalized input (withTrainedModel's sample.input). */
 export function accuracyAtDistances(model: MapTokensModel, input: (images: Uint8Array) => tf.Tensor4D, distances: number[], perClass = 200): DistanceAccuracy[] {
@@ -26,4 +31,17 @@ export function accuracyAtDistances(model: MapTokensModel, input: (images: Uint8
     const right = probe.labels.filter((label, i) => classes[i] === label).length;
     return { distance, accuracy: right / probe.labels.length, images: probe.labels.length };
   });
+}
+
+/**
+ * The probe on the seed-0 relation run of each of a suite's models (withTrainedModel: kept
+ * weights, or a retrain; a page built from the store skips a model whose weights it lacks).
+ */
+export async function relationProbe(suite: string, models: string[], preset: RunPresetName, distances = PROBE_DISTANCES): Promise<({ model: string } & DistanceAccuracy)[]> {
+  const rows: ({ model: string } & DistanceAccuracy)[] = [];
+  for (const model of models)
+    await withTrainedModel(suite, model, 'relation', preset, [0], (m, sample) => {
+      for (const r of accuracyAtDistances(m, sample.input, distances)) rows.push({ model, ...r });
+    });
+  return rows;
 }

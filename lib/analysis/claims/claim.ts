@@ -141,6 +141,12 @@ export interface Claims {
   /** Within the margin, shown by both one-sided tests after Holm. */
   parity(a: string, b: string, dataset: string): ClaimCheck;
   /**
+   * The declared expectation of a − b does not hold: the seeds show the opposite, after Holm.
+   * For prose that reports an expectation declared before its runs and contradicted by them;
+   * it throws under a verdict-giving preset once the store no longer shows that.
+   */
+  refuted(a: string, b: string, dataset: string): ClaimCheck;
+  /**
    * The seeds cannot tell the declared expectation of a − b either way: every run is in and
    * converged, and the margin test settles nothing. For prose that says "we cannot tell yet";
    * it throws under a verdict-giving preset once the store does settle it, or lacks the runs.
@@ -235,6 +241,11 @@ export function claimsOver(from: RunRecord[] | ClaimSource, preset: RunPresetNam
       // Withheld is not undecided: missing or unconverged runs say nothing about what the seeds can tell.
       c.reason ? `no verdict (${c.reason})` : status !== 'not settled' ? `the seeds now tell: it ${status}` : undefined,
     );
+  const refuted = (a: string, b: string, dataset: string): ClaimCheck => {
+    const c = judgedCheck(index(a, b, dataset));
+    if (verdicts && c.status !== 'does not hold') throw new ClaimNotSupported(`the store no longer shows that "${c.statement}" does not hold: ${c.status} (${c.evidence})`);
+    return unclaimed(c);
+  };
   const withheld = (a: string, b: string, dataset: string): ClaimCheck =>
     notSettled(a, b, dataset, () => 'the runs give no verdict on whether', (c, status) => (c.reason ? undefined : `it gives one, ${status}`));
   return {
@@ -247,6 +258,7 @@ export function claimsOver(from: RunRecord[] | ClaimSource, preset: RunPresetNam
     lower: (a, b, d) => expect(a, b, d, 'lower'),
     notLower: (a, b, d) => expect(a, b, d, 'not lower'),
     parity: (a, b, d) => expect(a, b, d, 'indistinguishable'),
+    refuted,
     undecided,
     withheld,
     control: (model, dataset) => {
