@@ -95,7 +95,7 @@ function seedZeroWeights(suite: string, variant: string, dataset: string, preset
 
 /**
  * The seed-0 runs the notebooks look inside, at their default parameters: 02_tokenizers and 07_attention on MNIST,
- * 09_style_and_learned_maps on the relation task. Under the standard preset their weights are committed (.gitignore
+ * 09_style_and_learned_maps and 99_report on the relation task. Under the standard preset their weights are committed (.gitignore
  * lets exactly these through; test/notebook-files.test.ts holds the two to each other): a fresh clone would otherwise
  * retrain each for an hour or more, and on another CPU get another draw of the run, not the stored one.
  */
@@ -109,6 +109,8 @@ export const INSPECTED_RUNS: readonly { suite: string; model: string; dataset: s
   // The same arms without positions on the relation task: 09 draws what their maps select where no token knows its place.
   { suite: 'learned-maps', model: 'filter-16', dataset: 'relation' },
   { suite: 'learned-maps', model: 'tokenlearner-16', dataset: 'relation' },
+  // The question's channel tokens on the relation task, beside them in 09's and 99's relation probe.
+  { suite: 'learned-maps', model: 'channel-full', dataset: 'relation' },
 ];
 
 /** Where each inspected run keeps its weights under a preset, relative to the repository (results/runs/<id>/model). */

@@ -11,12 +11,13 @@ import type { MapTokensModel } from '../models/create';
 import type { RunPresetName } from '../experiments';
 import { withTrainedModel } from './experiments';
 
-export interface DistanceAccuracy {
+// A type, not an interface, so that rows of it are plain records a table takes.
+export type DistanceAccuracy = {
   /** Dominant-axis distance between the shapes, px. */
   distance: number;
   accuracy: number;
   images: number;
-}
+};
 
 /** The task's own distances, then past them to where no 9-px window holds both shapes. */
 export const PROBE_DISTANCES = [RELATION_DISTANCES.min, RELATION_DISTANCES.max, 10, 11, 12, 14, 16];
