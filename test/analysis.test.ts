@@ -10,7 +10,8 @@ import * as os from 'os';
 import * as path from 'path';
 import { aggregate, stats, tQuantile975 } from '../lib/analysis/statistics';
 import { escapeHtml, jsonForScript } from '../lib/util/html';
-import { figureHtml } from '../lib/analysis/figures/plotly';
+import { figureHtml, readable } from '../lib/analysis/figures/plotly';
+import { distanceProbeChart, pairedChart } from '../lib/analysis/figures/results';
 import { aggregateFrame, frame, tableHtml } from '../lib/analysis/tables';
 import { suiteView } from '../lib/analysis/views';
 import { finishHtml, stripRemote } from '../lib/report/export';
@@ -117,6 +118,14 @@ test('strings the workspace did not write are escaped in tables, plots and pages
   const plot = figureHtml({ data: [{ type: 'bar', x: [evil], y: [1], name: evil }], layout: { title: { text: evil } } });
   assert.equal((plot.match(/<\/script>/g) ?? []).length, 1, 'a data string closed the script element');
   assert.match(jsonForScript(evil), /\\u003cscript\\u003e/);
+  // Plotly renders markup inside hover templates and hover text: a name from a record must not reach them whole.
+  const hovers = [
+    ...readable({ data: [{ type: 'bar', x: ['a'], y: [1], error_y: { type: 'data', array: [1] }, name: evil, meta: { interval: evil } }], layout: {} }).data,
+    ...distanceProbeChart([{ model: evil, distance: 8, accuracy: 1 }], { min: 8, max: 9 }, 0.25, 't').data,
+    ...pairedChart([{ a: evil, b: 'b', dataset: 'd', diff: 0.01, ci95: 0.01, verdict: 'no verdict', reason: evil } as unknown as Parameters<typeof pairedChart>[0][number]], 't').data,
+  ].flatMap((t) => [t.hovertemplate, ...((t.hovertext as string[] | undefined) ?? [])]).filter((h): h is string => typeof h === 'string');
+  assert.ok(hovers.length >= 3);
+  for (const h of hovers) assert.doesNotMatch(h, /<script|&"/, h);
   assert.equal(escapeHtml('a<b'), 'a&lt;b');
   const page = finishHtml('<html><head><script src="https://cdnjs.cloudflare.com/x.js"></script></head><body>hi</body></html>', {
     plotlySrc: 'report/plotly.min.js',

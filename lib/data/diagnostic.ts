@@ -141,9 +141,10 @@ export const RELATION_DISTANCES = { min: SHAPE + GAP, max: MAX_DISTANCE };
  * A probe of the relation task, not a training set: the same two shapes and the same rule,
  * with the pair exactly `distance` px apart on its dominant axis, which may be farther than
  * any generated image (RELATION_DISTANCES). A model that reads where each shape is keeps its
- * accuracy as the pair moves apart; one that reads a local pattern holding both shapes falls
- * to chance once they no longer fit in its window. Up to `perClass` placements per class,
- * evenly spread over the placements in their deterministic order; images [n, size, size] as bytes.
+ * accuracy as the pair moves apart; one that reads a local pattern taking in part of each
+ * shape falls to chance once its window no longer reaches enough of both. Up to `perClass`
+ * placements per class, evenly spread over the placements in their deterministic order;
+ * images [n, size, size] as bytes.
  */
 export function relationAtDistance(distance: number, opts: { size?: number; perClass?: number } = {}): { images: Uint8Array; labels: number[]; size: number } {
   const size = opts.size ?? DEFAULTS.size;

@@ -2,8 +2,8 @@
  * The relation probe on a trained model: its accuracy with the task's two shapes a given
  * distance apart (lib/data/diagnostic.ts relationAtDistance), farther than any training image
  * when the distance is past RELATION_DISTANCES.max. It tells a model that reads where each
- * shape is (it keeps its accuracy) from one that reads a local pattern holding both shapes
- * (it falls to chance once they no longer fit in one window).
+ * shape is (it keeps its accuracy) from one that reads a local pattern taking in part of
+ * each shape (it falls to chance once its window no longer reaches enough of both).
  */
 import * as tf from '@tensorflow/tfjs';
 import { RELATION_DISTANCES, relationAtDistance } from '../data/diagnostic';
@@ -19,7 +19,7 @@ export type DistanceAccuracy = {
   images: number;
 };
 
-/** The task's own distances, then past them to where no 9-px window holds both shapes. */
+/** The task's own distances, then past them, to 13 px and beyond, where no 9-px window (TokenLearner's maps) reaches both 5-px shapes. */
 export const PROBE_DISTANCES = [RELATION_DISTANCES.min, RELATION_DISTANCES.max, 10, 11, 12, 14, 16];
 
 /** `input` turns image bytes into the model's normalized input (withTrainedModel's sample.input). */

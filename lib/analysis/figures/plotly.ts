@@ -64,6 +64,16 @@ export function logTicks(lo: number, hi: number): number[] {
 }
 
 /**
+ * A string safe to put in a hover template or hover text. Plotly renders a subset of HTML
+ * there, so a model name or a reason from a record could inject markup. The characters
+ * that could open a tag or an entity are dropped, not escaped: a hover label is only read,
+ * and it loses little without them.
+ */
+export function hoverSafe(s: string): string {
+  return s.replace(/[<>&"]/g, '');
+}
+
+/**
  * A copy of the figure as people should see it:
  * - a trace with error bars shows its interval on hover ("mean ± half-width"), not
  *   only the mean; `meta.interval` names the interval (default "95% CI");
@@ -74,8 +84,8 @@ export function readable(fig: Figure): Figure {
   const data = fig.data.map((t) => {
     const err = (t.error_y as { array?: number[] } | undefined)?.array;
     if (!err || (typeof t.hovertemplate === 'string' && t.hovertemplate.includes('customdata'))) return t;
-    const what = ((t.meta as { interval?: string } | undefined)?.interval ?? '95% CI').replace(/[<>&"]/g, '');
-    const name = String(t.name ?? '').replace(/[<>&"]/g, '');
+    const what = hoverSafe((t.meta as { interval?: string } | undefined)?.interval ?? '95% CI');
+    const name = hoverSafe(String(t.name ?? ''));
     const xy = t.orientation === 'h' ? '%{y}: %{x:.2f}' : '%{x}: %{y:.2f}';
     return { ...t, customdata: err, hovertemplate: `${xy} ± %{customdata:.2f} (${what})<extra>${name}</extra>` };
   });

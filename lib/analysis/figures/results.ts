@@ -5,7 +5,7 @@
 import type { RunRecord } from '../../results/record';
 import { selectedRow, stepsAt } from '../speed';
 import type { Group, Paired } from '../statistics';
-import { Figure, layout } from './plotly';
+import { Figure, hoverSafe, layout } from './plotly';
 
 /** Grouped bars: one group per dataset, one bar per config, error bars = 95% CI. */
 export function accuracyBars(groups: Group[], title: string, order?: string[]): Figure {
@@ -43,9 +43,9 @@ export function learningCurves(records: RunRecord[], dataset: string, title?: st
     const color = PALETTE[i % PALETTE.length];
     for (const r of rs.filter((x) => x.name === n)) {
       const c = r.metrics.curve;
-      data.push({ type: 'scatter', mode: 'lines', name: n, legendgroup: n, showlegend: r === rs.find((x) => x.name === n), line: { color, width: 1.5 }, x: c.map((row) => stepsAt(r, row)), y: c.map((row) => scale * row[metric]), hovertemplate: `${n.replace(/[<>&"]/g, '')} seed ${r.seed}: %{y:.2f} at step %{x}<extra></extra>` });
+      data.push({ type: 'scatter', mode: 'lines', name: n, legendgroup: n, showlegend: r === rs.find((x) => x.name === n), line: { color, width: 1.5 }, x: c.map((row) => stepsAt(r, row)), y: c.map((row) => scale * row[metric]), hovertemplate: `${hoverSafe(n)} seed ${r.seed}: %{y:.2f} at step %{x}<extra></extra>` });
       const sel = selectedRow(r);
-      if (sel) data.push({ type: 'scatter', mode: 'markers', legendgroup: n, showlegend: false, marker: { symbol: 'circle-open', size: 11, color, line: { width: 2 } }, x: [stepsAt(r, sel)], y: [scale * sel[metric]], hovertemplate: `${n.replace(/[<>&"]/g, '')} seed ${r.seed}: selected epoch ${sel.epoch}${r.converged ? '' : ' (not converged)'}<extra></extra>` });
+      if (sel) data.push({ type: 'scatter', mode: 'markers', legendgroup: n, showlegend: false, marker: { symbol: 'circle-open', size: 11, color, line: { width: 2 } }, x: [stepsAt(r, sel)], y: [scale * sel[metric]], hovertemplate: `${hoverSafe(n)} seed ${r.seed}: selected epoch ${sel.epoch}${r.converged ? '' : ' (not converged)'}<extra></extra>` });
     }
   });
   return {
@@ -89,7 +89,6 @@ export function accuracyVsFlops(groups: Group[], dataset: string, title?: string
  */
 export function pairedChart(cs: Paired[], title: string): Figure {
   const label = (c: Paired): string => `${c.a} − ${c.b} (${c.dataset})`;
-  const clean = (s: string): string => s.replace(/[<>&"]/g, '');
   return {
     data: [
       {
@@ -100,7 +99,7 @@ export function pairedChart(cs: Paired[], title: string): Figure {
         y: cs.map(label),
         error_x: { type: 'data', array: cs.map((c) => (Number.isFinite(c.ci95) ? 100 * c.ci95 : 0)), visible: true },
         marker: { size: 10, symbol: cs.map((c) => (c.verdict === 'no verdict' ? 'circle-open' : 'circle')), color: cs.map((c) => (c.verdict === 'higher' ? '#2ca02c' : c.verdict === 'lower' ? '#d62728' : '#7f7f7f')) },
-        hovertext: cs.map((c) => clean(`${c.verdict}${c.reason ? `: ${c.reason}` : ''}`)),
+        hovertext: cs.map((c) => hoverSafe(`${c.verdict}${c.reason ? `: ${c.reason}` : ''}`)),
         hovertemplate: '%{y}: %{x:.2f} pp (%{hovertext})<extra></extra>',
       },
     ],
@@ -122,7 +121,7 @@ export function distanceProbeChart(rows: { model: string; distance: number; accu
   return {
     data: names.map((n, i) => {
       const own = rows.filter((r) => r.model === n).sort((a, b) => a.distance - b.distance);
-      return { type: 'scatter', mode: 'lines+markers', name: n, line: { color: PALETTE[i % PALETTE.length], width: 2 }, x: own.map((r) => r.distance), y: own.map((r) => 100 * r.accuracy), hovertemplate: `${n.replace(/[<>&"]/g, '')}: %{y:.1f}% at %{x} px<extra></extra>` };
+      return { type: 'scatter', mode: 'lines+markers', name: n, line: { color: PALETTE[i % PALETTE.length], width: 2 }, x: own.map((r) => r.distance), y: own.map((r) => 100 * r.accuracy), hovertemplate: `${hoverSafe(n)}: %{y:.1f}% at %{x} px<extra></extra>` };
     }),
     layout: layout(title, {
       xaxis: { title: { text: 'distance between the shapes on their dominant axis (px)' }, dtick: 1 },
