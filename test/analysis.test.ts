@@ -6,7 +6,6 @@
 import { test } from 'node:test';
 import * as assert from 'node:assert/strict';
 import * as fs from 'fs';
-import * as os from 'os';
 import * as path from 'path';
 import { aggregate, stats, tQuantile975 } from '../lib/analysis/statistics';
 import { escapeHtml, jsonForScript } from '../lib/util/html';
@@ -19,6 +18,7 @@ import { busySeconds } from '../lib/results/busy';
 import type { RunRecord } from '../lib/results/record';
 import { ResultStore } from '../lib/results/store';
 import { planSuite, SCHEMA_VERSION } from '../lib/experiments';
+import { tempDir } from './helpers/tmp';
 
 function fakeRecord(over: Partial<RunRecord> & { acc?: number }): RunRecord {
   const acc = over.acc ?? 0.5;
@@ -98,7 +98,7 @@ test('models without tokens show "–" for T and D_tok, not 0', () => {
 });
 
 test('suiteView lists planned runs missing from the store instead of hiding them', () => {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'maptokens-view-'));
+  const dir = tempDir('view');
   const plan = planSuite('channel-vs-spatial', { preset: 'quick', datasets: ['mnist'] });
   const store = new ResultStore({ dir });
   for (const p of plan.slice(0, 5)) store.append(fakeRecord({ id: p.id, name: p.config.name, seed: p.config.seed, acc: 0.8 }));

@@ -15,6 +15,7 @@ import { launchChromium } from '../lib/report/browser';
 import { resolveNotebooks } from '../lib/notebook/runner';
 import { ROOT } from '../lib/util/paths';
 import { childrenMatching, withLabBrowser } from './helpers/lab-browser';
+import { tempDir } from './helpers/tmp';
 
 function withEnv<T>(vars: Record<string, string>, fn: () => Promise<T>): Promise<T> {
   const old = Object.fromEntries(Object.keys(vars).map((k) => [k, process.env[k]]));
@@ -54,7 +55,7 @@ test('a browser that fails to launch leaves no JupyterLab process behind', { tim
 });
 
 test('JupyterLab runs every notebook with the tslab kernel, draws plotly, and saving leaves git status clean', { timeout: 1_500_000 }, async () => {
-  const results = fs.mkdtempSync(path.join(os.tmpdir(), 'maptokens-lab-'));
+  const results = tempDir('lab');
   const sources = resolveNotebooks([]);
   const original = new Map(sources.map((f) => [f, fs.readFileSync(f)]));
   const gitStatus = (): string => spawnSync('git', ['status', '--porcelain', '--', 'notebooks'], { cwd: ROOT, encoding: 'utf8' }).stdout;

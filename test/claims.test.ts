@@ -17,12 +17,12 @@ import { relationPositionBaseline } from '../lib/data/diagnostic';
 import type { RunRecord } from '../lib/results/record';
 import { restOfBlock, runRecord } from './helpers/records';
 import * as fs from 'fs';
-import * as os from 'os';
 import * as path from 'path';
 import { planAnswer, planSuite, SCHEMA_VERSION } from '../lib/experiments';
 import { ResultStore } from '../lib/results/store';
 import { suiteView } from '../lib/analysis/views';
 import { checkControls, controlGate, CONTROLS, controlsOf } from '../lib/analysis/claims/controls';
+import { tempDir } from './helpers/tmp';
 
 const rec = runRecord;
 const runs = (name: string, dataset: string, accs: number[], over: Partial<RunRecord> = {}): RunRecord[] => accs.map((a, s) => rec(name, dataset, s, a, over));
@@ -344,7 +344,7 @@ test('sanity gates verdicts: a model whose superset pair fits worse gets none on
 test("a suite reads its tasks' controls from the controls suite, even when its own plan lacks the control's model", () => {
   // learned-maps has no spatial-full: its relation comparisons must still be gated by the relation control, and read once it passes.
   const storeWith = (spatialAcc: number | null, seeds = [0, 1, 2], block = true): string => {
-    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'maptokens-controls-'));
+    const dir = tempDir('controls');
     const store = new ResultStore({ dir });
     const put = (suite: string, names: string[], dataset: string, acc: (name: string, seed: number) => number, over: Partial<RunRecord> = {}): void => {
       for (const p of planSuite(suite, { preset: 'standard', datasets: [dataset] }).filter((q) => names.includes(q.config.name) && seeds.includes(q.config.seed)))

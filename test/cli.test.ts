@@ -6,10 +6,10 @@
 import { test } from 'node:test';
 import * as assert from 'node:assert/strict';
 import * as fs from 'fs';
-import * as os from 'os';
 import * as path from 'path';
 import { spawnSync } from 'child_process';
 import { ROOT } from '../lib/util/paths';
+import { tempDir } from './helpers/tmp';
 
 const COMMANDS = ['ablation', 'bench', 'data', 'lab', 'migrate', 'report', 'run-notebooks'];
 
@@ -65,7 +65,7 @@ test('usage errors exit 2 with the usage; unknown options are never ignored', ()
 });
 
 test('a sweep in which nothing could run exits 1 and says why once', () => {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'maptokens-cli-'));
+  const dir = tempDir('cli');
   // No CIFAR-10 in an empty data folder: every planned run is skipped.
   const r = run('ablation', ['--suite', 'channel-vs-spatial', '--preset', 'smoke', '--datasets', 'cifar10'], { MAPTOKENS_RESULTS_DIR: dir, MAPTOKENS_DATA_DIR: dir });
   assert.equal(r.status, 1, r.stderr);
@@ -74,7 +74,7 @@ test('a sweep in which nothing could run exits 1 and says why once', () => {
 });
 
 test('runtime failures exit 1 with one line naming the cause, and a failed download leaves nothing', () => {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'maptokens-cli-'));
+  const dir = tempDir('cli');
   // A download that cannot connect (a closed local port: tests never reach outside the machine).
   const r = run('data', ['cifar10'], { MAPTOKENS_DATA_DIR: dir, MAPTOKENS_CIFAR10_URL: 'http://127.0.0.1:1/cifar-10-binary.tar.gz' });
   assert.equal(r.status, 1, r.stderr);
@@ -84,7 +84,7 @@ test('runtime failures exit 1 with one line naming the cause, and a failed downl
 });
 
 test('a corrupt dataset stops a sweep with one line naming the file, no stack trace', () => {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'maptokens-cli-'));
+  const dir = tempDir('cli');
   const batches = path.join(dir, 'cifar10', 'cifar-10-batches-bin');
   fs.mkdirSync(batches, { recursive: true });
   fs.writeFileSync(path.join(batches, 'test_batch.bin'), Buffer.alloc(3073));

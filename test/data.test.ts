@@ -7,7 +7,6 @@ import { test } from 'node:test';
 import * as assert from 'node:assert/strict';
 import * as fs from 'fs';
 import * as http from 'http';
-import * as os from 'os';
 import * as path from 'path';
 import { execFileSync } from 'child_process';
 import { AddressInfo } from 'net';
@@ -46,9 +45,10 @@ import {
 } from '../lib/data';
 import { encodePng } from '../lib/notebook/png';
 import { Rng } from '../lib/util/rng';
+import { tempDir } from './helpers/tmp';
 
 function tmp(): string {
-  return fs.mkdtempSync(path.join(os.tmpdir(), 'maptokens-data-'));
+  return tempDir('data');
 }
 
 function counts(labels: Uint8Array, k: number): number[] {

@@ -5,7 +5,6 @@
 import { test } from 'node:test';
 import * as assert from 'node:assert/strict';
 import * as fs from 'fs';
-import * as os from 'os';
 import * as path from 'path';
 import { spawnSync } from 'child_process';
 import { backend } from './helpers/tf';
@@ -17,6 +16,7 @@ import { ResultStore } from '../lib/results/store';
 import type { RunRecord } from '../lib/results/record';
 import { PlainProgress } from '../lib/train/progress';
 import { ROOT } from '../lib/util/paths';
+import { tempDir } from './helpers/tmp';
 
 const quiet = (w: number): PlainProgress => new PlainProgress(w, () => undefined);
 
@@ -63,7 +63,7 @@ function fakeCheckpoint(runDir: string, id: string, seconds: number): void {
 }
 
 test("a checkpoint's trained seconds are the sum of its segments; a missing, foreign or corrupt one counts 0", () => {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'maptokens-ckpt-'));
+  const dir = tempDir('ckpt');
   try {
     assert.equal(checkpointSeconds(dir, 'a'), 0);
     fakeCheckpoint(dir, 'a', 120);
@@ -78,7 +78,7 @@ test("a checkpoint's trained seconds are the sum of its segments; a missing, for
 
 test('a sweep with --until trains only what fits, in one process or in workers, and leaves the rest for the next sweep', async () => {
   await backend();
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'maptokens-until-'));
+  const dir = tempDir('until');
   try {
     const opts = { suite: 'channel-vs-spatial', preset: 'smoke' as const, datasets: ['mnist'], resultsDir: dir, progress: quiet };
     // Seed 0 times every config; seed 1 then has a clock estimate from it.

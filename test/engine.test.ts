@@ -6,7 +6,6 @@
 import { test } from 'node:test';
 import * as assert from 'node:assert/strict';
 import * as fs from 'fs';
-import * as os from 'os';
 import * as path from 'path';
 import { spawn, spawnSync } from 'child_process';
 import { assertNoLeak, backend } from './helpers/tf';
@@ -26,12 +25,14 @@ import { expectedSeconds } from '../lib/train/eta';
 import { costModel } from '../lib/models/cost';
 import { runRecord } from './helpers/records';
 import { ROOT } from '../lib/util/paths';
+import { tempDir } from './helpers/tmp';
+import { childrenMatching } from './helpers/lab-browser';
 
 const CLI = path.join(ROOT, 'dist', 'scripts', 'ablation.js');
 const quiet = (w: number): PlainProgress => new PlainProgress(w, () => undefined);
 
 function tmp(): string {
-  return fs.mkdtempSync(path.join(os.tmpdir(), 'maptokens-engine-'));
+  return tempDir('engine');
 }
 
 function smokeConfig(name = 'channel-full', dataset = 'relation'): ExperimentConfig {
@@ -394,4 +395,28 @@ test('progress with two workers: finished runs are counted as they finish, and e
   assert.match(done[0], /^\[1\/2\] done {3}b on mnist/);
   assert.match(done[0], /all \[#+\.*\] 87\.5%  1\/2 done/); // 3 of 4 units done + half of the light run's 1
   assert.match(done[1], /^\[2\/2\] done {3}a on mnist.*100\.0%  2\/2 done/);
+});
+
+test('a sweep whose worker is killed fails with the worker named, and leaves no scratch files behind', async () => {
+  const scratch = tempDir('scratch');
+  const p = planSuite('pooled-vs-full', { preset: 'smoke', datasets: ['relation'], seeds: [0] })[0];
+  // The engine's scratch directories go where os.tmpdir() says, read at each call.
+  const before = process.env.TMPDIR;
+  process.env.TMPDIR = scratch;
+  let killed = false;
+  const killer = setInterval(() => {
+    for (const pid of childrenMatching('train-worker')) {
+      process.kill(pid, 'SIGKILL');
+      killed = true;
+    }
+  }, 20);
+  try {
+    await assert.rejects(retrainRun(p, { preset: 'smoke', threads: { intra: 1, inter: 1 }, weightsDir: path.join(scratch, 'model'), progress: quiet }), /worker 1 exited with/);
+  } finally {
+    clearInterval(killer);
+    if (before === undefined) delete process.env.TMPDIR;
+    else process.env.TMPDIR = before;
+  }
+  assert.ok(killed, 'no worker was seen to kill');
+  assert.deepEqual(fs.readdirSync(scratch), [], 'scratch files left behind');
 });

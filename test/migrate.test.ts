@@ -7,7 +7,6 @@
 import { test } from 'node:test';
 import * as assert from 'node:assert/strict';
 import * as fs from 'fs';
-import * as os from 'os';
 import * as path from 'path';
 import { experimentHash, SCHEMA_VERSION } from '../lib/experiments/config';
 import { planSuite } from '../lib/experiments';
@@ -15,6 +14,7 @@ import { migrateRecord, migrateStoreFiles, renameRunIds } from '../lib/results/m
 import type { RunRecord } from '../lib/results/record';
 import { ResultStore } from '../lib/results/store';
 import { ROOT } from '../lib/util/paths';
+import { tempDir } from './helpers/tmp';
 
 /**
  * Lines as older schemas wrote them: one record of each schema, preset and kind of tokenizer
@@ -32,7 +32,7 @@ const rawLines = (f: string): RunRecord[] =>
 
 /** A results folder holding the old lines, each with a run folder under its old id. */
 function oldStore(): string {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'maptokens-migrate-'));
+  const dir = tempDir('migrate');
   fs.copyFileSync(OLD, path.join(dir, 'runs.jsonl'));
   for (const r of rawLines(OLD)) {
     fs.mkdirSync(path.join(dir, 'runs', r.id), { recursive: true });

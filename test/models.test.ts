@@ -5,9 +5,9 @@
 import { test } from 'node:test';
 import * as assert from 'node:assert/strict';
 import * as fs from 'fs';
-import * as os from 'os';
 import * as path from 'path';
 import { assertNoLeak, backend, maxAbsDiff, tf } from './helpers/tf';
+import { tempDir } from './helpers/tmp';
 import {
   ConfigError,
   costModel,
@@ -172,7 +172,7 @@ test('spatial-full without position embedding and with mean pooling is invariant
 
 test('save/load round trip is exact for every preset, in memory and on disk', async () => {
   await backend();
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'maptokens-model-'));
+  const dir = tempDir('model');
   for (const name of Object.keys(PRESETS)) {
     await assertNoLeak(`round trip ${name}`, async () => {
       const m = createModel(name);
@@ -197,7 +197,7 @@ test('save/load round trip is exact for every preset, in memory and on disk', as
 
 test('a truncated weights file is refused with its name', async () => {
   await backend();
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'maptokens-model-'));
+  const dir = tempDir('model');
   const m = createModel(tiny({ tokenizer: 'channel-full' }));
   await saveModel(m, dir);
   m.dispose();

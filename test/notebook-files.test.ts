@@ -5,12 +5,12 @@
 import { test } from 'node:test';
 import * as assert from 'node:assert/strict';
 import * as fs from 'fs';
-import * as os from 'os';
 import * as path from 'path';
 import { spawnSync } from 'child_process';
 import { resolveNotebooks } from '../lib/notebook/runner';
 import { ROOT } from '../lib/util/paths';
 import { INSPECTED_RUNS, inspectedWeightDirs } from '../lib/notebook/experiments';
+import { tempDir } from './helpers/tmp';
 
 // eslint-disable-next-line @typescript-eslint/no-var-requires
 const { stripText } = require(path.join(ROOT, 'scripts', 'nbstrip.js')) as { stripText: (t: string) => string };
@@ -41,7 +41,7 @@ test('the git clean filter stores a notebook saved with outputs as its output-fr
     c.metadata = { ...c.metadata, execution: { 'iopub.status.busy': '2026-01-01T00:00:00Z' }, scrolled: true };
   }
   nb.metadata.widgets = { state: {} };
-  const dirty = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'maptokens-nb-')), 'saved.ipynb');
+  const dirty = path.join(tempDir('nb'), 'saved.ipynb');
   // An editor's layout (2-space indent, unsorted keys), not Jupyter's.
   fs.writeFileSync(dirty, JSON.stringify(nb, null, 2));
   const rel = 'notebooks/03_channel_vs_spatial.ipynb';

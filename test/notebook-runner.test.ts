@@ -5,15 +5,15 @@
 import { test } from 'node:test';
 import * as assert from 'node:assert/strict';
 import * as fs from 'fs';
-import * as os from 'os';
 import * as path from 'path';
 import { spawnSync } from 'child_process';
 import { ROOT } from '../lib/notebook/runner';
+import { tempDir } from './helpers/tmp';
 
 const CLI = path.join(ROOT, 'dist', 'scripts', 'run-notebooks.js');
 
 function tmpdir(): string {
-  return fs.mkdtempSync(path.join(os.tmpdir(), 'maptokens-nb-'));
+  return tempDir('nb');
 }
 
 interface Output { output_type: string; data?: Record<string, unknown>; text?: string | string[] }

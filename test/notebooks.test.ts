@@ -7,10 +7,10 @@
 import { test } from 'node:test';
 import * as assert from 'node:assert/strict';
 import * as fs from 'fs';
-import * as os from 'os';
 import * as path from 'path';
 import { spawnSync } from 'child_process';
 import { ROOT } from '../lib/util/paths';
+import { tempDir } from './helpers/tmp';
 
 const CLI = path.join(ROOT, 'dist', 'scripts', 'run-notebooks.js');
 
@@ -70,7 +70,7 @@ function probeCounts(nb: { cells: Cell[] }): Map<number, number[]> {
 }
 
 test('every notebook executes under the smoke preset, and its tensor cells rerun without failing or leaking', { timeout: 1_500_000 }, () => {
-  const results = fs.mkdtempSync(path.join(os.tmpdir(), 'maptokens-nbs-'));
+  const results = tempDir('nbs');
   const out = path.join(results, 'executed');
   const copies = withReruns(path.join(results, 'copies'));
   const r = spawnSync(process.execPath, [CLI, ...copies, '--preset', 'smoke', '--out', out, '--timeout', '900'], {
@@ -119,7 +119,7 @@ test('every notebook executes under the smoke preset, and its tensor cells rerun
 test('executed from the store only, every notebook runs on an empty store, trains nothing and says what is missing', { timeout: 900_000 }, () => {
   // How the report of the standard sweep is built while (or after) the sweep runs elsewhere:
   // a notebook whose runs are not in the store must still execute, and must not train them.
-  const results = fs.mkdtempSync(path.join(os.tmpdir(), 'maptokens-nbs-store-'));
+  const results = tempDir('nbs-store');
   const out = path.join(results, 'executed');
   const r = spawnSync(process.execPath, [CLI, '--preset', 'smoke', '--from-store', '--out', out, '--timeout', '600'], {
     encoding: 'utf8',

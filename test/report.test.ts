@@ -8,13 +8,13 @@ import { test } from 'node:test';
 import * as assert from 'node:assert/strict';
 import * as crypto from 'crypto';
 import * as fs from 'fs';
-import * as os from 'os';
 import * as path from 'path';
 import { buildReport, finishHtml } from '../lib/report/export';
 import { updateDocs } from '../lib/report/docs';
 import { ROOT } from '../lib/util/paths';
 import { deterministicSvgIds, renderFigures } from '../lib/report/render';
 import { logTicks, readable, tickLabel } from '../lib/analysis/figures/plotly';
+import { tempDir } from './helpers/tmp';
 
 /** Path → sha256 of every file under dir. */
 function snapshot(dir: string): Map<string, string> {
@@ -31,7 +31,7 @@ function snapshot(dir: string): Map<string, string> {
 }
 
 test('a second report build executes nothing and rewrites nothing; a changed store re-executes', { timeout: 600_000 }, async () => {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'maptokens-report-'));
+  const dir = tempDir('report');
   const quiet = (): void => undefined;
   // A corrupt store line: said in the header with a path relative to the repository.
   fs.mkdirSync(path.join(dir, 'smoke'), { recursive: true });
@@ -89,7 +89,7 @@ test('a figure rendered twice to SVG in Chromium is byte-identical', { timeout: 
   });
   const svgs: string[] = [];
   for (let i = 0; i < 2; i++) {
-    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'maptokens-svg-'));
+    const dir = tempDir('svg');
     fs.writeFileSync(path.join(dir, 'f.json'), JSON.stringify(fig));
     const [file] = await renderFigures(dir);
     svgs.push(fs.readFileSync(file, 'utf8'));

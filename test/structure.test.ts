@@ -10,6 +10,7 @@ import * as fs from 'fs';
 import * as path from 'path';
 import * as ts from 'typescript';
 import { ROOT } from '../lib/util/paths';
+import { tempDir } from './helpers/tmp';
 
 const LIB = path.join(ROOT, 'lib');
 
@@ -87,7 +88,7 @@ test('lib/analysis only reads results: no trainer, bench, notebook, report or mo
 });
 
 test('the checks can fail: a cycle and a forbidden import are found', () => {
-  const dir = fs.mkdtempSync(path.join(require('os').tmpdir(), 'maptokens-graph-'));
+  const dir = tempDir('graph');
   fs.mkdirSync(path.join(dir, 'analysis'));
   fs.mkdirSync(path.join(dir, 'train'));
   fs.writeFileSync(path.join(dir, 'analysis', 'a.ts'), "import { b } from './b';\nimport { t } from '../train/trainer';\nexport const a = 1;\n");

@@ -6,18 +6,18 @@
 import { test } from 'node:test';
 import * as assert from 'node:assert/strict';
 import * as fs from 'fs';
-import * as os from 'os';
 import * as path from 'path';
 import { spawnSync } from 'child_process';
 import { torchPython } from '../lib/bench/torch';
 import { createModel } from '../lib/models/create';
 import { ROOT } from '../lib/util/paths';
 import { backend, maxAbsDiff, tf } from './helpers/tf';
+import { tempDir } from './helpers/tmp';
 
 test('channel-full and spatial-full: the PyTorch twin\'s logits equal tfjs\'s within 1e-4', { timeout: 900_000 }, async () => {
   await backend();
   const py = torchPython();
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'maptokens-twin-'));
+  const dir = tempDir('twin');
   for (const name of ['channel-full', 'spatial-full']) {
     const m = createModel(name);
     try {
