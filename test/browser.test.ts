@@ -149,7 +149,6 @@ test('JupyterLab runs every notebook with the tslab kernel, draws plotly, and sa
     assert.equal(gitStatus(), '', 'saving notebooks in JupyterLab dirtied the tree');
   } finally {
     for (const [f, bytes] of original) fs.writeFileSync(f, bytes);
-    fs.rmSync(results, { recursive: true, force: true });
   }
 });
 

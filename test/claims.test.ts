@@ -359,7 +359,6 @@ test("a suite reads its tasks' controls from the controls suite, even when its o
   };
   const verdicts = (dir: string) => {
     const v = suiteView('learned-maps', 'standard', { resultsDir: dir, datasets: ['relation'] });
-    fs.rmSync(dir, { recursive: true, force: true });
     assert.deepEqual(v.problems, []);
     assert.ok(!v.records.some((r) => r.name === 'spatial-full'), 'learned-maps plans no spatial-full');
     const family: ExpectationRef[] = [{ dataset: 'relation', a: 'filter-16-pos', b: 'channel-full', expect: 'lower' }];

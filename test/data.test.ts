@@ -47,10 +47,6 @@ import { encodePng } from '../lib/notebook/png';
 import { Rng } from '../lib/util/rng';
 import { tempDir } from './helpers/tmp';
 
-function tmp(): string {
-  return tempDir('data');
-}
-
 function counts(labels: Uint8Array, k: number): number[] {
   const c = new Array<number>(k).fill(0);
   for (const l of labels) c[l]++;
@@ -85,7 +81,7 @@ test('Fashion-MNIST JSON: malformed records skipped and reported, 6,000/1,000 pe
 });
 
 test('bad IDX input: truncated, wrong magic, wrong type, counts that disagree', () => {
-  const dir = tmp();
+  const dir = tempDir('data');
   const src = mnistPackageDir();
   const labels = fs.readFileSync(path.join(src, 't10k-labels-idx1-ubyte'));
   const images = path.join(src, 't10k-images-idx3-ubyte');
@@ -109,7 +105,7 @@ test('bad IDX input: truncated, wrong magic, wrong type, counts that disagree', 
 });
 
 test('bad Fashion-MNIST JSON: a record of the wrong length names file and record', () => {
-  const dir = tmp();
+  const dir = tempDir('data');
   fs.writeFileSync(path.join(dir, '0.json'), JSON.stringify({ data: [new Array(784).fill(0), new Array(783).fill(0)] }));
   assert.throws(() => loadFashionJson(dir), /0\.json: record 1 has 783 values, expected 784/);
   fs.writeFileSync(path.join(dir, '0.json'), '{"data": [[1, 2,');
@@ -132,7 +128,7 @@ function writeCifar(dir: string, n: number): void {
 }
 
 test('CIFAR-10 binary parser on generated batches: counts, labels, CHW -> HWC', () => {
-  const dir = path.join(tmp(), 'cifar-10-batches-bin');
+  const dir = path.join(tempDir('data'), 'cifar-10-batches-bin');
   writeCifar(dir, 3);
   const ds = loadCifar10({ dataDir: '/nonexistent', dir });
   assert.deepEqual(ds.meta.splitSizes, { train: 15, test: 3 });
@@ -145,7 +141,7 @@ test('CIFAR-10 binary parser on generated batches: counts, labels, CHW -> HWC', 
 
 test('CIFAR-10 absent offline: loading by name skips with one clear line', () => {
   const lines: string[] = [];
-  const ds = loadDatasetOrSkip('cifar10', { dataDir: tmp() }, (l) => lines.push(l));
+  const ds = loadDatasetOrSkip('cifar10', { dataDir: tempDir('data') }, (l) => lines.push(l));
   assert.equal(ds, undefined);
   assert.equal(lines.length, 1);
   assert.match(lines[0], /skipped cifar10: CIFAR-10 is not in .*`npm run data -- cifar10`/);
@@ -159,7 +155,7 @@ async function serve(handler: http.RequestListener): Promise<{ url: string; clos
 }
 
 test('CIFAR-10 download: checksum verified, extracted atomically; a broken or wrong download leaves nothing', async () => {
-  const work = tmp();
+  const work = tempDir('data');
   writeCifar(path.join(work, 'cifar-10-batches-bin'), 2);
   const archive = path.join(work, 'archive.tar.gz');
   execFileSync('tar', ['czf', archive, '-C', work, 'cifar-10-batches-bin']);
@@ -177,21 +173,21 @@ test('CIFAR-10 download: checksum verified, extracted atomically; a broken or wr
   const quiet = (): void => undefined;
   try {
     // Wrong checksum: refused, and no archive or batches are left behind.
-    const d1 = tmp();
+    const d1 = tempDir('data');
     await assert.rejects(downloadCifar10({ dataDir: d1, url: srv.url, sha256: '0'.repeat(64), log: quiet }), /checksum mismatch: SHA-256 [0-9a-f]{64}, expected 0{64}/);
     assert.deepEqual(fs.readdirSync(d1), [], 'a refused download leaves no cifar10 folder');
     // A connection that breaks mid-download: nothing under the final names.
     mode = 'truncated';
-    const d2 = tmp();
+    const d2 = tempDir('data');
     await assert.rejects(downloadCifar10({ dataDir: d2, url: srv.url, sha256: sha, log: quiet }), /broke off|incomplete/);
     assert.deepEqual(fs.readdirSync(d2), []);
     // No network at all (connection refused): nothing, not even an empty folder.
-    const d0 = tmp();
+    const d0 = tempDir('data');
     await assert.rejects(downloadCifar10({ dataDir: d0, url: 'http://127.0.0.1:1/none', sha256: sha, log: quiet }), /cannot download CIFAR-10/);
     assert.deepEqual(fs.readdirSync(d0), []);
     // The good download verifies, extracts and loads by name.
     mode = 'ok';
-    const d3 = tmp();
+    const d3 = tempDir('data');
     await downloadCifar10({ dataDir: d3, url: srv.url, sha256: sha, log: quiet });
     clearDatasetMemo();
     const ds = loadDataset('cifar10', { dataDir: d3 });
@@ -497,7 +493,7 @@ test('cooccurrence checks fail on broken generators: a class that changes a firs
 
 test('folder dataset: decoded, resized, cached, rebuilt on change; a corrupt image is reported and skipped', async () => {
   await backend();
-  const dataDir = tmp();
+  const dataDir = tempDir('data');
   const root = path.join(dataDir, 'shapes');
   for (const [c, v] of [['bright', 220], ['dark', 40]] as const) {
     fs.mkdirSync(path.join(root, c), { recursive: true });

@@ -64,56 +64,48 @@ function fakeCheckpoint(runDir: string, id: string, seconds: number): void {
 
 test("a checkpoint's trained seconds are the sum of its segments; a missing, foreign or corrupt one counts 0", () => {
   const dir = tempDir('ckpt');
-  try {
-    assert.equal(checkpointSeconds(dir, 'a'), 0);
-    fakeCheckpoint(dir, 'a', 120);
-    assert.equal(checkpointSeconds(dir, 'a'), 120);
-    assert.equal(checkpointSeconds(dir, 'b'), 0);
-    fs.writeFileSync(checkpointFile(dir), 'MTCK\xff\xff');
-    assert.equal(checkpointSeconds(dir, 'a'), 0);
-  } finally {
-    fs.rmSync(dir, { recursive: true, force: true });
-  }
+  assert.equal(checkpointSeconds(dir, 'a'), 0);
+  fakeCheckpoint(dir, 'a', 120);
+  assert.equal(checkpointSeconds(dir, 'a'), 120);
+  assert.equal(checkpointSeconds(dir, 'b'), 0);
+  fs.writeFileSync(checkpointFile(dir), 'MTCK\xff\xff');
+  assert.equal(checkpointSeconds(dir, 'a'), 0);
 });
 
 test('a sweep with --until trains only what fits, in one process or in workers, and leaves the rest for the next sweep', async () => {
   await backend();
   const dir = tempDir('until');
-  try {
-    const opts = { suite: 'channel-vs-spatial', preset: 'smoke' as const, datasets: ['mnist'], resultsDir: dir, progress: quiet };
-    // Seed 0 times every config; seed 1 then has a clock estimate from it.
-    const first = await runSuite({ ...opts, seeds: [0] });
-    assert.equal(first.trained, 4);
-    // Smoke runs take a second or so, in which the clock moves as much as a deadline would: stretch each stored run's
-    // time to 1000 s, 2000 s, … so that what fits depends on the rule alone.
-    const file = path.join(dir, 'runs.jsonl');
-    const stretched = fs.readFileSync(file, 'utf8').trim().split('\n').map((l, i) => ({ ...JSON.parse(l), seconds: 1000 * (i + 1) }));
-    fs.writeFileSync(file, stretched.map((r) => `${JSON.stringify(r)}\n`).join(''));
-    const lines = fs.readFileSync(file, 'utf8');
-    for (const workers of [1, 2]) {
-      // A deadline no run can meet: nothing starts and the store is not touched.
-      const none = await runSuite({ ...opts, seeds: [0, 1], workers, until: Date.now() + 1 });
-      assert.equal(none.trained, 0, `workers=${workers}`);
-      assert.equal(none.cached, 4);
-      assert.deepEqual(none.deferred.map((p) => p.config.seed), [1, 1, 1, 1]);
-      assert.equal(fs.readFileSync(file, 'utf8'), lines);
-    }
-    // A run whose checkpoint has trained as long as its seed 0 took needs only the rest (a quarter, at least): with a
-    // deadline that no whole run meets, it alone fits. It is the quickest config (1000 s), so that every other needs more.
-    const seed0 = stretched[0] as RunRecord;
-    const resumed = planSuite(opts.suite, { preset: 'smoke', datasets: ['mnist'], seeds: [1] }).find((p) => p.config.name === seed0.name)!;
-    fakeCheckpoint(new ResultStore({ dir }).runDir(resumed.id), resumed.id, seed0.seconds);
-    assert.ok(SLACK.seeds / 4 < 1.2 && 1.2 < SLACK.seeds);
-    const one = await runSuite({ ...opts, seeds: [0, 1], workers: 2, until: Date.now() + 1000 * seed0.seconds * 1.2 });
-    assert.equal(one.trained, 1);
-    assert.deepEqual(one.records.filter((r) => r.seed === 1).map((r) => r.id), [resumed.id]);
-    assert.equal(one.deferred.length, 3);
-    // A deadline far off: the runs left train, and none is left over.
-    const rest = await runSuite({ ...opts, seeds: [0, 1], workers: 2, until: Date.now() + 86_400_000 });
-    assert.equal(rest.trained, 3);
-    assert.equal(rest.deferred.length, 0);
-    assert.equal(rest.records.length, 8);
-  } finally {
-    fs.rmSync(dir, { recursive: true, force: true });
+  const opts = { suite: 'channel-vs-spatial', preset: 'smoke' as const, datasets: ['mnist'], resultsDir: dir, progress: quiet };
+  // Seed 0 times every config; seed 1 then has a clock estimate from it.
+  const first = await runSuite({ ...opts, seeds: [0] });
+  assert.equal(first.trained, 4);
+  // Smoke runs take a second or so, in which the clock moves as much as a deadline would: stretch each stored run's
+  // time to 1000 s, 2000 s, … so that what fits depends on the rule alone.
+  const file = path.join(dir, 'runs.jsonl');
+  const stretched = fs.readFileSync(file, 'utf8').trim().split('\n').map((l, i) => ({ ...JSON.parse(l), seconds: 1000 * (i + 1) }));
+  fs.writeFileSync(file, stretched.map((r) => `${JSON.stringify(r)}\n`).join(''));
+  const lines = fs.readFileSync(file, 'utf8');
+  for (const workers of [1, 2]) {
+    // A deadline no run can meet: nothing starts and the store is not touched.
+    const none = await runSuite({ ...opts, seeds: [0, 1], workers, until: Date.now() + 1 });
+    assert.equal(none.trained, 0, `workers=${workers}`);
+    assert.equal(none.cached, 4);
+    assert.deepEqual(none.deferred.map((p) => p.config.seed), [1, 1, 1, 1]);
+    assert.equal(fs.readFileSync(file, 'utf8'), lines);
   }
+  // A run whose checkpoint has trained as long as its seed 0 took needs only the rest (a quarter, at least): with a
+  // deadline that no whole run meets, it alone fits. It is the quickest config (1000 s), so that every other needs more.
+  const seed0 = stretched[0] as RunRecord;
+  const resumed = planSuite(opts.suite, { preset: 'smoke', datasets: ['mnist'], seeds: [1] }).find((p) => p.config.name === seed0.name)!;
+  fakeCheckpoint(new ResultStore({ dir }).runDir(resumed.id), resumed.id, seed0.seconds);
+  assert.ok(SLACK.seeds / 4 < 1.2 && 1.2 < SLACK.seeds);
+  const one = await runSuite({ ...opts, seeds: [0, 1], workers: 2, until: Date.now() + 1000 * seed0.seconds * 1.2 });
+  assert.equal(one.trained, 1);
+  assert.deepEqual(one.records.filter((r) => r.seed === 1).map((r) => r.id), [resumed.id]);
+  assert.equal(one.deferred.length, 3);
+  // A deadline far off: the runs left train, and none is left over.
+  const rest = await runSuite({ ...opts, seeds: [0, 1], workers: 2, until: Date.now() + 86_400_000 });
+  assert.equal(rest.trained, 3);
+  assert.equal(rest.deferred.length, 0);
+  assert.equal(rest.records.length, 8);
 });

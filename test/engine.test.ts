@@ -31,10 +31,6 @@ import { childrenMatching } from './helpers/lab-browser';
 const CLI = path.join(ROOT, 'dist', 'scripts', 'ablation.js');
 const quiet = (w: number): PlainProgress => new PlainProgress(w, () => undefined);
 
-function tmp(): string {
-  return tempDir('engine');
-}
-
 function smokeConfig(name = 'channel-full', dataset = 'relation'): ExperimentConfig {
   const p = planSuite('pooled-vs-full', { preset: 'smoke', datasets: [dataset], seeds: [0] }).find((x) => x.config.name === name);
   assert.ok(p, `no ${name} on ${dataset} in the smoke plan`);
@@ -110,9 +106,9 @@ test('a run killed mid-way resumes from its last epoch checkpoint and ends exact
   // plateau-then-cooldown schedule, whose decisions a resumed run must replay.
   const base = smokeConfig('channel-full', 'relation');
   const c: ExperimentConfig = { ...base, train: { ...base.train, epochs: 6, patienceSteps: 2, minSteps: 0, minDelta: 0.002, cooldownFraction: 0.5 } };
-  const runDir = path.join(tmp(), 'run');
+  const runDir = path.join(tempDir('engine'), 'run');
   // A child trains with checkpoints and is killed without warning once one is on disk.
-  const driver = path.join(tmp(), 'driver.js');
+  const driver = path.join(tempDir('engine'), 'driver.js');
   fs.writeFileSync(
     driver,
     `const { trainExperiment } = require(${JSON.stringify(path.join(ROOT, 'dist', 'lib', 'train', 'trainer.js'))});
@@ -154,7 +150,7 @@ test('a run killed mid-way resumes from its last epoch checkpoint and ends exact
   assert.equal(cooldownStart(whole), lastAtPeak.step, whole.convergence.rule);
 
   // A checkpoint that cannot resume the run is reported and the run starts over, to the same result.
-  const bad = path.join(tmp(), 'bad');
+  const bad = path.join(tempDir('engine'), 'bad');
   fs.mkdirSync(bad);
   fs.copyFileSync(path.join(runDir, 'checkpoint.bin'), path.join(bad, 'checkpoint.bin'));
   const buf = fs.readFileSync(path.join(bad, 'checkpoint.bin'));
@@ -178,7 +174,7 @@ test('a NaN loss stops the run and is recorded as failed with epoch and step', a
 
 test('a finished config is served from the store without retraining; --force retrains', async () => {
   await backend();
-  const dir = tmp();
+  const dir = tempDir('engine');
   const opts = { suite: 'channel-vs-spatial', preset: 'smoke' as const, datasets: ['mnist'], seeds: [0], resultsDir: dir, progress: quiet };
   const first = await runSuite(opts);
   assert.equal(first.trained, 4);
@@ -199,7 +195,7 @@ test('a finished config is served from the store without retraining; --force ret
 
 test('a corrupted or truncated store line is reported with its line number and skipped', async () => {
   await backend();
-  const dir = path.join(tmp(), 'smoke');
+  const dir = path.join(tempDir('engine'), 'smoke');
   await runSuite({ suite: 'channel-vs-spatial', preset: 'smoke', datasets: ['mnist'], seeds: [0], resultsDir: dir, progress: quiet });
   const file = path.join(dir, 'runs.jsonl');
   const good = fs.readFileSync(file, 'utf8').trim().split('\n');
@@ -278,7 +274,7 @@ test("the ETA expects a run to cost what its other seeds cost, and an unseen con
 });
 
 test('SIGKILL mid-run loses no finished record; rerunning completes only the missing runs, without duplicates', async () => {
-  const root = tmp();
+  const root = tempDir('engine');
   const dir = path.join(root, 'smoke'); // smoke runs are kept apart from committed results
   const env = { ...process.env, MAPTOKENS_RESULTS_DIR: root };
   const args = [CLI, '--suite', 'pooled-vs-full', '--preset', 'smoke', '--datasets', 'relation', '--workers', '1'];
@@ -306,9 +302,10 @@ test('SIGKILL mid-run loses no finished record; rerunning completes only the mis
 });
 
 test('when the sweep\'s process is killed, its workers stop on their own, quietly, and leave no process behind', async () => {
-  const root = tmp();
+  const root = tempDir('engine');
   const child = spawn(process.execPath, [CLI, '--suite', 'all', '--preset', 'smoke', '--workers', '2'], {
-    env: { ...process.env, MAPTOKENS_RESULTS_DIR: root },
+    // A killed sweep cannot remove its scratch directory: it goes under root, which this test file removes.
+    env: { ...process.env, MAPTOKENS_RESULTS_DIR: root, TMPDIR: root },
     stdio: ['ignore', 'ignore', 'pipe'],
   });
   // Progress and the workers' errors share the sweep's stderr; the pipe closes only when the last of them has exited.
@@ -336,7 +333,7 @@ test('when the sweep\'s process is killed, its workers stop on their own, quietl
 
 test("a run retrained for its weights, with its stored run's thread counts, is the stored run bit for bit; the store and its log are not touched", async () => {
   await backend();
-  const root = tmp();
+  const root = tempDir('engine');
   const dir = path.join(root, 'smoke');
   // The sweep's way: two workers, each with its share of the cores.
   const r = spawnSync(process.execPath, [CLI, '--suite', 'pooled-vs-full', '--preset', 'smoke', '--datasets', 'relation', '--seeds', '0', '--workers', '2'], { env: { ...process.env, MAPTOKENS_RESULTS_DIR: root }, encoding: 'utf8' });
@@ -369,7 +366,7 @@ test("a run retrained for its weights, with its stored run's thread counts, is t
 });
 
 test('the smoke preset of the whole `all` suite completes', () => {
-  const root = tmp();
+  const root = tempDir('engine');
   const dir = path.join(root, 'smoke');
   const r = spawnSync(process.execPath, [CLI, '--suite', 'all', '--preset', 'smoke'], { env: { ...process.env, MAPTOKENS_RESULTS_DIR: root }, encoding: 'utf8' });
   assert.equal(r.status, 0, r.stderr.slice(-3000));

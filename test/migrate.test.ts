@@ -56,7 +56,6 @@ test('old records read through the migration as the committed store holds them, 
   const dir = oldStore();
   const raw = rawLines(OLD);
   const read = new ResultStore({ dir }).read();
-  fs.rmSync(dir, { recursive: true, force: true });
   assert.deepEqual(read.problems, []);
   assert.equal(read.records.length, raw.length, 'records lost or merged');
   const committed = rawLines(path.join(ROOT, 'results', 'runs.jsonl'));
@@ -106,7 +105,6 @@ test('rewriting the store files is idempotent and moves run folders to the new i
   const second = migrateStoreFiles([path.join(dir, 'runs.jsonl')], path.join(dir, 'runs'));
   assert.equal(second.migrated, 0);
   assert.deepEqual(new ResultStore({ dir }).read().records, before);
-  fs.rmSync(dir, { recursive: true, force: true });
 });
 
 test('schema 2 block flags become the recipe they described; a combination nobody built is refused', () => {
@@ -153,7 +151,6 @@ test("the twin's whole-run pairs follow their runs to the current ids, and only 
   assert.equal(JSON.parse(lines[0]).id, records.find((r) => r.previousIds?.includes(old[0].id))!.id);
   assert.deepEqual(lines.slice(1), [JSON.stringify({ id: 'f'.repeat(16), name: 'b' }), 'not json']);
   assert.equal(renameRunIds(twin, records), 0, 'idempotent');
-  fs.rmSync(dir, { recursive: true, force: true });
   // The committed twin store names no run by an id it had before.
   const previous = new Set(rawLines(path.join(ROOT, 'results', 'runs.jsonl')).flatMap((r) => r.previousIds ?? []));
   for (const p of rawLines(path.join(ROOT, 'results', 'twin', 'runs.jsonl'))) assert.ok(!previous.has(p.id), `results/twin/runs.jsonl names ${p.id}, an old id: npm run migrate`);

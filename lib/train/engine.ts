@@ -223,61 +223,54 @@ async function runInWorkers(
   fs.writeFileSync(taskFile, JSON.stringify({ storeFile: store.file, preset: opts.preset, dataDir: opts.dataDir, saveWeights: !!opts.saveWeights, force: !!opts.force }));
   let started = 0;
   let failed = 0;
-  // The task file goes whether the workers end well or one dies (a killed worker rejects).
-  try {
-    await Promise.all(
-      Array.from(
-        { length: k },
-        (_, j) =>
-          new Promise<void>((resolve, reject) => {
-            const child = spawn(process.execPath, [script, taskFile], {
-              env: { ...process.env, TF_NUM_INTRAOP_THREADS: String(threads.intra), TF_NUM_INTEROP_THREADS: String(threads.inter), TF_CPP_MIN_LOG_LEVEL: '2' },
-              stdio: ['pipe', 'pipe', 'inherit'],
-            });
-            // The next run of the queue, or the end of this worker's input when the queue is empty.
-            const feed = (): void => {
-              const next = takeFitting(queue, fits);
-              if (next) child.stdin.write(`${JSON.stringify(next.config)}\n`);
-              else child.stdin.end();
-            };
-            let buf = '';
-            child.stdout.on('data', (d: Buffer) => {
-              buf += d.toString();
-              let nl: number;
-              while ((nl = buf.indexOf('\n')) >= 0) {
-                const line = buf.slice(0, nl);
-                buf = buf.slice(nl + 1);
-                let msg: { type: string; progress?: TrainProgress; record?: RunRecord; label?: string; id?: string; message?: string };
-                try {
-                  msg = JSON.parse(line);
-                } catch {
-                  progress.log(`worker ${j + 1}: ${line}`);
-                  continue;
-                }
-                const p = pending.find((x) => x.id === msg.id);
-                if (msg.type === 'start' && p) progress.startRun(p.id, ++started, pending.length, `${msg.label} (worker ${j + 1})`, weight(p));
-                else if (msg.type === 'progress' && msg.progress && msg.id) progress.step(msg.id, msg.progress);
-                else if (msg.type === 'done' && msg.record) {
-                  if (msg.record.status === 'failed') failed++;
-                  progress.endRun(msg.record, false);
-                  feed();
-                } else if (msg.type === 'error') {
-                  failed++;
-                  progress.log(`FAILED ${msg.label}: ${msg.message}`);
-                  feed();
-                }
-              }
-            });
-            child.stdin.on('error', () => undefined); // a worker that died is reported by its exit code
-            child.on('error', reject);
-            child.on('exit', (code) => (code === 0 ? resolve() : reject(new Error(`worker ${j + 1} exited with ${code}`))));
+  // Worker j: resolves when it has run out of input and exited cleanly; rejects if it dies.
+  const worker = (j: number): Promise<void> =>
+    new Promise<void>((resolve, reject) => {
+      const child = spawn(process.execPath, [script, taskFile], {
+        env: { ...process.env, TF_NUM_INTRAOP_THREADS: String(threads.intra), TF_NUM_INTEROP_THREADS: String(threads.inter), TF_CPP_MIN_LOG_LEVEL: '2' },
+        stdio: ['pipe', 'pipe', 'inherit'],
+      });
+      // The next run of the queue, or the end of this worker's input when the queue is empty.
+      const feed = (): void => {
+        const next = takeFitting(queue, fits);
+        if (next) child.stdin.write(`${JSON.stringify(next.config)}\n`);
+        else child.stdin.end();
+      };
+      let buf = '';
+      child.stdout.on('data', (d: Buffer) => {
+        buf += d.toString();
+        let nl: number;
+        while ((nl = buf.indexOf('\n')) >= 0) {
+          const line = buf.slice(0, nl);
+          buf = buf.slice(nl + 1);
+          let msg: { type: string; progress?: TrainProgress; record?: RunRecord; label?: string; id?: string; message?: string };
+          try {
+            msg = JSON.parse(line);
+          } catch {
+            progress.log(`worker ${j + 1}: ${line}`);
+            continue;
+          }
+          const p = pending.find((x) => x.id === msg.id);
+          if (msg.type === 'start' && p) progress.startRun(p.id, ++started, pending.length, `${msg.label} (worker ${j + 1})`, weight(p));
+          else if (msg.type === 'progress' && msg.progress && msg.id) progress.step(msg.id, msg.progress);
+          else if (msg.type === 'done' && msg.record) {
+            if (msg.record.status === 'failed') failed++;
+            progress.endRun(msg.record, false);
             feed();
-          }),
-      ),
-    );
-  } finally {
-    fs.rmSync(tmp, { recursive: true, force: true });
-  }
+          } else if (msg.type === 'error') {
+            failed++;
+            progress.log(`FAILED ${msg.label}: ${msg.message}`);
+            feed();
+          }
+        }
+      });
+      child.stdin.on('error', () => undefined); // a worker that died is reported by its exit code
+      child.on('error', reject);
+      child.on('exit', (code) => (code === 0 ? resolve() : reject(new Error(`worker ${j + 1} exited with ${code}`))));
+      feed();
+    });
+  // The task file goes whether the workers end well or one dies (a killed worker rejects).
+  await Promise.all(Array.from({ length: k }, (_, j) => worker(j))).finally(() => fs.rmSync(tmp, { recursive: true, force: true }));
   return { failed, deferred: queue };
 }
 
