@@ -4,9 +4,13 @@ Usage: run_notebook.py SRC DST [--timeout SECONDS]
 
 Writes DST atomically (a temp file renamed into place), also when a cell fails, so the
 outputs up to the failure can be inspected. Exit codes: 0 ok, 1 a cell failed, 2 usage
-or set-up error. Progress goes to stderr, one line per cell, so a long notebook is
+or set-up error (a kernel that does not start). Progress goes to stderr, one line per cell, so a long notebook is
 never silent. The preset reaches the kernel through the environment
 (MAPTOKENS_PRESET), which jupyter_client passes on to the kernel process.
+
+A kernel that fails to start is started once more: tslab's zeromq sockets can fail to
+bind now and then ("Socket is blocked by a bind or unbind operation", then "Kernel didn't
+respond in 60 seconds"), and no cell has run by then, so a second start repeats nothing.
 """
 import argparse
 import os
@@ -57,16 +61,35 @@ def main():
         failed_at.append(cell_index)
         replies.append(execute_reply.get("content", {}) if isinstance(execute_reply, dict) else {})
 
-    client = NotebookClient(
-        nb,
-        kernel_name=a.kernel,
-        timeout=a.timeout,
-        resources={"metadata": {"path": os.path.dirname(os.path.abspath(a.src))}},
-        on_cell_executed=on_cell_executed,
-        on_cell_error=on_cell_error,
-    )
+    cells_started = []
+
+    def client_for(nb):
+        return NotebookClient(
+            nb,
+            kernel_name=a.kernel,
+            timeout=a.timeout,
+            resources={"metadata": {"path": os.path.dirname(os.path.abspath(a.src))}},
+            on_cell_start=lambda cell_index, **_: cells_started.append(cell_index),
+            on_cell_executed=on_cell_executed,
+            on_cell_error=on_cell_error,
+        )
+
     try:
-        client.execute()
+        for attempt in (1, 2):
+            try:
+                client_for(nb).execute()
+                break
+            except Exception as e:  # jupyter_client's RuntimeError, zmq's errors, a dead kernel, ...
+                if cells_started:
+                    raise
+                start_error = e
+            # No cell has started: the notebook is as read, and starting again repeats nothing.
+            what = f"{type(start_error).__name__}: {str(start_error)[-500:]}"
+            if attempt == 2:
+                print(f"cannot start kernel '{a.kernel}' for {name} (tried twice): {what}", file=sys.stderr)
+                return 2
+            print(f"  {name}: kernel '{a.kernel}' did not start ({what}); starting it once more", file=sys.stderr, flush=True)
+            nb = nbformat.read(a.src, as_version=4)
     except (CellExecutionError, CellTimeoutError, DeadKernelError) as e:
         failed = failed_at[0] if failed_at else None
         write_atomic(nb, a.dst)

@@ -7,7 +7,7 @@ import * as assert from 'node:assert/strict';
 import * as fs from 'fs';
 import * as path from 'path';
 import { spawnSync } from 'child_process';
-import { ROOT } from '../lib/notebook/runner';
+import { ROOT, venvPython } from '../lib/notebook/runner';
 import { tempDir } from './helpers/tmp';
 
 const CLI = path.join(ROOT, 'dist', 'scripts', 'run-notebooks.js');
@@ -61,4 +61,47 @@ test('an unknown notebook name is a usage error listing what exists', () => {
   const r = spawnSync(process.execPath, [CLI, 'no_such_notebook', '--preset', 'smoke'], { encoding: 'utf8' });
   assert.equal(r.status, 2);
   assert.match(r.stderr, /no notebook 'no_such_notebook'.*00_setup/s);
+});
+
+/** A kernelspec named `name` in a JUPYTER_PATH of its own, whose kernel command is `argv`. */
+function kernelspec(dir: string, name: string, argv: string[]): Record<string, string> {
+  const spec = path.join(dir, 'kernels', name);
+  fs.mkdirSync(spec, { recursive: true });
+  fs.writeFileSync(path.join(spec, 'kernel.json'), JSON.stringify({ argv, display_name: name, language: 'typescript' }));
+  return { ...process.env, JUPYTER_PATH: dir } as Record<string, string>;
+}
+
+function oneCell(dir: string): string {
+  const src = path.join(dir, 'one.ipynb');
+  const cell = { cell_type: 'code', execution_count: null, id: 'a', metadata: {}, outputs: [], source: 'console.log(`sum ${20 + 22}`);' };
+  fs.writeFileSync(src, JSON.stringify({ cells: [cell], metadata: {}, nbformat: 4, nbformat_minor: 5 }));
+  return src;
+}
+
+const PY_RUNNER = path.join(ROOT, 'scripts', 'run_notebook.py');
+
+test('a kernel that fails to start is started once more, and the notebook runs', () => {
+  const dir = tmpdir();
+  // The real tslab kernel, behind a first start that dies before it answers (as a failed zeromq bind does).
+  const tslab = (JSON.parse(fs.readFileSync(path.join(ROOT, '.venv', 'share', 'jupyter', 'kernels', 'tslab', 'kernel.json'), 'utf8')) as { argv: string[] }).argv;
+  const marker = path.join(dir, 'started-once');
+  const env = kernelspec(dir, 'flaky', ['sh', '-c', 'if [ -e "$0" ]; then exec "$@"; fi; : > "$0"; exit 1', marker, ...tslab]);
+  const src = oneCell(dir);
+  const dst = path.join(dir, 'out.ipynb');
+  const r = spawnSync(venvPython(), [PY_RUNNER, src, dst, '--kernel', 'flaky'], { env, encoding: 'utf8' });
+  assert.equal(r.status, 0, `runner failed:\n${r.stderr}`);
+  assert.ok(fs.existsSync(marker), 'the first start did not fail');
+  assert.match(r.stderr, /one\.ipynb: kernel 'flaky' did not start \(.+\); starting it once more/);
+  const executed = JSON.parse(fs.readFileSync(dst, 'utf8')) as { cells: Cell[] };
+  assert.match(JSON.stringify(executed.cells[0].outputs), /sum 42/);
+});
+
+test('a kernel that never starts is a set-up error naming the kernel, after one retry', () => {
+  const dir = tmpdir();
+  const env = kernelspec(dir, 'dead', ['sh', '-c', 'exit 1', '{connection_file}']);
+  const dst = path.join(dir, 'out.ipynb');
+  const r = spawnSync(venvPython(), [PY_RUNNER, oneCell(dir), dst, '--kernel', 'dead'], { env, encoding: 'utf8' });
+  assert.equal(r.status, 2, `expected exit 2, got ${r.status}:\n${r.stderr}`);
+  assert.match(r.stderr, /starting it once more[\s\S]*cannot start kernel 'dead' for one\.ipynb \(tried twice\): RuntimeError/);
+  assert.ok(!fs.existsSync(dst), 'a notebook that never ran was written');
 });
