@@ -4,9 +4,9 @@ Usage: run_notebook.py SRC DST [--timeout SECONDS]
 
 Writes DST atomically (a temp file renamed into place), also when a cell fails, so the
 outputs up to the failure can be inspected. Exit codes: 0 ok, 1 a cell failed, 2 usage
-or set-up error (a kernel that does not start). Progress goes to stderr, one line per cell, so a long notebook is
-never silent. The preset reaches the kernel through the environment
-(MAPTOKENS_PRESET), which jupyter_client passes on to the kernel process.
+or set-up error (a kernel that does not start). Progress goes to stderr, one line per
+cell, so a long notebook is never silent. The preset reaches the kernel through the
+environment (MAPTOKENS_PRESET), which jupyter_client passes on to the kernel process.
 
 A kernel that fails to start is started once more: tslab's zeromq sockets can fail to
 bind now and then ("Socket is blocked by a bind or unbind operation", then "Kernel didn't
@@ -82,9 +82,8 @@ def main():
             except Exception as e:  # jupyter_client's RuntimeError, zmq's errors, a dead kernel, ...
                 if cells_started:
                     raise
-                start_error = e
+                what = f"{type(e).__name__}: {str(e)[-500:]}"
             # No cell has started: the notebook is as read, and starting again repeats nothing.
-            what = f"{type(start_error).__name__}: {str(start_error)[-500:]}"
             if attempt == 2:
                 print(f"cannot start kernel '{a.kernel}' for {name} (tried twice): {what}", file=sys.stderr)
                 return 2

@@ -7,7 +7,7 @@ import * as assert from 'node:assert/strict';
 import * as fs from 'fs';
 import * as path from 'path';
 import { spawnSync } from 'child_process';
-import { ROOT, venvPython } from '../lib/notebook/runner';
+import { PY_RUNNER, ROOT, venvPython } from '../lib/notebook/runner';
 import { tempDir } from './helpers/tmp';
 
 const CLI = path.join(ROOT, 'dist', 'scripts', 'run-notebooks.js');
@@ -78,12 +78,11 @@ function oneCell(dir: string): string {
   return src;
 }
 
-const PY_RUNNER = path.join(ROOT, 'scripts', 'run_notebook.py');
-
 test('a kernel that fails to start is started once more, and the notebook runs', () => {
   const dir = tmpdir();
   // The real tslab kernel, behind a first start that dies before it answers (as a failed zeromq bind does).
-  const tslab = (JSON.parse(fs.readFileSync(path.join(ROOT, '.venv', 'share', 'jupyter', 'kernels', 'tslab', 'kernel.json'), 'utf8')) as { argv: string[] }).argv;
+  const ask = 'import json; from jupyter_client.kernelspec import KernelSpecManager as M; print(json.dumps(M().get_kernel_spec("tslab").argv))';
+  const tslab = JSON.parse(spawnSync(venvPython(), ['-c', ask], { encoding: 'utf8' }).stdout) as string[];
   const marker = path.join(dir, 'started-once');
   const env = kernelspec(dir, 'flaky', ['sh', '-c', 'if [ -e "$0" ]; then exec "$@"; fi; : > "$0"; exit 1', marker, ...tslab]);
   const src = oneCell(dir);

@@ -19,7 +19,8 @@ import { ROOT } from '../util/paths';
 
 export { ROOT };
 export const NOTEBOOK_DIR = path.join(ROOT, 'notebooks');
-const PY_RUNNER = path.join(ROOT, 'scripts', 'run_notebook.py');
+/** Executes one notebook with nbclient (scripts/run_notebook.py SRC DST [--timeout S] [--kernel NAME]). */
+export const PY_RUNNER = path.join(ROOT, 'scripts', 'run_notebook.py');
 
 export interface RunOptions {
   /** Preset passed to the notebook as MAPTOKENS_PRESET. */
