@@ -1,5 +1,5 @@
 /**
- * npm run notebooks -- [names…] [--preset smoke|quick|full] [--from-store] [--out DIR] [--timeout SEC]
+ * npm run notebooks -- [names…] [--preset smoke|quick|standard|full] [--from-store] [--out DIR] [--timeout SEC]
  *
  * Executes notebooks through nbclient with the tslab kernel and writes the executed
  * copies (default results/notebooks/<preset>/). Exits 1 when any cell fails,
