@@ -3,7 +3,7 @@
  *
  * With no --preset, the report of the committed answer (the standard preset, from the store).
  * Executes the notebooks whose inputs changed (or reuses fresh executions), renders
- * results/figures/*.svg, exports results/report.html and results/report/<notebook>.html
+ * results/figures/<preset>/*.svg, exports results/report.html and results/report/<notebook>.html (another preset: results/report-<preset>…)
  * (offline), updates the README's findings block, and with --pdf prints results/report.pdf.
  */
 import { buildReport } from '../lib/report/export';
@@ -31,5 +31,5 @@ runCommand(SPEC, async (a, names) => {
   const preset = oneOf('preset', a.preset, PRESET_NAMES) ?? 'standard';
   const fromStore = a['from-store'] || a.preset === undefined;
   const r = await buildReport({ preset, pdf: a.pdf, execute: a.execute, fromStore, notebooks: names.length ? names : undefined });
-  console.log(`report: ${r.html}${r.pdf ? `\npdf: ${r.pdf}` : ''}\nfigures: ${r.figures.length} SVG files in results/figures/`);
+  console.log(`report: ${r.html}${r.pdf ? `\npdf: ${r.pdf}` : ''}\nfigures: ${r.figures.length} SVG files in results/figures/${preset}/`);
 });

@@ -12,7 +12,7 @@ const SPEC = {
   usage: `usage: npm run notebooks -- [names…] [--preset ${PRESETS.join('|')}] [--from-store] [--out DIR] [--timeout SEC]
 
   names      notebooks to run (03, 03_channel_vs_spatial or a path); default all
-  --preset   passed to the notebooks as MAPTOKENS_PRESET (default quick)
+  --preset   passed to the notebooks as MAPTOKENS_PRESET (default quick; the lab's default is standard from the store)
   --from-store
              train nothing: cells show what the store holds and name what it lacks
   --out      folder for the executed copies (default results/notebooks/<preset>/)

@@ -38,7 +38,7 @@ test('a second report build executes nothing and rewrites nothing; a changed sto
   fs.writeFileSync(path.join(dir, 'smoke', 'runs.jsonl'), '{broken\n');
   const first = await buildReport({ preset: 'smoke', notebooks: ['00_setup', '01_data'], resultsDir: dir, log: quiet });
   assert.equal(first.executed, 2);
-  const page = fs.readFileSync(path.join(dir, 'report', '00_setup.html'), 'utf8');
+  const page = fs.readFileSync(path.join(dir, 'report-smoke', '00_setup.html'), 'utf8');
   assert.match(page, /<h1>Can feature maps be tokens\? · 00_setup<\/h1>/);
   assert.match(page, /built from commit [0-9a-f]{7,} of \d{4}-\d{2}-\d{2}|built outside a git checkout/);
   assert.match(page, /unreadable line.*runs\.jsonl:1: not valid JSON/s);

@@ -11,6 +11,7 @@ import { loadModel } from '../models/io';
 import type { RunRecord } from '../results/record';
 import { ResultStore } from '../results/store';
 import { retrainRun, runSuite, workerThreads } from '../train/engine';
+import { expectedRuns } from '../train/eta';
 import { CallbackProgress } from '../train/progress';
 import { gridRows, planSuite, RunPresetName } from '../experiments';
 import { resultsDirFor, ROOT } from '../util/paths';
@@ -40,8 +41,10 @@ export function showGrid(suite: string, preset: RunPresetName, opts: { models?: 
  * planned runs are missing, so the cells below show exactly what the store holds.
  */
 export async function runSuiteInNotebook(suite: string, preset: RunPresetName, opts: { datasets?: string[]; force?: boolean } = {}): Promise<SuiteView> {
-  const trains = !fromStore();
+  const trains = !fromStore(preset);
   if (trains) {
+    const ahead = trainingAhead(suite, preset, opts);
+    if (ahead) showMarkdown(ahead);
     const live = new LiveDisplay();
     const res = await runSuite({ suite, preset, datasets: opts.datasets, force: opts.force, workers: 1, progress: (w) => new CallbackProgress(w, (t) => live.text(t)) });
     for (const s of res.skipped) console.log(s);
@@ -50,6 +53,32 @@ export async function runSuiteInNotebook(suite: string, preset: RunPresetName, o
   const view = suiteView(suite, preset, { datasets: opts.datasets });
   if (!trains) showMarkdown(fromStoreNotice(view));
   return view;
+}
+
+/**
+ * What a cell is about to train, said before it starts: how many runs the store lacks and how long they are
+ * expected to take on one worker (the sweep ETA's estimate from the store, lib/train/eta.ts). Null when the
+ * store already holds every planned run (the cell then trains nothing).
+ */
+export function trainingAhead(suite: string, preset: RunPresetName, opts: { datasets?: string[]; force?: boolean } = {}): string | null {
+  const plan = planSuite(suite, { preset, datasets: opts.datasets });
+  const { records } = new ResultStore({ dir: resultsDirFor(preset) }).read();
+  const have = new Set(records.filter((r) => r.status === 'ok').map((r) => r.id));
+  const todo = opts.force ? plan : plan.filter((p) => !have.has(p.id));
+  if (!todo.length) return null;
+  const expect = expectedRuns(records);
+  const est = todo.map(expect);
+  const known = est.every((e) => e.basis !== 'cap');
+  const secs = est.reduce((a, e) => a + e.seconds, 0);
+  const time = known ? `about ${formatDuration(secs)} on one worker (estimated from the store's runs)` : 'a time the store cannot estimate yet (no finished run of this recipe)';
+  return `**Training ${todo.length} of the ${plan.length} runs** that suite \`${suite}\` plans under the ${preset} preset (the store lacks them): ${time}. Interrupt the kernel to stop; finished runs are kept, and a run in flight resumes from its last epoch.`;
+}
+
+/** Seconds as "40 s", "12 min" or "3.5 h". */
+export function formatDuration(s: number): string {
+  if (s < 90) return `${Math.round(s)} s`;
+  if (s < 5400) return `${Math.round(s / 60)} min`;
+  return `${(s / 3600).toFixed(1)} h`;
 }
 
 /**
@@ -221,7 +250,7 @@ export async function withTrainedModel<T>(
   fn: (model: MapTokensModel, sample: ReturnType<typeof sampleInputs>) => T | Promise<T>,
 ): Promise<T | undefined> {
   // A page executed from the store trains nothing, weights included: it says what it would show and how to get it.
-  if (fromStore() && !hasWeights(suite, variant, dataset, preset)) {
+  if (fromStore(preset) && !hasWeights(suite, variant, dataset, preset)) {
     showMarkdown(`**Not shown here:** the weights of ${variant} on ${dataset} (seed 0, preset ${preset}) are not kept in this workspace, and this page was executed from the store only, which trains nothing. Run this cell in JupyterLab to retrain that run once and look inside it.`);
     return undefined;
   }

@@ -32,8 +32,9 @@ export interface RunOptions {
   /** Extra environment for the kernel. */
   env?: Record<string, string>;
   /**
-   * Show what the store holds and train nothing (MAPTOKENS_FROM_STORE=1): how the
-   * report is built for a preset whose sweep runs elsewhere and for days (standard).
+   * true: show what the store holds and train nothing (MAPTOKENS_FROM_STORE=1); false: train
+   * what the store lacks; unset: the notebooks' default (fromStore below): standard reads the
+   * store, any other preset trains.
    */
   fromStore?: boolean;
   /** Where progress and failures are written; default process.stderr. */
@@ -88,7 +89,8 @@ export function runNotebook(source: string, opts: RunOptions): Promise<NotebookR
   return new Promise((resolve, reject) => {
     const child = spawn(venvPython(), [PY_RUNNER, source, output, '--timeout', String(opts.timeoutSec ?? 3600)], {
       // TF_CPP_MIN_LOG_LEVEL=2 keeps TensorFlow's start-up banner out of the progress log.
-      env: { TF_CPP_MIN_LOG_LEVEL: '2', ...process.env, ...opts.env, MAPTOKENS_PRESET: opts.preset, MAPTOKENS_FROM_STORE: opts.fromStore ? '1' : '' },
+      // fromStore unset: the notebook's default, as in the lab (the standard answer is read from the store, other presets train).
+      env: { TF_CPP_MIN_LOG_LEVEL: '2', ...process.env, ...opts.env, MAPTOKENS_PRESET: opts.preset, MAPTOKENS_FROM_STORE: opts.fromStore === undefined ? '' : opts.fromStore ? '1' : '0' },
       stdio: ['ignore', 'inherit', 'pipe'],
     });
     let stderr = '';
@@ -103,8 +105,13 @@ export function runNotebook(source: string, opts: RunOptions): Promise<NotebookR
   });
 }
 
-/** The preset a notebook was started with (MAPTOKENS_PRESET), default `quick`. */
-export function preset(fallback: PresetName = 'quick'): PresetName {
+/**
+ * The preset a notebook was started with (MAPTOKENS_PRESET), default `standard`: a notebook opened in
+ * the lab shows the committed answer, read from the store (fromStore). Training is the reader's choice:
+ * write another preset in the parameter cell, or start the lab with MAPTOKENS_PRESET set.
+ */
+export const DEFAULT_NOTEBOOK_PRESET: PresetName = 'standard';
+export function preset(fallback: PresetName = DEFAULT_NOTEBOOK_PRESET): PresetName {
   const v = process.env.MAPTOKENS_PRESET;
   if (v === undefined || v === '') return fallback;
   if (!(PRESETS as readonly string[]).includes(v)) {
@@ -114,13 +121,14 @@ export function preset(fallback: PresetName = 'quick'): PresetName {
 }
 
 /**
- * Whether the notebook was started to show the store only (MAPTOKENS_FROM_STORE=1):
- * then cells that would train a missing run say that it is missing instead. A person
- * in the lab never has it set, so running a cell there trains what the store lacks.
+ * Whether a notebook shows the store only: then cells that would train a missing run say
+ * that it is missing instead. MAPTOKENS_FROM_STORE=1 or 0 decides; unset, it is true for the
+ * standard preset (the committed answer, whose sweep takes days: opening it never trains)
+ * and false for the others, which a reader chooses in order to train.
  */
-export function fromStore(): boolean {
+export function fromStore(forPreset: PresetName = preset()): boolean {
   const v = process.env.MAPTOKENS_FROM_STORE;
-  if (v === undefined || v === '' || v === '0') return false;
-  if (v !== '1') throw new Error(`MAPTOKENS_FROM_STORE must be 1, 0 or unset; got '${v}'`);
-  return true;
+  if (v === undefined || v === '') return forPreset === 'standard';
+  if (v !== '1' && v !== '0') throw new Error(`MAPTOKENS_FROM_STORE must be 1, 0 or unset; got '${v}'`);
+  return v === '1';
 }

@@ -25,6 +25,7 @@ import type { RunPresetName } from '../experiments';
 import { writeFileAtomic } from '../util/atomic';
 import { RESULTS_DIR, ROOT, resultsDirFor } from '../util/paths';
 import { plotlyBundlePath, printPdf, renderFigures } from './render';
+import { figuresDir, storeDigest } from '../analysis/figures/save';
 import { updateDocs } from './docs';
 
 export interface ReportOptions {
@@ -230,12 +231,22 @@ export function updateReadme(resultsDir = RESULTS_DIR, readme = path.join(ROOT, 
   return true;
 }
 
+/**
+ * Where a preset's report goes. The committed answer (standard) is results/report.html with its pages in
+ * results/report/; any other preset's report is results/report-<preset>.html and results/report-<preset>/
+ * (ignored by git), at the same depth, so that building it can never overwrite the answer's pages.
+ */
+export function reportPaths(preset: string, resultsDir = RESULTS_DIR): { html: string; pages: string } {
+  const stem = preset === 'standard' ? 'report' : `report-${preset}`;
+  return { html: path.join(resultsDir, `${stem}.html`), pages: path.join(resultsDir, stem) };
+}
+
 export async function buildReport(opts: ReportOptions): Promise<{ html: string; pages: string[]; figures: string[]; pdf?: string; executed: number }> {
   const log = opts.log ?? ((s: string) => console.error(s));
   const resultsDir = opts.resultsDir ?? RESULTS_DIR;
   const sources = resolveNotebooks(opts.notebooks ?? []);
   const execDir = path.join(resultsDir, 'notebooks', opts.preset);
-  const pagesDir = path.join(resultsDir, 'report');
+  const { html: htmlFile, pages: pagesDir } = reportPaths(opts.preset, resultsDir);
   fs.mkdirSync(pagesDir, { recursive: true });
 
   // 0. Store problems (a corrupt line, say) are said first, in the terminal and at the top of the report.
@@ -262,7 +273,7 @@ export async function buildReport(opts: ReportOptions): Promise<{ html: string; 
   const header = { ...reportHeader(opts.preset, problems, store.records.filter((r) => r.preset === opts.preset).length), fromStore: opts.fromStore };
 
   // 2. Figures for papers (from the JSON the notebooks saved).
-  const figures = await renderFigures(path.join(resultsDir, 'figures'), log);
+  const figures = await renderFigures(figuresDir(opts.preset, resultsDir), log, { preset: opts.preset, store: storeDigest(opts.preset, resultsDir) });
 
   // 3. HTML pages: one per notebook under results/report/, the answer as results/report.html.
   fs.copyFileSync(plotlyBundlePath(), path.join(pagesDir, 'plotly.min.js'));
@@ -279,10 +290,10 @@ export async function buildReport(opts: ReportOptions): Promise<{ html: string; 
     for (const name of names) {
       const raw = fs.readFileSync(nbconvert(path.join(execDir, `${name}.ipynb`), tmpDir), 'utf8');
       const isReport = name === reportName;
-      const target = isReport ? path.join(resultsDir, 'report.html') : path.join(pagesDir, `${name}.html`);
-      const prefix = isReport ? 'report/' : '';
+      const target = isReport ? htmlFile : path.join(pagesDir, `${name}.html`);
+      const prefix = isReport ? `${path.basename(pagesDir)}/` : '';
       const nav = [
-        { href: isReport ? 'report.html' : '../report.html', label: 'Report', current: isReport },
+        { href: isReport ? path.basename(htmlFile) : `../${path.basename(htmlFile)}`, label: 'Report', current: isReport },
         ...names.filter((n) => n !== reportName).map((n) => ({ href: `${prefix}${n}.html`, label: n, current: n === name })),
       ];
       const shared = externalizeStyles(raw, pagesDir, prefix);
@@ -301,10 +312,10 @@ export async function buildReport(opts: ReportOptions): Promise<{ html: string; 
   // The docs' generated blocks read the workspace's own stores: a report of another store (a test's) leaves them alone.
   if (opts.preset !== 'smoke' && resultsDir === RESULTS_DIR) for (const d of updateDocs()) if (d.changed) log(`updated the ${d.block} block of ${path.relative(ROOT, d.file)}`);
 
-  const html = path.join(resultsDir, 'report.html');
+  const html = htmlFile;
   let pdf: string | undefined;
   if (opts.pdf) {
-    pdf = path.join(resultsDir, 'report.pdf');
+    pdf = htmlFile.replace(/\.html$/, '.pdf');
     await printPdf(html, pdf);
     log(`wrote ${path.relative(ROOT, pdf)}`);
   }

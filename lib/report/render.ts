@@ -1,5 +1,5 @@
 /**
- * Static figures for papers: every results/figures/<name>.json (a plotly figure
+ * Static figures for papers: every results/figures/<preset>/<name>.json (a plotly figure
  * saved by a notebook) is rendered to <name>.svg in headless Chromium with the
  * plotly.js bundle from node_modules, offline. Writes are atomic.
  */
@@ -7,6 +7,7 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { writeFileAtomic } from '../util/atomic';
 import { launchChromium } from './browser';
+import type { FigureProvenance } from '../analysis/figures/save';
 
 export function plotlyBundlePath(): string {
   return require.resolve('plotly.js-dist-min/plotly.min.js');
@@ -27,11 +28,38 @@ export function deterministicSvgIds(svg: string): string {
   return out;
 }
 
-/** Renders all figure JSON files in dir to SVG; returns the SVG paths. */
-export async function renderFigures(dir: string, log: (s: string) => void = () => undefined): Promise<string[]> {
+/**
+ * Each figure must come from the preset and the store it is rendered for (its `maptokens`
+ * provenance, written by saveFigure): a figure of another preset, or one drawn from an older
+ * store, stops the build with a message rather than render numbers that are not the answer's.
+ */
+export function checkFigureProvenance(dir: string, expect: FigureProvenance): void {
+  const bad: string[] = [];
+  for (const f of fs.readdirSync(dir).filter((x) => x.endsWith('.json')).sort()) {
+    let got: Partial<FigureProvenance> | undefined;
+    try {
+      got = (JSON.parse(fs.readFileSync(path.join(dir, f), 'utf8')) as { maptokens?: FigureProvenance }).maptokens;
+    } catch (e) {
+      bad.push(`${f}: not readable JSON (${(e as Error).message})`);
+      continue;
+    }
+    if (!got) bad.push(`${f}: says nothing of its preset and store (saved before figures were keyed by preset)`);
+    else if (got.preset !== expect.preset) bad.push(`${f}: drawn under preset ${got.preset}, not ${expect.preset}`);
+    else if (got.store !== expect.store) bad.push(`${f}: drawn from another state of the ${expect.preset} store (${got.store}, now ${expect.store})`);
+  }
+  if (bad.length)
+    throw new Error(
+      `${bad.length} figure(s) in ${dir} do not come from the ${expect.preset} store as it is now:\n  ${bad.join('\n  ')}\n` +
+        `Rebuild them with \`npm run report -- --execute\` (a figure no notebook writes any more can be deleted).`,
+    );
+}
+
+/** Renders all figure JSON files in dir to SVG (after checking their provenance, when given); returns the SVG paths. */
+export async function renderFigures(dir: string, log: (s: string) => void = () => undefined, expect?: FigureProvenance): Promise<string[]> {
   if (!fs.existsSync(dir)) return [];
   const specs = fs.readdirSync(dir).filter((f) => f.endsWith('.json')).sort();
   if (!specs.length) return [];
+  if (expect) checkFigureProvenance(dir, expect);
   const browser = await launchChromium();
   const out: string[] = [];
   try {
@@ -41,7 +69,7 @@ export async function renderFigures(dir: string, log: (s: string) => void = () =
     await page.setContent('<!doctype html><html><body><div id="fig" style="width:900px;height:480px"></div></body></html>');
     await page.addScriptTag({ content: fs.readFileSync(plotlyBundlePath(), 'utf8') });
     for (const f of specs) {
-      const fig = JSON.parse(fs.readFileSync(path.join(dir, f), 'utf8')) as { data: Record<string, unknown>[]; layout: Record<string, unknown> };
+      const { maptokens: _provenance, ...fig } = JSON.parse(fs.readFileSync(path.join(dir, f), 'utf8')) as { data: Record<string, unknown>[]; layout: Record<string, unknown>; maptokens?: unknown };
       // Plotly names each trace's group after a random uid unless the trace has one: give each a fixed one.
       fig.data = fig.data.map((t, i) => ({ uid: `t${i}`, ...t }));
       const svg = await page.evaluate(async (spec) => {
