@@ -289,7 +289,7 @@ function cooccurrenceImage(rng: Rng, size: number, label: number): Uint8Array {
 }
 
 /** A key for an image, to find copies. */
-function imageKey(img: Uint8Array): string {
+export function imageKey(img: Uint8Array): string {
   return Buffer.from(img).toString('base64');
 }
 
@@ -332,6 +332,28 @@ function build(name: string, classes: string[], rule: string, flipSafe: boolean,
     train,
     test,
   };
+}
+
+const MAKERS: Record<string, { make: typeof relationImage; classes: number }> = {
+  relation: { make: relationImage, classes: RELATION_CLASSES.length },
+  appearance: { make: appearanceImage, classes: APPEARANCE_CLASSES.length },
+  cooccurrence: { make: cooccurrenceImage, classes: COOCCURRENCE_CLASSES.length },
+};
+
+/** The stream a fresh epoch draws from: a function of (seed, epoch) only, apart from the train and test streams (seeds 2s+1, 2s+2). */
+export function freshStreamSeed(seed: number, epoch: number): number {
+  return (0x6a09e667 ^ Math.imul(seed + 1, 0x9e3779b1) ^ Math.imul(epoch + 1, 0x85ebca6b)) >>> 0;
+}
+
+/**
+ * One epoch's training images for a generated task drawn fresh (DatasetSpec.freshTrain): perClass images
+ * of each class, interleaved, from the stream of (seed, epoch), so that a resumed run draws the same ones.
+ * An image that is a copy of one in `exclude` (the run's validation and test images) is drawn again.
+ */
+export function freshTrainingSplit(name: string, o: { size: number; perClass: number; seed: number; epoch: number; exclude: Set<string> }): Split {
+  const task = MAKERS[name];
+  if (!task) throw new Error(`fresh training images: '${name}' is not a generated task (${Object.keys(MAKERS).join(', ')})`);
+  return generate(o.perClass, task.classes, o.size, new Rng(freshStreamSeed(o.seed, o.epoch)), task.make, o.exclude);
 }
 
 export function relationTask(opts: DiagnosticOptions = {}): Dataset {

@@ -90,13 +90,16 @@ function taskRecipe(s: Pick<Suite, 'kind'>, preset: RunPresetName, dataset: stri
 }
 
 /** The training recipe a suite of this kind gives every model on `dataset` under a preset, before a model's own changes. */
-export function suiteTrain(s: Pick<Suite, 'kind'>, preset: RunPresetName, dataset: string): TrainConfig {
+export function suiteTrain(s: Pick<Suite, 'kind' | 'train'>, preset: RunPresetName, dataset: string): TrainConfig {
   const p = RUN_PRESETS[preset];
-  return { ...TRAIN_DEFAULTS, ...p.recipe, ...(s.kind === 'recipe' ? p.recipeSweep : {}), ...taskRecipe(s, preset, dataset), epochs: suiteScale(s, preset, dataset).epochs, warmupEpochs: p.warmupEpochs };
+  const t: TrainConfig = { ...TRAIN_DEFAULTS, ...p.recipe, ...(s.kind === 'recipe' ? p.recipeSweep : {}), ...taskRecipe(s, preset, dataset), ...s.train, epochs: suiteScale(s, preset, dataset).epochs, warmupEpochs: p.warmupEpochs };
+  // Selecting among the cooldown's epochs needs a cooldown: smoke and quick have none, and train as before.
+  if (t.selectAfterCooldown && t.cooldownFraction === null) delete t.selectAfterCooldown;
+  return t;
 }
 
 /** What one suite's runs look like under a preset: data sizes, epochs, seeds. */
-export function suiteScale(s: Pick<Suite, 'kind'>, preset: RunPresetName, dataset: string): { perClass: number | null; testPerClass: number | null; epochs: number; seeds: number[] } {
+export function suiteScale(s: Pick<Suite, 'kind' | 'verdictSeeds'>, preset: RunPresetName, dataset: string): { perClass: number | null; testPerClass: number | null; epochs: number; seeds: number[] } {
   const p = RUN_PRESETS[preset];
   const diagnostic = DIAGNOSTIC.includes(dataset);
   return {
@@ -104,7 +107,7 @@ export function suiteScale(s: Pick<Suite, 'kind'>, preset: RunPresetName, datase
     // The diagnostic tasks are generated with their own test split (500 per class: 2,000 images).
     testPerClass: diagnostic ? (p.testPerClass === null ? null : Math.max(p.testPerClass, 100)) : p.testPerClass,
     epochs: s.kind === 'scaling' ? p.scalingEpochs : s.kind === 'long' ? p.longEpochs : s.kind === 'recipe' ? (p.recipeSweep?.epochs ?? p.epochs) : (taskRecipe(s, preset, dataset).epochs ?? p.epochs),
-    seeds: s.kind === 'standard' ? p.seeds : p.seeds.slice(0, 1),
+    seeds: s.kind === 'standard' ? (p.verdicts && s.verdictSeeds ? s.verdictSeeds : p.seeds) : p.seeds.slice(0, 1),
   };
 }
 
@@ -122,7 +125,7 @@ export function planSuite(suite: string, opts: PlanOptions): PlannedRun[] {
       const facts = DATASET_SHAPES[dname];
       if (!facts) throw new Error(`suite '${s.name}': no shape is known for dataset '${dname}'`);
       const scale = suiteScale(s, opts.preset, dname);
-      const data: DatasetSpec = { ...DATASET_DEFAULTS, name: dname, version: datasetVersion(dname), trainPerClass: scale.perClass, testPerClass: scale.testPerClass, augment: { cropPad: 0, flip: false } };
+      const data: DatasetSpec = { ...DATASET_DEFAULTS, name: dname, version: datasetVersion(dname), trainPerClass: scale.perClass, testPerClass: scale.testPerClass, augment: { cropPad: 0, flip: false }, ...s.data?.[dname] };
       const train = suiteTrain(s, opts.preset, dname);
       for (const m of s.models)
         for (const seed of opts.seeds ?? scale.seeds) {

@@ -3,7 +3,7 @@
  * decides the scale (data, epochs, seeds); `kind` says how a suite uses it.
  */
 import type { ModelConfig } from '../models/config';
-import type { TrainConfig } from './config';
+import type { DatasetSpec, TrainConfig } from './config';
 
 export interface SuiteModel {
   /** The label in tables and plots. */
@@ -39,6 +39,12 @@ export interface Suite {
   kind: 'standard' | 'scaling' | 'long' | 'recipe';
   /** The comparisons read from its runs: one family, Holm-corrected together (lib/analysis/claims/comparisons.ts). */
   comparisons: Comparison[];
+  /** How the data of a dataset is drawn in this suite, where it differs from the default (fresh images each epoch, a disjoint validation). */
+  data?: Record<string, Pick<DatasetSpec, 'freshTrain' | 'valDisjoint'>>;
+  /** Changes to every model's recipe in this suite (a change that needs a cooldown is dropped under a preset without one). */
+  train?: Partial<TrainConfig>;
+  /** Seeds under a preset that gives verdicts (standard, full), where the preset's three cannot decide; other presets keep theirs. */
+  verdictSeeds?: number[];
 }
 
 /** A comparison, for the suite files: `vs('channel-pooled', 'channel-full', 'what pooling to one value per map loses')`. */

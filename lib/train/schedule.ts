@@ -75,18 +75,29 @@ export interface RunControl {
   plateau: PlateauTracker;
   /** One finished epoch through the plateau rule and the schedule: whether it is a new best (select it), and whether the run ends. */
   judge(e: EpochObservation): { improved: boolean; end: boolean };
+  /** The epoch selected among the cooldown's (train.selectAfterCooldown), once one has run; else undefined (the plateau rule's selection stands). */
+  cooldownSelection(): { selectedEpoch: number; selectedStep: number } | undefined;
 }
 
 /** A run's schedule and plateau rule from its train config: the trainer and the PyTorch twin build them here, alike. */
 export function runControl(t: TrainConfig, stepsPerEpoch: number, classes: number, valSize: number): RunControl {
   const schedule = new RunSchedule({ peak: t.lr, warmupSteps: Math.round(t.warmupEpochs * stepsPerEpoch), stepsPerEpoch, epochs: t.epochs, cooldownFraction: t.cooldownFraction });
   const plateau = new PlateauTracker({ patienceSteps: t.patienceSteps, minSteps: t.minSteps, minDelta: t.minDelta, classes, valSize, cooldown: t.cooldownFraction !== null });
+  // With selectAfterCooldown, the cooldown's epochs select among themselves (the best validation accuracy, no
+  // minDelta: every one of them is a finished model), so a pre-cooldown epoch is never the one tested.
+  let cool: EpochObservation | undefined;
   return {
     schedule,
     plateau,
     judge: (e) => {
+      const cooling = !!t.selectAfterCooldown && !!schedule.cooldown && e.step > schedule.cooldown.from;
       const p = plateau.update(e);
-      return { improved: p.improved, end: schedule.endOfEpoch(e.epoch, e.step, p.stop) };
+      const end = schedule.endOfEpoch(e.epoch, e.step, p.stop);
+      if (!cooling) return { improved: p.improved, end };
+      const improved = !cool || e.valAcc > cool.valAcc;
+      if (improved) cool = e;
+      return { improved, end };
     },
+    cooldownSelection: () => (cool ? { selectedEpoch: cool.epoch, selectedStep: cool.step } : undefined),
   };
 }

@@ -30,7 +30,9 @@ import { ExperimentConfig, experimentHash, SCHEMA_VERSION, validateExperiment } 
 import { AdamW } from './adamw';
 import { CheckpointState, clearCheckpoint, loadCheckpoint, saveCheckpoint, segmentSeconds } from './checkpoint';
 import { evaluate } from './evaluate';
-import { prepareData } from './prepare';
+import { PreparedData, prepareData } from './prepare';
+import { freshTrainingSplit } from '../data/diagnostic';
+import type { Split } from '../data/types';
 import { runControl } from './schedule';
 import { withSeededRandom } from './seed';
 import { StepResult, trainStep } from './step';
@@ -107,7 +109,7 @@ export async function trainExperiment(e: ExperimentConfig, opts: TrainOptions = 
     const params = trainableWithRoles(m.model).map((p) => ({ variable: p.variable, decay: decays(p.role) }));
     const opt = new AdamW(params, { lr: t.lr, weightDecay: t.optimizer === 'adamw' ? t.weightDecay : 0, gradClip: t.gradClip });
     const stepsPerEpoch = numBatches(d.train.n, t.batchSize, d.train.n >= t.batchSize);
-    const { schedule, plateau, judge } = runControl(t, stepsPerEpoch, e.model.numClasses, d.val.n);
+    const { schedule, plateau, judge, cooldownSelection } = runControl(t, stepsPerEpoch, e.model.numClasses, d.val.n);
     // The weights at the best validation accuracy so far (up to minDelta): the model that is selected and tested.
     let best: tf.Tensor[] | undefined;
     let step = 0;
@@ -159,7 +161,7 @@ export async function trainExperiment(e: ExperimentConfig, opts: TrainOptions = 
           });
         };
         try {
-          await forEachBatch(d.train, d.shape, batches, async (b, i) => {
+          await forEachBatch(trainingSplit(e, d, epoch), d.shape, batches, async (b, i) => {
             opt.lr = schedule.lr(step);
             pending.push({ r: trainStep(m, params, opt, b.x, b.y, t), n: b.y.shape[0] });
             seen += b.y.shape[0];
@@ -214,7 +216,7 @@ export async function trainExperiment(e: ExperimentConfig, opts: TrainOptions = 
       }
       const verdict = plateau.result();
       converged = verdict.converged;
-      convergence = { rule: ruleWithCooldown(verdict.rule, schedule.cooldown), selectedEpoch: verdict.selectedEpoch, selectedStep: verdict.selectedStep, stoppedEarly };
+      convergence = { rule: ruleWithCooldown(verdict.rule, schedule.cooldown), selectedEpoch: verdict.selectedEpoch, selectedStep: verdict.selectedStep, ...cooldownSelection(), stoppedEarly };
       // Select on validation only: back to the best weights, then the test set, once.
       if (best) params.forEach((x, i) => x.variable.assign(best![i]));
       test = await evaluate(m, d.test, d);
@@ -275,6 +277,18 @@ export async function trainExperiment(e: ExperimentConfig, opts: TrainOptions = 
   // The weights carry the record of the run that made them: a notebook can then tell the stored run's own weights from a retrain's.
   if (!failure && opts.saveWeights && opts.runDir) writeWeightsRecord(path.join(opts.runDir, 'model'), record);
   return record;
+}
+
+/**
+ * The images an epoch trains on: the run's fixed training part, or, for a task drawn fresh each epoch
+ * (DatasetSpec.freshTrain), as many new images of each class as that part holds, from (seed, epoch), none
+ * a copy of a validation or test image.
+ */
+export function trainingSplit(e: ExperimentConfig, d: PreparedData, epoch: number): Split {
+  if (!e.dataset.freshTrain) return d.train;
+  const perClass = d.train.n / e.model.numClasses;
+  if (!Number.isInteger(perClass)) throw new Error(`fresh training images: ${d.train.n} training images are not the same number per class for ${e.model.numClasses} classes`);
+  return freshTrainingSplit(e.dataset.name, { size: d.shape[0], perClass, seed: e.seed, epoch, exclude: d.heldOut });
 }
 
 /**

@@ -10,7 +10,8 @@ import { recipe } from './recipe';
 import { learnedMapCount, learnedMaps } from './learned-maps';
 import { style } from './style';
 import { scaling } from './scaling';
+import { hybridWhereTheyDiffer, styleUnlimited } from './unlimited';
 
 export const SUITES: Record<string, Suite> = Object.fromEntries(
-  [core, controls, style, learnedMaps, learnedMapCount, channelVsSpatial, pooledVsFull, embeddings, literature, literatureLong, scaling, recipe].map((s) => [s.name, s]),
+  [core, controls, style, learnedMaps, learnedMapCount, channelVsSpatial, pooledVsFull, embeddings, literature, literatureLong, scaling, recipe, styleUnlimited, hybridWhereTheyDiffer].map((s) => [s.name, s]),
 );
