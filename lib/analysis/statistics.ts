@@ -5,6 +5,7 @@
  * Failed runs and missing seeds are counted and shown, never silently dropped.
  */
 import { jStat } from 'jstat';
+import { runOutcome } from '../results/record';
 import type { RunRecord } from '../results/record';
 import { frame, rowsOf } from './frame';
 
@@ -167,6 +168,11 @@ export interface Paired {
   verdict: PairedVerdict;
   /** Why there is no verdict, when there is none. */
   reason?: string;
+  /**
+   * The arm whose runs did not learn (runOutcome 'underfit', the other's all reached a plateau), with its best
+   * training accuracy: the pair can only show that arm lower, never "not lower" or higher.
+   */
+  underfit?: { arm: 'a' | 'b'; bestTrain: number; runs: number; of: number };
   /**
    * The reason is that runs are not in yet (a pair's runs or seeds, or the rest of its block):
    * the comparison is still to come, so Holm counts it, at p = 1, in the family's size.
@@ -394,17 +400,33 @@ export function compareFamily<P extends PairRef>(
     const missing = lacking(opts.planned, d.seeds);
     let reason: string | undefined;
     let pending = false;
+    const outcomes = [ra, rb].map((rs) => rs.map(runOutcome));
+    const learnt = outcomes.map((os) => os.every((o) => o === 'plateau'));
+    const notLearnt = outcomes.map((os) => os.length > 0 && os.every((o) => o === 'plateau' || o === 'underfit') && os.includes('underfit'));
+    const underfit = notLearnt[0] && learnt[1] ? ('a' as const) : notLearnt[1] && learnt[0] ? ('b' as const) : undefined;
     if (!ra.length || !rb.length) [reason, pending] = ['missing runs', true];
-    else if ([...ra, ...rb].some((r) => !r.converged)) reason = 'not converged at this preset: no verdict';
+    else if (!underfit && !(learnt[0] && learnt[1])) reason = 'not converged at this preset: no verdict';
     else if (d.seeds.length < 2 && !missing.length) reason = 'fewer than two paired seeds: no verdict';
     else if (missing.length) [reason, pending] = [`seed ${missing.join(', ')} not in yet: no verdict before every planned seed`, true];
     else if ((reason = opts.incomplete?.(p))) pending = true;
     else reason = opts.blocked?.(p);
-    return { ...pooledInterval(d, p.records ?? records, p.dataset, opts.metric), dataset: p.dataset, a: p.a, b: p.b, reason, ...(pending ? { pending: true as const } : {}) };
+    const unlearnt = underfit ? (underfit === 'a' ? ra : rb).filter((r) => runOutcome(r) === 'underfit') : [];
+    const bestTrain = Math.max(...unlearnt.map((r) => Math.max(...r.metrics.curve.map((c) => c.train_acc))));
+    return {
+      ...pooledInterval(d, p.records ?? records, p.dataset, opts.metric),
+      dataset: p.dataset,
+      a: p.a,
+      b: p.b,
+      reason,
+      ...(pending ? { pending: true as const } : {}),
+      ...(underfit && !reason ? { underfit: { arm: underfit, bestTrain, runs: unlearnt.length, of: (underfit === 'a' ? ra : rb).length } } : {}),
+    };
   });
   const adjusted = holm(raw.map(holmP));
   return raw.map((r, i) => {
-    const verdict: PairedVerdict = r.reason ? 'no verdict' : adjusted[i] < alpha ? (r.diff > 0 ? 'higher' : 'lower') : 'indistinguishable';
+    let verdict: PairedVerdict = r.reason ? 'no verdict' : adjusted[i] < alpha ? (r.diff > 0 ? 'higher' : 'lower') : 'indistinguishable';
+    // An arm that did not learn can only be shown lower: any other reading would rest on a run that is not a measurement of the arm.
+    if (r.underfit && verdict !== (r.underfit.arm === 'a' ? 'lower' : 'higher')) verdict = 'no verdict';
     return { ...r, pHolm: r.reason ? NaN : adjusted[i], verdict };
   });
 }
@@ -423,5 +445,7 @@ export function formatPaired(c: Paired): string {
         : c.interval === 'seeds'
           ? `95% interval over ${c.seeds.length} paired seeds`
           : 'one seed';
-  return `${sign}${Math.abs(100 * c.diff).toFixed(2)}${iv} pp (${src}${Number.isFinite(c.pHolm) ? `, Holm p = ${c.pHolm.toPrecision(2)}` : ''})${c.reason ? `: ${c.reason}` : ''}`;
+  const u = c.underfit;
+  const didNotLearn = u ? `; ${u.arm === 'a' ? c.a : c.b} did not learn on ${u.runs} of ${u.of} seeds (best training accuracy ${(100 * u.bestTrain).toFixed(0)}%)` : '';
+  return `${sign}${Math.abs(100 * c.diff).toFixed(2)}${iv} pp (${src}${Number.isFinite(c.pHolm) ? `, Holm p = ${c.pHolm.toPrecision(2)}` : ''})${didNotLearn}${c.reason ? `: ${c.reason}` : ''}`;
 }

@@ -91,3 +91,28 @@ export function cooldownStart(r: Pick<RunRecord, 'convergence'>): number {
 export function distinctRuns(records: RunRecord[]): RunRecord[] {
   return [...new Map(records.map((r) => [r.id, r])).values()];
 }
+
+/**
+ * How a run ended, which decides what it can say:
+ * - `plateau`: it converged (plateau.ts): its numbers are a result;
+ * - `underfit`: it ended (at its plateau or its cap) with its best training accuracy within
+ *   UNDERFIT_POINTS of chance. The recipe fits every arm that learns anything to far above that
+ *   (35% on four classes, 20% on ten), so this arm did not learn the task: evidence that its
+ *   representation does not carry the signal, which supports "lower" for it and nothing else;
+ * - `capped`: it stopped while still able to improve, or trained for fixed epochs: no verdict;
+ * - `failed`: it did not finish (NaN loss, an error).
+ */
+export type Outcome = 'plateau' | 'underfit' | 'capped' | 'failed';
+
+/** How far above chance (in accuracy) a best training fit still counts as not having learned. */
+export const UNDERFIT_POINTS = 0.1;
+
+export function runOutcome(r: Pick<RunRecord, 'status' | 'converged' | 'model' | 'metrics' | 'train'>): Outcome {
+  if (r.status !== 'ok') return 'failed';
+  if (r.converged) return 'plateau';
+  // Fixed-epoch runs (smoke, quick) stop by design, not because they could learn no more: they say nothing either way.
+  if (r.train.patienceSteps === null) return 'capped';
+  const fits = r.metrics.curve.map((c) => c.train_acc).filter(Number.isFinite);
+  const best = fits.length ? Math.max(...fits) : NaN;
+  return best < 1 / r.model.numClasses + UNDERFIT_POINTS ? 'underfit' : 'capped';
+}

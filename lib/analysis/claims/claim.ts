@@ -106,11 +106,24 @@ export function judgeFamily(cs: Paired[], expects: Expectation[], alpha = 0.05, 
   const tested = cs.map((c, i) => (c.reason || !(c.se > 0) ? undefined : judge(c, expects[i], margin)));
   const ps = tested.map((t) => (t ? Math.min(t.pHolds, t.pFails) : NaN));
   const adjusted = holm(cs.map((c, i) => holmP({ ...c, p: ps[i] })));
-  return tested.map((t, i) => ({
-    status: !t || !(adjusted[i] < alpha) ? 'not settled' : t.pHolds < t.pFails ? 'holds' : 'does not hold',
-    p: ps[i],
-    pHolm: t ? adjusted[i] : NaN,
-  }));
+  return tested.map((t, i) => {
+    let status: ClaimStatus = !t || !(adjusted[i] < alpha) ? 'not settled' : t.pHolds < t.pFails ? 'holds' : 'does not hold';
+    if (status !== 'not settled' && !showsUnderfitLower(cs[i], expects[i], status, margin)) status = 'not settled';
+    return { status, p: ps[i], pHolm: t ? adjusted[i] : NaN };
+  });
+}
+
+/**
+ * Whether a settled expectation on a pair with an arm that did not learn (Paired.underfit) says only that
+ * the arm is lower, by more than the margin: the one reading such runs support. "a not lower than b" that
+ * does not hold, or "a lower than b" that holds, say that; "a not lower" holding, or parity, do not.
+ */
+export function showsUnderfitLower(c: Pick<Paired, 'underfit' | 'diff'>, e: Expectation, status: ClaimStatus, margin = MARGIN): boolean {
+  if (!c.underfit) return true;
+  const lowerSide = c.underfit.arm === 'a' ? c.diff < -margin : c.diff > margin;
+  if (!lowerSide) return false;
+  // The settled statuses that assert the underfit arm is lower by more than the margin.
+  return c.underfit.arm === 'a' ? (e === 'lower' && status === 'holds') || (e === 'not lower' && status === 'does not hold') : e === 'higher' && status === 'holds';
 }
 
 /** The numbers behind a judged expectation: the difference and its interval, and the decisive test after Holm. */

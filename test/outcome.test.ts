@@ -1,0 +1,77 @@
+/**
+ * How a run ended is part of its result: a plateau, a run that did not learn (underfit: its best training
+ * accuracy stayed near chance) and a run stopped while still able to improve (capped) say different things.
+ * An underfit arm supports "lower" for that arm and nothing else; a capped arm supports nothing. And each row
+ * of the claims table tests the question's own words: the workspace's extension has a row of its own.
+ */
+import { test } from 'node:test';
+import * as assert from 'node:assert/strict';
+import { runOutcome, UNDERFIT_POINTS } from '../lib/results/record';
+import type { RunRecord } from '../lib/results/record';
+import { compareFamily } from '../lib/analysis/statistics';
+import { judgeFamily } from '../lib/analysis/claims/claim';
+import { QUESTION_CLAIMS } from '../lib/analysis/claims/question';
+import { runRecord } from './helpers/records';
+
+/** A relation run (4 classes) that trained with early stopping, whose best training accuracy is `fit`. */
+function ended(name: string, seed: number, acc: number, fit: number, converged: boolean): RunRecord {
+  const curve = [0.26, fit].map((f, i) => ({ epoch: i + 1, train_loss: 1.3, train_acc: f, val_acc: acc, val_loss: 1.3, lr: 0, seconds: 1, img_per_s: 1 }));
+  const base = runRecord(name, 'relation', seed, acc, { converged });
+  return { ...base, train: { ...base.train, patienceSteps: 1000 }, metrics: { ...base.metrics, curve } } as RunRecord;
+}
+
+test('runOutcome: plateau, underfit near chance, capped while fitting, failed, and fixed-epoch runs', () => {
+  assert.equal(runOutcome(ended('a', 0, 0.98, 1, true)), 'plateau');
+  assert.equal(runOutcome(ended('a', 0, 0.3, 0.25 + UNDERFIT_POINTS - 0.01, false)), 'underfit');
+  assert.equal(runOutcome(ended('a', 0, 0.6, 0.9, false)), 'capped');
+  assert.equal(runOutcome({ ...ended('a', 0, 0.3, 0.3, false), status: 'failed' }), 'failed');
+  const quick = ended('a', 0, 0.3, 0.3, false);
+  assert.equal(runOutcome({ ...quick, train: { ...quick.train, patienceSteps: null } }), 'capped');
+});
+
+/** channel-full at ~98% on three seeds against an arm whose runs end as given. */
+function pair(arm: (seed: number) => RunRecord): RunRecord[] {
+  return [0, 1, 2].flatMap((s) => [ended('channel-full', s, 0.98 - 0.002 * s, 1, true), arm(s)]);
+}
+const ref = [{ dataset: 'relation', a: 'pooled', b: 'channel-full' }];
+
+test('an arm that did not learn gets "lower", shown as such; never "not lower" or "higher"', () => {
+  const runs = pair((s) => (s === 1 ? ended('pooled', s, 0.38, 0.39, true) : ended('pooled', s, 0.3 - 0.02 * s, 0.3, false)));
+  const [c] = compareFamily(runs, ref, { planned: [0, 1, 2] });
+  assert.equal(c.reason, undefined);
+  assert.equal(c.verdict, 'lower');
+  assert.deepEqual({ arm: c.underfit?.arm, runs: c.underfit?.runs, of: c.underfit?.of }, { arm: 'a', runs: 2, of: 3 });
+  assert.equal(judgeFamily([c], ['lower'])[0].status, 'holds');
+  assert.equal(judgeFamily([c], ['not lower'])[0].status, 'does not hold');
+  // Read the other way round (b did not learn): only "higher" for the one that learned.
+  const [r] = compareFamily(runs, [{ dataset: 'relation', a: 'channel-full', b: 'pooled' }], { planned: [0, 1, 2] });
+  assert.equal(r.verdict, 'higher');
+  assert.equal(judgeFamily([r], ['higher'])[0].status, 'holds');
+  assert.equal(judgeFamily([r], ['lower'])[0].status, 'not settled');
+});
+
+test('an underfit arm that is not lower, and a capped arm, give no verdict', () => {
+  // Did not fit its training set, yet tests as well: not a reading the runs support either way.
+  const odd = pair((s) => ended('pooled', s, 0.98 - 0.002 * s, 0.3, false));
+  const [c] = compareFamily(odd, ref, { planned: [0, 1, 2] });
+  assert.equal(c.verdict, 'no verdict');
+  assert.equal(judgeFamily([c], ['not lower'])[0].status, 'not settled');
+  // Still fitting when it stopped: the same low accuracies say nothing.
+  const capped = pair((s) => ended('pooled', s, 0.3 - 0.02 * s, 0.9, false));
+  const [k] = compareFamily(capped, ref, { planned: [0, 1, 2] });
+  assert.match(k.reason ?? '', /not converged/);
+  assert.equal(k.verdict, 'no verdict');
+  assert.equal(judgeFamily([k], ['lower'])[0].status, 'not settled');
+});
+
+test("the claims table tests the question's words: the pooling row reads one number per map, the grid is an extension row", () => {
+  const pooling = QUESTION_CLAIMS.find((c) => c.id === 'pooling')!;
+  assert.ok(!/k×k|grid/.test(pooling.quote), `the question's pooling row speaks of grids: ${pooling.quote}`);
+  const arms = new Set(pooling.expects.flatMap((e) => [e.a, e.b]));
+  assert.deepEqual([...arms].sort(), ['channel-full', 'channel-pooled'], 'an extension arm can refute the question\'s pooling claim');
+  const grid = QUESTION_CLAIMS.find((c) => c.id === 'pooling-grid')!;
+  assert.equal(grid.extension, true);
+  // No row in the question's words reads an arm of a grid: those are the extension's.
+  for (const c of QUESTION_CLAIMS.filter((q) => !q.extension))
+    assert.deepEqual(c.expects.filter((e) => /-k\d+$/.test(e.a) || /-k\d+$/.test(e.b)), [], `${c.id} reads a grid arm`);
+});
