@@ -15,14 +15,17 @@ import { frame, tableText } from '../lib/analysis/tables';
 import { initBackend, describeBackend } from '../lib/backend';
 import { runSuite } from '../lib/train/engine';
 import { parseUntil } from '../lib/train/deadline';
-import { ANSWER_DATASETS, ANSWER_SUITES, RUN_PRESETS, RunPresetName, suiteNames, suitesOf } from '../lib/experiments';
+import { ANSWER_DATASETS, ANSWER_SUITES, planSuite, RUN_PRESETS, RunPresetName, shardOf, suiteNames, suitesOf } from '../lib/experiments';
+import { budgetRows, sweepBudget } from '../lib/train/eta';
+import { ResultStore } from '../lib/results/store';
+import { resultsDirFor } from '../lib/util/paths';
 import { listOf, oneOf, positiveInt, runCommand, UsageError } from '../lib/util/cli';
 
 const PRESET_NAMES = Object.keys(RUN_PRESETS) as RunPresetName[];
 
 const SPEC = {
   usage: `usage: npm run ablation -- [--suite ${suiteNames().join('|')}] [--preset ${PRESET_NAMES.join('|')}]
-       [--datasets a,b] [--seeds 0,1,2] [--shard i/n] [--workers k] [--force] [--save-weights] [--until HH:MM]
+       [--datasets a,b] [--seeds 0,1,2] [--shard i/n] [--workers k] [--force] [--save-weights] [--until HH:MM] [--plan]
 
   --suite         the grid to run, or several as a,b (default under standard: the answer's
                   suites, ${ANSWER_SUITES.join(',')},
@@ -36,7 +39,9 @@ const SPEC = {
   --save-weights  keep each run's weights in results/runs/<id>/model
   --until         start only runs expected to end by then (HH:MM, or a date and time such as
                   2026-11-28T07:20), judged from the store's finished runs; the rest wait for
-                  the next sweep`,
+                  the next sweep
+  --plan          print what the sweep plans, what the store holds and the run time left
+                  (estimated from the store's finished runs, as the ETA is), then exit`,
   options: {
     suite: { type: 'string' },
     preset: { type: 'string' },
@@ -47,6 +52,7 @@ const SPEC = {
     force: { type: 'boolean' },
     'save-weights': { type: 'boolean' },
     until: { type: 'string' },
+    plan: { type: 'boolean' },
   },
 } as const;
 
@@ -73,6 +79,18 @@ runCommand(SPEC, async (a) => {
     throw new UsageError(`--until: ${(e as Error).message}`);
   }
   const opts = { suite, preset, datasets, seeds, shard, workers, force: a.force, saveWeights: a['save-weights'], until };
+  if (a.plan) {
+    const names = suite.split(',').flatMap((n) => (n === 'all' ? suitesOf('all').map((s) => s.name) : [n]));
+    const plans = names.map((n) => {
+      const own = new Set(suitesOf(n).flatMap((s) => s.datasets));
+      const runs = planSuite(n, { preset, datasets: datasets?.filter((d) => own.has(d)), seeds });
+      return { suite: n, runs: shard ? shardOf(runs, ...shard) : runs };
+    });
+    const { records } = new ResultStore({ dir: resultsDirFor(preset) }).read();
+    const table = budgetRows(sweepBudget(plans, records), workers);
+    console.log(`${preset}${shard ? `, shard ${shard[0]}/${shard[1]}` : ''}: estimated from the store's finished runs (lib/train/eta.ts)\n${tableText(frame(table), 1)}`);
+    return;
+  }
 
   const report = await initBackend();
   console.error(`backend: ${describeBackend(report)}`);

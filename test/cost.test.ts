@@ -6,6 +6,8 @@
  * stage or a block, this fails. A layer type this test does not know fails it too.
  */
 import { test } from 'node:test';
+import { stemOutputShape, stridedStem, twoConvStem } from '../lib/models/stem';
+import { REGIME_ARMS, REGIME_STEMS } from '../lib/experiments/suites/regime';
 import * as assert from 'node:assert/strict';
 import * as tf from '@tensorflow/tfjs';
 import { costModel } from '../lib/models/cost';
@@ -89,6 +91,9 @@ test('every preset: the cost model\'s parameters and FLOPs equal the built graph
   configs.push({ name: 'channel-full on 32×32×3, d 32, depth 3', cfg: resolveModelConfig('channel-full', { inputShape: [32, 32, 3], dModel: 32, depth: 3 }) });
   configs.push({ name: 'dual, depth 4', cfg: resolveModelConfig('dual', { depth: 4 }) });
   configs.push({ name: 'hybrid with [CLS]', cfg: resolveModelConfig('hybrid', { pooling: 'cls' }) });
+  // The regime map's stem family, every stage count and width, under each of its arms.
+  for (const stages of [1, 2, 3])
+    for (const maps of [16, 64, 256]) for (const arm of REGIME_ARMS) configs.push({ name: `${arm} on stridedStem(${stages}, ${maps})`, cfg: resolveModelConfig(arm, { stem: stridedStem(stages, maps) }) });
   for (const { name, cfg } of configs) {
     const m = createModel(cfg);
     try {
@@ -100,6 +105,15 @@ test('every preset: the cost model\'s parameters and FLOPs equal the built graph
       m.dispose();
     }
   }
+});
+
+test('the stem family: one stage is the answer\'s stem, and each stage halves the maps (14, 7, 4)', () => {
+  assert.deepEqual(stridedStem(1, 64), twoConvStem(64, 2));
+  assert.deepEqual([1, 2, 3].map((k) => stemOutputShape([28, 28, 1], stridedStem(k, 256))), [[14, 14, 256], [7, 7, 256], [4, 4, 256]]);
+  assert.throws(() => stridedStem(4, 64), /stages must be 1, 2 or 3/);
+  // The grid spans both regimes: fewer maps than positions, and more.
+  const hw = (s: number): number => stemOutputShape([28, 28, 1], stridedStem(s, 1))[0] ** 2;
+  assert.ok(REGIME_STEMS.some(([s, c]) => c < hw(s)) && REGIME_STEMS.some(([s, c]) => c > hw(s)));
 });
 
 test('the graph count can fail: a block the cost model does not know about is caught', async () => {

@@ -14,6 +14,8 @@ export interface SuiteModel {
   overrides?: Partial<ModelConfig>;
   /** Changes to the preset's training recipe (the recipe sweep): one arm per candidate. */
   train?: Partial<TrainConfig>;
+  /** Training images per class for this arm on the real datasets, where it differs from the preset's (null: all); the data-size curve. */
+  trainPerClass?: number | null;
 }
 
 /** One comparison a suite asks about: model a against model b, on each of the suite's datasets. */

@@ -33,6 +33,19 @@ export function twoConvStem(maps = 64, stride = 2): StemLayer[] {
   ];
 }
 
+/**
+ * The regime map's stem family: "convolve the image n times" at several depths. A 3×3 conv to 32 maps at full
+ * resolution, then `stages` 3×3 stride-2 convs (each halving H and W: 14×14, 7×7, 4×4 on 28×28 inputs), the
+ * inner ones 32·2^(k−1) wide as a CNN widens with depth, the last making `maps` maps. One stage is twoConvStem:
+ * the answer's stem, so its runs are the regime map's 14×14 point as they are.
+ */
+export function stridedStem(stages: number, maps: number): StemLayer[] {
+  if (!Number.isInteger(stages) || stages < 1 || stages > 3) throw new Error(`stridedStem: stages must be 1, 2 or 3; got ${stages}`);
+  if (!Number.isInteger(maps) || maps < 1) throw new Error(`stridedStem: maps must be a positive integer; got ${maps}`);
+  const conv = (filters: number, stride: number): StemLayer => ({ filters, kernel: 3, stride, padding: 'same', activation: 'relu', batchNorm: false });
+  return [conv(32, 1), ...Array.from({ length: stages }, (_, k) => conv(k === stages - 1 ? maps : 32 * 2 ** k, 2))];
+}
+
 /** Output side of one conv, as TensorFlow computes it. */
 export function convOut(n: number, kernel: number, stride: number, padding: 'same' | 'valid'): number {
   return padding === 'same' ? Math.ceil(n / stride) : Math.floor((n - kernel) / stride) + 1;

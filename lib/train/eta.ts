@@ -19,6 +19,11 @@ function seedless(c: Pick<PlannedRun['config'], 'dataset' | 'model' | 'train'>):
   return experimentHash({ dataset: c.dataset, model: c.model, train: c.train, seed: 0 });
 }
 
+/** A recipe's key for how long its runs train: where the model is selected (selectAfterCooldown) does not change that. */
+function recipeKey(t: PlannedRun['config']['train']): string {
+  return canonicalJson({ ...t, selectAfterCooldown: undefined });
+}
+
 function median(xs: number[]): number {
   const s = [...xs].sort((a, b) => a - b);
   return s.length % 2 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
@@ -50,13 +55,13 @@ export function expectedRuns(records: RunRecord[]): (p: PlannedRun) => Expectati
   const rate = perWork.length ? median(perWork) : undefined;
   const epochsByRecipe = new Map<string, number[]>();
   for (const r of done) {
-    const k = canonicalJson(r.train);
+    const k = recipeKey(r.train);
     epochsByRecipe.set(k, [...(epochsByRecipe.get(k) ?? []), r.metrics.curve.length]);
   }
   return (p) => {
     const same = bySeedless.get(seedless(p.config));
     if (same) return { seconds: same.reduce((a, b) => a + b, 0) / same.length, basis: 'seeds' };
-    const epochs = epochsByRecipe.get(canonicalJson(p.config.train));
+    const epochs = epochsByRecipe.get(recipeKey(p.config.train));
     const work = Math.max(1, costModel(p.config.model).flops.total) * trainImages(p) * (epochs ? median(epochs) : p.config.train.epochs);
     return rate === undefined ? { seconds: work, basis: 'cap' } : { seconds: work * rate, basis: 'work' };
   };
@@ -66,4 +71,38 @@ export function expectedRuns(records: RunRecord[]): (p: PlannedRun) => Expectati
 export function expectedSeconds(records: RunRecord[]): (p: PlannedRun) => number {
   const expect = expectedRuns(records);
   return (p) => expect(p).seconds;
+}
+
+/** One suite's share of a sweep: what it plans, what the store holds, and the run time left, estimated as the ETA does. */
+export interface BudgetRow {
+  suite: string;
+  planned: number;
+  stored: number;
+  /** Estimated seconds of run time left (one worker); NaN when some run's estimate has no basis in the store. */
+  seconds: number;
+}
+
+/**
+ * The run time a sweep still needs, suite by suite and in all (a run two suites plan counts once, in the first),
+ * from the store's finished runs: what `npm run ablation -- --plan` prints before anything trains.
+ */
+export function sweepBudget(plans: { suite: string; runs: PlannedRun[] }[], records: RunRecord[]): { rows: BudgetRow[]; total: BudgetRow } {
+  const have = new Set(records.filter((r) => r.status === 'ok').map((r) => r.id));
+  const expect = expectedRuns(records);
+  const seen = new Set<string>();
+  const rows = plans.map(({ suite, runs }) => {
+    const own = runs.filter((p) => !seen.has(p.id));
+    own.forEach((p) => seen.add(p.id));
+    const left = own.filter((p) => !have.has(p.id)).map(expect);
+    const seconds = left.some((e) => e.basis === 'cap') ? NaN : left.reduce((a, e) => a + e.seconds, 0);
+    return { suite, planned: runs.length, stored: runs.filter((p) => have.has(p.id)).length, seconds };
+  });
+  const total = { suite: 'all (each run once)', planned: seen.size, stored: [...seen].filter((id) => have.has(id)).length, seconds: rows.reduce((a, r) => a + r.seconds, 0) };
+  return { rows, total };
+}
+
+/** The budget as table rows (hours, one worker and `workers` at once), for the terminal and the notebooks alike. */
+export function budgetRows({ rows, total }: ReturnType<typeof sweepBudget>, workers = 2): Record<string, string | number>[] {
+  const h = (sec: number): string => (Number.isFinite(sec) ? (sec / 3600).toFixed(1) : '? (no finished run of its recipe)');
+  return [...rows, total].map((r) => ({ suite: r.suite, planned: r.planned, 'in the store': r.stored, 'to train': r.planned - r.stored, 'run time left (h)': h(r.seconds), [`÷ ${workers} workers (h)`]: h(r.seconds / workers) }));
 }

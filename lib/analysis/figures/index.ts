@@ -3,3 +3,4 @@ export * from './plotly';
 export * from './results';
 export * from './cost';
 export * from './save';
+export * from './regime';

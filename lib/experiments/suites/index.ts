@@ -11,7 +11,8 @@ import { learnedMapCount, learnedMaps } from './learned-maps';
 import { style } from './style';
 import { scaling } from './scaling';
 import { hybridWhereTheyDiffer, styleUnlimited } from './unlimited';
+import { dataSize, regime } from './regime';
 
 export const SUITES: Record<string, Suite> = Object.fromEntries(
-  [core, controls, style, learnedMaps, learnedMapCount, channelVsSpatial, pooledVsFull, embeddings, literature, literatureLong, scaling, recipe, styleUnlimited, hybridWhereTheyDiffer].map((s) => [s.name, s]),
+  [core, controls, style, learnedMaps, learnedMapCount, channelVsSpatial, pooledVsFull, embeddings, literature, literatureLong, scaling, recipe, styleUnlimited, hybridWhereTheyDiffer, regime, dataSize].map((s) => [s.name, s]),
 );
