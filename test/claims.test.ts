@@ -18,7 +18,7 @@ import type { RunRecord } from '../lib/results/record';
 import { restOfBlock, runRecord } from './helpers/records';
 import * as fs from 'fs';
 import * as path from 'path';
-import { planAnswer, planSuite, SCHEMA_VERSION } from '../lib/experiments';
+import { planAnswer, planSuite, ROUND_TWO_SUITES, SCHEMA_VERSION } from '../lib/experiments';
 import { ResultStore } from '../lib/results/store';
 import { suiteView } from '../lib/analysis/views';
 import { checkControls, controlGate, CONTROLS, controlsOf } from '../lib/analysis/claims/controls';
@@ -179,17 +179,21 @@ test("the question's claims table: holds, does not hold and not settled follow t
   const row = (rows: ReturnType<typeof questionClaims>, id: string) => rows.find((r) => r.claim.id === id)!;
   // Channel tokens solve the relation task as well as spatial ones: the flattening claim does not hold.
   const complete = (rs: RunRecord[]): RunRecord[] => [...rs, ...restOfBlock(rs, 'core', 'relation')];
-  let rows = questionClaims(() => complete(store()), 'standard');
+  // The second round's suites, ended unconverged: their comparisons are never tested, so they do not count in Holm's family
+  // (runs still to come would count at p = 1, and hold back every verdict until they land).
+  const roundTwo = (s: string): RunRecord[] => [...new Set(planSuite(s, { preset: 'standard' }).map((p) => p.config.dataset.name))].flatMap((d) => restOfBlock([], s, d)).map((r) => ({ ...r, id: `${s}:${r.id}` }));
+  const withRoundTwo = (rs: RunRecord[]) => (s: string): RunRecord[] => (ROUND_TWO_SUITES.includes(s) ? roundTwo(s) : rs);
+  let rows = questionClaims(withRoundTwo(complete(store())), 'standard');
   assert.equal(row(rows, 'flattening').status, 'does not hold');
   // Its own runs are in, but not the rest of its block (the core suite's other models on
   // relation, whose spread the interval pools): no verdict yet, and the table says why.
-  const waiting = row(questionClaims(() => store(), 'standard'), 'flattening');
+  const waiting = row(questionClaims(withRoundTwo(store()), 'standard'), 'flattening');
   assert.equal(waiting.status, 'not settled');
   assert.match(waiting.evidence.join(' '), /18 planned runs of the core suite on relation not in yet: no verdict before its block is complete/);
   assert.equal(waiting.comparisons[0].pending, true);
   // Channel tokens clearly below: it holds.
   const below = complete([...store().filter((r) => !(r.name === 'channel-full' && r.dataset === 'relation')), ...runs('channel-full', 'relation', [0.4, 0.41, 0.42])]);
-  rows = questionClaims(() => below, 'standard');
+  rows = questionClaims(withRoundTwo(below), 'standard');
   assert.equal(row(rows, 'flattening').status, 'holds');
   // Nothing on the style task or the hybrid: not settled; under quick, no accuracy claim is settled.
   assert.equal(row(rows, 'style').status, 'not settled');
@@ -215,10 +219,11 @@ test("the answer's sweep plans every run the question's claims wait for, on data
   for (const claim of QUESTION_CLAIMS)
     for (const e of claim.expects) {
       // blockGate waits for every run of the claim's suite on the dataset, so each must be the answer's.
-      const block = planSuite(claim.experiment.suite, { preset: 'standard', datasets: [e.dataset] });
-      for (const name of [e.a, e.b]) assert.ok(block.some((p) => p.config.name === name), `${claim.id}: ${claim.experiment.suite} plans no ${name} on ${e.dataset}`);
+      const suite = e.suite ?? claim.experiment.suite;
+      const block = planSuite(suite, { preset: 'standard', datasets: [e.dataset] });
+      for (const name of [e.a, e.b]) assert.ok(block.some((p) => p.config.name === name), `${claim.id}: ${suite} plans no ${name} on ${e.dataset}`);
       const left = block.filter((p) => !answer.has(p.id)).map((p) => `${p.config.name} s${p.config.seed}`);
-      assert.deepEqual(left, [], `${claim.id} reads ${claim.experiment.suite} on ${e.dataset}, but the answer's sweep leaves out ${left.join(', ')}`);
+      assert.deepEqual(left, [], `${claim.id} reads ${suite} on ${e.dataset}, but the answer's sweep leaves out ${left.join(', ')}`);
     }
   // `npm ci` fetches every dataset the answer reads: CIFAR-10 cannot be, offline.
   assert.ok(!planAnswer('standard').some((p) => p.config.dataset.name === 'cifar10'));

@@ -5,6 +5,9 @@
 import { escapeHtml } from '../util/html';
 import { DataFrame, frame, rowsOf } from './frame';
 import { formatPct, Group } from './statistics';
+import { bestTrainAcc } from './speed';
+import { runOutcome } from '../results/record';
+import type { RunRecord } from '../results/record';
 
 export { DataFrame, dfd, frame } from './frame';
 
@@ -81,4 +84,23 @@ export function aggregateRows(groups: Group[], opts: { order?: string[] } = {}):
   }));
   const sorted = frame(rows).sortValues('_order').drop({ columns: ['_order'] });
   return rowsOf(sorted);
+}
+
+/**
+ * One row per run, for the tables that show a claim's runs seed by seed: model, seed, test accuracy, the
+ * selected epoch, the best training accuracy, the epochs trained and how the run ended, accuracies in
+ * percent as everywhere else. `extra` adds a table's own columns after the seed.
+ */
+export function seedRows(records: RunRecord[], extra: (r: RunRecord) => Record<string, unknown> = () => ({})): Record<string, unknown>[] {
+  const pct = (x: number | undefined): number => (x === undefined || !Number.isFinite(x) ? NaN : +(100 * x).toFixed(2));
+  return records.map((r) => ({
+    model: r.name,
+    seed: r.seed,
+    'test acc (%)': pct(r.metrics.test_acc),
+    'selected epoch': r.convergence.selectedEpoch,
+    ...extra(r),
+    'best train acc (%)': pct(bestTrainAcc(r)),
+    'epochs trained': r.metrics.curve.length,
+    outcome: runOutcome(r),
+  }));
 }

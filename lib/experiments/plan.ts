@@ -30,13 +30,20 @@ export function suiteNames(): string[] {
 }
 
 /**
+ * The answer's second round (2026-12-07), in the order its one queue runs them, the one that decides the most
+ * first: hybrid where channel and spatial tokens differ on relation (its block completes first), the style and
+ * hybrid claims on unlimited co-occurrence data, then the regime map (the stem family) and the data-size curve.
+ */
+export const ROUND_TWO_SUITES = ['hybrid-relation', 'style-unlimited', 'regime', 'data-size'];
+
+/**
  * The suites the converged answer runs under the standard preset: the core grid, its
  * controls, the style task, hybrid's arms (channel-vs-spatial), the learned maps and their
  * number: every suite a claim of the question reads runs from (the cost claim reads the
  * cost model only). Hybrid comes before the learned maps because its six runs settle a
  * claim on their own, and the learned maps' claim before how many maps they need.
  */
-export const ANSWER_SUITES = ['core', 'controls', 'style', 'channel-vs-spatial', 'learned-maps', 'learned-map-count'];
+export const ANSWER_SUITES = ['core', 'controls', 'style', 'channel-vs-spatial', 'learned-maps', 'learned-map-count', ...ROUND_TWO_SUITES];
 
 /**
  * The datasets the answer reads: every dataset of its suites but CIFAR-10, which cannot be
@@ -84,6 +91,18 @@ function modelFor(m: SuiteModel, shape: [number, number, number], classes: numbe
   return resolveModelConfig(m.preset, over);
 }
 
+/**
+ * A data-size arm's training images per class under a preset. The sizes are the standard preset's (null: the whole
+ * training set, about 6,000 per class); a preset with less data scales them in proportion, so that smoke and quick
+ * stay seconds per run and still keep the sizes apart; the full preset, which trains on everything, keeps them.
+ */
+export function scaledPerClass(n: number | null, preset: RunPresetName): number | null {
+  const p = RUN_PRESETS[preset].trainPerClass;
+  const base = RUN_PRESETS.standard.trainPerClass!;
+  if (p === null || p === base) return n;
+  return Math.max(1, Math.round(((n ?? 6000) * p) / base));
+}
+
 /** A task's changes to the preset's recipe, which apply to the runs of standard suites on it. */
 function taskRecipe(s: Pick<Suite, 'kind'>, preset: RunPresetName, dataset: string): Partial<TrainConfig> {
   return s.kind === 'standard' ? (RUN_PRESETS[preset].taskRecipe?.[dataset] ?? {}) : {};
@@ -129,7 +148,9 @@ export function planSuite(suite: string, opts: PlanOptions): PlannedRun[] {
       const train = suiteTrain(s, opts.preset, dname);
       for (const m of s.models)
         for (const seed of opts.seeds ?? scale.seeds) {
-          const config: ExperimentConfig = { name: m.name, dataset: data, model: modelFor(m, facts.shape, facts.classes), train: { ...train, ...m.train }, seed };
+          // A data-size arm draws its own number of training images on a real dataset; the generated tasks keep theirs.
+          const sized = m.trainPerClass !== undefined && !DIAGNOSTIC.includes(dname) ? { ...data, trainPerClass: scaledPerClass(m.trainPerClass, opts.preset) } : data;
+          const config: ExperimentConfig = { name: m.name, dataset: sized, model: modelFor(m, facts.shape, facts.classes), train: { ...train, ...m.train }, seed };
           validateExperiment(config);
           const id = experimentHash(config);
           const prev = byId.get(id);

@@ -11,7 +11,7 @@ import { loadModel } from '../models/io';
 import type { RunRecord } from '../results/record';
 import { ResultStore } from '../results/store';
 import { retrainRun, runSuite, workerThreads } from '../train/engine';
-import { expectedRuns } from '../train/eta';
+import { budgetRows, expectedRuns, sweepBudget } from '../train/eta';
 import { CallbackProgress } from '../train/progress';
 import { gridRows, planSuite, RunPresetName } from '../experiments';
 import { resultsDirFor, ROOT } from '../util/paths';
@@ -72,6 +72,16 @@ export function trainingAhead(suite: string, preset: RunPresetName, opts: { data
   const secs = est.reduce((a, e) => a + e.seconds, 0);
   const time = known ? `about ${formatDuration(secs)} on one worker (estimated from the store's runs)` : 'a time the store cannot estimate yet (no finished run of this recipe)';
   return `**Training ${todo.length} of the ${plan.length} runs** that suite \`${suite}\` plans under the ${preset} preset (the store lacks them): ${time}. Interrupt the kernel to stop; finished runs are kept, and a run in flight resumes from its last epoch.`;
+}
+
+/**
+ * What suites still need before their claims can be read: planned runs, what the store holds, and the run time
+ * left as the sweep's ETA estimates it (`npm run ablation -- --plan` prints the same table).
+ */
+export function showBudget(suites: string[], preset: RunPresetName, workers = 2): void {
+  const { records } = new ResultStore({ dir: resultsDirFor(preset) }).read();
+  const budget = sweepBudget(suites.map((suite) => ({ suite, runs: planSuite(suite, { preset }) })), records);
+  showTable(frame(budgetRows(budget, workers)), { caption: `What ${suites.join(' and ')} plan under the ${preset} preset, and the run time left (estimated from the store, lib/train/eta.ts)` });
 }
 
 /** Seconds as "40 s", "12 min" or "3.5 h". */

@@ -2,31 +2,75 @@
  * The standard figures of results: accuracy bars with 95% CIs, learning curves,
  * accuracy against FLOPs, and paired differences between models with their intervals.
  */
+import { runOutcome } from '../../results/record';
 import type { RunRecord } from '../../results/record';
 import { selectedRow, stepsAt } from '../speed';
 import type { Group, Paired } from '../statistics';
 import { Figure, hoverSafe, layout } from './plotly';
 
-/** Grouped bars: one group per dataset, one bar per config, error bars = 95% CI. */
-export function accuracyBars(groups: Group[], title: string, order?: string[]): Figure {
+/**
+ * Test accuracy as dots with their 95% intervals, one panel per dataset, each panel's axis fitted to its own
+ * data (a 1-pp difference between models near 98% is visible, where bars from 0 would hide it). With the
+ * records, each seed is a small mark beside its model's dot, shaped by how its run ended (runOutcome):
+ * a filled dot for a plateau, a cross for a run that did not learn, an open circle for one cut off while
+ * still improving.
+ */
+export function accuracyDots(groups: Group[], title: string, order?: string[], records: RunRecord[] = []): Figure {
   const datasets = [...new Set(groups.map((g) => g.dataset))];
-  const names = order ?? [...new Set(groups.map((g) => g.name))];
-  return {
-    data: names
-      .filter((n) => groups.some((g) => g.name === n))
-      .map((n) => {
-        const row = datasets.map((d) => groups.find((g) => g.name === n && g.dataset === d));
-        return {
-          type: 'bar',
-          name: n,
-          x: datasets,
-          y: row.map((g) => (g && g.n ? 100 * g.mean : null)),
-          error_y: { type: 'data', array: row.map((g) => (g && Number.isFinite(g.ci95) ? 100 * g.ci95 : 0)), visible: true },
-        };
-      }),
-    layout: layout(title, { barmode: 'group', yaxis: { title: { text: 'test accuracy (%), mean ± 95% CI over seeds' } } }),
-  };
+  const names = (order ?? [...new Set(groups.map((g) => g.name))]).filter((n) => groups.some((g) => g.name === n));
+  const gap = 0.06;
+  const width = (1 - gap * (datasets.length - 1)) / Math.max(1, datasets.length);
+  const axis = (i: number, k: 'x' | 'y'): string => (i === 0 ? k : `${k}${i + 1}`);
+  const data: Record<string, unknown>[] = [];
+  const lay: Record<string, unknown> = {};
+  datasets.forEach((d, i) => {
+    const gs = names.map((n) => groups.find((g) => g.name === n && g.dataset === d)).filter((g): g is Group => !!g && g.n > 0);
+    data.push({
+      type: 'scatter',
+      mode: 'markers',
+      name: 'mean ± 95% CI',
+      legendgroup: 'mean',
+      showlegend: i === 0,
+      xaxis: axis(i, 'x'),
+      yaxis: axis(i, 'y'),
+      x: gs.map((g) => g.name),
+      y: gs.map((g) => 100 * g.mean),
+      error_y: { type: 'data', array: gs.map((g) => (Number.isFinite(g.ci95) ? 100 * g.ci95 : 0)), visible: true },
+      marker: { size: 10, color: '#1f77b4' },
+      hovertemplate: `${hoverSafe(d)}: %{x} %{y:.2f}% ± %{error_y.array:.2f}<extra></extra>`,
+    });
+    for (const outcome of ['plateau', 'underfit', 'capped'] as const) {
+      const rs = records.filter((r) => r.dataset === d && r.status === 'ok' && names.includes(r.name) && runOutcome(r) === outcome);
+      if (!rs.length) continue;
+      data.push({
+        type: 'scatter',
+        mode: 'markers',
+        name: OUTCOME_LABEL[outcome],
+        legendgroup: outcome,
+        showlegend: !data.some((t) => t.legendgroup === outcome),
+        xaxis: axis(i, 'x'),
+        yaxis: axis(i, 'y'),
+        x: rs.map((r) => r.name),
+        y: rs.map((r) => 100 * r.metrics.test_acc),
+        marker: { size: 6, symbol: OUTCOME_SYMBOL[outcome], color: outcome === 'plateau' ? '#999' : '#d62728', line: { width: 1.5, color: outcome === 'plateau' ? '#999' : '#d62728' } },
+        hovertext: rs.map((r) => hoverSafe(`${r.name} seed ${r.seed}: ${OUTCOME_LABEL[outcome]}`)),
+        hovertemplate: '%{hovertext}: %{y:.2f}%<extra></extra>',
+      });
+    }
+    const x0 = i * (width + gap);
+    lay[`xaxis${i === 0 ? '' : i + 1}`] = { domain: [x0, x0 + width], anchor: axis(i, 'y'), tickangle: -40, automargin: true };
+    lay[`yaxis${i === 0 ? '' : i + 1}`] = { anchor: axis(i, 'x'), title: { text: i === 0 ? 'test accuracy (%)' : '' }, automargin: true };
+  });
+  const annotations = datasets.map((d, i) => ({ xref: 'paper', yref: 'paper', x: i * (width + gap) + width / 2, y: 1, yanchor: 'bottom', showarrow: false, text: hoverSafe(d), font: { size: 13 } }));
+  return { data, layout: layout(title, { ...lay, annotations, height: 460, margin: { l: 60, r: 20, t: 70, b: 120 }, legend: { orientation: 'h', y: -0.45 } }) };
 }
+
+/** How a run ended, as a legend says it and as a mark shows it. */
+const OUTCOME_LABEL = { plateau: 'a seed: plateau', underfit: 'a seed: did not learn', capped: 'a seed: stopped while improving' } as const;
+const OUTCOME_SYMBOL = { plateau: 'circle', underfit: 'x-thin', capped: 'circle-open' } as const;
+
+/** The old name: accuracy is drawn as dots with intervals now (accuracyDots). */
+export const accuracyBars = accuracyDots;
 
 /**
  * Learning curves against optimizer steps, so that runs of different lengths compare:
@@ -84,32 +128,65 @@ export function accuracyVsFlops(groups: Group[], dataset: string, title?: string
 }
 
 /**
- * Paired differences a − b with their 95% intervals, one row per comparison; the
- * marker says the verdict (filled: a verdict; open: no verdict, with the reason on hover).
+ * Paired differences a − b with their 95% intervals, one row per comparison, with the ±margin band the
+ * claims are tested against drawn behind them, and a legend for the verdicts (green: higher, red: lower,
+ * grey: within the margin or not distinguishable; open: no verdict, with the reason on hover). A comparison
+ * whose difference is an order of magnitude beyond the margin (an arm that did not learn, say) gets a
+ * panel of its own below, so that the rest keep a scale on which the margin can be seen.
  */
-export function pairedChart(cs: Paired[], title: string): Figure {
+export function pairedChart(cs: Paired[], title: string, margin = 0.01): Figure {
   const label = (c: Paired): string => `${c.a} − ${c.b} (${c.dataset})`;
-  return {
-    data: [
-      {
+  const far = (c: Paired): boolean => Number.isFinite(c.diff) && Math.abs(c.diff) > 10 * margin;
+  const panels = [cs.filter((c) => !far(c)), cs.filter(far)].filter((p) => p.length);
+  const GAP = 4; // rows of space between the panels: the upper panel's axis and its title
+  const total = cs.length + GAP * (panels.length - 1);
+  const data: Record<string, unknown>[] = [];
+  const lay: Record<string, unknown> = {};
+  const shapes: Record<string, unknown>[] = [];
+  let top = 1;
+  panels.forEach((p, i) => {
+    const h = p.length / total;
+    const [xa, ya] = [i === 0 ? 'x' : `x${i + 1}`, i === 0 ? 'y' : `y${i + 1}`];
+    for (const v of ['higher', 'lower', 'indistinguishable', 'no verdict'] as const) {
+      const sel = p.filter((c) => c.verdict === v);
+      if (!sel.length) continue;
+      data.push({
         type: 'scatter',
         mode: 'markers',
         orientation: 'h',
-        x: cs.map((c) => 100 * c.diff),
-        y: cs.map(label),
-        error_x: { type: 'data', array: cs.map((c) => (Number.isFinite(c.ci95) ? 100 * c.ci95 : 0)), visible: true },
-        marker: { size: 10, symbol: cs.map((c) => (c.verdict === 'no verdict' ? 'circle-open' : 'circle')), color: cs.map((c) => (c.verdict === 'higher' ? '#2ca02c' : c.verdict === 'lower' ? '#d62728' : '#7f7f7f')) },
-        hovertext: cs.map((c) => hoverSafe(`${c.verdict}${c.reason ? `: ${c.reason}` : ''}`)),
+        name: VERDICT_LABEL[v],
+        legendgroup: v,
+        showlegend: !data.some((t) => t.legendgroup === v),
+        xaxis: xa,
+        yaxis: ya,
+        x: sel.map((c) => 100 * c.diff),
+        y: sel.map(label),
+        error_x: { type: 'data', array: sel.map((c) => (Number.isFinite(c.ci95) ? 100 * c.ci95 : 0)), visible: true },
+        marker: { size: 10, symbol: v === 'no verdict' ? 'circle-open' : 'circle', color: VERDICT_COLOUR[v] },
+        hovertext: sel.map((c) => hoverSafe(`${c.verdict}${c.reason ? `: ${c.reason}` : ''}`)),
         hovertemplate: '%{y}: %{x:.2f} pp (%{hovertext})<extra></extra>',
-      },
-    ],
+      });
+    }
+    const suffix = i === 0 ? '' : String(i + 1);
+    const what = far(p[0]) ? `differences beyond ${10 * 100 * margin} pp, on a scale of their own (pp)` : 'difference in test accuracy (pp), paired over seeds, 95% interval';
+    lay[`xaxis${suffix}`] = { anchor: ya, zeroline: true, title: { text: what } };
+    lay[`yaxis${suffix}`] = { domain: [Math.max(0, top - h), top], anchor: xa, automargin: true, autorange: 'reversed', categoryorder: 'array', categoryarray: p.map(label) };
+    shapes.push({ type: 'rect', xref: xa, yref: `${ya} domain`, x0: -100 * margin, x1: 100 * margin, y0: 0, y1: 1, fillcolor: '#888', opacity: 0.15, line: { width: 0 }, layer: 'below' });
+    top -= h + GAP / total;
+  });
+  return {
+    data,
     layout: layout(title, {
-      xaxis: { title: { text: 'difference in test accuracy (pp), paired over seeds, 95% interval' }, zeroline: true },
-      yaxis: { automargin: true, autorange: 'reversed' },
-      height: Math.max(260, 60 + 28 * cs.length),
+      ...lay,
+      shapes,
+      legend: { orientation: 'h', y: -0.15, title: { text: `shaded: ±${+(100 * margin).toFixed(2)} pp, the margin claims are tested at` } },
+      height: Math.max(300, 120 + 28 * cs.length + (panels.length - 1) * 60),
     }),
   };
 }
+
+const VERDICT_LABEL = { higher: 'higher', lower: 'lower', indistinguishable: 'not distinguishable', 'no verdict': 'no verdict (hover for why)' } as const;
+const VERDICT_COLOUR = { higher: '#2ca02c', lower: '#d62728', indistinguishable: '#7f7f7f', 'no verdict': '#7f7f7f' } as const;
 
 /**
  * The relation probe: accuracy against the distance between the shapes, one line per model,
