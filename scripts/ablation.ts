@@ -25,7 +25,7 @@ const PRESET_NAMES = Object.keys(RUN_PRESETS) as RunPresetName[];
 
 const SPEC = {
   usage: `usage: npm run ablation -- [--suite ${suiteNames().join('|')}] [--preset ${PRESET_NAMES.join('|')}]
-       [--datasets a,b] [--seeds 0,1,2] [--shard i/n] [--workers k] [--force] [--save-weights] [--until HH:MM] [--plan]
+       [--datasets a,b] [--seeds 0,1,2] [--shard i/n] [--workers k] [--force] [--save-weights] [--until HH:MM|+3h] [--plan]
 
   --suite         the grid to run, or several as a,b (default under standard: the answer's
                   suites, ${ANSWER_SUITES.join(',')},
@@ -37,9 +37,9 @@ const SPEC = {
   --workers k     worker processes (default min(2, cores))
   --force         retrain runs the store already has
   --save-weights  keep each run's weights in results/runs/<id>/model
-  --until         start only runs expected to end by then (HH:MM, or a date and time such as
-                  2026-11-28T07:20), judged from the store's finished runs; the rest wait for
-                  the next sweep
+  --until         start only runs expected to end by then (HH:MM today, tomorrow HH:MM, a
+                  duration such as +3h, or a date and time such as 2026-11-28T07:20), judged
+                  from the store's finished runs; the rest wait for the next sweep
   --plan          print what the sweep plans, what the store holds and the run time left
                   (estimated from the store's finished runs, as the ETA is), then exit`,
   options: {
@@ -54,9 +54,14 @@ const SPEC = {
     until: { type: 'string' },
     plan: { type: 'boolean' },
   },
+  // Only for `--until tomorrow HH:MM`, written as two words.
+  positionals: true,
 } as const;
 
-runCommand(SPEC, async (a) => {
+runCommand(SPEC, async (a, rest) => {
+  // `--until tomorrow 00:00` arrives as the value `tomorrow` and one positional; nothing else takes positionals.
+  const untilArg = a.until === 'tomorrow' && rest.length === 1 ? `tomorrow ${rest[0]}` : a.until;
+  if (rest.length && untilArg === a.until) throw new UsageError(`unexpected argument '${rest[0]}'`);
   const preset = oneOf('preset', a.preset, PRESET_NAMES) ?? 'quick';
   // The standard preset's answer is ANSWER_SUITES on ANSWER_DATASETS; the other suites run under it on request.
   const answer = a.suite === undefined && preset === 'standard';
@@ -74,7 +79,7 @@ runCommand(SPEC, async (a) => {
   const datasets = listOf('datasets', a.datasets, known) ?? (answer ? ANSWER_DATASETS : undefined);
   let until: number | undefined;
   try {
-    until = a.until === undefined ? undefined : parseUntil(a.until);
+    until = untilArg === undefined ? undefined : parseUntil(untilArg);
   } catch (e) {
     throw new UsageError(`--until: ${(e as Error).message}`);
   }

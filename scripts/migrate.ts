@@ -25,7 +25,8 @@ runCommand(SPEC, (a) => {
   for (const d of [dir, path.join(dir, 'smoke')]) {
     const store = new ResultStore({ dir: d });
     const r = migrateStoreFiles(store.files(), path.join(d, 'runs'));
-    console.log(`${path.relative(process.cwd(), d) || '.'}: ${r.migrated} records migrated to schema ${SCHEMA_VERSION}, ${r.current} already current`);
+    console.log(`${path.relative(process.cwd(), d) || '.'}: ${r.migrated} records migrated to schema ${SCHEMA_VERSION}, ${r.current} already current${r.problems.length ? `, ${r.problems.length} unreadable line(s) kept as they are` : ''}`);
+    for (const p of ResultStore.describeProblems(r.problems)) console.error(`store problem: ${p}`);
   }
   // The twin's whole-run pairs name their runs by experiment id: they follow the store's records.
   const twin = path.join(dir, 'twin', 'runs.jsonl');

@@ -91,10 +91,9 @@ function ensureTorchVenv() {
 }
 
 function buildLibrary() {
-  // A clean dist/: a compiled file whose source moved away would otherwise still resolve.
-  fs.rmSync(path.join(ROOT, 'dist'), { recursive: true, force: true });
-  const tsc = path.join(ROOT, 'node_modules', 'typescript', 'bin', 'tsc');
-  run(process.execPath, [tsc, '-p', path.join(ROOT, 'tsconfig.json')], { cwd: ROOT });
+  // scripts/build.js compiles into a fresh folder and swaps it in (a compiled file whose source moved away cannot
+  // linger), and leaves a current dist/ alone.
+  run(process.execPath, [path.join(ROOT, 'scripts', 'build.js')], { cwd: ROOT });
   log('compiled lib/ into dist/');
 }
 

@@ -92,5 +92,7 @@ test('a corrupt dataset stops a sweep with one line naming the file, no stack tr
   const r = run('ablation', ['--suite', 'channel-vs-spatial', '--preset', 'smoke', '--datasets', 'cifar10'], { MAPTOKENS_RESULTS_DIR: dir, MAPTOKENS_DATA_DIR: dir });
   assert.equal(r.status, 1, r.stderr);
   assert.match(r.stderr, /^error: .*data_batch_1\.bin.*truncated/m);
+  assert.equal(r.stderr.match(/data_batch_1\.bin/g)?.length, 1, 'the broken file is not named exactly once');
+  assert.match(r.stderr, /Repair: delete .*cifar10 and download it again with npm run data -- cifar10/);
   assert.doesNotMatch(r.stderr, /^\s+at /m, 'a stack trace was printed');
 });

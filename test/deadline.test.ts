@@ -39,13 +39,20 @@ test('the queue gives the first run that fits and keeps the order of the rest', 
   assert.equal(queue.length, plan.length - 1);
 });
 
-test('--until reads HH:MM as the next such time, and a date and time as given; anything else is an error', () => {
+test('--until reads HH:MM as today only, tomorrow HH:MM, a duration, and a date and time; anything else is an error', () => {
   const now = new Date(2026, 10, 28, 7, 30);
   assert.equal(parseUntil('09:15', now), new Date(2026, 10, 28, 9, 15).getTime());
-  assert.equal(parseUntil('07:00', now), new Date(2026, 10, 29, 7, 0).getTime(), 'a time that has passed is tomorrow');
+  // A time that has passed today is refused, not read as tomorrow; tomorrow and durations are said so.
+  assert.throws(() => parseUntil('07:00', now), /'07:00' has already passed today \(it is 07:30\): write --until tomorrow 07:00, or a duration such as \+3h/);
+  assert.equal(parseUntil('tomorrow 07:00', now), new Date(2026, 10, 29, 7, 0).getTime());
+  assert.equal(parseUntil('+3h', now), now.getTime() + 3 * 3600_000);
+  assert.equal(parseUntil('+90m', now), now.getTime() + 90 * 60_000);
+  assert.equal(parseUntil('+1h30m', now), now.getTime() + 90 * 60_000);
+  assert.throws(() => parseUntil('+', now), /neither HH:MM, tomorrow HH:MM, a duration/);
+  assert.throws(() => parseUntil('tomorrow soon', now), /tomorrow takes a time of day/);
   assert.equal(parseUntil('2026-11-28T08:00', now), new Date(2026, 10, 28, 8, 0).getTime());
   assert.throws(() => parseUntil('25:00', now), /not a time of day/);
-  assert.throws(() => parseUntil('soon', now), /neither HH:MM nor a date/);
+  assert.throws(() => parseUntil('soon', now), /neither HH:MM, tomorrow HH:MM, a duration/);
   assert.throws(() => parseUntil('2026-11-27T08:00', now), /already passed/);
   const r = spawnSync(process.execPath, [path.join(ROOT, 'dist', 'scripts', 'ablation.js'), '--until', 'tomorrow'], { encoding: 'utf8' });
   assert.equal(r.status, 2);

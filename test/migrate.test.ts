@@ -8,6 +8,7 @@ import { test } from 'node:test';
 import * as assert from 'node:assert/strict';
 import * as fs from 'fs';
 import * as path from 'path';
+import { spawnSync } from 'child_process';
 import { experimentHash, SCHEMA_VERSION } from '../lib/experiments/config';
 import { planSuite } from '../lib/experiments';
 import { migrateRecord, migrateStoreFiles, renameRunIds } from '../lib/results/migrate';
@@ -159,4 +160,20 @@ test("the twin's whole-run pairs follow their runs to the current ids, and only 
 test('a record from a newer schema is refused, not misread', () => {
   const r = rawLines(path.join(ROOT, 'results', 'runs.jsonl'))[0];
   assert.throws(() => migrateRecord({ ...r, schema: SCHEMA_VERSION + 1 }), /newer than this code/);
+});
+
+test('npm run migrate keeps an unreadable line as it is and says so, as the store does', () => {
+  const dir = oldStore();
+  const file = path.join(dir, 'runs.jsonl');
+  fs.appendFileSync(file, '{"id": "cut short\n');
+  const r = migrateStoreFiles([file], path.join(dir, 'runs'));
+  assert.equal(r.problems.length, 1);
+  assert.equal(r.problems[0].line, rawLines(OLD).length + 1);
+  assert.match(ResultStore.describeProblems(r.problems)[0], /runs\.jsonl:\d+: not valid JSON .*; truncated or corrupted; skipped/);
+  assert.ok(fs.readFileSync(file, 'utf8').includes('{"id": "cut short'), 'the unreadable line was dropped');
+  // The command prints it, on stderr, in the store's words.
+  const out = spawnSync(process.execPath, [path.join(ROOT, 'dist', 'scripts', 'migrate.js'), '--results', dir], { encoding: 'utf8' });
+  assert.equal(out.status, 0, out.stderr);
+  assert.match(out.stdout, /1 unreadable line\(s\) kept as they are/);
+  assert.match(out.stderr, /store problem: .*runs\.jsonl:\d+: not valid JSON/);
 });

@@ -10,7 +10,8 @@ import { runOutcome, UNDERFIT_POINTS } from '../lib/results/record';
 import type { RunRecord } from '../lib/results/record';
 import { compareFamily } from '../lib/analysis/statistics';
 import { judgeFamily } from '../lib/analysis/claims/claim';
-import { QUESTION_CLAIMS } from '../lib/analysis/claims/question';
+import { claimsSummaryMarkdown, decidingNumber, QUESTION_CLAIMS, questionClaims } from '../lib/analysis/claims/question';
+import { recordsBySuite } from '../lib/analysis/views';
 import { runRecord } from './helpers/records';
 
 /** A relation run (4 classes) that trained with early stopping, whose best training accuracy is `fit`. */
@@ -74,4 +75,17 @@ test("the claims table tests the question's words: the pooling row reads one num
   // No row in the question's words reads an arm of a grid: those are the extension's.
   for (const c of QUESTION_CLAIMS.filter((q) => !q.extension))
     assert.deepEqual(c.expects.filter((e) => /-k\d+$/.test(e.a) || /-k\d+$/.test(e.b)), [], `${c.id} reads a grid arm`);
+});
+
+test("the README's claims table is short: a number and a word a cell, the long evidence left to the report", () => {
+  const rows = questionClaims(recordsBySuite('standard').recordsOf, 'standard');
+  const md = claimsSummaryMarkdown(rows, { pagePrefix: 'results/report/' });
+  const cells = md.split('\n').slice(2).flatMap((l) => l.split(/(?<!\\)\|/).slice(1, -1).map((c) => c.trim()));
+  assert.equal(cells.length, 4 * rows.length);
+  const long = cells.filter((c) => c.length > 200);
+  assert.deepEqual(long, [], 'cells over 200 characters');
+  // A row decided by an arm that did not learn says so in its number.
+  for (const r of rows.filter((x) => x.status !== 'not settled' && x.comparisons.some((c) => c.underfit))) assert.match(decidingNumber(r), /did not learn/);
+  // And a row waiting for runs says that, not a number.
+  for (const r of rows.filter((x) => x.comparisons.length && x.comparisons.every((c) => c.pending))) assert.match(decidingNumber(r), /wait for runs still to come/);
 });

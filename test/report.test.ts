@@ -49,6 +49,7 @@ test('a second report build executes nothing and rewrites nothing; a changed sto
   const before = snapshot(dir);
   const second = await buildReport({ preset: 'smoke', notebooks: ['00_setup', '01_data'], resultsDir: dir, log: quiet });
   assert.equal(second.executed, 0, 'the second build executed a notebook whose inputs did not change');
+  assert.equal(second.converted, 0, 'the second build converted a page whose notebook, header and links did not change');
   assert.deepEqual(snapshot(dir), before, 'the second build changed files');
 
   // The store is an input: a new record makes the execution stale.

@@ -13,6 +13,7 @@ import { stats } from '../analysis/statistics';
 import { answerRecords, recordsBySuite } from '../analysis/views';
 import { ResultStore } from '../results/store';
 import { readWholeRuns, timedQuietly, WholeRunPair } from '../bench/twin';
+import { busySeconds } from '../results/busy';
 import { ANSWER_SUITES, planAnswer, planSuite, RUN_PRESET_NAMES, RUN_PRESETS, RunPresetName, suiteTrain } from '../experiments';
 import type { TrainConfig } from '../experiments/config';
 import type { RunRecord } from '../results/record';
@@ -251,23 +252,23 @@ function wholeRunTimeBlock(): string {
  * those in the store, and the wall time its runs trained (their own segments, summed).
  * The sweep runs over several sessions with restarts between them, so no single
  * invocation times it; the runs' own time is what the store measures. Two workers
- * share the two cores, so half the sum is what they would need; the measured wall time
- * (busySeconds) is the findings block's, and this table does not repeat it.
+ * share the two cores, so half the sum is what they would need; the wall time in which at
+ * least one of a suite's runs was training (busySeconds) is measured from the same segments.
  */
 function sweepTimeBlock(): string {
   const { recordsOf } = recordsBySuite('standard');
   const row = (label: string, planned: number, runs: RunRecord[]): (string | number)[] => {
     const h = runs.reduce((a, r) => a + r.seconds, 0) / 3600;
-    return [label, planned, runs.length, runs.filter((r) => r.converged).length, h.toFixed(1), runs.length === planned ? (h / 2).toFixed(1) : 'not complete'];
+    return [label, planned, runs.length, runs.filter((r) => r.converged).length, h.toFixed(1), runs.length === planned ? (h / 2).toFixed(1) : 'not complete', (busySeconds(runs) / 3600).toFixed(1)];
   };
   return [
-    table(['suite', 'planned runs', 'in the store', 'converged', 'run time (h, summed)', 'run time ÷ 2 workers (h)'], [
+    table(['suite', 'planned runs', 'in the store', 'converged', 'run time (h, summed)', 'run time ÷ 2 workers (h)', 'wall time training (h)'], [
       ...ANSWER_SUITES.map((suite) => row(suite, planAnswer('standard', suite).length, answerRuns(recordsOf, [suite]))),
       // Runs shared between suites count once in the total.
       row('all (each run once)', planAnswer('standard').length, answerRuns(recordsOf)),
     ]),
     '',
-    'Run time is each run\'s own training wall time (its segments, without the gaps of a restart), summed from the store; the runs trained two at a time on this 2-core machine, sometimes beside the test suite. Half of it is what two busy workers would need; the wall time the sweep took, measured from the same segments, is in the findings above.',
+    'Run time is each run\'s own training wall time (its segments, without the gaps of a restart), summed from the store; the runs trained two at a time on this 2-core machine, sometimes beside the test suite. Half of it is what two busy workers would need. The last column is the wall time in which at least one of the runs was training, measured from the same segments (the sweep ran over several sessions, and a run cut short by a session\'s end and resumed counts only its own segments).',
   ].join('\n');
 }
 

@@ -13,12 +13,11 @@ import * as crypto from 'crypto';
 import * as fs from 'fs';
 import * as path from 'path';
 import { spawnSync } from 'child_process';
-import { claimsMarkdown, questionClaims } from '../analysis/claims/question';
+import { claimsSummaryMarkdown, questionClaims } from '../analysis/claims/question';
 import { checkControls } from '../analysis/claims/controls';
 import { answerRecords, recordsBySuite } from '../analysis/views';
-import { ANSWER_SUITES, planAnswer, RUN_PRESETS } from '../experiments';
+import { planAnswer, RUN_PRESETS } from '../experiments';
 import { escapeHtml } from '../util/html';
-import { busySeconds } from '../results/busy';
 import { ResultStore } from '../results/store';
 import { runNotebook, resolveNotebooks, venvPython } from '../notebook/runner';
 import type { RunPresetName } from '../experiments';
@@ -111,7 +110,10 @@ const DOCUMENT_CSS =
   '.maptokens-header{font:14px sans-serif;padding:10px 16px;border-bottom:1px solid #dde}' +
   '.maptokens-header h1{font-size:20px;margin:0 0 4px}.maptokens-header .meta{color:#555}' +
   '.maptokens-problems{background:#fff4e5;border:1px solid #f0b429;padding:6px 10px;margin-top:8px}' +
-  '.maptokens-header button{margin-left:12px;font-size:12px}';
+  '.maptokens-header button{margin-left:12px;font-size:12px}' +
+  // Printed (npm run report -- --pdf), a page is a document: no navigation or code toggle, and outputs may break
+  // across pages, so that the claims table starts on page one instead of being pushed whole to page two.
+  '@media print{.maptokens-nav,.maptokens-header button{display:none}.jp-Cell,.jp-OutputArea,.jp-OutputArea-child,.jp-OutputArea-output,table{break-inside:auto!important;page-break-inside:auto!important}tr{break-inside:avoid}}';
 
 /**
  * Adds the local plotly bundle to <head>, a navigation bar listing every page, and a
@@ -190,32 +192,21 @@ export function findingsBlock(resultsDir = RESULTS_DIR): string {
   // The answer is the answer's suites, complete: runs of other suites (the recipe sweep) are not it.
   const planned = planAnswer('standard');
   const records = answerRecords(recordsOf);
-  const table = claimsMarkdown(questionClaims(recordsOf, 'standard'));
-  if (records.length < planned.length) {
-    return [
-      `The \`standard\` sweep (${ANSWER_SUITES.join(', ')}: every run trained to its validation plateau) is not complete: it holds ${records.length} of its ${planned.length} planned runs in the committed store.`,
-      'Each claim below stays "not settled" until every run of its suite on its dataset is in (the interval pools the spread of all of them) and its own runs converged, and a claim still to come counts in the Holm correction, so a verdict given now stands when the rest lands;',
-      'no other preset gives verdicts (`quick` runs stop after a few dozen optimizer steps and rank how fast models start, not what they reach).',
-      'The question\'s claims stand as follows:',
-      '',
-      table,
-    ].join('\n');
-  }
   const ok = records.filter((r) => r.status === 'ok');
   const p = RUN_PRESETS.standard;
-  const controls = checkControls(ok);
+  const table = claimsSummaryMarkdown(questionClaims(recordsOf, 'standard'), { pagePrefix: 'results/report/' });
+  const controls = checkControls(recordsOf('controls'));
+  const progress =
+    records.length < planned.length
+      ? `The sweep is under way: the store holds ${records.length} of the ${planned.length} runs it plans (\`npm run ablation -- --preset standard --plan\` says which and how long the rest take); a row whose runs are still to come says so. `
+      : '';
   return [
     table,
     '',
-    `From the ${records.length} runs of the \`standard\` sweep (${ok.filter((r) => r.converged).length} converged; ${records.length - ok.length} failed) in \`results/runs.jsonl\`. ` +
-      `Controls: ${controls.map((c) => `${c.control.model} on ${c.control.dataset} ${c.pass ? 'passes' : 'fails'}`).join('; ') || 'none in these runs'}. ` +
-      `The answer holds under these conditions: small Transformers (d_model 64, 2 blocks) on 28×28 grey images, ${p.trainPerClass?.toLocaleString('en')} training images per class ` +
-      `(${p.diagnosticPerClass.toLocaleString('en')} per class on the diagnostic tasks), each run trained until its validation accuracy plateaued (patience ${p.recipe.patienceSteps} steps${p.recipe.cooldownFraction ? `, then a cooldown of ${100 * p.recipe.cooldownFraction}% of its steps` : ''}, cap ${p.epochs} epochs), ` +
-      `selected on validation, tested once on the official test sets; ${p.seeds.length} seeds, paired by seed, Holm-corrected over the claims. ` +
-      `The sweep took ${(busySeconds(records) / 3600).toFixed(1)} hours of wall time on this machine's two workers (the time in which at least one of its runs was training, as stored; ` +
-      `the sweep ran over several sessions, and runs cut short by a session's end and restarted are not counted), ${(records.reduce((s, r) => s + r.seconds, 0) / 3600).toFixed(1)} hours of run time in all.`,
-    '',
-    'Full report: [results/report.html](results/report.html).',
+    `${progress}From the \`standard\` runs in \`results/runs.jsonl\` (${ok.filter((r) => r.converged).length} of ${records.length} converged; controls ${controls.every((c) => c.pass) ? 'pass' : 'fail'}): ` +
+      `small Transformers (d_model 64, 2 blocks) on 28×28 grey images, ${p.trainPerClass?.toLocaleString('en')} training images per class unless a row says otherwise, ` +
+      `each run trained to its validation plateau, ${p.seeds.length} or more seeds paired by seed, Holm-corrected; a row marked "Extension" goes beyond the question and is judged apart. ` +
+      'Full report: [results/report.html](results/report.html).',
   ].join('\n');
 }
 
@@ -241,7 +232,7 @@ export function reportPaths(preset: string, resultsDir = RESULTS_DIR): { html: s
   return { html: path.join(resultsDir, `${stem}.html`), pages: path.join(resultsDir, stem) };
 }
 
-export async function buildReport(opts: ReportOptions): Promise<{ html: string; pages: string[]; figures: string[]; pdf?: string; executed: number }> {
+export async function buildReport(opts: ReportOptions): Promise<{ html: string; pages: string[]; figures: string[]; pdf?: string; executed: number; converted: number }> {
   const log = opts.log ?? ((s: string) => console.error(s));
   const resultsDir = opts.resultsDir ?? RESULTS_DIR;
   const sources = resolveNotebooks(opts.notebooks ?? []);
@@ -277,7 +268,6 @@ export async function buildReport(opts: ReportOptions): Promise<{ html: string; 
 
   // 3. HTML pages: one per notebook under results/report/, the answer as results/report.html.
   fs.copyFileSync(plotlyBundlePath(), path.join(pagesDir, 'plotly.min.js'));
-  for (const f of fs.readdirSync(pagesDir)) if (/^notebook-[0-9a-f]{12}\.css$/.test(f)) fs.rmSync(path.join(pagesDir, f));
   // Every executed notebook gets a page, not only the ones executed now: a report restricted
   // to a few notebooks must still link all the others.
   const names = resolveNotebooks([])
@@ -285,10 +275,10 @@ export async function buildReport(opts: ReportOptions): Promise<{ html: string; 
     .filter((n) => fs.existsSync(path.join(execDir, `${n}.ipynb`)));
   const reportName = names.find((n) => n.startsWith('99_')) ?? names[names.length - 1];
   const pages: string[] = [];
+  let converted = 0;
   const tmpDir = fs.mkdtempSync(path.join(pagesDir, '.nbconvert-'));
   try {
     for (const name of names) {
-      const raw = fs.readFileSync(nbconvert(path.join(execDir, `${name}.ipynb`), tmpDir), 'utf8');
       const isReport = name === reportName;
       const target = isReport ? htmlFile : path.join(pagesDir, `${name}.html`);
       const prefix = isReport ? `${path.basename(pagesDir)}/` : '';
@@ -296,9 +286,18 @@ export async function buildReport(opts: ReportOptions): Promise<{ html: string; 
         { href: isReport ? path.basename(htmlFile) : `../${path.basename(htmlFile)}`, label: 'Report', current: isReport },
         ...names.filter((n) => n !== reportName).map((n) => ({ href: `${prefix}${n}.html`, label: n, current: n === name })),
       ];
-      const shared = externalizeStyles(raw, pagesDir, prefix);
       const sourceHref = `${isReport ? '../' : '../../'}notebooks/${name}.ipynb`;
-      const text = finishHtml(shared, { plotlySrc: `${prefix}plotly.min.js`, nav, header: { ...header, sourceHref, name } });
+      // A page made from the same executed notebook, header and links is not converted again (nbconvert takes seconds a page).
+      const executed = fs.readFileSync(path.join(execDir, `${name}.ipynb`));
+      const key = `<!-- maptokens-page ${crypto.createHash('sha256').update(executed).update(JSON.stringify({ nav, header, sourceHref, name, prefix })).digest('hex').slice(0, 16)} -->`;
+      if (fs.existsSync(target) && fs.readFileSync(target, 'utf8').includes(key)) {
+        pages.push(target);
+        continue;
+      }
+      const raw = fs.readFileSync(nbconvert(path.join(execDir, `${name}.ipynb`), tmpDir), 'utf8');
+      converted++;
+      const shared = externalizeStyles(raw, pagesDir, prefix);
+      const text = finishHtml(shared, { plotlySrc: `${prefix}plotly.min.js`, nav, header: { ...header, sourceHref, name } }).replace(/<head>/i, `<head>\n${key}`);
       if (!fs.existsSync(target) || fs.readFileSync(target, 'utf8') !== text) writeFileAtomic(target, text);
       pages.push(target);
       log(`wrote ${path.relative(ROOT, target)}`);
@@ -306,6 +305,9 @@ export async function buildReport(opts: ReportOptions): Promise<{ html: string; 
   } finally {
     fs.rmSync(tmpDir, { recursive: true, force: true });
   }
+  // Shared stylesheets no page links any more go; the ones in use stay as they are.
+  const used = new Set(pages.flatMap((p) => fs.readFileSync(p, 'utf8').match(/notebook-[0-9a-f]{12}\.css/g) ?? []));
+  for (const f of fs.readdirSync(pagesDir)) if (/^notebook-[0-9a-f]{12}\.css$/.test(f) && !used.has(f)) fs.rmSync(path.join(pagesDir, f));
 
   // 4. README headline, generated from the store.
   if (opts.preset !== 'smoke' && updateReadme(resultsDir)) log('updated the findings block of README.md');
@@ -319,7 +321,7 @@ export async function buildReport(opts: ReportOptions): Promise<{ html: string; 
     await printPdf(html, pdf);
     log(`wrote ${path.relative(ROOT, pdf)}`);
   }
-  return { html, pages, figures, pdf, executed: executedNow };
+  return { html, pages, figures, pdf, executed: executedNow, converted };
 }
 
 export interface ReportHeader {

@@ -3,6 +3,7 @@
  * saved by a notebook) is rendered to <name>.svg in headless Chromium with the
  * plotly.js bundle from node_modules, offline. Writes are atomic.
  */
+import * as crypto from 'crypto';
 import * as fs from 'fs';
 import * as path from 'path';
 import { writeFileAtomic } from '../util/atomic';
@@ -60,16 +61,26 @@ export async function renderFigures(dir: string, log: (s: string) => void = () =
   const specs = fs.readdirSync(dir).filter((f) => f.endsWith('.json')).sort();
   if (!specs.length) return [];
   if (expect) checkFigureProvenance(dir, expect);
-  const browser = await launchChromium();
   const out: string[] = [];
+  // A figure whose SVG was rendered from the same JSON (its key inside the SVG) is not rendered again: a report
+  // build with nothing to do starts no browser.
+  const todo = specs.filter((f) => {
+    const target = path.join(dir, f.replace(/\.json$/, '.svg'));
+    const fresh = fs.existsSync(target) && fs.readFileSync(target, 'utf8').includes(figureKey(fs.readFileSync(path.join(dir, f), 'utf8')));
+    if (fresh) out.push(target);
+    return !fresh;
+  });
+  if (!todo.length) return out;
+  const browser = await launchChromium();
   try {
     const page = await browser.newPage();
     // Nothing leaves the machine: the page is blank and plotly is injected from disk.
     await page.route('**/*', (r) => (r.request().url().startsWith('about:') ? r.continue() : r.abort()));
     await page.setContent('<!doctype html><html><body><div id="fig" style="width:900px;height:480px"></div></body></html>');
     await page.addScriptTag({ content: fs.readFileSync(plotlyBundlePath(), 'utf8') });
-    for (const f of specs) {
-      const { maptokens: _provenance, ...fig } = JSON.parse(fs.readFileSync(path.join(dir, f), 'utf8')) as { data: Record<string, unknown>[]; layout: Record<string, unknown>; maptokens?: unknown };
+    for (const f of todo) {
+      const json = fs.readFileSync(path.join(dir, f), 'utf8');
+      const { maptokens: _provenance, ...fig } = JSON.parse(json) as { data: Record<string, unknown>[]; layout: Record<string, unknown>; maptokens?: unknown };
       // Plotly names each trace's group after a random uid unless the trace has one: give each a fixed one.
       fig.data = fig.data.map((t, i) => ({ uid: `t${i}`, ...t }));
       const svg = await page.evaluate(async (spec) => {
@@ -81,7 +92,7 @@ export async function renderFigures(dir: string, log: (s: string) => void = () =
         return decodeURIComponent(url.replace(/^data:image\/svg\+xml,/, ''));
       }, fig);
       const target = path.join(dir, f.replace(/\.json$/, '.svg'));
-      const text = deterministicSvgIds(svg);
+      const text = deterministicSvgIds(svg).replace(/^(<svg\b[^>]*>)/, `$1${figureKey(json)}`);
       // Unchanged figures are not rewritten: a rebuilt report leaves the tree as it was.
       if (!fs.existsSync(target) || fs.readFileSync(target, 'utf8') !== text) writeFileAtomic(target, text);
       out.push(target);
@@ -90,7 +101,12 @@ export async function renderFigures(dir: string, log: (s: string) => void = () =
   } finally {
     await browser.close();
   }
-  return out;
+  return out.sort();
+}
+
+/** The mark an SVG carries of the figure JSON it was rendered from. */
+function figureKey(json: string): string {
+  return `<!-- maptokens-figure ${crypto.createHash('sha256').update(json).digest('hex').slice(0, 16)} -->`;
 }
 
 /** Prints an HTML file to PDF once its plots have rendered. */
@@ -104,7 +120,15 @@ export async function printPdf(htmlFile: string, pdfFile: string): Promise<void>
     // Every plot div must have drawn its SVG before printing, or the PDF shows blank boxes.
     await page.waitForFunction(() => [...document.querySelectorAll('.maptokens-plot')].every((d) => d.querySelector('svg.main-svg')), undefined, { timeout: 60_000 });
     await page.emulateMedia({ media: 'print' });
-    const pdf = await page.pdf({ format: 'A4', printBackground: true, margin: { top: '12mm', bottom: '12mm', left: '10mm', right: '10mm' } });
+    const pdf = await page.pdf({
+      format: 'A4',
+      printBackground: true,
+      margin: { top: '12mm', bottom: '16mm', left: '10mm', right: '10mm' },
+      // Page numbers in the footer: a printed report is read and cited by page.
+      displayHeaderFooter: true,
+      headerTemplate: '<span></span>',
+      footerTemplate: '<div style="font-size:9px;width:100%;text-align:center;color:#555"><span class="pageNumber"></span> / <span class="totalPages"></span></div>',
+    });
     writeFileAtomic(pdfFile, pdf);
   } finally {
     await browser.close();

@@ -105,17 +105,20 @@ export function migrateRecord(r: RunRecord): RunRecord {
  * one file at a time) and renames each migrated run's folder to its new id. Lines that
  * do not parse are kept as they are, for the store to keep reporting them.
  */
-export function migrateStoreFiles(files: string[], runsDir: string): { migrated: number; current: number } {
+export function migrateStoreFiles(files: string[], runsDir: string): { migrated: number; current: number; problems: { file: string; line: number; reason: string }[] } {
   let migrated = 0;
   let current = 0;
+  const problems: { file: string; line: number; reason: string }[] = [];
   for (const file of files) {
     const lines = fs.readFileSync(file, 'utf8').split('\n');
-    const out = lines.map((text) => {
+    const out = lines.map((text, i) => {
       if (text.trim() === '') return text;
       let r: RunRecord;
       try {
         r = JSON.parse(text) as RunRecord;
-      } catch {
+      } catch (e) {
+        // Kept as it is, and said, in the words the store uses when it reads (ResultStore.describeProblems).
+        problems.push({ file, line: i + 1, reason: `not valid JSON (${(e as Error).message.split('\n')[0]}); truncated or corrupted` });
         return text;
       }
       const m = migrateRecord(r);
@@ -131,7 +134,7 @@ export function migrateStoreFiles(files: string[], runsDir: string): { migrated:
     });
     if (out.join('\n') !== lines.join('\n')) writeFileAtomic(file, out.join('\n'));
   }
-  return { migrated, current };
+  return { migrated, current, problems };
 }
 
 /**

@@ -31,21 +31,42 @@ export function takeFitting(queue: PlannedRun[], fits: (p: PlannedRun) => boolea
 }
 
 /**
- * Parses `--until`: `HH:MM` is the next such local time (today, or tomorrow if it has passed); anything else must be a
- * date and time `Date` reads, such as 2026-11-28T07:20. Returns ms since the epoch, or throws naming the value.
+ * Parses `--until`. `HH:MM` is that local time today, and one that has already passed today is refused rather
+ * than read as tomorrow (a midnight 20 hours away surprised a user): `tomorrow HH:MM` says so. `+3h`, `+90m` or
+ * `+1h30m` is a duration from now. Anything else must be a date and time `Date` reads, such as 2026-11-28T07:20.
+ * Returns ms since the epoch, or throws naming the value and what to write instead.
  */
 export function parseUntil(v: string, now: Date = new Date()): number {
-  const m = /^(\d{1,2}):(\d{2})$/.exec(v);
-  if (m) {
+  const clock = (s: string): [number, number] | undefined => {
+    const m = /^(\d{1,2}):(\d{2})$/.exec(s);
+    if (!m) return undefined;
     const [h, min] = [+m[1], +m[2]];
     if (h > 23 || min > 59) throw new Error(`'${v}' is not a time of day`);
+    return [h, min];
+  };
+  const at = (day: number, [h, min]: [number, number]): number => {
     const t = new Date(now);
+    t.setDate(t.getDate() + day);
     t.setHours(h, min, 0, 0);
-    if (t.getTime() <= now.getTime()) t.setDate(t.getDate() + 1);
     return t.getTime();
+  };
+  const today = clock(v);
+  if (today) {
+    const t = at(0, today);
+    const hhmm = `${String(now.getHours()).padStart(2, '0')}:${String(now.getMinutes()).padStart(2, '0')}`;
+    if (t <= now.getTime()) throw new Error(`'${v}' has already passed today (it is ${hhmm}): write --until tomorrow ${v}, or a duration such as +3h`);
+    return t;
   }
+  const tomorrow = /^tomorrow\s+(\S+)$/.exec(v);
+  if (tomorrow) {
+    const c = clock(tomorrow[1]);
+    if (!c) throw new Error(`'${v}': tomorrow takes a time of day, HH:MM`);
+    return at(1, c);
+  }
+  const dur = /^\+(?:(\d+)h)?(?:(\d+)m)?$/.exec(v);
+  if (dur && (dur[1] || dur[2])) return now.getTime() + (3600 * +(dur[1] ?? 0) + 60 * +(dur[2] ?? 0)) * 1000;
   const t = Date.parse(v);
-  if (!/\d{4}-\d{2}-\d{2}[T ]\d{1,2}:\d{2}/.test(v) || Number.isNaN(t)) throw new Error(`'${v}' is neither HH:MM nor a date and time such as 2026-11-28T07:20`);
+  if (!/\d{4}-\d{2}-\d{2}[T ]\d{1,2}:\d{2}/.test(v) || Number.isNaN(t)) throw new Error(`'${v}' is neither HH:MM, tomorrow HH:MM, a duration such as +3h or +90m, nor a date and time such as 2026-11-28T07:20`);
   if (t <= now.getTime()) throw new Error(`'${v}' has already passed`);
   return t;
 }

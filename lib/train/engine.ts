@@ -10,6 +10,7 @@ import * as path from 'path';
 import * as readline from 'readline';
 import { spawn } from 'child_process';
 import { Cifar10Missing, loadCifar10 } from '../data/cifar10';
+import { loadDataset } from '../data/registry';
 import type { RunRecord } from '../results/record';
 import { ResultStore } from '../results/store';
 import { DATA_DIR, ROOT, resultsDirFor } from '../util/paths';
@@ -84,6 +85,8 @@ export async function runSuite(opts: EngineOptions): Promise<SuiteResult> {
   const pending = plan.filter((p) => opts.force || !finished(have.get(p.id)));
   const cachedRuns = plan.filter((p) => !pending.includes(p));
 
+  // A broken dataset file is said once, here, rather than once per run in every worker.
+  for (const name of new Set(pending.map((p) => p.config.dataset.name))) loadDataset(name, { dataDir: opts.dataDir });
   const expect = expectedRuns(before.records);
   const weight = (p: PlannedRun): number => expect(p).seconds;
   const until = opts.until;

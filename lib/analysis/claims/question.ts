@@ -248,3 +248,32 @@ export function expectQuestionClaims(rows: ClaimRow[], preset: RunPresetName, sa
   const wrong = rows.filter((r) => says[r.claim.id] !== undefined && says[r.claim.id] !== r.status && (RUN_PRESETS[preset].verdicts || !r.claim.expects.length));
   if (wrong.length) throw new ClaimNotSupported(wrong.map((r) => `the report says the ${r.claim.id} claim ${says[r.claim.id]}, the store says it ${r.status} (${r.evidence.join('; ')})`).join('\n'));
 }
+
+/**
+ * The one number that decides a claim's row, in a few words: the comparison that settled it (for "does not hold",
+ * the first that contradicts it; for "holds", the one nearest to failing), or why it is not settled yet.
+ */
+export function decidingNumber(r: ClaimRow): string {
+  const pp = (c: Paired): string => `${c.diff >= 0 ? '+' : '−'}${Math.abs(100 * c.diff).toFixed(1)}${Number.isFinite(c.ci95) ? ` ± ${(100 * c.ci95).toFixed(1)}` : ''} pp`;
+  const what = (c: Paired): string => `${c.a} − ${c.b} on ${c.dataset}: ${pp(c)}${c.underfit ? `; ${c.underfit.arm === 'a' ? c.a : c.b} did not learn (${c.underfit.runs} of ${c.underfit.of} seeds)` : ''}`;
+  const cs = r.comparisons;
+  if (!cs.length) return r.evidence[0] ?? '–';
+  const statuses = r.evidence.map((e) => (/: holds,/.test(e) ? 'holds' : /: does not hold,/.test(e) ? 'does not hold' : 'not settled'));
+  if (r.status === 'does not hold') return what(cs[statuses.indexOf('does not hold')]);
+  if (r.status === 'holds') return what(cs.reduce((x, y) => (y.pHolm > x.pHolm ? y : x)));
+  const waiting = cs.filter((c) => c.pending).length;
+  if (waiting) return `${waiting} of ${cs.length} comparisons wait for runs still to come`;
+  const open = cs[statuses.indexOf('not settled')];
+  return open ? `${what(open)}: too uncertain at ±1 pp` : '–';
+}
+
+/** The claims as a short table, one row per claim (claim, verdict, the deciding number, where the rest is), for a reader's first minute. */
+export function claimsSummaryMarkdown(rows: ClaimRow[], opts: { pagePrefix?: string } = {}): string {
+  const esc = (s: string): string => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/\|/g, '\\|').replace(/\n/g, ' ');
+  const lines = ['| claim | verdict | what decides it | details |', '|---|---|---|---|'];
+  for (const r of rows) {
+    const nb = r.claim.experiment.notebook;
+    lines.push(`| ${esc(r.claim.quote)} | **${r.status}** | ${esc(decidingNumber(r))} | [${nb}](${opts.pagePrefix ?? ''}${nb}.html) |`);
+  }
+  return lines.join('\n');
+}
