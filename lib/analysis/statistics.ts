@@ -426,12 +426,8 @@ export function compareFamily<P extends PairRef>(
   return raw.map((r, i) => {
     let verdict: PairedVerdict = r.reason ? 'no verdict' : adjusted[i] < alpha ? (r.diff > 0 ? 'higher' : 'lower') : 'indistinguishable';
     // An arm that did not learn can only be shown lower: any other reading would rest on a run that is not a measurement of the arm.
-    let reason = r.reason;
-    if (r.underfit && verdict !== (r.underfit.arm === 'a' ? 'lower' : 'higher')) {
-      reason = `${r.underfit.arm === 'a' ? r.a : r.b} did not learn, so only its being lower can be read, and the test does not show that (${verdict})`;
-      verdict = 'no verdict';
-    }
-    return { ...r, reason, pHolm: r.reason ? NaN : adjusted[i], verdict };
+    if (r.underfit && verdict !== (r.underfit.arm === 'a' ? 'lower' : 'higher')) verdict = 'no verdict';
+    return { ...r, pHolm: r.reason ? NaN : adjusted[i], verdict };
   });
 }
 

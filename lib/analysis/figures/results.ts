@@ -163,7 +163,7 @@ export function pairedChart(cs: Paired[], title: string, margin = 0.01): Figure 
         y: sel.map(label),
         error_x: { type: 'data', array: sel.map((c) => (Number.isFinite(c.ci95) ? 100 * c.ci95 : 0)), visible: true },
         marker: { size: 10, symbol: v === 'no verdict' ? 'circle-open' : 'circle', color: VERDICT_COLOUR[v] },
-        hovertext: sel.map((c) => hoverSafe(`${c.verdict}${c.reason ? `: ${c.reason}` : ''}`)),
+        hovertext: sel.map((c) => hoverSafe(`${c.verdict}${c.reason ? `: ${c.reason}` : c.verdict === 'no verdict' && c.underfit ? `: ${c.underfit.arm === 'a' ? c.a : c.b} did not learn, so only its being lower can be read, and this family's test does not show it` : ''}`)),
         hovertemplate: '%{y}: %{x:.2f} pp (%{hovertext})<extra></extra>',
       });
     }
