@@ -104,7 +104,7 @@ export const QUESTION_CLAIMS: QuestionClaim[] = [
     id: 'regime-cost',
     extension: true,
     quote: 'Extension: where maps outnumber positions (C > H·W), channel tokens cost more per image than spatial tokens.',
-    experiment: { suite: 'regime', notebook: '06_cost_scaling', section: 'cost-scaling', what: 'forward FLOPs per image of spatial-full and channel-full on 256 maps of 4×4, from the cost model of the configs the regime suite plans' },
+    experiment: { suite: 'regime', notebook: '10_regime_map', section: 'regime-map', what: 'forward FLOPs per image of spatial-full and channel-full on 256 maps of 4×4, from the cost model of the configs the regime suite plans' },
     expects: [],
     cheaper: { a: 'spatial-full 4x4x256', b: 'channel-full 4x4x256', dataset: 'fashion-mnist' },
   },
@@ -112,14 +112,14 @@ export const QUESTION_CLAIMS: QuestionClaim[] = [
     id: 'regime-small-maps',
     extension: true,
     quote: 'Extension: where maps are small and many (256 maps of 4×4), channel tokens are no more than a point below spatial tokens.',
-    experiment: { suite: 'regime', notebook: '06_cost_scaling', section: 'cost-scaling', what: 'channel-full against spatial-full after three stride-2 stages (256 maps of 4×4) on Fashion-MNIST and the relation task' },
+    experiment: { suite: 'regime', notebook: '10_regime_map', section: 'regime-map', what: 'channel-full against spatial-full after three stride-2 stages (256 maps of 4×4) on Fashion-MNIST and the relation task' },
     expects: ON(['fashion-mnist', 'relation'], 'channel-full 4x4x256', 'spatial-full 4x4x256', 'not lower'),
   },
   {
     id: 'data-size',
     extension: true,
     quote: "Extension: with the full training set, channel-full's deficit to spatial-full on Fashion-MNIST shrinks to no more than a point.",
-    experiment: { suite: 'data-size', notebook: '06_cost_scaling', section: 'cost-scaling', what: 'channel-full against spatial-full trained on all of Fashion-MNIST (about 6,000 images per class)' },
+    experiment: { suite: 'data-size', notebook: '10_regime_map', section: 'regime-map', what: 'channel-full against spatial-full trained on all of Fashion-MNIST (about 6,000 images per class)' },
     expects: ON(['fashion-mnist'], 'channel-full n=all', 'spatial-full n=all', 'not lower'),
   },
 ];
@@ -254,7 +254,7 @@ export function expectQuestionClaims(rows: ClaimRow[], preset: RunPresetName, sa
  * the first that contradicts it; for "holds", the one nearest to failing), or why it is not settled yet.
  */
 export function decidingNumber(r: ClaimRow): string {
-  const pp = (c: Paired): string => `${c.diff >= 0 ? '+' : '−'}${Math.abs(100 * c.diff).toFixed(1)}${Number.isFinite(c.ci95) ? ` ± ${(100 * c.ci95).toFixed(1)}` : ''} pp`;
+  const pp = (c: Paired): string => `${c.diff >= 0 ? '+' : '−'}${Math.abs(100 * c.diff).toFixed(2)}${Number.isFinite(c.ci95) ? ` ± ${(100 * c.ci95).toFixed(2)}` : ''} pp`;
   const what = (c: Paired): string => `${c.a} − ${c.b} on ${c.dataset}: ${pp(c)}${c.underfit ? `; ${c.underfit.arm === 'a' ? c.a : c.b} did not learn (${c.underfit.runs} of ${c.underfit.of} seeds)` : ''}`;
   const cs = r.comparisons;
   if (!cs.length) return r.evidence[0] ?? '–';
