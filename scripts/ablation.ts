@@ -9,7 +9,6 @@
  * with a table of mean ± std over seeds per config and dataset. Exits 1 when
  * nothing could run (every planned dataset skipped) or when every run it trained failed.
  */
-import * as os from 'os';
 import { aggregate } from '../lib/analysis/statistics';
 import { frame, tableText } from '../lib/analysis/tables';
 import { initBackend, describeBackend } from '../lib/backend';
@@ -19,13 +18,14 @@ import { ANSWER_DATASETS, ANSWER_SUITES, planSuite, RUN_PRESETS, RunPresetName, 
 import { budgetRows, sweepBudget } from '../lib/train/eta';
 import { ResultStore } from '../lib/results/store';
 import { resultsDirFor } from '../lib/util/paths';
+import { allocatedCpus, underSlurm } from '../lib/util/cpus';
 import { listOf, oneOf, positiveInt, runCommand, UsageError } from '../lib/util/cli';
 
 const PRESET_NAMES = Object.keys(RUN_PRESETS) as RunPresetName[];
 
 const SPEC = {
   usage: `usage: npm run ablation -- [--suite ${suiteNames().join('|')}] [--preset ${PRESET_NAMES.join('|')}]
-       [--datasets a,b] [--seeds 0,1,2] [--shard i/n] [--workers k] [--force] [--save-weights] [--until HH:MM|+3h] [--plan]
+       [--datasets a,b] [--seeds 0,1,2] [--shard i/n] [--workers k] [--force] [--save-weights] [--until HH:MM|+3h] [--plan] [--slurm]
 
   --suite         the grid to run, or several as a,b (default under standard: the answer's
                   suites, ${ANSWER_SUITES.join(',')},
@@ -41,7 +41,10 @@ const SPEC = {
                   duration such as +3h, or a date and time such as 2026-11-28T07:20), judged
                   from the store's finished runs; the rest wait for the next sweep
   --plan          print what the sweep plans, what the store holds and the run time left
-                  (estimated from the store's finished runs, as the ETA is), then exit`,
+                  (estimated from the store's finished runs, as the ETA is), then exit
+  --slurm         one planned run per task of a Slurm array: task SLURM_ARRAY_TASK_ID (from 1)
+                  of as many as the plan has runs (--plan prints the --array to submit), whatever
+                  SLURM_ARRAY_TASK_COUNT says, so a resubmitted subset keeps its numbering`,
   options: {
     suite: { type: 'string' },
     preset: { type: 'string' },
@@ -53,6 +56,7 @@ const SPEC = {
     'save-weights': { type: 'boolean' },
     until: { type: 'string' },
     plan: { type: 'boolean' },
+    slurm: { type: 'boolean' },
   },
   // Only for `--until tomorrow HH:MM`, written as two words.
   positionals: true,
@@ -73,10 +77,22 @@ runCommand(SPEC, async (a, rest) => {
     if (!m || +m[1] < 1 || +m[1] > +m[2]) throw new UsageError('--shard must be i/n with 1 ≤ i ≤ n, e.g. 2/8 (for a Slurm array: $SLURM_ARRAY_TASK_ID/$SLURM_ARRAY_TASK_COUNT)');
     shard = [+m[1], +m[2]];
   }
-  // Two single-threaded workers beat one two-threaded process on small models (docs/performance.md).
-  const workers = positiveInt('workers', a.workers) ?? Math.min(2, os.cpus().length);
+  // Two single-threaded workers beat one two-threaded process on small models (docs/performance.md); a Slurm task
+  // is one run on the CPUs it was given.
+  const workers = positiveInt('workers', a.workers) ?? (underSlurm() ? 1 : Math.min(2, allocatedCpus()));
   const known = [...new Set(suitesOf(suite).flatMap((s) => s.datasets))];
   const datasets = listOf('datasets', a.datasets, known) ?? (answer ? ANSWER_DATASETS : undefined);
+  const gridSize = (): number => planSuite(suite, { preset, datasets, seeds }).length;
+  if (a.slurm) {
+    if (shard) throw new UsageError('--slurm takes its shard from SLURM_ARRAY_TASK_ID: leave out --shard');
+    const id = process.env.SLURM_ARRAY_TASK_ID;
+    const n = gridSize();
+    if (id === undefined) throw new UsageError(`--slurm: SLURM_ARRAY_TASK_ID is not set; submit it as an array, sbatch --array=1-${n}`);
+    const i = Number(id);
+    if (!Number.isInteger(i) || i < 1) throw new UsageError(`--slurm: array task ids start at 1, one per planned run (sbatch --array=1-${n}); got ${id}`);
+    if (i > n) throw new UsageError(`--slurm: task ${i} is past the plan's ${n} runs (sbatch --array=1-${n})`);
+    shard = [i, n];
+  }
   let until: number | undefined;
   try {
     until = untilArg === undefined ? undefined : parseUntil(untilArg);
@@ -94,6 +110,7 @@ runCommand(SPEC, async (a, rest) => {
     const { records } = new ResultStore({ dir: resultsDirFor(preset) }).read();
     const table = budgetRows(sweepBudget(plans, records), workers);
     console.log(`${preset}${shard ? `, shard ${shard[0]}/${shard[1]}` : ''}: estimated from the store's finished runs (lib/train/eta.ts)\n${tableText(frame(table), 1)}`);
+    console.log(`\nThe grid has ${gridSize()} runs: for one Slurm task per run, sbatch --array=1-${gridSize()} with --slurm (a task whose run is in the store ends at once).`);
     return;
   }
 
@@ -121,6 +138,11 @@ runCommand(SPEC, async (a, rest) => {
     `\n${res.planned.length} runs: ${res.trained} trained, ${res.cached} from the store, ${res.failed} failed${res.deferred.length ? `, ${res.deferred.length} left for a later sweep (--until)` : ''}; ${((Date.now() - started) / 1000).toFixed(0)} s wall time.`,
   );
   // A Slurm array (or any script) must see failure when the sweep did nothing useful.
+  if (res.planned.length === 0 && shard && res.skipped.length === 0) {
+    // More shards than runs, or a task whose run another task has: nothing to do is not a failure.
+    console.log(`shard ${shard[0]}/${shard[1]} has no run of this grid (${gridSize()} runs in all): nothing to do.`);
+    return 0;
+  }
   if (res.planned.length === 0) {
     console.error(`error: nothing could run: ${res.skipped.length ? 'every planned dataset was skipped (said above)' : 'the plan is empty'}`);
     return 1;

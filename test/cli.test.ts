@@ -8,7 +8,9 @@ import * as assert from 'node:assert/strict';
 import * as fs from 'fs';
 import * as path from 'path';
 import { spawnSync } from 'child_process';
+import * as os from 'os';
 import { ROOT } from '../lib/util/paths';
+import { allocatedCpus, cgroupCpus, underSlurm } from '../lib/util/cpus';
 import { tempDir } from './helpers/tmp';
 
 const COMMANDS = ['ablation', 'bench', 'data', 'lab', 'migrate', 'report', 'run-notebooks'];
@@ -95,4 +97,45 @@ test('a corrupt dataset stops a sweep with one line naming the file, no stack tr
   assert.equal(r.stderr.match(/data_batch_1\.bin/g)?.length, 1, 'the broken file is not named exactly once');
   assert.match(r.stderr, /Repair: delete .*cifar10 and download it again with npm run data -- cifar10/);
   assert.doesNotMatch(r.stderr, /^\s+at /m, 'a stack trace was printed');
+});
+
+test('--slurm: one planned run per array task, numbered from 1 and sized by the plan, never by SLURM_ARRAY_TASK_COUNT', () => {
+  const dir = tempDir('slurm');
+  const sweep = ['--suite', 'hybrid-relation', '--preset', 'smoke'];
+  const env = (id?: string): Record<string, string> => ({ MAPTOKENS_RESULTS_DIR: dir, SLURM_JOB_ID: '7', ...(id === undefined ? {} : { SLURM_ARRAY_TASK_ID: id }) });
+  const plan = run('ablation', [...sweep, '--plan'], env());
+  assert.equal(plan.status, 0, plan.stderr);
+  assert.match(plan.stdout, /The grid has 3 runs: .*sbatch --array=1-3 with --slurm/);
+  for (const [id, msg] of [[undefined, /SLURM_ARRAY_TASK_ID is not set; submit it as an array, sbatch --array=1-3/], ['0', /array task ids start at 1/], ['4', /task 4 is past the plan's 3 runs/]] as const) {
+    const r = run('ablation', [...sweep, '--slurm'], env(id));
+    assert.equal(r.status, 2, `task ${id}: ${r.stderr}`);
+    assert.match(r.stderr, msg);
+  }
+  // A resubmitted single task (sbatch --array=2 sets SLURM_ARRAY_TASK_COUNT=1) still runs the plan's second run.
+  const r = run('ablation', [...sweep, '--slurm'], { ...env('2'), SLURM_ARRAY_TASK_COUNT: '1' });
+  assert.equal(r.status, 0, r.stderr);
+  assert.match(r.stdout, /1 runs: 1 trained/);
+  // Its shard file names the sweep, so two arrays of the same size never share one.
+  assert.deepEqual(fs.readdirSync(path.join(dir, 'smoke', 'shards')), ['runs.hybrid-relation.smoke.shard-2-of-3.jsonl']);
+  // More shards than runs: an empty shard is not a failure.
+  const empty = run('ablation', [...sweep, '--shard', '5/5'], { MAPTOKENS_RESULTS_DIR: dir });
+  assert.equal(empty.status, 0, empty.stderr);
+  assert.match(empty.stdout, /shard 5\/5 has no run of this grid \(3 runs in all\): nothing to do/);
+});
+
+test('threads and workers follow the CPUs allocated, not the machine: Slurm, the cgroup quota, the affinity mask', () => {
+  const dir = tempDir('cpus');
+  const file = (text: string): string => {
+    const f = path.join(dir, `cpu.max.${text.replace(/\W/g, '_')}`);
+    fs.writeFileSync(f, text);
+    return f;
+  };
+  assert.equal(cgroupCpus(file('150000 100000')), 2);
+  assert.equal(cgroupCpus(file('max 100000')), undefined);
+  assert.equal(cgroupCpus(path.join(dir, 'absent')), undefined);
+  assert.equal(allocatedCpus({ SLURM_CPUS_PER_TASK: '1' }, path.join(dir, 'absent')), 1);
+  assert.equal(allocatedCpus({}, file('100000 100000')), 1);
+  assert.equal(allocatedCpus({}, path.join(dir, 'absent')), os.availableParallelism());
+  assert.equal(underSlurm({ SLURM_JOB_ID: '12' }), true);
+  assert.equal(underSlurm({}), false);
 });

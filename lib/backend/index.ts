@@ -15,6 +15,7 @@ import * as os from 'os';
 import * as path from 'path';
 import * as tf from '@tensorflow/tfjs';
 import { quietNativeLoad } from './quiet';
+import { allocatedCpus, underSlurm } from '../util/cpus';
 
 export type BackendName = 'tensorflow' | 'wasm' | 'cpu';
 export const BACKENDS: readonly BackendName[] = ['tensorflow', 'wasm', 'cpu'];
@@ -33,7 +34,10 @@ export interface BackendReport {
   /** wasm backend threads (1 without SharedArrayBuffer workers). */
   wasmThreads: number | null;
   cpuModel: string;
+  /** The machine's logical CPUs. */
   cpuCount: number;
+  /** The CPUs this process may use (affinity, SLURM_CPUS_PER_TASK, cgroup quota; lib/util/cpus.ts); absent on records made before it was kept. */
+  cpuAllocated?: number;
   node: string;
   platform: string;
   /** Why a preferred backend was skipped; empty when the first choice loaded. */
@@ -107,6 +111,9 @@ export async function initBackend(opts: { force?: BackendName; quiet?: boolean }
     }
   }
   if (!chosen) throw new Error(`no TensorFlow.js backend could load:\n  ${fallbacks.join('\n  ')}`);
+  // On a cluster a slow fallback would burn an allocation for hours: a node without native TensorFlow stops here.
+  if (chosen !== 'tensorflow' && underSlurm() && !forced)
+    throw new Error(`under Slurm the native TensorFlow backend is required, and it did not load on ${os.hostname()} (${fallbacks[0] ?? chosen}); fix the install this node uses (npm rebuild), or set MAPTOKENS_BACKEND to run on '${chosen}' anyway`);
   if (fallbacks.length && !opts.quiet) {
     console.error(
       `!!! maptokens: running on the '${chosen}' backend, not native TensorFlow (${fallbacks[0]}). ` +
@@ -118,11 +125,13 @@ export async function initBackend(opts: { force?: BackendName; quiet?: boolean }
     backend: chosen,
     tfjs: tf.version_core,
     tensorflow: chosen === 'tensorflow' ? tfVersion : null,
-    intraOpThreads: chosen === 'tensorflow' ? (envThreads('TF_NUM_INTRAOP_THREADS') ?? cpus.length) : null,
-    interOpThreads: chosen === 'tensorflow' ? (envThreads('TF_NUM_INTEROP_THREADS') ?? cpus.length) : null,
+    // Unset, TensorFlow sizes its pools from the CPUs this process may use (its affinity mask), not the machine's.
+    intraOpThreads: chosen === 'tensorflow' ? (envThreads('TF_NUM_INTRAOP_THREADS') ?? allocatedCpus()) : null,
+    interOpThreads: chosen === 'tensorflow' ? (envThreads('TF_NUM_INTEROP_THREADS') ?? allocatedCpus()) : null,
     wasmThreads: chosen === 'wasm' ? wasmThreadCount() : null,
     cpuModel: cpus[0]?.model.trim() ?? 'unknown',
     cpuCount: cpus.length,
+    cpuAllocated: allocatedCpus(),
     node: process.version,
     platform: `${process.platform}-${process.arch}`,
     fallbacks,

@@ -2,7 +2,7 @@
  * The result store: append-only JSON lines under results/.
  *
  * - results/runs.jsonl is the main file; `--shard i/n` runs write
- *   results/shards/runs.shard-<i>-of-<n>.jsonl, and reading merges every file by
+ *   results/shards/runs.<suite>.<preset>.shard-<i>-of-<n>.jsonl, and reading merges every file by
  *   run id (the newest `ended` wins, so a --force rerun supersedes).
  * - A record is appended only when its run has finished, as one line in one
  *   write(2) on an O_APPEND descriptor, fsynced. A SIGKILL therefore loses only the
@@ -38,13 +38,16 @@ export class ResultStore {
   readonly dir: string;
   readonly file: string;
 
-  /** shard: [i, n] writes to a shard file instead of runs.jsonl; file: write exactly there. */
-  constructor(opts: { dir?: string; shard?: [number, number]; file?: string } = {}) {
+  /**
+   * shard: [i, n] writes to a shard file instead of runs.jsonl, named after `sweep` (its suite and preset, so that two
+   * arrays of the same size never share a file); file: write exactly there.
+   */
+  constructor(opts: { dir?: string; shard?: [number, number]; sweep?: string; file?: string } = {}) {
     this.dir = opts.dir ?? RESULTS_DIR;
     this.file = opts.file
       ? opts.file
       : opts.shard
-      ? path.join(this.dir, 'shards', `runs.shard-${opts.shard[0]}-of-${opts.shard[1]}.jsonl`)
+      ? path.join(this.dir, 'shards', `runs.${opts.sweep ? `${opts.sweep.replace(/[^A-Za-z0-9_.-]+/g, '+')}.` : ''}shard-${opts.shard[0]}-of-${opts.shard[1]}.jsonl`)
       : path.join(this.dir, 'runs.jsonl');
   }
 

@@ -14,6 +14,7 @@ import { loadDataset } from '../data/registry';
 import type { RunRecord } from '../results/record';
 import { ResultStore } from '../results/store';
 import { DATA_DIR, ROOT, resultsDirFor } from '../util/paths';
+import { allocatedCpus } from '../util/cpus';
 import { experimentHash } from '../experiments/config';
 import { PlainProgress, ProgressSink, TerminalProgress } from './progress';
 import { PlannedRun, planSuite, RunPresetName, shardOf } from '../experiments';
@@ -78,7 +79,7 @@ export async function runSuite(opts: EngineOptions): Promise<SuiteResult> {
     }
   }
   if (opts.shard) plan = shardOf(plan, opts.shard[0], opts.shard[1]);
-  const store = new ResultStore({ dir: opts.resultsDir ?? resultsDirFor(opts.preset), shard: opts.shard });
+  const store = new ResultStore({ dir: opts.resultsDir ?? resultsDirFor(opts.preset), shard: opts.shard, sweep: `${opts.suite}.${opts.preset}` });
   const before = store.read();
   const storeProblems = ResultStore.describeProblems(before.problems);
   const have = new Map(before.records.map((r) => [r.id, r]));
@@ -164,7 +165,8 @@ export interface Threads {
 
 /** What each of k workers gets: its share of the cores within a kernel, one kernel at a time. */
 export function workerThreads(k: number): Threads {
-  return { intra: Math.max(1, Math.floor(os.cpus().length / k)), inter: 1 };
+  // The CPUs this process was given (a Slurm task's, a cgroup's), not the machine's.
+  return { intra: Math.max(1, Math.floor(allocatedCpus() / k)), inter: 1 };
 }
 
 /**
