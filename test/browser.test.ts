@@ -176,8 +176,8 @@ test('results/report.html opens from disk with the network blocked and shows cha
     const drawn = await page.locator('.maptokens-plot svg.main-svg').count();
     assert.ok(plots >= 3, `expected several charts, found ${plots}`);
     assert.ok(drawn >= plots, `${plots - drawn} charts did not render`);
-    // Bars were drawn, not just empty axes.
-    assert.ok((await page.locator('.maptokens-plot g.point path, .maptokens-plot .bars path').count()) > 0, 'charts have no bars');
+    // Marks were drawn (bars, or the dots of accuracy charts), not just empty axes.
+    assert.ok((await page.locator('.maptokens-plot g.point path, .maptokens-plot .bars path, .maptokens-plot path.point').count()) > 0, 'charts draw no marks (bars or points)');
     assert.ok((await page.locator('table.maptokens-table').count()) >= 2, 'tables missing');
     // The claims table comes first, then the controls.
     const text = await page.locator('body').innerText();
