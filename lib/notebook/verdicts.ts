@@ -10,7 +10,7 @@ import { pairedChart } from '../analysis/figures/results';
 import { learningSpeed, speedRows } from '../analysis/speed';
 import { frame } from '../analysis/tables';
 import type { SuiteView } from '../analysis/views';
-import { ClaimRow, claimsMarkdown, questionClaims } from '../analysis/claims/question';
+import { ClaimRow, claimsMarkdown, claimsSummaryMarkdown, questionClaims } from '../analysis/claims/question';
 import { MARGIN } from '../analysis/claims/claim';
 import { RUN_PRESETS, RunPresetName } from '../experiments';
 import type { RunRecord } from '../results/record';
@@ -48,7 +48,9 @@ export function showComparisons(view: SuiteView): SuiteComparison[] {
 export function showClaims(recordsOf: (suite: string) => RunRecord[], preset: RunPresetName): ClaimRow[] {
   const rows = questionClaims(recordsOf, preset);
   const p = RUN_PRESETS[preset];
-  showMarkdown(`**The question's claims, tested one by one** (${p.verdicts ? `preset ${preset}: converged runs only` : p.label})\n\n${claimsMarkdown(rows, { pagePrefix: 'report/' })}`);
+  // The answer first, one short row a claim; the numbers behind each verdict below it.
+  showMarkdown(`**The question's claims, tested one by one** (${p.verdicts ? `preset ${preset}: converged runs only` : p.label})\n\n${claimsSummaryMarkdown(rows, { pagePrefix: 'report/' })}`);
+  showMarkdown(`**The numbers behind each verdict**\n\n${claimsMarkdown(rows, { pagePrefix: 'report/' })}`);
   return rows;
 }
 
