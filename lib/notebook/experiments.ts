@@ -11,7 +11,7 @@ import { loadModel } from '../models/io';
 import type { RunRecord } from '../results/record';
 import { ResultStore } from '../results/store';
 import { retrainRun, runSuite, workerThreads } from '../train/engine';
-import { budgetRows, expectedRuns, sweepBudget } from '../train/eta';
+import { budgetRows, sweepBudget } from '../train/eta';
 import { CallbackProgress } from '../train/progress';
 import { gridRows, planSuite, RunPresetName } from '../experiments';
 import { resultsDirFor, ROOT } from '../util/paths';
@@ -63,15 +63,11 @@ export async function runSuiteInNotebook(suite: string, preset: RunPresetName, o
 export function trainingAhead(suite: string, preset: RunPresetName, opts: { datasets?: string[]; force?: boolean } = {}): string | null {
   const plan = planSuite(suite, { preset, datasets: opts.datasets });
   const { records } = new ResultStore({ dir: resultsDirFor(preset) }).read();
-  const have = new Set(records.filter((r) => r.status === 'ok').map((r) => r.id));
-  const todo = opts.force ? plan : plan.filter((p) => !have.has(p.id));
-  if (!todo.length) return null;
-  const expect = expectedRuns(records);
-  const est = todo.map(expect);
-  const known = est.every((e) => e.basis !== 'cap');
-  const secs = est.reduce((a, e) => a + e.seconds, 0);
-  const time = known ? `about ${formatDuration(secs)} on one worker (estimated from the store's runs)` : 'a time the store cannot estimate yet (no finished run of this recipe)';
-  return `**Training ${todo.length} of the ${plan.length} runs** that suite \`${suite}\` plans under the ${preset} preset (the store lacks them): ${time}. Interrupt the kernel to stop; finished runs are kept, and a run in flight resumes from its last epoch.`;
+  const { total } = sweepBudget([{ suite, runs: plan }], records, { force: opts.force });
+  const todo = total.planned - total.stored;
+  if (!todo) return null;
+  const time = Number.isFinite(total.seconds) ? `about ${formatDuration(total.seconds)} on one worker (estimated from the store's runs)` : 'a time the store cannot estimate yet (no finished run of this recipe)';
+  return `**Training ${todo} of the ${plan.length} runs** that suite \`${suite}\` plans under the ${preset} preset (the store lacks them): ${time}. Interrupt the kernel to stop; finished runs are kept, and a run in flight resumes from its last epoch.`;
 }
 
 /**

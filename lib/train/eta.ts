@@ -86,8 +86,9 @@ export interface BudgetRow {
  * The run time a sweep still needs, suite by suite and in all (a run two suites plan counts once, in the first),
  * from the store's finished runs: what `npm run ablation -- --plan` prints before anything trains.
  */
-export function sweepBudget(plans: { suite: string; runs: PlannedRun[] }[], records: RunRecord[]): { rows: BudgetRow[]; total: BudgetRow } {
-  const have = new Set(records.filter((r) => r.status === 'ok').map((r) => r.id));
+export function sweepBudget(plans: { suite: string; runs: PlannedRun[] }[], records: RunRecord[], opts: { force?: boolean } = {}): { rows: BudgetRow[]; total: BudgetRow } {
+  // --force retrains what the store holds: nothing counts as stored, though the store still prices every run.
+  const have = new Set(opts.force ? [] : records.filter((r) => r.status === 'ok').map((r) => r.id));
   const expect = expectedRuns(records);
   const seen = new Set<string>();
   const rows = plans.map(({ suite, runs }) => {
