@@ -1,19 +1,22 @@
 /**
  * Nothing a reader does can overwrite the committed answer: notebooks open on the standard runs
  * as the store holds them (training nothing), figures and report pages are keyed by preset, and
- * the report refuses a figure that does not come from the preset and store it renders.
+ * the report refuses a figure that does not come from the preset and store it renders. That 99 opened in JupyterLab
+ * and 03 switched to quick there change no committed file is tested in browser.test.ts, where a reader does it.
  */
 import { test } from 'node:test';
 import * as assert from 'node:assert/strict';
-import * as crypto from 'crypto';
 import * as fs from 'fs';
 import * as path from 'path';
-import { spawnSync } from 'child_process';
 import { figuresDir, saveFigure, storeDigest } from '../lib/analysis/figures/save';
 import { checkFigureProvenance } from '../lib/report/render';
 import { reportPaths } from '../lib/report/export';
-import { fromStore, preset, resolveNotebooks, runNotebook } from '../lib/notebook/runner';
-import { ROOT } from '../lib/util/paths';
+import { fromStore, preset } from '../lib/notebook/runner';
+import { ROOT, storeFileFor } from '../lib/util/paths';
+import { runSuite } from '../lib/train/engine';
+import { PlainProgress } from '../lib/train/progress';
+import { ResultStore } from '../lib/results/store';
+import { initBackend } from '../lib/backend';
 import { tempDir } from './helpers/tmp';
 
 function withEnv<T>(env: Record<string, string | undefined>, fn: () => T): T {
@@ -70,6 +73,27 @@ test("the committed figures are the standard store's as it is now", () => {
   );
 });
 
+test('a sweep under quick appends to results/local/, never to the runs.jsonl git holds, and reads both', { timeout: 600_000 }, async () => {
+  await initBackend();
+  const dir = tempDir('quick-store');
+  // A committed store: one line (any record will do; this one is only read back).
+  const committed = path.join(dir, 'runs.jsonl');
+  const old = fs.readFileSync(path.join(ROOT, 'results', 'runs.jsonl'), 'utf8').split('\n')[0] + '\n';
+  fs.writeFileSync(committed, old);
+  assert.equal(storeFileFor('quick', dir), path.join(dir, 'local', 'runs.quick.jsonl'));
+  assert.equal(storeFileFor('standard', dir), committed);
+  const opts = { suite: 'channel-vs-spatial', preset: 'quick' as const, datasets: ['mnist'], seeds: [0], resultsDir: dir, progress: (w: number) => new PlainProgress(w, () => undefined) };
+  const first = await runSuite(opts);
+  assert.ok(first.trained > 0);
+  assert.equal(fs.readFileSync(committed, 'utf8'), old, 'a quick sweep wrote to the committed runs.jsonl');
+  const local = fs.readFileSync(storeFileFor('quick', dir), 'utf8').trim().split('\n');
+  assert.equal(local.length, first.trained);
+  // The reader sees both files: the committed record and the new ones.
+  assert.equal(new ResultStore({ dir }).read().records.length, first.trained + 1);
+  const second = await runSuite(opts);
+  assert.equal(second.trained, 0, 'runs in results/local/ were not served from the store');
+});
+
 test("another preset's report pages never share a path with the answer's", () => {
   const answer = reportPaths('standard', '/r');
   assert.deepEqual(answer, { html: '/r/report.html', pages: '/r/report' });
@@ -79,39 +103,4 @@ test("another preset's report pages never share a path with the answer's", () =>
     assert.notEqual(other.html, answer.html);
     assert.notEqual(other.pages, answer.pages);
   }
-});
-
-/** sha256 of every file git tracks, and of what git status says: a change to any committed file shows here. */
-function committedState(): { files: Map<string, string>; status: string } {
-  const git = (args: string[]): string => spawnSync('git', args, { cwd: ROOT, encoding: 'utf8' }).stdout;
-  const files = new Map<string, string>();
-  for (const f of git(['ls-files', '-z']).split('\0').filter(Boolean)) {
-    const p = path.join(ROOT, f);
-    if (fs.existsSync(p) && fs.statSync(p).isFile()) files.set(f, crypto.createHash('sha256').update(fs.readFileSync(p)).digest('hex'));
-  }
-  return { files, status: git(['status', '--porcelain', '--untracked-files=no']) };
-}
-
-function changed(a: Map<string, string>, b: Map<string, string>): string[] {
-  return [...new Set([...a.keys(), ...b.keys()])].filter((k) => a.get(k) !== b.get(k)).sort();
-}
-
-test('03 run under quick and 99 opened with nothing set leave every committed file as it was', { timeout: 1_200_000 }, async () => {
-  const out = tempDir('answer-safe');
-  const before = committedState();
-  // 03 under quick, as `npm run notebooks -- 03 --preset quick` or the lab with PRESET = "quick" runs it.
-  const quick = await runNotebook(resolveNotebooks(['03'])[0], { preset: 'quick', outDir: out, log: () => undefined });
-  assert.ok(quick.ok, `03 failed under quick:\n${quick.stderr.slice(-3000)}`);
-  // 99 as the lab opens it: no preset and no from-store set in the kernel's environment.
-  const answer = await withEnv({ MAPTOKENS_PRESET: undefined, MAPTOKENS_FROM_STORE: undefined }, () =>
-    runNotebook(resolveNotebooks(['99'])[0], { preset: preset(), outDir: out, log: () => undefined }),
-  );
-  assert.ok(answer.ok, `99 failed as opened:\n${answer.stderr.slice(-3000)}`);
-  const text = fs.readFileSync(answer.output, 'utf8');
-  assert.ok(text.includes('"MAPTOKENS_PRESET') || text.includes('standard'), '99 as opened does not show the standard answer');
-  assert.ok(!/Training \d+ of the \d+ runs/.test(text), '99 as opened trained');
-  const after = committedState();
-  assert.deepEqual(changed(before.files, after.files), [], 'committed files changed');
-  assert.equal(after.status, before.status);
-  assert.ok(fs.readdirSync(figuresDir('quick')).length > 0, '03 under quick saved no figure under its own preset');
 });

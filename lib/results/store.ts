@@ -2,8 +2,8 @@
  * The result store: append-only JSON lines under results/.
  *
  * - results/runs.jsonl is the main file; `--shard i/n` runs write
- *   results/shards/runs.<suite>.<preset>.shard-<i>-of-<n>.jsonl, and reading merges every file by
- *   run id (the newest `ended` wins, so a --force rerun supersedes).
+ *   results/shards/runs.<suite>.<preset>.shard-<i>-of-<n>.jsonl; quick runs append to results/local/ (storeFileFor);
+ *   reading merges every file by run id (the newest `ended` wins, so a --force rerun supersedes).
  * - A record is appended only when its run has finished, as one line in one
  *   write(2) on an O_APPEND descriptor, fsynced. A SIGKILL therefore loses only the
  *   run in progress; every finished record stays intact.
@@ -51,14 +51,14 @@ export class ResultStore {
       : path.join(this.dir, 'runs.jsonl');
   }
 
-  /** Every store file: runs.jsonl and the shard files. */
+  /** Every store file: runs.jsonl, the shard files and the local (uncommitted) files. */
   files(): string[] {
     const out: string[] = [];
     const main = path.join(this.dir, 'runs.jsonl');
     if (fs.existsSync(main)) out.push(main);
-    const shards = path.join(this.dir, 'shards');
-    if (fs.existsSync(shards)) {
-      for (const f of fs.readdirSync(shards).sort()) if (f.endsWith('.jsonl')) out.push(path.join(shards, f));
+    for (const sub of ['shards', 'local']) {
+      const d = path.join(this.dir, sub);
+      if (fs.existsSync(d)) for (const f of fs.readdirSync(d).sort()) if (f.endsWith('.jsonl')) out.push(path.join(d, f));
     }
     return out;
   }

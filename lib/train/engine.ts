@@ -13,7 +13,7 @@ import { Cifar10Missing, loadCifar10 } from '../data/cifar10';
 import { loadDataset } from '../data/registry';
 import type { RunRecord } from '../results/record';
 import { ResultStore } from '../results/store';
-import { DATA_DIR, ROOT, resultsDirFor } from '../util/paths';
+import { DATA_DIR, ROOT, resultsDirFor, storeFileFor } from '../util/paths';
 import { allocatedCpus } from '../util/cpus';
 import { experimentHash } from '../experiments/config';
 import { PlainProgress, ProgressSink, TerminalProgress } from './progress';
@@ -58,7 +58,7 @@ export interface SuiteResult {
 }
 
 /** A run in the store counts as finished if it succeeded, or failed deterministically (NaN). */
-function finished(r: RunRecord | undefined): boolean {
+export function finished(r: RunRecord | undefined): boolean {
   return !!r && (r.status === 'ok' || r.failure?.kind === 'nan');
 }
 
@@ -79,7 +79,8 @@ export async function runSuite(opts: EngineOptions): Promise<SuiteResult> {
     }
   }
   if (opts.shard) plan = shardOf(plan, opts.shard[0], opts.shard[1]);
-  const store = new ResultStore({ dir: opts.resultsDir ?? resultsDirFor(opts.preset), shard: opts.shard, sweep: `${opts.suite}.${opts.preset}` });
+  const dir = opts.resultsDir ?? resultsDirFor(opts.preset);
+  const store = new ResultStore({ dir, shard: opts.shard, sweep: `${opts.suite}.${opts.preset}`, file: opts.shard ? undefined : storeFileFor(opts.preset, dir) });
   const before = store.read();
   const storeProblems = ResultStore.describeProblems(before.problems);
   const have = new Map(before.records.map((r) => [r.id, r]));

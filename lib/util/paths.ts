@@ -15,3 +15,12 @@ export const RESULTS_DIR = process.env.MAPTOKENS_RESULTS_DIR || path.join(ROOT, 
 export function resultsDirFor(preset: string, resultsDir = RESULTS_DIR): string {
   return preset === 'smoke' ? path.join(resultsDir, 'smoke') : resultsDir;
 }
+
+/**
+ * The file a sweep under `preset` appends to, in a store folder `dir` (resultsDirFor's). The answer's presets (standard,
+ * full) and smoke (its own folder) write runs.jsonl. Quick shares results/ so that it reads the quick runs git already
+ * holds, but appends to results/local/ (not committed): training under quick never changes a committed file.
+ */
+export function storeFileFor(preset: string, dir: string): string {
+  return preset === 'quick' ? path.join(dir, 'local', `runs.${preset}.jsonl`) : path.join(dir, 'runs.jsonl');
+}
