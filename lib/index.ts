@@ -20,4 +20,5 @@ export * from './notebook/datasets';
 export * from './notebook/image-grid';
 export * from './notebook/relation-probe';
 export { preset } from './notebook/runner';
+export type { PresetName } from './notebook/runner';
 export { scalingSweep, literatureCostSweep } from './bench/scaling';
