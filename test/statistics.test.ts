@@ -6,14 +6,19 @@
 import { test } from 'node:test';
 import * as assert from 'node:assert/strict';
 import { checkControls, controlGate } from '../lib/analysis/claims/controls';
-import { aggregate, blockVariance, cochranCritical, compareFamily, formatPaired, formatPct, holm, pairedDifference, tQuantile975 } from '../lib/analysis/statistics';
+import { aggregate, blockVariance, cochranCritical, compareFamily, formatPaired, formatPct, holm, pairedDifference, signTest, successRate, testSetVariance, tQuantile975 } from '../lib/analysis/statistics';
 import { relationPositionBaseline } from '../lib/data/diagnostic';
 import { Expectation, judgeFamily } from '../lib/analysis/claims/claim';
 import type { RunRecord } from '../lib/results/record';
 import { runRecord } from './helpers/records';
 
-const rec = (name: string, dataset: string, seed: number, acc: number, converged = true): RunRecord => runRecord(name, dataset, seed, acc, { converged });
-const runs = (name: string, dataset: string, accs: number[], converged = true): RunRecord[] => accs.map((a, s) => rec(name, dataset, s, a, converged));
+// A test set so large that its own binomial error vanishes: the closed forms below are the seeds' alone. The test
+// set's term has its own test (testSetVariance) with the helper's 10,000 images.
+const rec = (name: string, dataset: string, seed: number, acc: number, converged = true, test = 1e12): RunRecord => {
+  const r = runRecord(name, dataset, seed, acc, { converged });
+  return { ...r, sizes: { ...r.sizes, test } };
+};
+const runs = (name: string, dataset: string, accs: number[], converged = true, test = 1e12): RunRecord[] => accs.map((a, s) => rec(name, dataset, s, a, converged, test));
 
 test('paired difference by seed equals the closed form of Student\'s t with 2 degrees of freedom', () => {
   // d = (0.02, 0.01, 0.04): mean 0.02333, sd 0.015275, t = mean / (sd/√3) = 2.6458.
@@ -38,7 +43,7 @@ test('the interval pools the residual spread of every model on the dataset (mode
   const t = 0.0233333 / se;
   assert.equal(c.interval, 'block');
   assert.deepEqual(c.pooled, { models: 3 });
-  assert.equal(c.df, 4);
+  assert.ok(Math.abs(c.df - 4) < 1e-6, `df ${c.df}`);
   // For 4 df, P(|T| > t) = 1 − t(t² + 6) / (t² + 4)^{3/2}: no table, no library.
   assert.ok(Math.abs(c.p - (1 - (t * (t * t + 6)) / (t * t + 4) ** 1.5)) < 1e-5, `p ${c.p}`);
   assert.ok(Math.abs(c.ci95 - 2.776445 * se) < 1e-6, `ci ${c.ci95}`);
@@ -47,7 +52,7 @@ test('the interval pools the residual spread of every model on the dataset (mode
   assert.ok(pairedDifference(recs.slice(0, 3), recs.slice(3, 6)).ci95 > 1.5 * c.ci95);
   // A model with a seed missing, or two runs on one seed, is not part of the block; a pair's own seeds are the block's.
   const [partial] = compareFamily([...recs, ...runs('x', 'mnist', [0.7, 0.71])], [{ dataset: 'mnist', a: 'a', b: 'b' }]);
-  assert.deepEqual([partial.pooled, partial.df], [{ models: 3 }, 4]);
+  assert.deepEqual([partial.pooled, Math.round(partial.df)], [{ models: 3 }, 4]);
   const [two] = compareFamily(recs.slice(0, 6), [{ dataset: 'mnist', a: 'a', b: 'b' }]);
   assert.equal(two.interval, 'seeds', 'two models have no more df than the pair');
 });
@@ -84,7 +89,7 @@ test("a model whose spread is an outlier among the models' is set apart from the
   assert.ok(Math.abs(block.mse - alone.mse) < 1e-15);
   const [c] = compareFamily(recs, [{ dataset: 'relation', a: 'm0', b: 'm4' }]);
   assert.equal(c.interval, 'block');
-  assert.ok(Math.abs(c.ci95 - tQuantile975(8) * Math.sqrt((2 * alone.mse) / 3)) < 1e-12, `ci ${c.ci95}`);
+  assert.ok(Math.abs(c.ci95 - tQuantile975(8) * Math.sqrt((2 * alone.mse) / 3)) < 1e-9, `ci ${c.ci95}`);
   assert.match(formatPaired(c), /spread pooled over 5 models \(set apart: plateau\), 8 df/);
   // Without the screen, the plateau's spread would swamp the pool (the unscreened mean square, by hand).
   const rows = [...top, [0.5285, 0.509, 0.5415]];
@@ -118,17 +123,17 @@ test('Holm\'s step-down correction', () => {
 });
 
 test('seeds that agree exactly give the test set\'s binomial interval, never "± 0"', () => {
-  const c = pairedDifference(runs('a', 'relation', [1, 1, 1]), runs('b', 'relation', [0.99, 0.99, 0.99]));
+  const c = pairedDifference(runs('a', 'relation', [1, 1, 1], true, 10_000), runs('b', 'relation', [0.99, 0.99, 0.99], true, 10_000));
   assert.equal(c.interval, 'binomial');
   assert.ok(c.ci95 > 0.001 && c.ci95 < 0.01, `${c.ci95}`);
-  const same = pairedDifference(runs('a', 'relation', [1, 1, 1]), runs('b', 'relation', [1, 1, 1]));
+  const same = pairedDifference(runs('a', 'relation', [1, 1, 1], true, 10_000), runs('b', 'relation', [1, 1, 1], true, 10_000));
   assert.ok(same.ci95 > 0, 'two models at 100% still have an interval');
   const [v] = compareFamily([...runs('a', 'relation', [1, 1, 1]), ...runs('b', 'relation', [1, 1, 1])], [{ dataset: 'relation', a: 'a', b: 'b' }]);
   assert.equal(v.verdict, 'indistinguishable');
 });
 
 test('a group whose seeds agree exactly shows the binomial interval, not "± 0.00"', () => {
-  const [g] = aggregate(runs('a', 'relation', [1, 1, 1]));
+  const [g] = aggregate(runs('a', 'relation', [1, 1, 1], true, 10_000));
   assert.equal(g.interval, 'binomial');
   assert.ok(g.ci95 > 0);
   assert.doesNotMatch(formatPct(g), /± 0\.00/);
@@ -220,4 +225,42 @@ test('a failed control makes its task\'s comparisons inconclusive; a passing one
   // Above chance but not above one shape's position: still a failed control.
   const weak = checkControls([...others, ...runs('spatial-full', 'relation', [base - 0.02, base - 0.01, base - 0.015])]);
   assert.equal(weak[0].pass, false);
+});
+
+test("every interval counts the test set's own sampling error, which more seeds on the same images do not shrink", () => {
+  // d = (0.02, 0.01, 0.04) as above, on 2,000 shared test images: se² = sd²/3 + p̄a(1 − p̄a)/n + p̄b(1 − p̄b)/n (plus-four),
+  // with Welch–Satterthwaite's df = se⁴ / ((sd²/3)² / 2).
+  const n = 2000;
+  const c = pairedDifference(runs('a', 'relation', [0.9, 0.92, 0.95], true, n), runs('b', 'relation', [0.88, 0.91, 0.91], true, n));
+  const p4 = (p: number): number => (p * n + 2) / (n + 4);
+  const tv = (p: number): number => (p4(p) * (1 - p4(p))) / (n + 4);
+  const seeds = 0.0152753 ** 2 / 3;
+  const v = seeds + tv(0.9233333) + tv(0.9);
+  assert.ok(Math.abs(c.se - Math.sqrt(v)) < 1e-6, `se ${c.se} against ${Math.sqrt(v)}`);
+  assert.ok(Math.abs(c.df - (v * v) / (seeds ** 2 / 2)) < 1e-3, `df ${c.df}`);
+  assert.ok(Math.abs(c.ci95 - tQuantile975(c.df) * Math.sqrt(v)) < 1e-6);
+  assert.ok(Math.abs(testSetVariance(0.9, n) - tv(0.9)) < 1e-15);
+  // Five seeds with the same spread narrow the seeds' term; the test set's stays whole.
+  const five = pairedDifference(runs('a', 'relation', [0.9, 0.92, 0.95, 0.9, 0.92], true, n), runs('b', 'relation', [0.88, 0.91, 0.91, 0.88, 0.91], true, n));
+  assert.ok(five.se ** 2 > tv(0.918) + tv(0.898), 'the test-set term shrank with the seeds');
+  // A group's interval counts it too.
+  const [g] = aggregate(runs('a', 'relation', [0.9, 0.92, 0.95], true, n));
+  const gv = 0.0251661 ** 2 / 3 + tv(0.9233333);
+  assert.ok(Math.abs(g.ci95 - tQuantile975((gv * gv) / ((0.0251661 ** 2 / 3) ** 2 / 2)) * Math.sqrt(gv)) < 1e-5, `group ci ${g.ci95}`);
+});
+
+test('the sign test over paired seeds, said when every seed goes one way; the success rate with its exact interval', () => {
+  assert.deepEqual(signTest([0.04, 0.35, 0.1, 0.2, 0.05]), { same: 5, of: 5, p: 0.0625 });
+  assert.deepEqual(signTest([0.04, -0.35, 0.1, 0.2, 0.05]), { same: 4, of: 5, p: 0.375 });
+  assert.equal(signTest([0.1, -0.1]).p, 1);
+  const c = pairedDifference(runs('a', 'cooccurrence', [0.685, 0.96, 0.976, 0.9, 0.99], true, 2000), runs('b', 'cooccurrence', [0.645, 0.61, 0.7, 0.62, 0.64], true, 2000));
+  assert.match(formatPaired({ ...c, pHolm: c.p, verdict: 'higher' }), /a above on all 5 paired seeds \(sign test p = 0\.0625\)/);
+  const mixed = pairedDifference(runs('a', 'cooccurrence', [0.6, 0.96, 0.976], true, 2000), runs('b', 'cooccurrence', [0.645, 0.61, 0.7], true, 2000));
+  assert.doesNotMatch(formatPaired({ ...mixed, pHolm: mixed.p, verdict: 'indistinguishable' }), /sign test/);
+  // Clopper–Pearson for 2 of 5: (0.0527, 0.8534), as published tables give.
+  const s = successRate([0.685, 0.96, 0.5, 0.6, 0.976], 0.9);
+  assert.deepEqual([s.k, s.n], [2, 5]);
+  assert.ok(Math.abs(s.lo - 0.0527) < 1e-4 && Math.abs(s.hi - 0.8534) < 1e-4, `${s.lo} ${s.hi}`);
+  assert.deepEqual(successRate([0.95, 0.96], 0.9).hi, 1);
+  assert.deepEqual(successRate([0.5, 0.6], 0.9).lo, 0);
 });

@@ -31,6 +31,61 @@ export function stats(xs: number[]): Stats {
   return { n, mean, std, ci95: n > 1 ? (tQuantile975(n - 1) * std) / Math.sqrt(n) : NaN };
 }
 
+/**
+ * The test set's own sampling error: the binomial variance p(1 − p)/n of an accuracy measured on n test images
+ * (plus-four, so that 100% has one too). Every seed of a run is tested on the same images (the generated tasks draw
+ * their test set from a fixed stream, the real datasets have theirs), so averaging over seeds does not shrink it: it
+ * adds to the seeds' variance of a mean, whatever their number. Where a test set did vary with the seed this counts
+ * its error twice, which widens an interval and never narrows it.
+ */
+export function testSetVariance(p: number, n: number): number {
+  if (!(n > 0) || !Number.isFinite(p)) return 0;
+  const p4 = (p * n + 2) / (n + 4);
+  return (p4 * (1 - p4)) / (n + 4);
+}
+
+/**
+ * Student's t for a variance that adds an estimate with `df` degrees of freedom to a term known exactly (the test
+ * set's binomial one): Welch–Satterthwaite's degrees of freedom, which grow as the known term dominates.
+ */
+export function withKnownVariance(estimate: number, df: number, known: number): { se: number; df: number } {
+  const v = estimate + known;
+  return { se: Math.sqrt(v), df: estimate > 0 ? Math.min(1e6, (v * v) / ((estimate * estimate) / df)) : Infinity };
+}
+
+/** The 97.5% quantile for withKnownVariance's df (the normal's at df = ∞). */
+function q975(df: number): number {
+  return Number.isFinite(df) ? tQuantile975(df) : 1.959964;
+}
+
+/**
+ * The sign test over paired seeds: how many of the n nonzero differences share the majority's sign, and the exact
+ * two-sided binomial p-value of so many or more under no difference. Five of five in one direction gives p = 0.0625:
+ * evidence that no interval on bimodal outcomes can give, and too little alone for a verdict at 5%.
+ */
+export function signTest(diffs: number[]): { same: number; of: number; p: number } {
+  const nz = diffs.filter((d) => Math.abs(d) > 1e-12);
+  const of = nz.length;
+  const pos = nz.filter((d) => d > 0).length;
+  const same = Math.max(pos, of - pos);
+  let tail = 0;
+  for (let k = same; k <= of; k++) tail += jStat.combination(of, k) / 2 ** of;
+  return { same, of, p: Math.min(1, 2 * tail) };
+}
+
+/**
+ * Where outcomes are bimodal over seeds (some runs solve a task, others do not), a mean and a t interval describe
+ * neither mode: the success rate does, with its exact (Clopper–Pearson) 95% interval. `solved` is the caller's
+ * declared threshold of test accuracy.
+ */
+export function successRate(accs: number[], solved: number): { k: number; n: number; lo: number; hi: number } {
+  const n = accs.length;
+  const k = accs.filter((a) => a >= solved).length;
+  const lo = k === 0 ? 0 : jStat.beta.inv(0.025, k, n - k + 1);
+  const hi = k === n ? 1 : jStat.beta.inv(0.975, k + 1, n - k);
+  return { k, n, lo, hi };
+}
+
 export interface Group extends Stats {
   /** 'seeds': Student's t over seeds; 'binomial': the seeds agree exactly, so the test set's binomial interval; 'none': one seed. */
   interval: 'seeds' | 'binomial' | 'none';
@@ -84,12 +139,13 @@ export function aggregate(records: RunRecord[], opts: { metric?: Metric; expecte
     const std = n > 1 ? (row!.value_std as number) : NaN;
     const seeds = [...new Set(rs.map((r) => r.seed))].sort((a, b) => a - b);
     const m = n ? (row!.value_mean as number) : NaN;
-    // Seeds that agree exactly say nothing about uncertainty: then the test set's own
-    // binomial error (plus-four, so that 100% has an interval too), never "± 0".
+    // The seeds' spread plus the test set's own binomial error (testSetVariance); seeds that agree exactly leave
+    // the binomial term alone, never "± 0". A loss is not a proportion: it keeps the seeds' interval.
     const flat = n > 1 && std < 1e-12;
-    const tests = rs.filter(finished).reduce((a, r) => a + (r.sizes?.test ?? 0), 0);
-    const p4 = (m * tests + 2) / (tests + 4);
-    const ci95 = n < 2 ? NaN : flat ? 1.959964 * Math.sqrt((p4 * (1 - p4)) / tests) : (tQuantile975(n - 1) * std) / Math.sqrt(n);
+    const tests = rs.find(finished)?.sizes?.test ?? 0;
+    const known = metric === 'test_loss' ? 0 : testSetVariance(m, tests);
+    const iv = withKnownVariance(flat ? 0 : (std * std) / n, n - 1, known);
+    const ci95 = n < 2 ? NaN : q975(iv.df) * iv.se;
     return {
       n,
       mean: m,
@@ -160,6 +216,10 @@ export interface Paired {
    * or the test set's binomial error when the seeds agree exactly.
    */
   interval: 'seeds' | 'block' | 'binomial' | 'none';
+  /** The test set's binomial variance of diff (testSetVariance of both arms), included in se. */
+  testVar: number;
+  /** The sign test over the paired seeds (signTest). */
+  sign: { same: number; of: number; p: number };
   /** With `block`: how many models the residual variance pooled (its degrees of freedom are `df`), and the models Cochran's test set apart. */
   pooled?: { models: number; setApart?: string[] };
   /** Two-sided p-value of diff ≠ 0, and after Holm's correction over its family. */
@@ -199,20 +259,17 @@ export function pairedDifference(a: RunRecord[], b: RunRecord[], metric: Metric 
   const pairs = b.filter(ok).filter((r) => byA.has(r.seed)).map((rb) => [byA.get(rb.seed)!, rb] as const).sort((x, y) => x[0].seed - y[0].seed);
   const seeds = pairs.map(([ra]) => ra.seed);
   const d = pairs.map(([ra, rb]) => ra.metrics[metric] - rb.metrics[metric]);
-  const base = { dataset: (a[0] ?? b[0])?.dataset ?? '', a: a[0]?.name ?? '', b: b[0]?.name ?? '', seeds };
+  // The test set's error of each arm's mean, as if the two erred independently on its images (models that err on
+  // the same images have less); seeds share the images, so it does not shrink with their number.
+  const n = pairs.length ? testSize(pairs[0][0]) : 0;
+  const testVar = metric === 'test_loss' ? 0 : testSetVariance(mean(pairs.map(([ra]) => ra.metrics[metric])), n) + testSetVariance(mean(pairs.map(([, rb]) => rb.metrics[metric])), n);
+  const base = { dataset: (a[0] ?? b[0])?.dataset ?? '', a: a[0]?.name ?? '', b: b[0]?.name ?? '', seeds, testVar, sign: signTest(d) };
   if (d.length < 2) return { ...base, diff: d[0] ?? NaN, ci95: NaN, se: NaN, df: NaN, interval: 'none', p: NaN };
   const s = stats(d);
-  if (s.std > 1e-12) {
-    const t = s.mean / (s.std / Math.sqrt(s.n));
-    return { ...base, diff: s.mean, ci95: s.ci95, se: s.std / Math.sqrt(s.n), df: s.n - 1, interval: 'seeds', p: 2 * upperTail(Math.abs(t), s.n - 1) };
-  }
-  // No spread over seeds: the test set's sampling error, pooled over the seeds' test images.
-  const n = pairs.reduce((x, [ra]) => x + testSize(ra), 0);
-  const pa = (mean(pairs.map(([ra]) => ra.metrics[metric])) * n + 2) / (n + 4);
-  const pb = (mean(pairs.map(([, rb]) => rb.metrics[metric])) * n + 2) / (n + 4);
-  const se = Math.sqrt((pa * (1 - pa)) / n + (pb * (1 - pb)) / n);
-  const z = s.mean / se;
-  return { ...base, diff: s.mean, ci95: 1.959964 * se, se, df: Infinity, interval: 'binomial', p: 2 * upperTail(Math.abs(z), Infinity) };
+  // With no spread over seeds, the test set's term alone.
+  const { se, df } = withKnownVariance(s.std > 1e-12 ? (s.std * s.std) / s.n : 0, s.n - 1, testVar);
+  const t = s.mean / se;
+  return { ...base, diff: s.mean, ci95: q975(df) * se, se, df, interval: s.std > 1e-12 ? 'seeds' : 'binomial', p: 2 * upperTail(Math.abs(t), df) };
 }
 
 /**
@@ -365,14 +422,14 @@ function pooledInterval<D extends ReturnType<typeof pairedDifference>>(d: D, rec
   if (n < 2 || d.interval === 'none') return d;
   const block = blockVariance(records, dataset, d.seeds, metric);
   if (!block || block.mse <= 0 || block.df <= n - 1) return d;
-  const se = Math.sqrt((2 * block.mse) / n);
   if (d.interval === 'seeds') {
-    const own = d.se ** 2 * n; // the pair's own variance of a difference
+    const own = (d.se ** 2 - d.testVar) * n; // the pair's own variance of a difference over seeds
     if (own / (2 * block.mse) > jStat.centralF.inv(0.99, n - 1, block.df)) return d;
   }
+  const { se, df } = withKnownVariance((2 * block.mse) / n, block.df, d.testVar);
   const t = d.diff / se;
   const pooled = { models: block.models, ...(block.setApart.length ? { setApart: block.setApart } : {}) };
-  return { ...d, ci95: tQuantile975(block.df) * se, se, df: block.df, interval: 'block', pooled, p: 2 * upperTail(Math.abs(t), block.df) };
+  return { ...d, ci95: q975(df) * se, se, df, interval: 'block', pooled, p: 2 * upperTail(Math.abs(t), df) };
 }
 
 /**
@@ -441,11 +498,14 @@ export function formatPaired(c: Paired): string {
     c.interval === 'binomial'
       ? '95% test-set binomial interval: the seeds agree exactly'
       : c.interval === 'block'
-        ? `95% interval over ${c.seeds.length} paired seeds, spread pooled over ${c.pooled!.models} models${c.pooled!.setApart ? ` (set apart: ${c.pooled!.setApart.join(', ')})` : ''}, ${c.df} df`
+        ? `95% interval over ${c.seeds.length} paired seeds, spread pooled over ${c.pooled!.models} models${c.pooled!.setApart ? ` (set apart: ${c.pooled!.setApart.join(', ')})` : ''}, ${+c.df.toFixed(1)} df`
         : c.interval === 'seeds'
           ? `95% interval over ${c.seeds.length} paired seeds`
           : 'one seed';
   const u = c.underfit;
   const didNotLearn = u ? `; ${u.arm === 'a' ? c.a : c.b} did not learn on ${u.runs} of ${u.of} seeds (best training accuracy ${(100 * u.bestTrain).toFixed(0)}%)` : '';
-  return `${sign}${Math.abs(100 * c.diff).toFixed(2)}${iv} pp (${src}${Number.isFinite(c.pHolm) ? `, Holm p = ${c.pHolm.toPrecision(2)}` : ''})${didNotLearn}${c.reason ? `: ${c.reason}` : ''}`;
+  // Every paired seed in one direction is evidence of its own where an interval over bimodal outcomes is wide.
+  const g = c.sign;
+  const oneWay = g && g.of >= 3 && g.same === g.of ? `; ${c.diff > 0 ? c.a : c.b} above on all ${g.of} paired seeds (sign test p = ${+g.p.toPrecision(3)})` : '';
+  return `${sign}${Math.abs(100 * c.diff).toFixed(2)}${iv} pp (${src}${Number.isFinite(c.pHolm) ? `, Holm p = ${c.pHolm.toPrecision(2)}` : ''})${oneWay}${didNotLearn}${c.reason ? `: ${c.reason}` : ''}`;
 }
