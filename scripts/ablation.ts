@@ -12,7 +12,7 @@
 import { aggregate } from '../lib/analysis/statistics';
 import { frame, tableText } from '../lib/analysis/tables';
 import { initBackend, describeBackend } from '../lib/backend';
-import { runSuite } from '../lib/train/engine';
+import { finished, runSuite } from '../lib/train/engine';
 import { parseUntil } from '../lib/train/deadline';
 import { ANSWER_DATASETS, ANSWER_SUITES, planSuite, RUN_PRESETS, RunPresetName, shardOf, suiteNames, suitesOf } from '../lib/experiments';
 import { budgetRows, sweepBudget } from '../lib/train/eta';
@@ -62,6 +62,18 @@ const SPEC = {
   positionals: true,
 } as const;
 
+/** 1,2,3,5,8,9 → "1-3,5,8-9", sbatch's --array syntax. */
+function arrayRanges(ids: number[]): string {
+  const out: string[] = [];
+  for (let k = 0; k < ids.length; ) {
+    let j = k;
+    while (j + 1 < ids.length && ids[j + 1] === ids[j] + 1) j++;
+    out.push(j === k ? `${ids[k]}` : `${ids[k]}-${ids[j]}`);
+    k = j + 1;
+  }
+  return out.join(',');
+}
+
 runCommand(SPEC, async (a, rest) => {
   // `--until tomorrow 00:00` arrives as the value `tomorrow` and one positional; nothing else takes positionals.
   const untilArg = a.until === 'tomorrow' && rest.length === 1 ? `tomorrow ${rest[0]}` : a.until;
@@ -110,7 +122,17 @@ runCommand(SPEC, async (a, rest) => {
     const { records } = new ResultStore({ dir: resultsDirFor(preset) }).read();
     const table = budgetRows(sweepBudget(plans, records), workers);
     console.log(`${preset}${shard ? `, shard ${shard[0]}/${shard[1]}` : ''}: estimated from the store's finished runs (lib/train/eta.ts)\n${tableText(frame(table), 1)}`);
-    console.log(`\nThe grid has ${gridSize()} runs: for one Slurm task per run, sbatch --array=1-${gridSize()} with --slurm (a task whose run is in the store ends at once).`);
+    // The grid's own options, so that every array task plans the same grid (README, "On a Slurm cluster").
+    const grid = [`--suite ${suite}`, `--preset ${preset}`, a.datasets ? `--datasets ${a.datasets}` : '', a.seeds ? `--seeds ${a.seeds}` : ''].filter(Boolean).join(' ');
+    const grid1 = planSuite(suite, { preset, datasets, seeds });
+    const script = `scripts/slurm/ablation.sbatch ${grid}`;
+    console.log(`\nThe grid has ${grid1.length} runs. For one Slurm task per run (a task whose run is in the store ends at once), submit:\n  sbatch --array=1-${grid1.length} ${script}`);
+    // Task k runs the grid's k-th run (--slurm), so the runs the store lacks name the tasks to resubmit.
+    const byId = new Map(records.map((r) => [r.id, r]));
+    const missing = grid1.flatMap((p, k) => (finished(byId.get(p.id)) ? [] : [k + 1]));
+    if (missing.length && missing.length < grid1.length)
+      console.log(`${grid1.length - missing.length} of them are in the store. To run the other ${missing.length} (failed, cancelled or never run), submit:\n  sbatch --array=${arrayRanges(missing)} ${script}`);
+    else if (!missing.length) console.log('All of them are in the store: nothing to submit.');
     return;
   }
 

@@ -8,8 +8,12 @@
 //   3. The compiled library in dist/, which the notebooks import.
 //   4. The stderr guard that keeps TensorFlow's load-time lines off the terminal.
 //   5. The git clean filter that keeps committed notebooks output-free.
-//   6. Debian's Chromium for the browser tests, the figures and the PDF, where this
-//      user can install it (root with apt-get); elsewhere one loud line says how.
+//   6. Debian's packages for what a person looks at and for the end-to-end tests, where this user can
+//      install them (root with apt-get); elsewhere one loud line says how: Chromium (the browser tests, the
+//      figures, the PDF), poppler-utils (reading the PDF back), slurm-wlm and munge (the one-node cluster test).
+//
+// MAPTOKENS_INSTALL=train is the light install for nodes that only train (a cluster's compute nodes): steps 1, 3,
+// 4 and 5; no Python environments, no Chromium, no Slurm (a cluster has its own).
 //
 // Plain CommonJS on purpose: it runs before TypeScript has compiled anything.
 // Every step is idempotent, so a second `npm ci` or `npm rebuild` is fast.
@@ -125,9 +129,27 @@ function registerNotebookFilter() {
   log('git clean filter registered: committed notebooks stay output-free');
 }
 
+const canApt = () => process.getuid && process.getuid() === 0 && spawnSync('apt-get', ['--version'], { stdio: 'ignore' }).status === 0;
+
+/** Installs Debian packages as root; `have` says whether they are there already. Throws `fix` when it cannot. */
+function aptInstall(packages, have, what, fix) {
+  if (have()) return log(`${what} found`);
+  if (!canApt()) throw new Error(fix);
+  log(`installing ${what} from Debian (apt-get install ${packages.join(' ')})`);
+  const env = { ...process.env, DEBIAN_FRONTEND: 'noninteractive' };
+  // The package lists may be stale or missing on a fresh machine; update once per install.
+  if (!aptInstall.updated) run('apt-get', ['update', '-qq'], { env, stdio: ['ignore', 'ignore', 'inherit'] });
+  aptInstall.updated = true;
+  run('apt-get', ['install', '-y', '-qq', '--no-install-recommends', ...packages], { env, stdio: ['ignore', 'ignore', 'inherit'] });
+  if (!have()) throw new Error(fix);
+  log(`${what} installed`);
+}
+
+// Daemons live in /usr/sbin, which a non-login PATH may lack.
+const onPath = (exe) => spawnSync('sh', ['-c', `PATH="$PATH:/usr/sbin:/sbin:/usr/local/sbin" command -v ${exe}`], { stdio: 'ignore' }).status === 0;
+
 function ensureChromium() {
   const exe = process.env.MAPTOKENS_CHROMIUM || '/usr/bin/chromium';
-  if (fs.existsSync(exe)) return log(`Chromium found at ${exe}`);
   // The same line the browser tests fail with (lib/report/browser.ts, compiled above).
   let fix = `Chromium not found at ${exe}`;
   try {
@@ -135,14 +157,22 @@ function ensureChromium() {
   } catch {
     /* the build failed; its own loud line says so */
   }
-  const canApt = process.getuid && process.getuid() === 0 && !process.env.MAPTOKENS_CHROMIUM && spawnSync('apt-get', ['--version'], { stdio: 'ignore' }).status === 0;
-  if (!canApt) throw new Error(fix);
-  log("installing Debian's Chromium (apt-get install chromium; never a downloaded browser)");
-  const env = { ...process.env, DEBIAN_FRONTEND: 'noninteractive' };
-  run('apt-get', ['update', '-qq'], { env, stdio: ['ignore', 'ignore', 'inherit'] });
-  run('apt-get', ['install', '-y', '-qq', 'chromium'], { env, stdio: ['ignore', 'ignore', 'inherit'] });
-  if (!fs.existsSync(exe)) throw new Error(fix);
-  log(`Chromium installed at ${exe}`);
+  // A Chromium named by MAPTOKENS_CHROMIUM is the user's own: never install over it.
+  if (process.env.MAPTOKENS_CHROMIUM && !fs.existsSync(exe)) throw new Error(fix);
+  aptInstall(['chromium'], () => fs.existsSync(exe), "Debian's Chromium (never a downloaded browser)", fix);
+}
+
+function ensurePoppler() {
+  aptInstall(['poppler-utils'], () => onPath('pdftotext'), 'poppler-utils (pdftotext, for the PDF test)', 'pdftotext not found: the PDF test reads the printed report back with it. Fix: apt-get install -y poppler-utils');
+}
+
+function ensureSlurm() {
+  aptInstall(
+    ['slurm-wlm', 'munge'],
+    () => ['slurmctld', 'slurmd', 'munged', 'sbatch'].every(onPath),
+    'Slurm 22.05 and munge (for the one-node cluster test)',
+    'Slurm not found: the cluster test (test/e2e/slurm.test.ts) starts a one-node Slurm on loopback. Fix: apt-get install -y slurm-wlm munge',
+  );
 }
 
 function main() {
@@ -157,8 +187,12 @@ function main() {
         'Fix: make `pip download --no-deps tensorflow-cpu==2.21.0` work (or allow the tfjs-node download), then run `npm rebuild`.',
     );
   }
-  if (process.env.MAPTOKENS_SKIP_JUPYTER === '1') {
-    log('MAPTOKENS_SKIP_JUPYTER=1: not creating .venv');
+  // A node that only trains needs neither Jupyter nor PyTorch nor a browser (MAPTOKENS_INSTALL=train).
+  const trainOnly = process.env.MAPTOKENS_INSTALL === 'train';
+  if (trainOnly) log('MAPTOKENS_INSTALL=train: the light install for training only (no .venv, .venv-bench, Chromium or Slurm)');
+  else if (process.env.MAPTOKENS_INSTALL && process.env.MAPTOKENS_INSTALL !== 'full') problems.push(`MAPTOKENS_INSTALL must be train or full (or unset), not '${process.env.MAPTOKENS_INSTALL}'; doing the full install`);
+  if (process.env.MAPTOKENS_SKIP_JUPYTER === '1' || trainOnly) {
+    if (!trainOnly) log('MAPTOKENS_SKIP_JUPYTER=1: not creating .venv');
   } else {
     try {
       ensureVenv();
@@ -188,13 +222,15 @@ function main() {
   } catch (e) {
     problems.push(`registering the notebook clean filter failed: ${e.message}. Outputs saved by JupyterLab would show in git; rerun \`npm rebuild\`.`);
   }
-  if (process.env.MAPTOKENS_SKIP_CHROMIUM === '1') {
-    log('MAPTOKENS_SKIP_CHROMIUM=1: not checking for Chromium');
+  if (process.env.MAPTOKENS_SKIP_CHROMIUM === '1' || trainOnly) {
+    if (!trainOnly) log('MAPTOKENS_SKIP_CHROMIUM=1: not checking for Chromium');
   } else {
-    try {
-      ensureChromium();
-    } catch (e) {
-      problems.push(e.message);
+    for (const step of [ensureChromium, ensurePoppler, ensureSlurm]) {
+      try {
+        step();
+      } catch (e) {
+        problems.push(e.message);
+      }
     }
   }
   for (const p of problems) loud(p);

@@ -105,7 +105,8 @@ test('--slurm: one planned run per array task, numbered from 1 and sized by the 
   const env = (id?: string): Record<string, string> => ({ MAPTOKENS_RESULTS_DIR: dir, SLURM_JOB_ID: '7', ...(id === undefined ? {} : { SLURM_ARRAY_TASK_ID: id }) });
   const plan = run('ablation', [...sweep, '--plan'], env());
   assert.equal(plan.status, 0, plan.stderr);
-  assert.match(plan.stdout, /The grid has 3 runs: .*sbatch --array=1-3 with --slurm/);
+  // The command to submit, with the grid's own options, so that every task plans the same grid.
+  assert.match(plan.stdout, /The grid has 3 runs\..*\n\s+sbatch --array=1-3 scripts\/slurm\/ablation\.sbatch --suite hybrid-relation --preset smoke\n/);
   for (const [id, msg] of [[undefined, /SLURM_ARRAY_TASK_ID is not set; submit it as an array, sbatch --array=1-3/], ['0', /array task ids start at 1/], ['4', /task 4 is past the plan's 3 runs/]] as const) {
     const r = run('ablation', [...sweep, '--slurm'], env(id));
     assert.equal(r.status, 2, `task ${id}: ${r.stderr}`);
