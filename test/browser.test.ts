@@ -1,30 +1,16 @@
 /**
- * What a person looks at, in a real browser (Debian's Chromium via
- * playwright-core): JupyterLab on loopback running every notebook with the tslab
- * kernel and saving it, and the committed report opened from disk with the network
- * blocked. Also: what a machine without a working Chromium gets (a prompt failure
- * naming the fix, and nothing left running).
+ * What a person looks at, in a real browser (Debian's Chromium via playwright-core): the committed report opened
+ * from disk with the network blocked, and what a machine without a working Chromium gets (a prompt failure naming
+ * the fix, and nothing left running). The lab itself, notebook by notebook, is test/e2e/lab.test.ts.
  */
 import { test } from 'node:test';
 import * as assert from 'node:assert/strict';
 import * as fs from 'fs';
-import * as os from 'os';
 import * as path from 'path';
-import { spawnSync } from 'child_process';
 import { launchChromium } from '../lib/report/browser';
-import { resolveNotebooks } from '../lib/notebook/runner';
 import { ROOT } from '../lib/util/paths';
 import { childrenMatching, withLabBrowser } from './helpers/lab-browser';
-import { tempDir } from './helpers/tmp';
-
-function withEnv<T>(vars: Record<string, string>, fn: () => Promise<T>): Promise<T> {
-  const old = Object.fromEntries(Object.keys(vars).map((k) => [k, process.env[k]]));
-  Object.assign(process.env, vars);
-  return fn().finally(() => {
-    for (const [k, v] of Object.entries(old)) if (v === undefined) delete process.env[k];
-    else process.env[k] = v;
-  });
-}
+import { withEnv } from './helpers/env';
 
 test('without Chromium: the browser tests fail at once with the fix, and start nothing', async () => {
   const t0 = Date.now();
@@ -51,104 +37,6 @@ test('a browser that fails to launch leaves no JupyterLab process behind', { tim
   } finally {
     // Never leave a process behind, even when the assertion above fails.
     for (const pid of childrenMatching('jupyterlab')) process.kill(-pid, 'SIGKILL');
-  }
-});
-
-test('JupyterLab runs every notebook with the tslab kernel, draws plotly, and saving leaves git status clean', { timeout: 1_500_000 }, async () => {
-  const results = tempDir('lab');
-  const sources = resolveNotebooks([]);
-  const original = new Map(sources.map((f) => [f, fs.readFileSync(f)]));
-  const gitStatus = (): string => spawnSync('git', ['status', '--porcelain', '--', 'notebooks'], { cwd: ROOT, encoding: 'utf8' }).stdout;
-  assert.equal(gitStatus(), '', 'notebooks/ must be clean before the test');
-  try {
-    await withEnv({ MAPTOKENS_PRESET: 'smoke', MAPTOKENS_RESULTS_DIR: results }, () =>
-      withLabBrowser({ port: 0, log: () => undefined, autosave: false }, async (lab, browser) => {
-        assert.match(lab.url, /^http:\/\/127\.0\.0\.1:\d+\/lab$/, 'JupyterLab must listen on loopback');
-        // The token never appears on the server's command line (ps shows it to every user).
-        const cmdline = fs.readFileSync(`/proc/${lab.process.pid}/cmdline`, 'utf8');
-        assert.ok(!cmdline.includes(lab.token), 'the token is on the command line');
-        // Token auth is on: the API refuses a request without it.
-        const api = lab.url.replace(/\/lab$/, '/api');
-        assert.equal((await fetch(`${api}/kernelspecs`)).status, 403);
-        const page = await browser.newPage();
-        for (const src of sources) {
-          const name = path.basename(src);
-          const t0 = Date.now();
-          // ?reset: one notebook at a time (the lab would otherwise restore the previous tabs).
-          await page.goto(`${lab.url}/tree/notebooks/${name}?token=${lab.token}${src === sources[0] ? '' : '&reset'}`);
-          await page.waitForSelector('.jp-Notebook .jp-Cell', { timeout: 120_000 });
-          await page.waitForFunction(() => /TypeScript/.test(document.body.innerText), undefined, { timeout: 120_000 });
-          // No news pop-up over the page (the workspace's overrides.json turns it off).
-          assert.doesNotMatch(await page.locator('body').innerText(), /official Jupyter news/);
-          // A fresh lab starts from a clean layout: only this notebook is open.
-          if (src === sources[0]) assert.equal(await page.locator('.lm-DockPanel-tabBar .lm-TabBar-tab').count(), 1, 'tabs from an earlier session reopened');
-          // Run All is a no-op while the kernel is still connecting: wait for idle, click, and
-          // click again if no cell was queued.
-          await page.waitForFunction(() => /\|\s*Idle/.test(document.querySelector('.jp-StatusBar-Widget, #jp-main-statusbar')?.textContent ?? ''), undefined, { timeout: 120_000 }).catch(() => undefined);
-          for (let attempt = 1; ; attempt++) {
-            await page.click('.lm-MenuBar-item:has-text("Run")');
-            await page.click('.lm-Menu-item:has-text("Run All Cells")');
-            const queued = await page
-              .waitForFunction(() => [...document.querySelectorAll('.jp-CodeCell .jp-InputPrompt')].some((p) => /\[(\*|\d+)\]/.test(p.textContent ?? '')), undefined, { timeout: 20_000 })
-              .then(() => true, () => false);
-            if (queued) break;
-            assert.ok(attempt < 6, `${name}: Run All Cells queued nothing`);
-          }
-          // Every code cell has run: its prompt shows a count, none is queued or running.
-          try {
-            await page.waitForFunction(
-              () => {
-                const prompts = [...document.querySelectorAll('.jp-CodeCell .jp-InputPrompt')].map((p) => p.textContent ?? '');
-                return prompts.length > 0 && prompts.every((p) => /\[\d+\]/.test(p));
-              },
-              undefined,
-              { timeout: 600_000, polling: 1000 },
-            );
-          } catch (e) {
-            const shot = path.join(os.tmpdir(), `maptokens-lab-${name}.png`);
-            await page.screenshot({ path: shot, fullPage: true });
-            throw new Error(`${name} did not finish running in JupyterLab (screenshot: ${shot}): ${(e as Error).message}`);
-          }
-          const errors = await page.locator('.jp-OutputArea-output[data-mime-type="application/vnd.jupyter.stderr"]').allInnerTexts();
-          assert.deepEqual(errors.filter((e) => /Error/.test(e)), [], `${name} printed errors`);
-          if (name.startsWith('03_')) {
-            // A rendered plotly chart (the jupyterlab-plotly renderer draws SVG) and a results table.
-            await page.waitForSelector('.jp-OutputArea-output.jp-RenderedPlotly svg.main-svg', { timeout: 60_000 });
-            // The grid table comes first, then the results; the lab may not lay out cells off screen, so read text content.
-            const tables = await page.locator('.jp-OutputArea-output table.maptokens-table').allTextContents();
-            assert.ok(tables.length >= 2 && tables.every((t) => /channel-full/.test(t)), `tables: ${tables.map((t) => t.slice(0, 60)).join(' | ')}`);
-          }
-          const before = fs.statSync(src).mtimeMs;
-          await page.keyboard.press('Control+s');
-          // The save happened (the file was written) ...
-          const deadline = Date.now() + 30_000;
-          while (fs.statSync(src).mtimeMs === before) {
-            assert.ok(Date.now() < deadline, `${name} was not saved`);
-            await new Promise((r) => setTimeout(r, 250));
-          }
-          // ... and wrote no outputs into the committed source. The mtime can change before the
-          // server has finished writing (seen under load: an empty file), so read until it parses.
-          let saved: { cells: { outputs?: unknown[] }[] };
-          for (;;) {
-            try {
-              saved = JSON.parse(fs.readFileSync(src, 'utf8'));
-              break;
-            } catch (e) {
-              assert.ok(Date.now() < deadline, `${name} was saved as invalid JSON: ${(e as Error).message}`);
-              await new Promise((r) => setTimeout(r, 250));
-            }
-          }
-          assert.ok(!saved.cells.some((c) => c.outputs?.length), `${name} was saved with outputs`);
-          // The kernel is not needed any more: free its memory before the next notebook.
-          const sessions = (await (await fetch(`${api}/sessions?token=${lab.token}`)).json()) as { id: string }[];
-          for (const s of sessions) await fetch(`${api}/sessions/${s.id}?token=${lab.token}`, { method: 'DELETE' });
-          console.error(`# ${name}: ran and saved in JupyterLab in ${((Date.now() - t0) / 1000).toFixed(0)} s`);
-        }
-      }),
-    );
-    assert.equal(gitStatus(), '', 'saving notebooks in JupyterLab dirtied the tree');
-  } finally {
-    for (const [f, bytes] of original) fs.writeFileSync(f, bytes);
   }
 });
 

@@ -1,62 +1,18 @@
 /**
- * The report: freshness by content (a second build executes nothing and rewrites
- * nothing), a header that says what it was built from and what the store could not
- * read, code hidden behind a toggle, escaped strings, deterministic figures, and
- * readable plot axes and hovers.
+ * The report: a header that escapes what the workspace did not write, deterministic
+ * figures, and readable plot axes and hovers. Freshness by content (a second build
+ * executes nothing) and the printed PDF are in test/e2e/report-build.test.ts.
  */
 import { test } from 'node:test';
 import * as assert from 'node:assert/strict';
-import * as crypto from 'crypto';
 import * as fs from 'fs';
 import * as path from 'path';
-import { buildReport, finishHtml } from '../lib/report/export';
+import { finishHtml } from '../lib/report/export';
 import { updateDocs } from '../lib/report/docs';
 import { ROOT } from '../lib/util/paths';
 import { deterministicSvgIds, renderFigures } from '../lib/report/render';
 import { logTicks, readable, tickLabel } from '../lib/analysis/figures/plotly';
 import { tempDir } from './helpers/tmp';
-
-/** Path → sha256 of every file under dir. */
-function snapshot(dir: string): Map<string, string> {
-  const out = new Map<string, string>();
-  const walk = (d: string): void => {
-    for (const e of fs.readdirSync(d, { withFileTypes: true })) {
-      const p = path.join(d, e.name);
-      if (e.isDirectory()) walk(p);
-      else out.set(path.relative(dir, p), crypto.createHash('sha256').update(fs.readFileSync(p)).digest('hex'));
-    }
-  };
-  walk(dir);
-  return out;
-}
-
-test('a second report build executes nothing and rewrites nothing; a changed store re-executes', { timeout: 600_000 }, async () => {
-  const dir = tempDir('report');
-  const quiet = (): void => undefined;
-  // A corrupt store line: said in the header with a path relative to the repository.
-  fs.mkdirSync(path.join(dir, 'smoke'), { recursive: true });
-  fs.writeFileSync(path.join(dir, 'smoke', 'runs.jsonl'), '{broken\n');
-  const first = await buildReport({ preset: 'smoke', notebooks: ['00_setup', '01_data'], resultsDir: dir, log: quiet });
-  assert.equal(first.executed, 2);
-  const page = fs.readFileSync(path.join(dir, 'report-smoke', '00_setup.html'), 'utf8');
-  assert.match(page, /<h1>Can feature maps be tokens\? · 00_setup<\/h1>/);
-  assert.match(page, /built from commit [0-9a-f]{7,} of \d{4}-\d{2}-\d{2}|built outside a git checkout/);
-  assert.match(page, /unreadable line.*runs\.jsonl:1: not valid JSON/s);
-  assert.doesNotMatch(page, /\.\.\/results\/runs\.jsonl/, 'store paths must be relative to the repository');
-  assert.match(page, /body:not\(\.maptokens-show-code\) \.jp-CodeCell \.jp-Cell-inputWrapper\{display:none\}/);
-  assert.match(page, /href="\.\.\/\.\.\/notebooks\/00_setup\.ipynb"/);
-
-  const before = snapshot(dir);
-  const second = await buildReport({ preset: 'smoke', notebooks: ['00_setup', '01_data'], resultsDir: dir, log: quiet });
-  assert.equal(second.executed, 0, 'the second build executed a notebook whose inputs did not change');
-  assert.equal(second.converted, 0, 'the second build converted a page whose notebook, header and links did not change');
-  assert.deepEqual(snapshot(dir), before, 'the second build changed files');
-
-  // The store is an input: a new record makes the execution stale.
-  fs.appendFileSync(path.join(dir, 'smoke', 'runs.jsonl'), '{"also broken"\n');
-  const third = await buildReport({ preset: 'smoke', notebooks: ['00_setup', '01_data'], resultsDir: dir, log: quiet });
-  assert.equal(third.executed, 2);
-});
 
 test('the page header escapes what the workspace did not write', () => {
   const evil = '<img src=x onerror=alert(1)>';

@@ -9,8 +9,8 @@ import * as assert from 'node:assert/strict';
 import * as fs from 'fs';
 import * as path from 'path';
 import { spawnSync } from 'child_process';
-import { ROOT } from '../lib/util/paths';
-import { tempDir } from './helpers/tmp';
+import { ROOT } from '../../lib/util/paths';
+import { tempDir } from '../helpers/tmp';
 
 const CLI = path.join(ROOT, 'dist', 'scripts', 'run-notebooks.js');
 
