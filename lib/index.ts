@@ -19,6 +19,7 @@ export * from './notebook/verdicts';
 export * from './notebook/datasets';
 export * from './notebook/image-grid';
 export * from './notebook/relation-probe';
-export { preset } from './notebook/runner';
+export * from './notebook/underfit';
+export { fromStore, preset } from './notebook/runner';
 export type { PresetName } from './notebook/runner';
 export { scalingSweep, literatureCostSweep } from './bench/scaling';

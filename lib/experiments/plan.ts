@@ -32,9 +32,10 @@ export function suiteNames(): string[] {
 /**
  * The answer's second round (2026-12-07), in the order its one queue runs them, the one that decides the most
  * first: hybrid where channel and spatial tokens differ on relation (its block completes first), the style and
- * hybrid claims on unlimited co-occurrence data, then the regime map (the stem family) and the data-size curve.
+ * hybrid claims on unlimited co-occurrence data, the learning-rate check of the pooling claim's underfit arm (two runs),
+ * then the regime map (the stem family) and the data-size curve.
  */
-export const ROUND_TWO_SUITES = ['hybrid-relation', 'style-unlimited', 'regime', 'data-size'];
+export const ROUND_TWO_SUITES = ['hybrid-relation', 'style-unlimited', 'underfit-lr', 'regime', 'data-size'];
 
 /**
  * The suites the converged answer runs under the standard preset: the core grid, its

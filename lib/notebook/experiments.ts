@@ -146,6 +146,8 @@ export const INSPECTED_RUNS: readonly { suite: string; model: string; dataset: s
   { suite: 'learned-maps', model: 'tokenlearner-16', dataset: 'relation' },
   // The question's channel tokens on the relation task, beside them in 09's and 99's relation probe.
   { suite: 'learned-maps', model: 'channel-full', dataset: 'relation' },
+  // The underfit arm at a quarter of the standard rate: 04's probe reads its stem (lib/train/probe.ts).
+  { suite: 'underfit-lr', model: 'channel-pooled lr 0.0005', dataset: 'relation' },
 ];
 
 /** Where each inspected run keeps its weights under a preset, relative to the repository (results/runs/<id>/model). */

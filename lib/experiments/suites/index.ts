@@ -7,6 +7,7 @@ import { embeddings } from './embeddings';
 import { literature, literatureLong } from './literature';
 import { pooledVsFull } from './pooled-vs-full';
 import { recipe } from './recipe';
+import { underfitLr } from './underfit';
 import { learnedMapCount, learnedMaps } from './learned-maps';
 import { style } from './style';
 import { scaling } from './scaling';
@@ -14,5 +15,5 @@ import { hybridWhereTheyDiffer, styleUnlimited } from './unlimited';
 import { dataSize, regime } from './regime';
 
 export const SUITES: Record<string, Suite> = Object.fromEntries(
-  [core, controls, style, learnedMaps, learnedMapCount, channelVsSpatial, pooledVsFull, embeddings, literature, literatureLong, scaling, recipe, styleUnlimited, hybridWhereTheyDiffer, regime, dataSize].map((s) => [s.name, s]),
+  [core, controls, style, learnedMaps, learnedMapCount, channelVsSpatial, pooledVsFull, embeddings, literature, literatureLong, scaling, recipe, styleUnlimited, hybridWhereTheyDiffer, underfitLr, regime, dataSize].map((s) => [s.name, s]),
 );
