@@ -255,6 +255,11 @@ test('the sign test over paired seeds, said when every seed goes one way; the su
   assert.equal(signTest([0.1, -0.1]).p, 1);
   const c = pairedDifference(runs('a', 'cooccurrence', [0.685, 0.96, 0.976, 0.9, 0.99], true, 2000), runs('b', 'cooccurrence', [0.645, 0.61, 0.7, 0.62, 0.64], true, 2000));
   assert.match(formatPaired({ ...c, pHolm: c.p, verdict: 'higher' }), /a above on all 5 paired seeds \(sign test p = 0\.0625\)/);
+  const tie = pairedDifference(runs('a', 'cooccurrence', [0.685, 0.96, 0.976, 0.9, 0.99, 0.7], true, 2000), runs('b', 'cooccurrence', [0.645, 0.61, 0.7, 0.62, 0.64, 0.7], true, 2000));
+  assert.match(formatPaired({ ...tie, pHolm: tie.p, verdict: 'higher' }), /a above on all 5 paired seeds that differ \(1 tie\) \(sign test p = 0\.0625\)/);
+  // Three seeds can never make the sign test say much (p ≥ 0.25): it is left unsaid.
+  const three = pairedDifference(runs('a', 'cooccurrence', [0.685, 0.96, 0.976], true, 2000), runs('b', 'cooccurrence', [0.645, 0.61, 0.7], true, 2000));
+  assert.doesNotMatch(formatPaired({ ...three, pHolm: three.p, verdict: 'higher' }), /sign test/);
   const mixed = pairedDifference(runs('a', 'cooccurrence', [0.6, 0.96, 0.976], true, 2000), runs('b', 'cooccurrence', [0.645, 0.61, 0.7], true, 2000));
   assert.doesNotMatch(formatPaired({ ...mixed, pHolm: mixed.p, verdict: 'indistinguishable' }), /sign test/);
   // Clopper–Pearson for 2 of 5: (0.0527, 0.8534), as published tables give.

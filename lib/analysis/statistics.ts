@@ -498,14 +498,19 @@ export function formatPaired(c: Paired): string {
     c.interval === 'binomial'
       ? '95% test-set binomial interval: the seeds agree exactly'
       : c.interval === 'block'
-        ? `95% interval over ${c.seeds.length} paired seeds, spread pooled over ${c.pooled!.models} models${c.pooled!.setApart ? ` (set apart: ${c.pooled!.setApart.join(', ')})` : ''}, ${+c.df.toFixed(1)} df`
+        ? `95% interval over ${c.seeds.length} paired seeds, spread pooled over ${c.pooled!.models} models${c.pooled!.setApart ? ` (set apart: ${c.pooled!.setApart.join(', ')})` : ''}, ${c.df >= 100 ? Math.round(c.df) : +c.df.toFixed(1)} df`
         : c.interval === 'seeds'
           ? `95% interval over ${c.seeds.length} paired seeds`
           : 'one seed';
   const u = c.underfit;
   const didNotLearn = u ? `; ${u.arm === 'a' ? c.a : c.b} did not learn on ${u.runs} of ${u.of} seeds (best training accuracy ${(100 * u.bestTrain).toFixed(0)}%)` : '';
-  // Every paired seed in one direction is evidence of its own where an interval over bimodal outcomes is wide.
+  // Every paired seed in one direction is evidence of its own where an interval over bimodal outcomes is wide; with
+  // fewer than 5 seeds that differ the sign test cannot reach 10%, and saying it would only add words.
   const g = c.sign;
-  const oneWay = g && g.of >= 3 && g.same === g.of ? `; ${c.diff > 0 ? c.a : c.b} above on all ${g.of} paired seeds (sign test p = ${+g.p.toPrecision(3)})` : '';
+  const ties = c.seeds.length - (g?.of ?? 0);
+  const oneWay =
+    g && g.same === g.of && g.p < 0.1
+      ? `; ${c.diff > 0 ? c.a : c.b} above on all ${g.of} paired seeds${ties ? ` that differ (${ties} tie${ties > 1 ? 's' : ''})` : ''} (sign test p = ${+g.p.toPrecision(3)})`
+      : '';
   return `${sign}${Math.abs(100 * c.diff).toFixed(2)}${iv} pp (${src}${Number.isFinite(c.pHolm) ? `, Holm p = ${c.pHolm.toPrecision(2)}` : ''})${oneWay}${didNotLearn}${c.reason ? `: ${c.reason}` : ''}`;
 }
