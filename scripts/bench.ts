@@ -1,6 +1,6 @@
 /**
  * npm run bench -- [--workload R1,R2,R3] [--models preset,…] [--backend tensorflow|wasm|cpu] [--batch N]
- *                  [--windows N] [--steps N] [--json] [--torch] [--soak STEPS] [--fused on|off] [--profile]
+ *                  [--windows N] [--steps N] [--json] [--torch] [--soak STEPS] [--fused on|off] [--profile] [--ops]
  *
  * Default: R1 and R2 at batch 128 and 32, and R3, on all three backends (the wasm
  * and cpu backends with one step per window: they are slow, which is the point).
@@ -23,6 +23,7 @@ import { setFusedOps } from '../lib/layers';
 import { PRESETS } from '../lib/models/presets';
 import { listOf, oneOf, positiveInt, runCommand } from '../lib/util/cli';
 import { torchPython } from '../lib/bench/torch';
+import { opTable, opTableText, tfjsKernelsOnly } from '../lib/bench/ops';
 import * as fs from 'fs';
 import { SHARED_LOAD, trainTwin, TWIN_STORE, WholeRun, WholeRunPair } from '../lib/bench/twin';
 import { planSuite, RUN_PRESET_NAMES, RunPresetName, suitesOf } from '../lib/experiments';
@@ -34,7 +35,7 @@ import { UsageError } from '../lib/util/cli';
 
 const SPEC = {
   usage: `usage: npm run bench -- [--workload R1,R2,R3] [--models preset,…] [--backend tensorflow,wasm,cpu] [--batch N]
-       [--windows N] [--steps N] [--json] [--torch] [--soak STEPS] [--fused on|off] [--profile]
+       [--windows N] [--steps N] [--json] [--torch] [--soak STEPS] [--fused on|off] [--profile] [--ops]
 
   --workload  reference workloads (R1 channel tokens, R2 spatial tokens, R3 inference only)
   --models    model presets timed side by side (MNIST input, batch 64), ratios to the first
@@ -45,6 +46,8 @@ const SPEC = {
   --soak N    train R1 (batch 32) for N steps and report the RSS slope and numTensors
   --fused     on|off: the hand-written gradients (layer norm, relu) or the plain ops
   --profile   per-kernel time of one training step instead of throughput, and the kernels per step
+  --ops       where one training step's time goes in tfjs-node and in the PyTorch twin, op by op, matched by
+              category (R1 unless --workload, at batch 128 and 32 unless --batch; the same threads)
   --step      workspace|legacy (or both, workspace,legacy: timed in turn, twice, in this invocation):
               the workspace's step (flat AdamW, clipping on the device, one read per window; the
               default) or the previous one (AdamW weight by weight, three reads per step)
@@ -63,6 +66,7 @@ const SPEC = {
     soak: { type: 'string' },
     fused: { type: 'string' },
     profile: { type: 'boolean' },
+    ops: { type: 'boolean' },
     run: { type: 'string' },
     step: { type: 'string' },
     preset: { type: 'string' },
@@ -95,6 +99,26 @@ runCommand(SPEC, async (a) => {
   // One mode, or several compared in this invocation (each timed twice, in turn: A B A B).
   const stepModes = (listOf('step', a.step, ['workspace', 'legacy'] as const) ?? ['workspace']) as StepMode[];
   if (fused) setFusedOps(fused === 'on'); // A/B: hand-written gradients (layer norm, relu) vs plain ops
+  if (a.ops) {
+    // Both sides with the same threads, one after the other in this invocation: compare shares and ratios, not times across runs.
+    const threads = Number(process.env.TF_NUM_INTRAOP_THREADS) || os.cpus().length;
+    for (const w of (workloads ?? ['R1']).filter((x) => x === 'R1' || x === 'R2'))
+      for (const b of batch ? [batch] : [128, 32]) {
+        const tfjs = await profileStep(w, b);
+        const out = spawnSync(torchPython(), [path.join(ROOT, 'scripts', 'bench_torch.py'), '--workload', w, '--batch', String(b), '--threads', String(threads), '--ops', '--steps', String(steps ?? 3)], { encoding: 'utf8' });
+        if (out.status !== 0) throw new Error(`bench_torch.py --ops failed:\n${out.stderr}`);
+        const torchOps = JSON.parse(out.stdout.trim().split('\n').pop()!) as { ops: { kernel: string; calls: number; ms: number }[]; totalMs: number };
+        const rows = opTable(tfjs.kernels, torchOps.ops);
+        const tfjsMs = tfjsKernelsOnly(tfjs.kernels).reduce((s, k) => s + k.ms, 0);
+        if (json) console.log(JSON.stringify({ workload: w, batch: b, threads, tfjsMs, torchMs: torchOps.totalMs, rows }));
+        else
+          console.log(
+            `\n${w} at batch ${b}, ${threads} threads: one training step, ${tfjsMs.toFixed(1)} ms of kernel time in tfjs-node (ops that wrap kernels not added), ` +
+              `${torchOps.totalMs.toFixed(1)} ms of op self time in PyTorch (${(tfjsMs / torchOps.totalMs).toFixed(2)}×)\n${opTableText(rows)}`,
+          );
+      }
+    return;
+  }
   if (profile) {
     // Per-kernel time of one training step on the native backend, then stop.
     for (const w of workloads ?? ['R1', 'R2'])

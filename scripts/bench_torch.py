@@ -1,6 +1,6 @@
 """PyTorch twin of lib/bench/reference.ts, for the throughput ratio in docs/performance.md.
 
-Usage: bench_torch.py --workload R1,R2 --batch 128 --threads N [--windows 5 --steps 5]
+Usage: bench_torch.py --workload R1,R2 --batch 128 --threads N [--windows 5 --steps 5] [--ops]
 Prints one JSON line per workload with the same fields as `npm run bench -- --json`.
 Same architecture, same batch, same thread count, one fixed batch, and the workspace's step:
 AdamW (lr 1e-3, decay 0.05 on matrices), gradients clipped to global norm 1.
@@ -83,8 +83,42 @@ def bench(workload, batch, windows, steps, warmup):
     }
 
 
+def profile_ops(workload, batch, steps, warmup):
+    """Self CPU time per aten op of one training step (the mean of `steps`), from torch.profiler."""
+    from torch.profiler import ProfilerActivity, profile
+
+    torch.manual_seed(0)
+    model = Reference(workload)
+    decay = [p for p in model.parameters() if p.dim() >= 2 and p is not model.emb]
+    rest = [p for p in model.parameters() if not (p.dim() >= 2 and p is not model.emb)]
+    opt = torch.optim.AdamW([{"params": decay, "weight_decay": 0.05}, {"params": rest, "weight_decay": 0.0}], lr=1e-3, eps=1e-8)
+    x = torch.randn(batch, 3, 32, 32)
+    y = torch.arange(batch) % 10
+
+    def step():
+        opt.zero_grad(set_to_none=True)
+        loss = F.cross_entropy(model(x), y)
+        loss.backward()
+        torch.nn.utils.clip_grad_norm_(model.parameters(), 1.0)
+        opt.step()
+
+    for _ in range(warmup):
+        step()
+    with profile(activities=[ProfilerActivity.CPU]) as prof:
+        for _ in range(steps):
+            step()
+    ops = [
+        {"kernel": e.key, "calls": e.count / steps, "ms": e.self_cpu_time_total / 1000 / steps}
+        for e in prof.key_averages()
+        if e.self_cpu_time_total > 0
+    ]
+    ops.sort(key=lambda o: -o["ms"])
+    return {"workload": workload, "backend": "pytorch", "batch": batch, "threads": torch.get_num_threads(), "ops": ops, "totalMs": sum(o["ms"] for o in ops)}
+
+
 def main():
     ap = argparse.ArgumentParser()
+    ap.add_argument("--ops", action="store_true", help="self CPU time per op of one training step instead of throughput")
     ap.add_argument("--workload", default="R1,R2")
     ap.add_argument("--batch", type=int, default=128)
     ap.add_argument("--threads", type=int, default=torch.get_num_threads())
@@ -94,7 +128,10 @@ def main():
     a = ap.parse_args()
     torch.set_num_threads(a.threads)
     for w in a.workload.split(","):
-        print(json.dumps(bench(w, a.batch, a.windows, a.steps, a.warmup)), flush=True)
+        if a.ops:
+            print(json.dumps(profile_ops(w, a.batch, a.steps, a.warmup)), flush=True)
+        else:
+            print(json.dumps(bench(w, a.batch, a.windows, a.steps, a.warmup)), flush=True)
 
 
 if __name__ == "__main__":
