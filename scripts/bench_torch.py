@@ -40,7 +40,8 @@ class Reference(nn.Module):
         return self.head(self.ln(x).mean(1))
 
 
-def bench(workload, batch, windows, steps, warmup):
+def training_step(workload, batch):
+    """The model, one fixed batch and the workspace's training step on it."""
     torch.manual_seed(0)
     model = Reference(workload)
     # Decay on matrices and kernels only, as the workspace's roles decide (lib/layers/roles.ts).
@@ -57,6 +58,11 @@ def bench(workload, batch, windows, steps, warmup):
         torch.nn.utils.clip_grad_norm_(model.parameters(), 1.0)
         opt.step()
 
+    return model, x, step
+
+
+def bench(workload, batch, windows, steps, warmup):
+    model, x, step = training_step(workload, batch)
     for _ in range(warmup):
         step()
     train = []
@@ -87,21 +93,7 @@ def profile_ops(workload, batch, steps, warmup):
     """Self CPU time per aten op of one training step (the mean of `steps`), from torch.profiler."""
     from torch.profiler import ProfilerActivity, profile
 
-    torch.manual_seed(0)
-    model = Reference(workload)
-    decay = [p for p in model.parameters() if p.dim() >= 2 and p is not model.emb]
-    rest = [p for p in model.parameters() if not (p.dim() >= 2 and p is not model.emb)]
-    opt = torch.optim.AdamW([{"params": decay, "weight_decay": 0.05}, {"params": rest, "weight_decay": 0.0}], lr=1e-3, eps=1e-8)
-    x = torch.randn(batch, 3, 32, 32)
-    y = torch.arange(batch) % 10
-
-    def step():
-        opt.zero_grad(set_to_none=True)
-        loss = F.cross_entropy(model(x), y)
-        loss.backward()
-        torch.nn.utils.clip_grad_norm_(model.parameters(), 1.0)
-        opt.step()
-
+    _, _, step = training_step(workload, batch)
     for _ in range(warmup):
         step()
     with profile(activities=[ProfilerActivity.CPU]) as prof:
