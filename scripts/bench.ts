@@ -16,7 +16,7 @@
 import * as os from 'os';
 import * as path from 'path';
 import { spawnSync } from 'child_process';
-import { BENCH_DEFAULT_PLAN, benchWorkload, BenchResult, BenchWorkload, profileStep, rssSlope, StepMode } from '../lib/bench/run';
+import { BENCH_DEFAULT_PLAN, benchWorkload, BenchResult, BenchWorkload, KernelTime, profileOptimizer, profileStep, rssSlope, StepMode } from '../lib/bench/run';
 import { BackendName, BACKENDS } from '../lib/backend';
 import { ROOT } from '../lib/util/paths';
 import { setFusedOps } from '../lib/layers';
@@ -107,8 +107,8 @@ runCommand(SPEC, async (a) => {
         const tfjs = await profileStep(w, b);
         const out = spawnSync(torchPython(), [path.join(ROOT, 'scripts', 'bench_torch.py'), '--workload', w, '--batch', String(b), '--threads', String(threads), '--ops', '--steps', String(steps ?? 3)], { encoding: 'utf8' });
         if (out.status !== 0) throw new Error(`bench_torch.py --ops failed:\n${out.stderr}`);
-        const torchOps = JSON.parse(out.stdout.trim().split('\n').pop()!) as { ops: { kernel: string; calls: number; ms: number }[]; totalMs: number };
-        const rows = opTable(tfjs.kernels, torchOps.ops);
+        const torchOps = JSON.parse(out.stdout.trim().split('\n').pop()!) as { ops: KernelTime[]; optimizer: KernelTime[]; totalMs: number };
+        const rows = opTable(tfjs.kernels, torchOps.ops, { tfjs: await profileOptimizer(w, b), torch: torchOps.optimizer });
         const tfjsMs = tfjsKernelsOnly(tfjs.kernels).reduce((s, k) => s + k.ms, 0);
         if (json) console.log(JSON.stringify({ workload: w, batch: b, threads, tfjsMs, torchMs: torchOps.totalMs, rows }));
         else

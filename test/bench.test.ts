@@ -4,7 +4,7 @@ import * as assert from 'node:assert/strict';
 import * as path from 'path';
 import { spawnSync } from 'child_process';
 import { ROOT } from '../lib/util/paths';
-import { OpRow, opTable, OTHER } from '../lib/bench/ops';
+import { OPTIMIZER, OpRow, opTable, OTHER } from '../lib/bench/ops';
 
 test('bench --json prints every field, and numTensors is constant across steps', { timeout: 300_000 }, () => {
   const r = spawnSync(process.execPath, [path.join(ROOT, 'dist', 'scripts', 'bench.js'), '--workload', 'R1,R2', '--backend', 'tensorflow', '--batch', '4', '--steps', '1', '--json'], { encoding: 'utf8' });
@@ -45,23 +45,33 @@ test('bench --ops matches one training step op by op in tfjs-node and in PyTorch
   assert.deepEqual([line.workload, line.batch], ['R1', 8]);
   const row = (c: string): OpRow => line.rows.find((x) => x.category === c)!;
   // The step's heavy parts are found on both sides, and the categories account for every op's time.
-  for (const c of ['convolution, forward', 'convolution, backward', 'matmul (projection, attention, MLP, head)', 'softmax and its gradient'])
+  for (const c of ['convolution, forward', 'convolution, backward', 'matmul (projection, attention, MLP, head)', 'softmax and its gradient', OPTIMIZER])
     assert.ok(row(c)?.tfjsMs > 0 && row(c)?.torchMs > 0, `${c}: ${JSON.stringify(row(c))}`);
+  // The optimizer is profiled apart, so the rows add up to the step's time only roughly; nothing is dropped.
   const sum = (k: 'tfjsMs' | 'torchMs'): number => line.rows.reduce((s, x) => s + x[k], 0);
-  assert.ok(Math.abs(sum('tfjsMs') - line.tfjsMs) < 1e-6 * line.tfjsMs && Math.abs(sum('torchMs') - line.torchMs) < 1e-6 * line.torchMs);
+  for (const k of ['tfjsMs', 'torchMs'] as const) assert.ok(Math.abs(sum(k) / line[k] - 1) < 0.3, `${k}: rows ${sum(k)} against the step's ${line[k]}`);
 });
 
-test('opTable puts each op in the first category that names it, layer norm and AdamW with the elementwise ops', () => {
+test('opTable puts each op in the first category that names it, layer norm with the elementwise ops, the optimizer apart', () => {
   const rows = opTable(
     [{ kernel: 'BatchMatMul', calls: 4, ms: 6 }, { kernel: 'Rsqrt', calls: 9, ms: 1 }, { kernel: 'Conv2DBackpropFilter', calls: 2, ms: 3 }, { kernel: 'unnamed scope', calls: 9, ms: 2 }, { kernel: 'fusedMatMul__op', calls: 4, ms: 6 }],
     [{ kernel: 'aten::bmm', calls: 4, ms: 2 }, { kernel: 'aten::native_layer_norm', calls: 9, ms: 1 }, { kernel: 'aten::addcdiv_', calls: 9, ms: 1 }, { kernel: 'autograd::engine::evaluate_function: X', calls: 1, ms: 0.5 }],
   );
   const of = (c: string): OpRow | undefined => rows.find((x) => x.category === c);
   assert.equal(of('matmul (projection, attention, MLP, head)')!.ratio, 3);
-  assert.deepEqual([of('elementwise, layer norm and AdamW')!.tfjsMs, of('elementwise, layer norm and AdamW')!.torchMs], [1, 2]);
+  assert.deepEqual([of('elementwise and layer norm')!.tfjsMs, of('elementwise and layer norm')!.torchMs], [1, 2]);
   assert.deepEqual([of('convolution, backward')!.tfjsMs, of('convolution, backward')!.torchMs], [3, 0]);
   assert.equal(of(OTHER)!.torchMs, 0.5);
   assert.equal(rows[0].category, 'matmul (projection, attention, MLP, head)', 'rows in the order of tfjs time');
   // Ops that wrap kernels are left out: their time is their kernels', listed too.
   assert.equal(rows.reduce((s, r) => s + r.tfjsMs, 0), 10);
+  // The optimizer profiled alone leaves its categories by name for a row of its own; the totals stay.
+  const split = opTable([{ kernel: 'Mul', calls: 30, ms: 5 }, { kernel: 'Sqrt', calls: 1, ms: 1 }], [{ kernel: 'aten::mul_', calls: 20, ms: 3 }], {
+    tfjs: [{ kernel: 'Mul', calls: 10, ms: 2 }, { kernel: 'Sqrt', calls: 1, ms: 1 }],
+    torch: [{ kernel: 'aten::mul_', calls: 20, ms: 3 }],
+  });
+  const at = (c: string): OpRow | undefined => split.find((x) => x.category === c);
+  assert.deepEqual([at(OPTIMIZER)!.tfjsMs, at(OPTIMIZER)!.torchMs], [3, 3]);
+  assert.deepEqual([at('elementwise and layer norm')!.tfjsMs, at('elementwise and layer norm')?.torchMs], [3, 0]);
+  assert.equal(split.reduce((s, r) => s + r.tfjsShare, 0), 1);
 });

@@ -1,9 +1,10 @@
 /**
  * Where one training step's time goes, op by op, in tfjs-node and in the PyTorch twin, matched by what each op does.
  * tfjs names kernels (tf.profile, lib/bench/run.ts profileStep); PyTorch names aten ops (torch.profiler's self CPU
- * time, scripts/bench_torch.py --ops). Each name falls in the first category whose pattern it matches. Layer norm
- * and AdamW are one kernel each in PyTorch and a dozen elementwise kernels in tfjs, so they share one row with the
- * rest of the elementwise arithmetic: only there do the two sides compare.
+ * time, scripts/bench_torch.py --ops). Each name falls in the first category whose pattern it matches. The optimizer
+ * is profiled alone on both sides and its ops subtracted by name into a row of its own. Layer norm is one kernel
+ * each way in PyTorch and a dozen elementwise kernels in tfjs, so it shares a row with the rest of the elementwise
+ * arithmetic: only there do the two sides compare.
  */
 import type { KernelTime } from './run';
 
@@ -21,7 +22,7 @@ export const OP_CATEGORIES: OpCategory[] = [
   { category: 'activation and its gradient', tfjs: /^(Relu|ReluGrad|Relu6|Elu|EluGrad|Erf|Gelu|GeluGrad|Step)$/, torch: /^aten::(relu|clamp_min|threshold_backward|gelu|gelu_backward)$/ },
   { category: 'layout: transpose, copy, concat, slice', tfjs: /^(Transpose|Reshape|Concat|ConcatV2|Slice|StridedSlice|Pad|Tile|GatherV2|Gather|Cast|Identity|Pack|Unpack|Fill|ZerosLike|OnesLike|Range|OneHot)$/, torch: /^aten::(copy_|clone|contiguous|cat|stack|transpose|permute|view|_unsafe_view|reshape|t|as_strided|slice|select|unbind|expand|empty.*|zeros.*|ones.*|fill_|zero_|_to_copy|to)$/ },
   { category: 'reductions', tfjs: /^(Sum|Mean|Max|Min|Prod|ArgMax|ArgMin|All|Any)$/, torch: /^aten::(sum|mean|max|min|amax|norm|linalg_vector_norm|argmax|nll_loss.*)$/ },
-  { category: 'elementwise, layer norm and AdamW', tfjs: /^[A-Z]/, torch: /^aten::/ },
+  { category: 'elementwise and layer norm', tfjs: /^[A-Z]/, torch: /^aten::/ },
 ];
 
 /** What neither side's patterns take: framework bookkeeping (autograd's engine, profiler ranges). */
@@ -60,14 +61,32 @@ function categorize(ops: KernelTime[], side: 'tfjs' | 'torch'): Map<string, Kern
   return out;
 }
 
-/** One row per category, the two sides matched, in the order of tfjs's time. */
-export function opTable(tfjsProfile: KernelTime[], torch: KernelTime[]): OpRow[] {
-  const tfjs = tfjsKernelsOnly(tfjsProfile);
+/** The optimizer's own row: its ops are elementwise ones that share their names with the model's. */
+export const OPTIMIZER = 'optimizer (clipping and AdamW)';
+
+/** A step's ops less those of its optimizer (profiled alone), by name, never below zero. */
+function without(step: KernelTime[], optimizer: KernelTime[]): KernelTime[] {
+  const opt = new Map(optimizer.map((o) => [o.kernel, o]));
+  return step.map((o) => ({ ...o, ms: Math.max(0, o.ms - (opt.get(o.kernel)?.ms ?? 0)), calls: Math.max(0, o.calls - (opt.get(o.kernel)?.calls ?? 0)) }));
+}
+
+/**
+ * One row per category, the two sides matched, in the order of tfjs's time. With each side's optimizer profiled
+ * alone (`optimizer`), its ops leave their categories for a row of their own.
+ */
+export function opTable(tfjsProfile: KernelTime[], torchProfile: KernelTime[], optimizer?: { tfjs: KernelTime[]; torch: KernelTime[] }): OpRow[] {
+  const tfjsOpt = optimizer ? tfjsKernelsOnly(optimizer.tfjs) : [];
+  const tfjs = without(tfjsKernelsOnly(tfjsProfile), tfjsOpt);
+  const torch = optimizer ? without(torchProfile, optimizer.torch) : torchProfile;
   const [a, b] = [categorize(tfjs, 'tfjs'), categorize(torch, 'torch')];
+  if (optimizer) {
+    a.set(OPTIMIZER, tfjsOpt);
+    b.set(OPTIMIZER, optimizer.torch);
+  }
   const total = (ops: KernelTime[]): number => ops.reduce((s, o) => s + o.ms, 0);
-  const [ta, tb] = [total(tfjs), total(torch)];
+  const [ta, tb] = [total(tfjs) + total(tfjsOpt), total(torch) + total(optimizer?.torch ?? [])];
   const top = (ops: KernelTime[] = []): string[] => [...ops].sort((x, y) => y.ms - x.ms).slice(0, 3).map((o) => o.kernel.replace(/^aten::/, ''));
-  return [...OP_CATEGORIES.map((c) => c.category), OTHER]
+  return [...OP_CATEGORIES.map((c) => c.category), OPTIMIZER, OTHER]
     .map((category) => {
       const [ma, mb] = [total(a.get(category) ?? []), total(b.get(category) ?? [])];
       return { category, tfjsMs: ma, tfjsShare: ta ? ma / ta : 0, torchMs: mb, torchShare: tb ? mb / tb : 0, ratio: mb ? ma / mb : NaN, tfjsTop: top(a.get(category)), torchTop: top(b.get(category)) };
