@@ -44,6 +44,6 @@ test('npm test and npm run test:e2e run every test file once between them, and n
   assert.match(scripts['test:e2e'], /--test-concurrency=1/);
   // CI runs both.
   const ci = fs.readFileSync(path.join(ROOT, '.ci', 'run'), 'utf8');
-  assert.match(ci, /^npm test$/m);
-  assert.match(ci, /^npm run test:e2e$/m);
+  assert.match(ci, /^phase npm test$/m);
+  assert.match(ci, /^phase npm run test:e2e$/m);
 });
