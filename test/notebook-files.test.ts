@@ -25,6 +25,13 @@ test('committed notebooks are output-free and already in the filter\'s layout', 
   for (const f of resolveNotebooks([])) {
     const text = fs.readFileSync(f, 'utf8');
     assert.equal(stripText(text), text, `${path.basename(f)} is not as the clean filter would store it`);
+    // nbformat 4.5 gives every cell an id; JupyterLab adds a missing one on save, which dirties the tree.
+    const nb = JSON.parse(text) as { nbformat_minor: number; cells: { id?: string }[] };
+    const ids = nb.cells.map((c) => c.id);
+    if (nb.nbformat_minor >= 5) {
+      assert.ok(ids.every((id) => typeof id === 'string' && /^[a-zA-Z0-9-_]{1,64}$/.test(id)), `${path.basename(f)}: a cell has no valid id (${JSON.stringify(ids)})`);
+      assert.equal(new Set(ids).size, ids.length, `${path.basename(f)}: two cells share an id`);
+    }
   }
 });
 
