@@ -4,6 +4,7 @@
  * builds a model (test/structure.test.ts holds it to that).
  */
 export * from './statistics';
+export * from './fit';
 export * from './speed';
 export * from './tables';
 export * from './views';
