@@ -63,3 +63,37 @@ test('under Slurm a node whose native TensorFlow does not load stops with the fi
   assert.equal(local.stdout.trim(), 'wasm');
   assert.match(local.stderr, /running on the 'wasm' backend, not native TensorFlow/);
 });
+
+test('a sweep stopped by SIGTERM (scancel, kill) ends its workers and removes its task folder', { timeout: 300_000 }, async () => {
+  const dir = tempDir('sigterm');
+  const tmp = path.join(dir, 'tmp');
+  fs.mkdirSync(tmp);
+  const args = [path.join(ROOT, 'dist', 'scripts', 'ablation.js'), '--suite', 'channel-vs-spatial', '--preset', 'quick', '--datasets', 'mnist', '--seeds', '0', '--workers', '2'];
+  const env = { ...process.env, TMPDIR: tmp, MAPTOKENS_RESULTS_DIR: path.join(dir, 'results') };
+  const sweep = spawn(process.execPath, args, { env, stdio: ['ignore', 'pipe', 'pipe'] });
+  let out = '';
+  sweep.stdout.on('data', (d: Buffer) => (out += d.toString()));
+  sweep.stderr.on('data', (d: Buffer) => (out += d.toString()));
+  // The workers' command lines name their task file, under this test's TMPDIR.
+  const workers = (): number[] =>
+    fs.readdirSync('/proc').filter((p) => /^\d+$/.test(p)).flatMap((p) => {
+      try {
+        return fs.readFileSync(`/proc/${p}/cmdline`, 'utf8').includes(tmp) ? [+p] : [];
+      } catch {
+        return [];
+      }
+    });
+  try {
+    for (const end = Date.now() + 120_000; !/epoch \d+\/\d+/.test(out) || workers().length < 2; await new Promise((r) => setTimeout(r, 200)))
+      if (Date.now() > end || sweep.exitCode !== null) assert.fail(`the workers never started training:\n${out.slice(-2000)}`);
+    const code = new Promise<number | null>((resolve) => sweep.on('exit', (c) => resolve(c)));
+    sweep.kill('SIGTERM');
+    assert.equal(await code, 143);
+    for (const end = Date.now() + 10_000; workers().length && Date.now() < end; ) await new Promise((r) => setTimeout(r, 200));
+    assert.deepEqual(workers(), [], 'a worker outlived its sweep');
+    assert.deepEqual(fs.readdirSync(tmp), [], 'the task folder was left behind');
+  } finally {
+    sweep.kill('SIGKILL');
+    for (const p of workers()) process.kill(p, 'SIGKILL');
+  }
+});

@@ -223,6 +223,23 @@ async function runInWorkers(
 ): Promise<{ failed: number; deferred: PlannedRun[] }> {
   const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'maptokens-workers-'));
   const script = path.join(ROOT, 'dist', 'scripts', 'train-worker.js');
+  // A sweep stopped by a signal (scancel, kill, Ctrl-C) must not leave its workers training on, nor its task folder:
+  // Node's default on SIGTERM/SIGINT exits without running `finally` or 'exit' hooks. Each run resumes from its last
+  // checkpoint, so ending the workers loses at most an epoch.
+  const children = new Set<ReturnType<typeof spawn>>();
+  const cleanUp = (): void => {
+    for (const c of children) c.kill('SIGKILL');
+    fs.rmSync(tmp, { recursive: true, force: true });
+  };
+  const onSignal = (signal: NodeJS.Signals): void => {
+    cleanUp();
+    process.exit(signal === 'SIGINT' ? 130 : 143);
+  };
+  // Only where the signal would kill the process anyway: a host with its own handler (a notebook kernel's
+  // interrupt) keeps it.
+  const signals = (['SIGTERM', 'SIGINT'] as const).filter((sig) => process.listenerCount(sig) === 0);
+  process.on('exit', cleanUp);
+  for (const sig of signals) process.once(sig, onSignal);
   const queue = [...pending];
   // What every worker needs besides its runs (which arrive on its stdin).
   const taskFile = path.join(tmp, 'task.json');
@@ -236,6 +253,7 @@ async function runInWorkers(
         env: { ...process.env, TF_NUM_INTRAOP_THREADS: String(threads.intra), TF_NUM_INTEROP_THREADS: String(threads.inter), TF_CPP_MIN_LOG_LEVEL: '2' },
         stdio: ['pipe', 'pipe', 'inherit'],
       });
+      children.add(child);
       // The next run of the queue, or the end of this worker's input when the queue is empty.
       const feed = (): void => {
         const next = takeFitting(queue, fits);
@@ -272,11 +290,19 @@ async function runInWorkers(
       });
       child.stdin.on('error', () => undefined); // a worker that died is reported by its exit code
       child.on('error', reject);
-      child.on('exit', (code) => (code === 0 ? resolve() : reject(new Error(`worker ${j + 1} exited with ${code}`))));
+      child.on('exit', (code) => {
+        children.delete(child);
+        if (code === 0) resolve();
+        else reject(new Error(`worker ${j + 1} exited with ${code}`));
+      });
       feed();
     });
   // The task file goes whether the workers end well or one dies (a killed worker rejects).
-  await Promise.all(Array.from({ length: k }, (_, j) => worker(j))).finally(() => fs.rmSync(tmp, { recursive: true, force: true }));
+  await Promise.all(Array.from({ length: k }, (_, j) => worker(j))).finally(() => {
+    cleanUp();
+    process.off('exit', cleanUp);
+    for (const sig of signals) process.off(sig, onSignal);
+  });
   return { failed, deferred: queue };
 }
 
