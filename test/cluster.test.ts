@@ -9,6 +9,7 @@ import { spawn, spawnSync } from 'child_process';
 import * as fs from 'fs';
 import * as path from 'path';
 import { ROOT } from '../lib/util/paths';
+import { pidsWhere } from './helpers/procs';
 import { tempDir } from './helpers/tmp';
 
 test('two processes appending records to the same shard file lose none and tear none', { timeout: 120_000 }, async () => {
@@ -75,14 +76,7 @@ test('a sweep stopped by SIGTERM (scancel, kill) ends its workers and removes it
   sweep.stdout.on('data', (d: Buffer) => (out += d.toString()));
   sweep.stderr.on('data', (d: Buffer) => (out += d.toString()));
   // The workers' command lines name their task file, under this test's TMPDIR.
-  const workers = (): number[] =>
-    fs.readdirSync('/proc').filter((p) => /^\d+$/.test(p)).flatMap((p) => {
-      try {
-        return fs.readFileSync(`/proc/${p}/cmdline`, 'utf8').includes(tmp) ? [+p] : [];
-      } catch {
-        return [];
-      }
-    });
+  const workers = (): number[] => pidsWhere('cmdline', (t) => t.includes(tmp));
   try {
     for (const end = Date.now() + 120_000; !/epoch \d+\/\d+/.test(out) || workers().length < 2; await new Promise((r) => setTimeout(r, 200)))
       if (Date.now() > end || sweep.exitCode !== null) assert.fail(`the workers never started training:\n${out.slice(-2000)}`);

@@ -5,8 +5,9 @@
  * rule, not overfitting. Where outcomes are bimodal over seeds, the share of runs that solve the task says more than
  * a mean: successRows gives it with its exact interval (statistics.ts successRate).
  */
-import { runOutcome, RunRecord } from '../results/record';
+import { bestOf, runOutcome, RunRecord } from '../results/record';
 import { successRate } from './statistics';
+import { percent as pct } from './tables';
 
 /**
  * The test accuracy at which a run of the co-occurrence task counts as having read its rule, declared when 5 of
@@ -15,8 +16,6 @@ import { successRate } from './statistics';
  */
 export const COOCCURRENCE_SOLVED = 0.95;
 
-const pct = (x: number): string => `${(100 * x).toFixed(1)}%`;
-const best = (r: RunRecord, k: 'train_acc' | 'val_acc'): number => Math.max(...r.metrics.curve.map((c) => c[k]));
 
 /** One row per finished run, by arm and seed: best training and validation accuracy, their gap, test accuracy, outcome. */
 export function fitRows(records: RunRecord[]): Record<string, unknown>[] {
@@ -26,9 +25,9 @@ export function fitRows(records: RunRecord[]): Record<string, unknown>[] {
     .map((r) => ({
       arm: r.name,
       seed: r.seed,
-      'best training accuracy': pct(best(r, 'train_acc')),
-      'best validation accuracy': pct(best(r, 'val_acc')),
-      'gap (pp)': (100 * (best(r, 'train_acc') - best(r, 'val_acc'))).toFixed(1), // a string: the table would print 2 as 2.000
+      'best training accuracy': pct(bestOf(r, 'train_acc')),
+      'best validation accuracy': pct(bestOf(r, 'val_acc')),
+      'gap (pp)': (100 * (bestOf(r, 'train_acc') - bestOf(r, 'val_acc'))).toFixed(1), // a string: the table would print 2 as 2.000
       'test accuracy': pct(r.metrics.test_acc),
       outcome: runOutcome(r),
     }));

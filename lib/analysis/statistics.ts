@@ -5,7 +5,7 @@
  * Failed runs and missing seeds are counted and shown, never silently dropped.
  */
 import { jStat } from 'jstat';
-import { runOutcome } from '../results/record';
+import { bestOf, runOutcome } from '../results/record';
 import type { RunRecord } from '../results/record';
 import { frame, rowsOf } from './frame';
 
@@ -468,7 +468,7 @@ export function compareFamily<P extends PairRef>(
     else if ((reason = opts.incomplete?.(p))) pending = true;
     else reason = opts.blocked?.(p);
     const unlearnt = underfit ? (underfit === 'a' ? ra : rb).filter((r) => runOutcome(r) === 'underfit') : [];
-    const bestTrain = Math.max(...unlearnt.map((r) => Math.max(...r.metrics.curve.map((c) => c.train_acc))));
+    const bestTrain = Math.max(...unlearnt.map((r) => bestOf(r, 'train_acc')));
     return {
       ...pooledInterval(d, p.records ?? records, p.dataset, opts.metric),
       dataset: p.dataset,

@@ -22,6 +22,11 @@ function fmt(v: unknown, digits: number): string {
 }
 
 /** An HTML table; every cell and header is escaped. */
+/** 0.123 → "12.3%": a share or an accuracy in a table cell, as text so that the table's rounding leaves it alone. */
+export function percent(x: number): string {
+  return `${(100 * x).toFixed(1)}%`;
+}
+
 export function tableHtml(df: DataFrame, opts: { caption?: string; digits?: number } = {}): string {
   const cols: string[] = df.columns;
   const rows = df.values as unknown[][];

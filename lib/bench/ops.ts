@@ -6,6 +6,7 @@
  * each way in PyTorch and a dozen elementwise kernels in tfjs, so it shares a row with the rest of the elementwise
  * arithmetic: only there do the two sides compare.
  */
+import { percent as pct } from '../analysis/tables';
 import type { KernelTime } from './run';
 
 export interface OpCategory {
@@ -98,7 +99,6 @@ export function opTable(tfjsProfile: KernelTime[], torchProfile: KernelTime[], o
 /** The table as text: ms and share of the step per side, the ratio, and each side's largest ops. */
 export function opTableText(rows: OpRow[]): string {
   const head = `${'category'.padEnd(42)} ${'tfjs ms'.padStart(8)} ${'share'.padStart(6)} ${'torch ms'.padStart(9)} ${'share'.padStart(6)} ${'tfjs/torch'.padStart(10)}  largest ops (tfjs | torch)`;
-  const pct = (x: number): string => `${(100 * x).toFixed(1)}%`;
   const lines = rows.map(
     (r) =>
       `${r.category.padEnd(42)} ${r.tfjsMs.toFixed(1).padStart(8)} ${pct(r.tfjsShare).padStart(6)} ${r.torchMs.toFixed(1).padStart(9)} ${pct(r.torchShare).padStart(6)} ${(Number.isFinite(r.ratio) ? `${r.ratio.toFixed(2)}×` : '–').padStart(10)}  ${r.tfjsTop.join(', ') || '–'} | ${r.torchTop.join(', ') || '–'}`,

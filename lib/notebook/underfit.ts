@@ -7,13 +7,13 @@ import { frame } from '../analysis/frame';
 import { loadDataset } from '../data/registry';
 import { planSuite, RunPresetName } from '../experiments';
 import { UNDERFIT_LRS } from '../experiments/suites/underfit';
-import { runOutcome, RunRecord } from '../results/record';
+import { percent as pct } from '../analysis/tables';
+import { bestOf, runOutcome, RunRecord } from '../results/record';
 import { probeStem } from '../train/probe';
 import { prepareData } from '../train/prepare';
 import { showMarkdown, showTable } from './display';
 import { withTrainedModel } from './experiments';
 
-const pct = (x: number): string => `${(100 * x).toFixed(1)}%`;
 
 /** One row per learning rate of the arm's seed-0 run: its best training accuracy, test accuracy and outcome. */
 export function learningRateRows(arm: string, dataset: string, core: RunRecord[], sweep: RunRecord[]): Record<string, unknown>[] {
@@ -25,7 +25,7 @@ export function learningRateRows(arm: string, dataset: string, core: RunRecord[]
   return runs.map(({ lr, run }) => ({
     // A string: the table's rounding would print 0.0005 as 0.001.
     'peak learning rate': Number.isFinite(run?.train.lr ?? lr) ? String(run?.train.lr ?? lr) : '–',
-    'best training accuracy': run ? pct(Math.max(...run.metrics.curve.map((c) => c.train_acc))) : 'not in the store',
+    'best training accuracy': run ? pct(bestOf(run, 'train_acc')) : 'not in the store',
     'test accuracy': run ? pct(run.metrics.test_acc) : '–',
     outcome: run ? runOutcome(run) : '–',
   }));

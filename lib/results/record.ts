@@ -107,12 +107,16 @@ export type Outcome = 'plateau' | 'underfit' | 'capped' | 'failed';
 /** How far above chance (in accuracy) a best training fit still counts as not having learned. */
 export const UNDERFIT_POINTS = 0.1;
 
+/** A run's best accuracy over its epochs, on training or validation data (NaN for a run without a curve). */
+export function bestOf(r: Pick<RunRecord, 'metrics'>, k: 'train_acc' | 'val_acc'): number {
+  const xs = r.metrics.curve.map((c) => c[k]).filter(Number.isFinite);
+  return xs.length ? Math.max(...xs) : NaN;
+}
+
 export function runOutcome(r: Pick<RunRecord, 'status' | 'converged' | 'model' | 'metrics' | 'train'>): Outcome {
   if (r.status !== 'ok') return 'failed';
   if (r.converged) return 'plateau';
   // Fixed-epoch runs (smoke, quick) stop by design, not because they could learn no more: they say nothing either way.
   if (r.train.patienceSteps === null) return 'capped';
-  const fits = r.metrics.curve.map((c) => c.train_acc).filter(Number.isFinite);
-  const best = fits.length ? Math.max(...fits) : NaN;
-  return best < 1 / r.model.numClasses + UNDERFIT_POINTS ? 'underfit' : 'capped';
+  return bestOf(r, 'train_acc') < 1 / r.model.numClasses + UNDERFIT_POINTS ? 'underfit' : 'capped';
 }

@@ -16,6 +16,7 @@ import * as path from 'path';
 import { planSuite } from '../../lib/experiments';
 import { ResultStore } from '../../lib/results/store';
 import { ROOT } from '../../lib/util/paths';
+import { pidsWhere } from '../helpers/procs';
 import { tempDir } from '../helpers/tmp';
 
 // The README's grid, narrowed to 4 runs that each take seconds to minutes on one CPU (channel-full, spatial-full,
@@ -57,33 +58,14 @@ function readmeBlock(): string[] {
 }
 
 /** Pids whose cgroup path names this test's Slurm node (its daemons' tasks and step daemons), or its array job. */
-function slurmPids(pattern: RegExp): number[] {
-  const pids: number[] = [];
-  for (const p of fs.readdirSync('/proc')) {
-    if (!/^\d+$/.test(p) || +p === process.pid) continue;
-    try {
-      if (pattern.test(fs.readFileSync(`/proc/${p}/cgroup`, 'utf8'))) pids.push(+p);
-    } catch {
-      /* the process ended while we looked */
-    }
-  }
-  return pids;
-}
+const slurmPids = (pattern: RegExp): number[] => pidsWhere('cgroup', (t) => pattern.test(t));
 
 /** Pids of processes started by an array task: their environment names the array job and the task. */
-function taskPids(job: string, task: number): number[] {
-  const pids: number[] = [];
-  for (const p of fs.readdirSync('/proc')) {
-    if (!/^\d+$/.test(p)) continue;
-    try {
-      const env = fs.readFileSync(`/proc/${p}/environ`, 'utf8').split('\0');
-      if (env.includes(`SLURM_ARRAY_JOB_ID=${job}`) && env.includes(`SLURM_ARRAY_TASK_ID=${task}`)) pids.push(+p);
-    } catch {
-      /* ended, or not ours to read */
-    }
-  }
-  return pids;
-}
+const taskPids = (job: string, task: number): number[] =>
+  pidsWhere('environ', (t) => {
+    const env = t.split('\0');
+    return env.includes(`SLURM_ARRAY_JOB_ID=${job}`) && env.includes(`SLURM_ARRAY_TASK_ID=${task}`);
+  });
 
 test('the README\'s cluster section on a one-node Slurm: an array of 4 runs, one cancelled mid-run and resubmitted, leaves every planned run in the store once', { timeout: 20 * 60_000 }, async () => {
   const missing = ['munged', 'slurmctld', 'slurmd', 'sbatch', 'squeue', 'scancel', 'sinfo'].filter((e) => !which(e));
