@@ -4,7 +4,7 @@
  *                     [--until HH:MM]
  *
  * With no arguments: the `all` suite under the `quick` preset (under `--preset standard`: the
- * answer's suites on the answer's datasets, ANSWER_SUITES and ANSWER_DATASETS), on min(2, cores) workers. Finished runs are
+ * answer's suites on the answer's datasets, as study/answer.ts lists them), on min(2, cores) workers. Finished runs are
  * served from results/; a rerun after a crash trains only what is missing. Ends
  * with a table of mean ± std over seeds per config and dataset. Exits 1 when
  * nothing could run (every planned dataset skipped) or when every run it trained failed.
@@ -14,21 +14,23 @@ import { frame, tableText } from '../lib/analysis/tables';
 import { initBackend, describeBackend } from '../lib/backend';
 import { finished, runSuite } from '../lib/train/engine';
 import { parseUntil } from '../lib/train/deadline';
-import { ANSWER_DATASETS, ANSWER_SUITES, planSuite, RUN_PRESETS, RunPresetName, shardOf, suiteNames, suitesOf } from '../lib/experiments';
+import { answerDatasetsAll, planSuite, runPreset, shardOf, suiteNames, suitesOf } from '../lib/experiments';
+import { STUDY } from '../study';
 import { budgetRows, sweepBudget } from '../lib/train/eta';
 import { ResultStore } from '../lib/results/store';
 import { resultsDirFor } from '../lib/util/paths';
 import { allocatedCpus, underSlurm } from '../lib/util/cpus';
 import { listOf, oneOf, positiveInt, runCommand, UsageError } from '../lib/util/cli';
 
-const PRESET_NAMES = Object.keys(RUN_PRESETS) as RunPresetName[];
+const PRESET_NAMES = Object.keys(STUDY.presets);
+const ANSWER_DATASETS = answerDatasetsAll(STUDY);
 
 const SPEC = {
-  usage: `usage: npm run ablation -- [--suite ${suiteNames().join('|')}] [--preset ${PRESET_NAMES.join('|')}]
+  usage: `usage: npm run ablation -- [--suite ${suiteNames(STUDY).join('|')}] [--preset ${PRESET_NAMES.join('|')}]
        [--datasets a,b] [--seeds 0,1,2] [--shard i/n] [--workers k] [--force] [--save-weights] [--until HH:MM|+3h] [--plan] [--slurm]
 
   --suite         the grid to run, or several as a,b (default under standard: the answer's
-                  suites, ${ANSWER_SUITES.join(',')},
+                  suites, ${STUDY.answer.suites.join(',')},
                   on ${ANSWER_DATASETS.join(',')}; otherwise all)
   --preset        how much data, how many epochs and seeds (default quick; smoke only proves the code runs)
   --datasets      restrict the suite to these datasets
@@ -79,9 +81,9 @@ runCommand(SPEC, async (a, rest) => {
   const untilArg = a.until === 'tomorrow' && rest.length === 1 ? `tomorrow ${rest[0]}` : a.until;
   if (rest.length && untilArg === a.until) throw new UsageError(`unexpected argument '${rest[0]}'`);
   const preset = oneOf('preset', a.preset, PRESET_NAMES) ?? 'quick';
-  // The standard preset's answer is ANSWER_SUITES on ANSWER_DATASETS; the other suites run under it on request.
+  // The standard preset's answer is the answer's suites on its datasets; the other suites run under it on request.
   const answer = a.suite === undefined && preset === 'standard';
-  const suite = a.suite === undefined ? (answer ? ANSWER_SUITES.join(',') : 'all') : (listOf('suite', a.suite, suiteNames()) ?? []).join(',');
+  const suite = a.suite === undefined ? (answer ? STUDY.answer.suites.join(',') : 'all') : (listOf('suite', a.suite, suiteNames(STUDY)) ?? []).join(',');
   const seeds = listOf('seeds', a.seeds)?.map((s) => positiveInt('seeds', s, 0)!);
   let shard: [number, number] | undefined;
   if (a.shard !== undefined) {
@@ -92,9 +94,9 @@ runCommand(SPEC, async (a, rest) => {
   // Two single-threaded workers beat one two-threaded process on small models (docs/performance.md); a Slurm task
   // is one run on the CPUs it was given.
   const workers = positiveInt('workers', a.workers) ?? (underSlurm() ? 1 : Math.min(2, allocatedCpus()));
-  const known = [...new Set(suitesOf(suite).flatMap((s) => s.datasets))];
+  const known = [...new Set(suitesOf(STUDY, suite).flatMap((s) => s.datasets))];
   const datasets = listOf('datasets', a.datasets, known) ?? (answer ? ANSWER_DATASETS : undefined);
-  const gridSize = (): number => planSuite(suite, { preset, datasets, seeds }).length;
+  const gridSize = (): number => planSuite(STUDY, suite, { preset, datasets, seeds }).length;
   if (a.slurm) {
     if (shard) throw new UsageError('--slurm takes its shard from SLURM_ARRAY_TASK_ID: leave out --shard');
     const id = process.env.SLURM_ARRAY_TASK_ID;
@@ -111,12 +113,12 @@ runCommand(SPEC, async (a, rest) => {
   } catch (e) {
     throw new UsageError(`--until: ${(e as Error).message}`);
   }
-  const opts = { suite, preset, datasets, seeds, shard, workers, force: a.force, saveWeights: a['save-weights'], until };
+  const opts = { study: STUDY, suite, preset, datasets, seeds, shard, workers, force: a.force, saveWeights: a['save-weights'], until };
   if (a.plan) {
-    const names = suite.split(',').flatMap((n) => (n === 'all' ? suitesOf('all').map((s) => s.name) : [n]));
+    const names = suite.split(',').flatMap((n) => (n === 'all' ? suitesOf(STUDY, 'all').map((s) => s.name) : [n]));
     const plans = names.map((n) => {
-      const own = new Set(suitesOf(n).flatMap((s) => s.datasets));
-      const runs = planSuite(n, { preset, datasets: datasets?.filter((d) => own.has(d)), seeds });
+      const own = new Set(suitesOf(STUDY, n).flatMap((s) => s.datasets));
+      const runs = planSuite(STUDY, n, { preset, datasets: datasets?.filter((d) => own.has(d)), seeds });
       return { suite: n, runs: shard ? shardOf(runs, ...shard) : runs };
     });
     const { records } = new ResultStore({ dir: resultsDirFor(preset) }).read();
@@ -124,7 +126,7 @@ runCommand(SPEC, async (a, rest) => {
     console.log(`${preset}${shard ? `, shard ${shard[0]}/${shard[1]}` : ''}: estimated from the store's finished runs (lib/train/eta.ts)\n${tableText(frame(table), 1)}`);
     // The grid's own options, so that every array task plans the same grid (README, "On a Slurm cluster").
     const grid = [`--suite ${suite}`, `--preset ${preset}`, a.datasets ? `--datasets ${a.datasets}` : '', a.seeds ? `--seeds ${a.seeds}` : ''].filter(Boolean).join(' ');
-    const grid1 = planSuite(suite, { preset, datasets, seeds });
+    const grid1 = planSuite(STUDY, suite, { preset, datasets, seeds });
     const script = `scripts/slurm/ablation.sbatch ${grid}`;
     console.log(`\nThe grid has ${grid1.length} runs. For one Slurm task per run (a task whose run is in the store ends at once), submit:\n  sbatch --array=1-${grid1.length} ${script}`);
     // Task k runs the grid's k-th run (--slurm), so the runs the store lacks name the tasks to resubmit.
@@ -140,7 +142,7 @@ runCommand(SPEC, async (a, rest) => {
   console.error(`backend: ${describeBackend(report)}`);
   const started = Date.now();
   const res = await runSuite(opts);
-  const groups = aggregate(res.records, { expectedSeeds: opts.seeds ?? RUN_PRESETS[opts.preset].seeds });
+  const groups = aggregate(res.records, { expectedSeeds: opts.seeds ?? runPreset(STUDY, opts.preset).seeds });
   if (groups.length) {
     const rows = groups
       .sort((x, y) => x.dataset.localeCompare(y.dataset) || x.name.localeCompare(y.name))
@@ -155,7 +157,7 @@ runCommand(SPEC, async (a, rest) => {
       }));
     console.log(`\n${tableText(frame(rows), 2)}`);
   }
-  if (!RUN_PRESETS[preset].verdicts) console.log(`preset ${RUN_PRESETS[preset].label}.`);
+  if (!runPreset(STUDY, preset).verdicts) console.log(`preset ${runPreset(STUDY, preset).label}.`);
   console.log(
     `\n${res.planned.length} runs: ${res.trained} trained, ${res.cached} from the store, ${res.failed} failed${res.deferred.length ? `, ${res.deferred.length} left for a later sweep (--until)` : ''}; ${((Date.now() - started) / 1000).toFixed(0)} s wall time.`,
   );

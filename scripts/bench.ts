@@ -20,13 +20,13 @@ import { BENCH_DEFAULT_PLAN, benchWorkload, BenchResult, BenchWorkload, KernelTi
 import { BackendName, BACKENDS } from '../lib/backend';
 import { ROOT } from '../lib/util/paths';
 import { setFusedOps } from '../lib/layers';
-import { PRESETS } from '../lib/models/presets';
 import { listOf, oneOf, positiveInt, runCommand } from '../lib/util/cli';
 import { torchPython } from '../lib/bench/torch';
 import { opTable, opTableText, tfjsKernelsOnly } from '../lib/bench/ops';
 import * as fs from 'fs';
 import { SHARED_LOAD, trainTwin, TWIN_STORE, WholeRun, WholeRunPair } from '../lib/bench/twin';
-import { planSuite, RUN_PRESET_NAMES, RunPresetName, suitesOf } from '../lib/experiments';
+import { planSuite, RunPresetName, suitesOf } from '../lib/experiments';
+import { STUDY } from '../study';
 import { trainExperiment } from '../lib/train/trainer';
 import { appendLineAtomic } from '../lib/util/atomic';
 import { gitInfo } from '../lib/util/git';
@@ -78,14 +78,14 @@ runCommand(SPEC, async (a) => {
   if (a.run !== undefined) {
     const m = /^([^/]+)\/([^/]+)$/.exec(a.run);
     if (!m) throw new UsageError('--run must be model/dataset, e.g. channel-full/relation');
-    const preset = oneOf('preset', a.preset, RUN_PRESET_NAMES) ?? 'standard';
+    const preset = oneOf('preset', a.preset, Object.keys(STUDY.presets)) ?? 'standard';
     const seeds = listOf('seeds', a.seeds)?.map((x) => positiveInt('seeds', x, 0)!) ?? [0];
     for (const seed of seeds) await wholeRun(m[1], m[2], preset, seed);
     return;
   }
   let workloads = listOf('workload', a.workload, ['R1', 'R2', 'R3'] as const) as BenchWorkload[] | undefined;
   // Model presets side by side (e.g. the literature suite's), timed in one invocation so their ratios compare.
-  const models = listOf('models', a.models, Object.keys(PRESETS));
+  const models = listOf('models', a.models, Object.keys(STUDY.models));
   if (models) workloads = [...(workloads ?? []), ...models.map((n) => `model:${n}` as BenchWorkload)];
   const backends = listOf('backend', a.backend, BACKENDS);
   const batch = positiveInt('batch', a.batch);
@@ -104,11 +104,11 @@ runCommand(SPEC, async (a) => {
     const threads = Number(process.env.TF_NUM_INTRAOP_THREADS) || os.cpus().length;
     for (const w of (workloads ?? ['R1']).filter((x) => x === 'R1' || x === 'R2'))
       for (const b of batch ? [batch] : [128, 32]) {
-        const tfjs = await profileStep(w, b);
+        const tfjs = await profileStep(STUDY, w, b);
         const out = spawnSync(torchPython(), [path.join(ROOT, 'scripts', 'bench_torch.py'), '--workload', w, '--batch', String(b), '--threads', String(threads), '--ops', '--steps', String(steps ?? 3)], { encoding: 'utf8' });
         if (out.status !== 0) throw new Error(`bench_torch.py --ops failed:\n${out.stderr}`);
         const torchOps = JSON.parse(out.stdout.trim().split('\n').pop()!) as { ops: KernelTime[]; optimizer: KernelTime[]; totalMs: number };
-        const rows = opTable(tfjs.kernels, torchOps.ops, { tfjs: await profileOptimizer(w, b), torch: torchOps.optimizer });
+        const rows = opTable(tfjs.kernels, torchOps.ops, { tfjs: await profileOptimizer(STUDY, w, b), torch: torchOps.optimizer });
         const tfjsMs = tfjsKernelsOnly(tfjs.kernels).reduce((s, k) => s + k.ms, 0);
         if (json) console.log(JSON.stringify({ workload: w, batch: b, threads, tfjsMs, torchMs: torchOps.totalMs, rows }));
         else
@@ -123,7 +123,7 @@ runCommand(SPEC, async (a) => {
     // Per-kernel time of one training step on the native backend, then stop.
     for (const w of workloads ?? ['R1', 'R2'])
       for (const stepMode of stepModes) {
-        const p = await profileStep(w, batch, stepMode);
+        const p = await profileStep(STUDY, w, batch, stepMode);
         if (json) console.log(JSON.stringify({ workload: w, step: stepMode, profile: p }));
         else {
           console.log(`\n${w} (${stepMode} step): ${p.calls} kernels, ${p.totalMs.toFixed(1)} ms of kernel time in one training step`);
@@ -143,7 +143,7 @@ runCommand(SPEC, async (a) => {
   for (const r of runs) {
     for (let round = 0; round < (stepModes.length > 1 ? 2 : 1); round++)
       for (const stepMode of stepModes) {
-        const res = { ...(await benchWorkload({ workload: r.workload, backend: r.backend, batch: r.batch, windows, steps, stepMode })), step: stepMode };
+        const res = { ...(await benchWorkload({ study: STUDY, workload: r.workload, backend: r.backend, batch: r.batch, windows, steps, stepMode })), step: stepMode };
         results.push(res);
         if (json) console.log(JSON.stringify(res));
       }
@@ -201,9 +201,9 @@ runCommand(SPEC, async (a) => {
 
 /** One run of the core grid, trained by tfjs-node and by the PyTorch twin with the same threads; prints and stores the pair. */
 async function wholeRun(model: string, dataset: string, preset: RunPresetName, seed: number): Promise<void> {
-  const plan = planSuite('core', { preset, datasets: suitesOf('core')[0].datasets.includes(dataset) ? [dataset] : undefined, seeds: [seed] });
+  const plan = planSuite(STUDY, 'core', { preset, datasets: suitesOf(STUDY, 'core')[0].datasets.includes(dataset) ? [dataset] : undefined, seeds: [seed] });
   const run = plan.find((p) => p.config.name === model && p.config.dataset.name === dataset);
-  if (!run) throw new UsageError(`--run: ${model}/${dataset} is not in the core grid (models: ${[...new Set(plan.map((p) => p.config.name))].join(', ')}; datasets: ${suitesOf('core')[0].datasets.join(', ')})`);
+  if (!run) throw new UsageError(`--run: ${model}/${dataset} is not in the core grid (models: ${[...new Set(plan.map((p) => p.config.name))].join(', ')}; datasets: ${suitesOf(STUDY, 'core')[0].datasets.join(', ')})`);
   const threads = Number(process.env.TF_NUM_INTRAOP_THREADS) || os.cpus().length;
   const loadAtStart = os.loadavg()[0];
   const log = (s: string): void => console.error(s);

@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 /**
- * npm run build: compile lib/, scripts/ and test/ into dist/, without ever removing a dist/ that another
+ * npm run build: compile lib/, study/, scripts/ and test/ into dist/, without ever removing a dist/ that another
  * process may be loading.
  *
  * - dist/ is current when the content hash of the sources (and tsconfig.json, package-lock.json) equals the
@@ -33,7 +33,7 @@ function sourceHash() {
           .sort((a, b) => (a.name < b.name ? -1 : 1))
           .flatMap((e) => (e.isDirectory() ? walk(path.join(dir, e.name)) : /\.(ts|js|json)$/.test(e.name) ? [path.join(dir, e.name)] : []))
       : [];
-  const files = [...['lib', 'scripts', 'test'].flatMap((d) => walk(path.join(ROOT, d))), path.join(ROOT, 'tsconfig.json'), path.join(ROOT, 'package-lock.json')];
+  const files = [...['lib', 'study', 'scripts', 'test'].flatMap((d) => walk(path.join(ROOT, d))), path.join(ROOT, 'tsconfig.json'), path.join(ROOT, 'package-lock.json')];
   for (const f of files) if (fs.existsSync(f)) h.update(`\0${path.relative(ROOT, f)}\0`).update(fs.readFileSync(f));
   return h.digest('hex');
 }

@@ -8,6 +8,7 @@ import * as path from 'path';
 import { updateDocs } from '../lib/report/docs';
 import { runCommand } from '../lib/util/cli';
 import { ROOT } from '../lib/util/paths';
+import { STUDY } from '../study';
 
 const SPEC = {
   usage: `usage: npm run docs
@@ -17,5 +18,5 @@ const SPEC = {
 } as const;
 
 runCommand(SPEC, () => {
-  for (const d of updateDocs()) console.log(`${path.relative(ROOT, d.file)} (${d.block}): ${d.changed ? 'updated' : 'unchanged'}`);
+  for (const d of updateDocs(STUDY)) console.log(`${path.relative(ROOT, d.file)} (${d.block}): ${d.changed ? 'updated' : 'unchanged'}`);
 });

@@ -7,8 +7,10 @@
  * (offline), updates the README's findings block, and with --pdf prints results/report.pdf.
  */
 import { buildReport } from '../lib/report/export';
-import { RUN_PRESET_NAMES as PRESET_NAMES } from '../lib/experiments';
+import { STUDY } from '../study';
 import { oneOf, runCommand } from '../lib/util/cli';
+
+const PRESET_NAMES = Object.keys(STUDY.presets);
 
 const SPEC = {
   usage: `usage: npm run report -- [--pdf] [--execute] [--preset ${PRESET_NAMES.join('|')}] [--from-store] [names…]
@@ -30,6 +32,6 @@ runCommand(SPEC, async (a, names) => {
   // runs for days through npm run ablation, so the default trains nothing; a named preset trains what it lacks.
   const preset = oneOf('preset', a.preset, PRESET_NAMES) ?? 'standard';
   const fromStore = a['from-store'] || a.preset === undefined;
-  const r = await buildReport({ preset, pdf: a.pdf, execute: a.execute, fromStore, notebooks: names.length ? names : undefined });
+  const r = await buildReport({ study: STUDY, preset, pdf: a.pdf, execute: a.execute, fromStore, notebooks: names.length ? names : undefined });
   console.log(`report: ${r.html}${r.pdf ? `\npdf: ${r.pdf}` : ''}\nfigures: ${r.figures.length} SVG files in results/figures/${preset}/`);
 });

@@ -5,8 +5,11 @@
  * copies (default results/notebooks/<preset>/). Exits 1 when any cell fails,
  * after printing that cell and its error.
  */
-import { PRESETS, resolveNotebooks, runNotebook } from '../lib/notebook/runner';
+import { resolveNotebooks, runNotebook } from '../lib/notebook/runner';
 import { oneOf, positiveInt, runCommand, UsageError } from '../lib/util/cli';
+import { STUDY } from '../study';
+
+const PRESETS = Object.keys(STUDY.presets);
 
 const SPEC = {
   usage: `usage: npm run notebooks -- [names…] [--preset ${PRESETS.join('|')}] [--from-store] [--out DIR] [--timeout SEC]

@@ -19,6 +19,7 @@ import type { RunRecord } from '../lib/results/record';
 import { ResultStore } from '../lib/results/store';
 import { planSuite, SCHEMA_VERSION } from '../lib/experiments';
 import { tempDir } from './helpers/tmp';
+import { STUDY } from '../study';
 
 function fakeRecord(over: Partial<RunRecord> & { acc?: number }): RunRecord {
   const acc = over.acc ?? 0.5;
@@ -99,11 +100,11 @@ test('models without tokens show "–" for T and D_tok, not 0', () => {
 
 test('suiteView lists planned runs missing from the store instead of hiding them', () => {
   const dir = tempDir('view');
-  const plan = planSuite('channel-vs-spatial', { preset: 'quick', datasets: ['mnist'] });
+  const plan = planSuite(STUDY, 'channel-vs-spatial', { preset: 'quick', datasets: ['mnist'] });
   const store = new ResultStore({ dir });
   for (const p of plan.slice(0, 5)) store.append(fakeRecord({ id: p.id, name: p.config.name, seed: p.config.seed, acc: 0.8 }));
   fs.appendFileSync(path.join(dir, 'runs.jsonl'), '{broken\n');
-  const v = suiteView('channel-vs-spatial', 'quick', { resultsDir: dir, datasets: ['mnist'] });
+  const v = suiteView(STUDY, 'channel-vs-spatial', 'quick', { resultsDir: dir, datasets: ['mnist'] });
   assert.equal(v.records.length, 5);
   assert.equal(v.missing.length, plan.length - 5);
   assert.equal(v.problems.length, 1);

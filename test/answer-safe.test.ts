@@ -18,6 +18,7 @@ import { PlainProgress } from '../lib/train/progress';
 import { ResultStore } from '../lib/results/store';
 import { initBackend } from '../lib/backend';
 import { tempDir } from './helpers/tmp';
+import { STUDY } from '../study';
 
 function withEnv<T>(env: Record<string, string | undefined>, fn: () => T): T {
   const saved = Object.fromEntries(Object.keys(env).map((k) => [k, process.env[k]]));
@@ -33,7 +34,7 @@ function withEnv<T>(env: Record<string, string | undefined>, fn: () => T): T {
 
 test('a notebook opened with nothing set shows the standard answer from the store; other presets train', () => {
   withEnv({ MAPTOKENS_PRESET: undefined, MAPTOKENS_FROM_STORE: undefined }, () => {
-    assert.equal(preset(), 'standard');
+    assert.equal(preset(STUDY), 'standard');
     assert.equal(fromStore(), true);
     assert.equal(fromStore('quick'), false);
     assert.equal(fromStore('smoke'), false);
@@ -46,8 +47,8 @@ test('a notebook opened with nothing set shows the standard answer from the stor
 test('figures are saved under their preset, name it, and carry the store they were drawn from', () => {
   const dir = tempDir('figures');
   const fig = { data: [{ type: 'bar', x: ['a'], y: [1] }], layout: { title: { text: 'Accuracy' } } };
-  const quick = saveFigure('acc', fig, 'quick', dir);
-  const standard = saveFigure('acc', fig, 'standard', dir);
+  const quick = saveFigure(STUDY, 'acc', fig, 'quick', dir);
+  const standard = saveFigure(STUDY, 'acc', fig, 'standard', dir);
   assert.equal(quick, path.join(figuresDir('quick', dir), 'acc.json'));
   assert.notEqual(quick, standard, 'two presets wrote the same file');
   const saved = JSON.parse(fs.readFileSync(standard, 'utf8')) as { layout: { title: { text: string } }; maptokens: { preset: string; store: string } };
@@ -82,7 +83,7 @@ test('a sweep under quick appends to results/local/, never to the runs.jsonl git
   fs.writeFileSync(committed, old);
   assert.equal(storeFileFor('quick', dir), path.join(dir, 'local', 'runs.quick.jsonl'));
   assert.equal(storeFileFor('standard', dir), committed);
-  const opts = { suite: 'channel-vs-spatial', preset: 'quick' as const, datasets: ['mnist'], seeds: [0], resultsDir: dir, progress: (w: number) => new PlainProgress(w, () => undefined) };
+  const opts = { study: STUDY, suite: 'channel-vs-spatial', preset: 'quick' as const, datasets: ['mnist'], seeds: [0], resultsDir: dir, progress: (w: number) => new PlainProgress(w, () => undefined) };
   const first = await runSuite(opts);
   assert.ok(first.trained > 0);
   assert.equal(fs.readFileSync(committed, 'utf8'), old, 'a quick sweep wrote to the committed runs.jsonl');

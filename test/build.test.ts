@@ -14,7 +14,7 @@ import { tempDir } from './helpers/tmp';
 /** A copy of the workspace's sources, with its packages linked: a place to build without touching the real dist/. */
 function workspaceCopy(): string {
   const dir = tempDir('build');
-  for (const f of ['lib', 'scripts', 'test']) fs.cpSync(path.join(ROOT, f), path.join(dir, f), { recursive: true });
+  for (const f of ['lib', 'study', 'scripts', 'test']) fs.cpSync(path.join(ROOT, f), path.join(dir, f), { recursive: true });
   for (const f of ['tsconfig.json', 'package.json', 'package-lock.json']) fs.copyFileSync(path.join(ROOT, f), path.join(dir, f));
   fs.symlinkSync(path.join(ROOT, 'node_modules'), path.join(dir, 'node_modules'));
   return dir;

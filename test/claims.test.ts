@@ -6,11 +6,11 @@
  */
 import { test } from 'node:test';
 import * as assert from 'node:assert/strict';
-import { ClaimNotSupported, claimsOver, Expectation, ExpectationRef, judgeFamily, MARGIN } from '../lib/analysis/claims/claim';
+import { ClaimNotSupported, claimsOver, judgeFamily, MARGIN } from '../lib/analysis/claims/claim';
 import { compareFamily } from '../lib/analysis/statistics';
 import { suiteComparisons } from '../lib/analysis/claims/comparisons';
 import { checkSanity } from '../lib/analysis/claims/sanity';
-import { attentionExponent, expectQuestionClaims, QUESTION_CLAIMS, questionClaims } from '../lib/analysis/claims/question';
+import { attentionExponent, expectQuestionClaims, questionClaims } from '../lib/analysis/claims/question';
 import { bestValAfterSelection, learningSpeed, stepsToFraction } from '../lib/analysis/speed';
 import { cooldownStart, ruleWithCooldown } from '../lib/results/record';
 import { relationPositionBaseline } from '../lib/data/diagnostic';
@@ -18,11 +18,14 @@ import type { RunRecord } from '../lib/results/record';
 import { restOfBlock, runRecord } from './helpers/records';
 import * as fs from 'fs';
 import * as path from 'path';
-import { planAnswer, planSuite, ROUND_TWO_SUITES, SCHEMA_VERSION } from '../lib/experiments';
+import { planAnswer, planSuite, SCHEMA_VERSION } from '../lib/experiments';
 import { ResultStore } from '../lib/results/store';
 import { suiteView } from '../lib/analysis/views';
-import { checkControls, controlGate, CONTROLS, controlsOf } from '../lib/analysis/claims/controls';
+import { checkControls, controlGate, controlsOf } from '../lib/analysis/claims/controls';
 import { tempDir } from './helpers/tmp';
+import { STUDY } from '../study';
+import { ROUND_TWO_SUITES } from '../study';
+import type { Expectation, ExpectationRef } from '../lib/experiments/study';
 
 const rec = runRecord;
 const runs = (name: string, dataset: string, accs: number[], over: Partial<RunRecord> = {}): RunRecord[] => accs.map((a, s) => rec(name, dataset, s, a, over));
@@ -40,10 +43,10 @@ const store = (over: Partial<RunRecord> = {}): RunRecord[] => [
 ];
 
 test('a supported claim passes under standard; a contradicted one throws ClaimNotSupported', () => {
-  const claim = claimsOver(store(), 'standard', FAMILY);
+  const claim = claimsOver(STUDY, store(), 'standard', FAMILY);
   assert.equal(claim.higher('channel-full', 'spatial-full', 'mnist').status, 'holds');
   assert.equal(claim.control('spatial-full', 'relation').status, 'holds');
-  const contra = (expect: Expectation) => claimsOver(store(), 'standard', [{ ...FAMILY[0], expect }]);
+  const contra = (expect: Expectation) => claimsOver(STUDY, store(), 'standard', [{ ...FAMILY[0], expect }]);
   assert.throws(() => contra('lower').lower('channel-full', 'spatial-full', 'mnist'), /no longer supports "channel-full is more than 1 pp lower than spatial-full on mnist": does not hold/);
   assert.throws(() => contra('indistinguishable').parity('channel-full', 'spatial-full', 'mnist'), /no longer supports "channel-full is within 1 pp of spatial-full on mnist": does not hold/);
   // A comparison the prose did not declare is an error, not a silent extra test outside Holm's family; so is a claim other than the declared one.
@@ -87,18 +90,18 @@ test('"the seeds cannot tell" is a check too: it fails once the store settles th
   const fam: ExpectationRef[] = [{ dataset: 'mnist', a: 'a', b: 'b', expect: 'lower' }];
   // Seeds that disagree by points: −1.2 pp on average, and nothing can be said at ±1 pp.
   const wide = [...runs('a', 'mnist', [0.87, 0.91, 0.884]), ...runs('b', 'mnist', [0.9, 0.9, 0.9])];
-  const check = claimsOver(wide, 'standard', fam).undecided('a', 'b', 'mnist');
+  const check = claimsOver(STUDY, wide, 'standard', fam).undecided('a', 'b', 'mnist');
   assert.equal(check.status, 'not settled');
   assert.match(check.statement, /^3 seeds cannot tell whether a is more than 1 pp lower than b on mnist$/);
   // Five points below on every seed: the seeds now tell, and the prose must change.
   const clear = [...runs('a', 'mnist', [0.85, 0.852, 0.849]), ...runs('b', 'mnist', [0.9, 0.9, 0.9])];
-  assert.throws(() => claimsOver(clear, 'standard', fam).undecided('a', 'b', 'mnist'), /no longer supports "3 seeds cannot tell.*the seeds now tell: it holds/);
+  assert.throws(() => claimsOver(STUDY, clear, 'standard', fam).undecided('a', 'b', 'mnist'), /no longer supports "3 seeds cannot tell.*the seeds now tell: it holds/);
   // Missing or unconverged runs are withheld, not undecided.
-  assert.throws(() => claimsOver(wide.filter((r) => r.name !== 'b'), 'standard', fam).undecided('a', 'b', 'mnist'), /no verdict \(missing runs\)/);
-  assert.throws(() => claimsOver(wide.map((r) => ({ ...r, converged: false })), 'standard', fam).undecided('a', 'b', 'mnist'), /no verdict \(not converged/);
+  assert.throws(() => claimsOver(STUDY, wide.filter((r) => r.name !== 'b'), 'standard', fam).undecided('a', 'b', 'mnist'), /no verdict \(missing runs\)/);
+  assert.throws(() => claimsOver(STUDY, wide.map((r) => ({ ...r, converged: false })), 'standard', fam).undecided('a', 'b', 'mnist'), /no verdict \(not converged/);
   // Under quick nothing is claimed, and nothing fails.
-  assert.equal(claimsOver(clear, 'quick', fam).undecided('a', 'b', 'mnist').status, 'not settled');
-  assert.throws(() => claimsOver(wide, 'standard', fam).undecided('b', 'a', 'mnist'), /not in the family/);
+  assert.equal(claimsOver(STUDY, clear, 'quick', fam).undecided('a', 'b', 'mnist').status, 'not settled');
+  assert.throws(() => claimsOver(STUDY, wide, 'standard', fam).undecided('b', 'a', 'mnist'), /not in the family/);
 });
 
 test('"no verdict" is a check too: it says why the comparison is withheld, and fails once the store gives a verdict', () => {
@@ -106,16 +109,16 @@ test('"no verdict" is a check too: it says why the comparison is withheld, and f
   const clear = [...runs('a', 'mnist', [0.85, 0.852, 0.849]), ...runs('b', 'mnist', [0.9, 0.9, 0.9])];
   // One seed of a never left chance: the comparison is withheld, whatever the other seeds show.
   const stuck = clear.map((r) => (r.name === 'a' && r.seed === 2 ? { ...r, converged: false } : r));
-  const check = claimsOver(stuck, 'standard', fam).withheld('a', 'b', 'mnist');
+  const check = claimsOver(STUDY, stuck, 'standard', fam).withheld('a', 'b', 'mnist');
   assert.equal(check.status, 'not settled');
   assert.match(check.statement, /^the runs give no verdict on whether a is more than 1 pp lower than b on mnist$/);
   assert.match(check.evidence, /not converged/);
-  assert.match(claimsOver(clear.filter((r) => r.name !== 'b'), 'standard', fam).withheld('a', 'b', 'mnist').evidence, /missing runs/);
+  assert.match(claimsOver(STUDY, clear.filter((r) => r.name !== 'b'), 'standard', fam).withheld('a', 'b', 'mnist').evidence, /missing runs/);
   // Every run in and converged: the store gives a verdict (even "not settled" is one), and the prose must change.
-  assert.throws(() => claimsOver(clear, 'standard', fam).withheld('a', 'b', 'mnist'), /no longer supports "the runs give no verdict.*it gives one, holds/);
+  assert.throws(() => claimsOver(STUDY, clear, 'standard', fam).withheld('a', 'b', 'mnist'), /no longer supports "the runs give no verdict.*it gives one, holds/);
   const wide = [...runs('a', 'mnist', [0.87, 0.91, 0.884]), ...runs('b', 'mnist', [0.9, 0.9, 0.9])];
-  assert.throws(() => claimsOver(wide, 'standard', fam).withheld('a', 'b', 'mnist'), /it gives one, not settled/);
-  assert.equal(claimsOver(clear, 'quick', fam).withheld('a', 'b', 'mnist').status, 'not settled');
+  assert.throws(() => claimsOver(STUDY, wide, 'standard', fam).withheld('a', 'b', 'mnist'), /it gives one, not settled/);
+  assert.equal(claimsOver(STUDY, clear, 'quick', fam).withheld('a', 'b', 'mnist').status, 'not settled');
 });
 
 test('a family declared before its runs shows each expectation as the store judges it, and never throws', () => {
@@ -125,7 +128,7 @@ test('a family declared before its runs shows each expectation as the store judg
     { dataset: 'mnist', a: 'spatial-full', b: 'channel-full', expect: 'higher' },
     { dataset: 'relation', a: 'channel-full', b: 'filter-16', expect: 'higher' },
   ];
-  const c = claimsOver(store(), 'standard', fam);
+  const c = claimsOver(STUDY, store(), 'standard', fam);
   const rows = c.declared;
   assert.deepEqual(rows.map((r) => r.statement), [
     'channel-full is more than 1 pp higher than spatial-full on mnist',
@@ -138,7 +141,7 @@ test('a family declared before its runs shows each expectation as the store judg
   assert.deepEqual(rows[0], c.higher('channel-full', 'spatial-full', 'mnist'));
   assert.throws(() => c.higher('spatial-full', 'channel-full', 'mnist'), new RegExp(`does not hold \\(${rows[1].evidence.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}\\)`));
   // Under quick it claims nothing, and still shows the numbers.
-  const quick = claimsOver(store(), 'quick', fam).declared;
+  const quick = claimsOver(STUDY, store(), 'quick', fam).declared;
   assert.deepEqual(quick.map((r) => r.status), ['not settled', 'not settled', 'not settled']);
   assert.match(quick[0].evidence, /^channel-full − spatial-full on mnist .*preset quick gives no verdicts$/);
 });
@@ -147,32 +150,32 @@ test('a declared expectation the runs contradict is a check too: it fails once t
   const fam: ExpectationRef[] = [{ dataset: 'mnist', a: 'a', b: 'b', expect: 'lower' }];
   // a is as good as b on every seed: "a is more than a point lower" is refuted.
   const same = [...runs('a', 'mnist', [0.9, 0.901, 0.9]), ...runs('b', 'mnist', [0.9, 0.9, 0.901])];
-  const check = claimsOver(same, 'standard', fam).refuted('a', 'b', 'mnist');
+  const check = claimsOver(STUDY, same, 'standard', fam).refuted('a', 'b', 'mnist');
   assert.equal(check.status, 'does not hold');
   assert.equal(check.statement, 'a is more than 1 pp lower than b on mnist');
   // The store now shows the expectation, or cannot tell, or lacks a run: the prose must change.
   const lower = [...runs('a', 'mnist', [0.85, 0.852, 0.849]), ...runs('b', 'mnist', [0.9, 0.9, 0.9])];
-  assert.throws(() => claimsOver(lower, 'standard', fam).refuted('a', 'b', 'mnist'), /no longer shows that "a is more than 1 pp lower than b on mnist" does not hold: holds/);
+  assert.throws(() => claimsOver(STUDY, lower, 'standard', fam).refuted('a', 'b', 'mnist'), /no longer shows that "a is more than 1 pp lower than b on mnist" does not hold: holds/);
   const wide = [...runs('a', 'mnist', [0.87, 0.91, 0.884]), ...runs('b', 'mnist', [0.9, 0.9, 0.9])];
-  assert.throws(() => claimsOver(wide, 'standard', fam).refuted('a', 'b', 'mnist'), /does not hold: not settled/);
-  assert.throws(() => claimsOver(same.filter((r) => r.seed !== 2), 'standard', fam).refuted('a', 'b', 'mnist'), /not settled.*seed 2 not in yet/);
+  assert.throws(() => claimsOver(STUDY, wide, 'standard', fam).refuted('a', 'b', 'mnist'), /does not hold: not settled/);
+  assert.throws(() => claimsOver(STUDY, same.filter((r) => r.seed !== 2), 'standard', fam).refuted('a', 'b', 'mnist'), /not settled.*seed 2 not in yet/);
   // Under quick nothing is claimed, and nothing fails.
-  assert.equal(claimsOver(lower, 'quick', fam).refuted('a', 'b', 'mnist').status, 'not settled');
+  assert.equal(claimsOver(STUDY, lower, 'quick', fam).refuted('a', 'b', 'mnist').status, 'not settled');
 });
 
 test('unconverged or missing runs and a failed control make a claim fail loudly under standard, and merely unsettled under quick', () => {
   const unconverged = store({ converged: false });
-  assert.throws(() => claimsOver(unconverged, 'standard', FAMILY).higher('channel-full', 'spatial-full', 'mnist'), /not settled.*not converged/);
-  const quick = claimsOver(unconverged, 'quick', FAMILY).higher('channel-full', 'spatial-full', 'mnist');
+  assert.throws(() => claimsOver(STUDY, unconverged, 'standard', FAMILY).higher('channel-full', 'spatial-full', 'mnist'), /not settled.*not converged/);
+  const quick = claimsOver(STUDY, unconverged, 'quick', FAMILY).higher('channel-full', 'spatial-full', 'mnist');
   assert.equal(quick.status, 'not settled');
   assert.match(quick.evidence, /preset quick gives no verdicts/);
   // Even a claim the numbers support is not settled under quick.
-  assert.equal(claimsOver(store(), 'quick', FAMILY).higher('channel-full', 'spatial-full', 'mnist').status, 'not settled');
+  assert.equal(claimsOver(STUDY, store(), 'quick', FAMILY).higher('channel-full', 'spatial-full', 'mnist').status, 'not settled');
   const noSpatial = store().filter((r) => !(r.name === 'spatial-full' && r.dataset === 'relation'));
-  assert.throws(() => claimsOver(noSpatial, 'standard', FAMILY).higher('channel-full', 'spatial-full', 'relation'), /missing runs/);
+  assert.throws(() => claimsOver(STUDY, noSpatial, 'standard', FAMILY).higher('channel-full', 'spatial-full', 'relation'), /missing runs/);
   // The positive control at chance: the relation comparison is inconclusive.
   const failed = [...store().filter((r) => !(r.name === 'spatial-full' && r.dataset === 'relation')), ...runs('spatial-full', 'relation', [0.25, 0.26, 0.25])];
-  const c = claimsOver(failed, 'standard', FAMILY);
+  const c = claimsOver(STUDY, failed, 'standard', FAMILY);
   assert.throws(() => c.higher('channel-full', 'spatial-full', 'relation'), /inconclusive: the positive control/);
   assert.throws(() => c.control('spatial-full', 'relation'), ClaimNotSupported);
 });
@@ -183,57 +186,57 @@ test("the question's claims table: holds, does not hold and not settled follow t
   const complete = (rs: RunRecord[]): RunRecord[] => [...rs, ...restOfBlock(rs, 'core', 'relation')];
   // The second round's suites, ended unconverged: their comparisons are never tested, so they do not count in Holm's family
   // (runs still to come would count at p = 1, and hold back every verdict until they land).
-  const roundTwo = (s: string): RunRecord[] => [...new Set(planSuite(s, { preset: 'standard' }).map((p) => p.config.dataset.name))].flatMap((d) => restOfBlock([], s, d)).map((r) => ({ ...r, id: `${s}:${r.id}` }));
+  const roundTwo = (s: string): RunRecord[] => [...new Set(planSuite(STUDY, s, { preset: 'standard' }).map((p) => p.config.dataset.name))].flatMap((d) => restOfBlock([], s, d)).map((r) => ({ ...r, id: `${s}:${r.id}` }));
   const withRoundTwo = (rs: RunRecord[]) => (s: string): RunRecord[] => (ROUND_TWO_SUITES.includes(s) ? roundTwo(s) : rs);
-  let rows = questionClaims(withRoundTwo(complete(store())), 'standard');
+  let rows = questionClaims(STUDY, withRoundTwo(complete(store())), 'standard');
   assert.equal(row(rows, 'flattening').status, 'does not hold');
   // Its own runs are in, but not the rest of its block (the core suite's other models on
   // relation, whose spread the interval pools): no verdict yet, and the table says why.
-  const waiting = row(questionClaims(withRoundTwo(store()), 'standard'), 'flattening');
+  const waiting = row(questionClaims(STUDY, withRoundTwo(store()), 'standard'), 'flattening');
   assert.equal(waiting.status, 'not settled');
   assert.match(waiting.evidence.join(' '), /18 planned runs of the core suite on relation not in yet: no verdict before its block is complete/);
   assert.equal(waiting.comparisons[0].pending, true);
   // Channel tokens clearly below: it holds.
   const below = complete([...store().filter((r) => !(r.name === 'channel-full' && r.dataset === 'relation')), ...runs('channel-full', 'relation', [0.4, 0.41, 0.42])]);
-  rows = questionClaims(withRoundTwo(below), 'standard');
+  rows = questionClaims(STUDY, withRoundTwo(below), 'standard');
   assert.equal(row(rows, 'flattening').status, 'holds');
   // Nothing on the style task or the hybrid: not settled; under quick, no accuracy claim is settled.
   assert.equal(row(rows, 'style').status, 'not settled');
   assert.equal(row(rows, 'hybrid').status, 'not settled');
-  assert.equal(row(questionClaims(() => below, 'quick'), 'flattening').status, 'not settled');
+  assert.equal(row(questionClaims(STUDY, () => below, 'quick'), 'flattening').status, 'not settled');
   // The cost claim is arithmetic: the exponent of attention FLOPs in T over the scaling suite's
   // configs (the cost model, whose numbers every run records), with or without runs.
   const scaling = (k: number) => [16, 32, 64, 128].map((c) => ({ name: c === 64 ? 'channel-full base' : `channel-full C=${c}`, T: c, flops: { total: 1, attention: 3 * c ** k } as RunRecord['flops'] }));
   assert.ok(Math.abs(attentionExponent(scaling(2), /^channel-full (C=\d+|base)$/) - 2) < 1e-9);
   assert.ok(Math.abs(attentionExponent(scaling(1), /^channel-full (C=\d+|base)$/) - 1) < 1e-9);
-  assert.equal(row(questionClaims(() => [], 'standard'), 'cost').status, 'holds');
-  assert.match(row(questionClaims(() => [], 'quick'), 'cost').evidence.join(' '), /attention FLOPs grow as T\^2\.00/);
+  assert.equal(row(questionClaims(STUDY, () => [], 'standard'), 'cost').status, 'holds');
+  assert.match(row(questionClaims(STUDY, () => [], 'quick'), 'cost').evidence.join(' '), /attention FLOPs grow as T\^2\.00/);
   // What the prose says is checked: a cost claim under any preset, an accuracy claim where verdicts exist.
-  expectQuestionClaims(questionClaims(() => [], 'quick'), 'quick', { cost: 'holds' });
-  assert.throws(() => expectQuestionClaims(questionClaims(() => [], 'quick'), 'quick', { cost: 'does not hold' }), /says the cost claim does not hold, the store says it holds/);
-  expectQuestionClaims(questionClaims(() => below, 'quick'), 'quick', { flattening: 'does not hold' }); // quick: not checked
-  assert.throws(() => expectQuestionClaims(questionClaims(() => below, 'standard'), 'standard', { flattening: 'does not hold' }), ClaimNotSupported);
-  assert.throws(() => expectQuestionClaims(rows, 'standard', { flatening: 'holds' }), /no question claim 'flatening'/);
+  expectQuestionClaims(STUDY, questionClaims(STUDY, () => [], 'quick'), 'quick', { cost: 'holds' });
+  assert.throws(() => expectQuestionClaims(STUDY, questionClaims(STUDY, () => [], 'quick'), 'quick', { cost: 'does not hold' }), /says the cost claim does not hold, the store says it holds/);
+  expectQuestionClaims(STUDY, questionClaims(STUDY, () => below, 'quick'), 'quick', { flattening: 'does not hold' }); // quick: not checked
+  assert.throws(() => expectQuestionClaims(STUDY, questionClaims(STUDY, () => below, 'standard'), 'standard', { flattening: 'does not hold' }), ClaimNotSupported);
+  assert.throws(() => expectQuestionClaims(STUDY, rows, 'standard', { flatening: 'holds' }), /no question claim 'flatening'/);
 });
 
 test("the answer's sweep plans every run the question's claims wait for, on datasets that need no download", () => {
-  const answer = new Set(planAnswer('standard').map((p) => p.id));
-  for (const claim of QUESTION_CLAIMS)
+  const answer = new Set(planAnswer(STUDY, 'standard').map((p) => p.id));
+  for (const claim of STUDY.claims)
     for (const e of claim.expects) {
       // blockGate waits for every run of the claim's suite on the dataset, so each must be the answer's.
       const suite = e.suite ?? claim.experiment.suite;
-      const block = planSuite(suite, { preset: 'standard', datasets: [e.dataset] });
+      const block = planSuite(STUDY, suite, { preset: 'standard', datasets: [e.dataset] });
       for (const name of [e.a, e.b]) assert.ok(block.some((p) => p.config.name === name), `${claim.id}: ${suite} plans no ${name} on ${e.dataset}`);
       const left = block.filter((p) => !answer.has(p.id)).map((p) => `${p.config.name} s${p.config.seed}`);
       assert.deepEqual(left, [], `${claim.id} reads ${suite} on ${e.dataset}, but the answer's sweep leaves out ${left.join(', ')}`);
     }
   // `npm ci` fetches every dataset the answer reads: CIFAR-10 cannot be, offline.
-  assert.ok(!planAnswer('standard').some((p) => p.config.dataset.name === 'cifar10'));
-  assert.ok(planSuite('channel-vs-spatial', { preset: 'standard' }).some((p) => p.config.dataset.name === 'cifar10'));
+  assert.ok(!planAnswer(STUDY, 'standard').some((p) => p.config.dataset.name === 'cifar10'));
+  assert.ok(planSuite(STUDY, 'channel-vs-spatial', { preset: 'standard' }).some((p) => p.config.dataset.name === 'cifar10'));
 });
 
 test("a suite's declared comparisons form one Holm family, with the controls first", () => {
-  const cs = suiteComparisons('core', store());
+  const cs = suiteComparisons(STUDY, 'core', store());
   assert.deepEqual(
     cs.map((c) => `${c.dataset}:${c.a}-${c.b}`),
     ['mnist:channel-full-spatial-full', 'relation:channel-full-spatial-full'],
@@ -283,7 +286,7 @@ test('sanity: a superset that loses on test is a failure, told apart by its trai
       metrics: { test_acc: a, test_loss: 0, best_val_acc: a, final_train_loss: 0, curve: [{ epoch: 1, step: 100, train_loss: 0, train_acc: trainAcc, val_acc: a, val_loss: 0, lr: 0, seconds: 1, img_per_s: 1 }] },
       ...over,
     }));
-  const status = (rs: RunRecord[]): string => checkSanity(rs).find((s) => s.pair.superset === 'channel-full' && s.pair.subset === 'channel-pooled')!.status;
+  const status = (rs: RunRecord[]): string => checkSanity(rs, STUDY.supersets).find((s) => s.pair.superset === 'channel-full' && s.pair.subset === 'channel-pooled')!.status;
   // The superset fits its training set as well and loses on test: it overfits.
   assert.equal(status([...fitted('channel-full', [0.9, 0.905, 0.91], 1), ...fitted('channel-pooled', [0.95, 0.96, 0.97], 0.99)]), 'fails: overfits');
   // It fits its training set worse too: optimization or a bug.
@@ -299,7 +302,7 @@ test('sanity: a superset that loses on test is a failure, told apart by its trai
   // A loss among runs that did not converge is no evidence either way.
   assert.equal(status([...fitted('channel-full', [0.9, 0.905, 0.91], 1, { converged: false }), ...fitted('channel-pooled', [0.95, 0.96, 0.97], 0.99)]), 'not settled');
   // Only pairs with runs on both sides, per dataset.
-  assert.deepEqual(checkSanity(fitted('channel-full', [0.9], 1)), []);
+  assert.deepEqual(checkSanity(fitted('channel-full', [0.9], 1), STUDY.supersets), []);
 });
 
 test('sanity gates verdicts: a model whose superset pair fits worse gets none on that dataset; overfitting withholds nothing', () => {
@@ -317,7 +320,7 @@ test('sanity gates verdicts: a model whose superset pair fits worse gets none on
     ...fitted('spatial-full', 'relation', [base + 0.3, base + 0.31, base + 0.32], 1),
   ];
   const family = FAMILY;
-  const broken = claimsOver(stored(0.9), 'standard', family);
+  const broken = claimsOver(STUDY, stored(0.9), 'standard', family);
   assert.equal(broken.comparison('channel-full', 'spatial-full', 'mnist').verdict, 'no verdict');
   assert.match(broken.comparison('channel-full', 'spatial-full', 'mnist').reason ?? '', /sanity fails on mnist \(channel-full loses to channel-pooled/);
   assert.throws(() => broken.higher('channel-full', 'spatial-full', 'mnist'), /sanity fails/);
@@ -326,14 +329,14 @@ test('sanity gates verdicts: a model whose superset pair fits worse gets none on
   // Prose that says how a sanity pair reads is checked like any other sentence.
   assert.equal(broken.sanity('channel-full', 'channel-pooled', 'mnist', 'fails: fits worse').status, 'holds');
   assert.throws(() => broken.sanity('channel-full', 'channel-pooled', 'mnist', 'fails: overfits'), /no longer supports .*fails: fits worse/);
-  assert.equal(claimsOver(stored(1), 'standard', family).sanity('channel-full', 'channel-pooled', 'mnist', 'fails: overfits').status, 'holds');
+  assert.equal(claimsOver(STUDY, stored(1), 'standard', family).sanity('channel-full', 'channel-pooled', 'mnist', 'fails: overfits').status, 'holds');
   // The suite's own table and the question's claims table carry the same gate.
-  const core = suiteComparisons('core', stored(0.9)).find((c) => c.dataset === 'mnist' && c.a === 'channel-full' && c.b === 'spatial-full')!;
+  const core = suiteComparisons(STUDY, 'core', stored(0.9)).find((c) => c.dataset === 'mnist' && c.a === 'channel-full' && c.b === 'spatial-full')!;
   assert.match(core.reason ?? '', /sanity fails/);
   // On relation, channel-full losing to channel-pooled while fitting worse leaves the flattening claim unsettled.
   const flattening = (fit: number) => {
     const rs = [...stored(1).filter((r) => r.dataset !== 'relation' || r.name !== 'channel-full'), ...fitted('channel-full', 'relation', [0.9, 0.905, 0.91], fit), ...fitted('channel-pooled', 'relation', [0.95, 0.96, 0.97], 0.99)];
-    return questionClaims(() => [...rs, ...restOfBlock(rs, 'core', 'relation')], 'standard').find((r) => r.claim.id === 'flattening')!;
+    return questionClaims(STUDY, () => [...rs, ...restOfBlock(rs, 'core', 'relation')], 'standard').find((r) => r.claim.id === 'flattening')!;
   };
   assert.equal(flattening(0.9).status, 'not settled');
   assert.match(flattening(0.9).evidence.join(' '), /sanity fails on relation/);
@@ -341,11 +344,11 @@ test('sanity gates verdicts: a model whose superset pair fits worse gets none on
   // The checks read sanity for the family's models only: a store that holds another dataset's
   // runs from two suites' configs (two runs per seed) is not read, as the report's whole store is not.
   const twoSuites = [...stored(0.9), ...fitted('channel-full', 'fashion-mnist', [0.9, 0.9], 1), ...fitted('channel-full', 'fashion-mnist', [0.8, 0.8], 1), ...fitted('channel-pooled', 'fashion-mnist', [0.7, 0.7], 1)];
-  assert.equal(claimsOver(twoSuites, 'standard', []).family.length, 0);
-  assert.equal(claimsOver(twoSuites, 'standard', family).comparison('channel-full', 'spatial-full', 'mnist').verdict, 'no verdict');
+  assert.equal(claimsOver(STUDY, twoSuites, 'standard', []).family.length, 0);
+  assert.equal(claimsOver(STUDY, twoSuites, 'standard', family).comparison('channel-full', 'spatial-full', 'mnist').verdict, 'no verdict');
   // An overfitting superset is a finding about the data, stated in the sanity table: nothing is withheld.
-  assert.equal(claimsOver(stored(1), 'standard', family).higher('channel-full', 'spatial-full', 'mnist').status, 'holds');
-  assert.equal(suiteComparisons('core', stored(1)).find((c) => c.dataset === 'mnist' && c.a === 'channel-full' && c.b === 'spatial-full')!.reason, undefined);
+  assert.equal(claimsOver(STUDY, stored(1), 'standard', family).higher('channel-full', 'spatial-full', 'mnist').status, 'holds');
+  assert.equal(suiteComparisons(STUDY, 'core', stored(1)).find((c) => c.dataset === 'mnist' && c.a === 'channel-full' && c.b === 'spatial-full')!.reason, undefined);
 });
 
 test("a suite reads its tasks' controls from the controls suite, even when its own plan lacks the control's model", () => {
@@ -354,26 +357,26 @@ test("a suite reads its tasks' controls from the controls suite, even when its o
     const dir = tempDir('controls');
     const store = new ResultStore({ dir });
     const put = (suite: string, names: string[], dataset: string, acc: (name: string, seed: number) => number, over: Partial<RunRecord> = {}): void => {
-      for (const p of planSuite(suite, { preset: 'standard', datasets: [dataset] }).filter((q) => names.includes(q.config.name) && seeds.includes(q.config.seed)))
+      for (const p of planSuite(STUDY, suite, { preset: 'standard', datasets: [dataset] }).filter((q) => names.includes(q.config.name) && seeds.includes(q.config.seed)))
         store.append(rec(p.config.name, dataset, p.config.seed, acc(p.config.name, p.config.seed), { id: p.id, schema: SCHEMA_VERSION, backend: {}, started: '2026-01-01T00:00:00Z', ended: '2026-01-01T00:01:00Z', ...over } as unknown as Partial<RunRecord>));
     };
     put('learned-maps', ['channel-full', 'filter-16-pos'], 'relation', (n, s) => (n === 'channel-full' ? 0.95 : 0.9) + s / 1000);
     // The rest of the suite's block on relation, in but unconverged: complete, and outside the pooled spread.
-    const rest = [...new Set(planSuite('learned-maps', { preset: 'standard', datasets: ['relation'] }).map((p) => p.config.name))].filter((n) => n !== 'channel-full' && n !== 'filter-16-pos');
+    const rest = [...new Set(planSuite(STUDY, 'learned-maps', { preset: 'standard', datasets: ['relation'] }).map((p) => p.config.name))].filter((n) => n !== 'channel-full' && n !== 'filter-16-pos');
     if (block) put('learned-maps', rest, 'relation', () => 0.5, { converged: false });
     if (spatialAcc !== null) put('controls', ['spatial-full'], 'relation', (_, s) => spatialAcc + s / 1000);
     return dir;
   };
   const verdicts = (dir: string) => {
-    const v = suiteView('learned-maps', 'standard', { resultsDir: dir, datasets: ['relation'] });
+    const v = suiteView(STUDY, 'learned-maps', 'standard', { resultsDir: dir, datasets: ['relation'] });
     assert.deepEqual(v.problems, []);
     assert.ok(!v.records.some((r) => r.name === 'spatial-full'), 'learned-maps plans no spatial-full');
     const family: ExpectationRef[] = [{ dataset: 'relation', a: 'filter-16-pos', b: 'channel-full', expect: 'lower' }];
     // The report's checks and its claims table read the same controls as the suite's tables.
-    const claim = claimsOver(v, 'standard', family).comparison('filter-16-pos', 'channel-full', 'relation');
-    const table = questionClaims((s) => (s === 'learned-maps' ? v.records : s === 'controls' ? v.controlRecords : []), 'standard');
+    const claim = claimsOver(STUDY, v, 'standard', family).comparison('filter-16-pos', 'channel-full', 'relation');
+    const table = questionClaims(STUDY, (s) => (s === 'learned-maps' ? v.records : s === 'controls' ? v.controlRecords : []), 'standard');
     const row = table.find((r) => r.claim.id === 'learned-maps')!.comparisons.find((c) => c.dataset === 'relation' && c.a === 'filter-16-pos')!;
-    return { missing: v.missing, controls: controlsOf(v), comparisons: suiteComparisons('learned-maps', v.records, { controls: controlsOf(v), planned: v.seeds, missing: v.missing }), claim, row, records: v.records, seeds: v.seeds };
+    return { missing: v.missing, controls: controlsOf(v, STUDY.controls), comparisons: suiteComparisons(STUDY, 'learned-maps', v.records, { controls: controlsOf(v, STUDY.controls), planned: v.seeds, missing: v.missing }), claim, row, records: v.records, seeds: v.seeds };
   };
   const solved = verdicts(storeWith(0.99));
   assert.deepEqual(solved.controls.map((c) => [c.control.model, c.pass]), [['spatial-full', true]]);
@@ -384,7 +387,7 @@ test("a suite reads its tasks' controls from the controls suite, even when its o
   assert.equal(solved.claim.verdict, 'lower');
   assert.equal(solved.row.reason, undefined);
   // Handed the suite's records alone, a claim cannot see the control, and says so rather than reading the comparison.
-  assert.match(claimsOver(solved.records, 'standard', [{ dataset: 'relation', a: 'filter-16-pos', b: 'channel-full', expect: 'lower' }]).comparison('filter-16-pos', 'channel-full', 'relation').reason ?? '', /inconclusive: .*spatial-full has no runs on relation/);
+  assert.match(claimsOver(STUDY, solved.records, 'standard', [{ dataset: 'relation', a: 'filter-16-pos', b: 'channel-full', expect: 'lower' }]).comparison('filter-16-pos', 'channel-full', 'relation').reason ?? '', /inconclusive: .*spatial-full has no runs on relation/);
   // Two seeds of the three planned: the tables, the checks and the claims table wait for the third,
   // though two seeds already give the same gap (a third can move the interval, never the plan).
   const partial = verdicts(storeWith(0.99, [0, 1]));
@@ -404,17 +407,17 @@ test("a suite reads its tasks' controls from the controls suite, even when its o
   assert.deepEqual(none.controls.map((c) => [c.control.model, c.pass, c.detail]), [['spatial-full', false, 'spatial-full has no runs on relation']]);
   for (const reason of [none.comparisons.find((c) => c.a === 'filter-16-pos')!.reason, none.claim.reason, none.row.reason]) assert.match(reason ?? '', /inconclusive: the positive control .* failed \(spatial-full has no runs on relation\)/);
   // A gate handed the controls of other datasets only withholds a task whose control it never judged.
-  assert.match(controlGate([])({ dataset: 'relation', a: 'x', b: 'y' } as never) ?? '', /inconclusive: the positive control .* was not judged \(spatial-full on relation\)/);
-  assert.equal(controlGate([])({ dataset: 'mnist', a: 'x', b: 'y' } as never), undefined);
+  assert.match(controlGate([], STUDY.controls)({ dataset: 'relation', a: 'x', b: 'y' } as never) ?? '', /inconclusive: the positive control .* was not judged \(spatial-full on relation\)/);
+  assert.equal(controlGate([], STUDY.controls)({ dataset: 'mnist', a: 'x', b: 'y' } as never), undefined);
   // A control at 100% on every seed has the test set's binomial bound, never "± 0".
-  const perfect = checkControls(runs('channel-pooled', 'appearance', [1, 1, 1]))[0];
+  const perfect = checkControls(runs('channel-pooled', 'appearance', [1, 1, 1]), STUDY.controls)[0];
   assert.equal(perfect.pass, true);
   assert.match(perfect.detail, /^channel-pooled on appearance: 100\.00%, lower 95% bound 99\.9\d% \(binomial: seeds agree\) against 90\.00%/);
   // The style task's positive control: cnn-deep must learn the rule, not merely beat chance.
-  assert.equal(checkControls(runs('cnn-deep', 'cooccurrence', [0.99, 0.992, 0.985]))[0].pass, true);
-  assert.match(checkControls(runs('cnn-deep', 'cooccurrence', [0.47, 0.5, 0.48]))[0].detail, /cnn-deep on cooccurrence: 48\.33%, lower 95% bound .* against 90\.00%/);
-  assert.equal(checkControls(runs('cnn-deep', 'cooccurrence', [0.47, 0.5, 0.48]))[0].pass, false);
+  assert.equal(checkControls(runs('cnn-deep', 'cooccurrence', [0.99, 0.992, 0.985]), STUDY.controls)[0].pass, true);
+  assert.match(checkControls(runs('cnn-deep', 'cooccurrence', [0.47, 0.5, 0.48]), STUDY.controls)[0].detail, /cnn-deep on cooccurrence: 48\.33%, lower 95% bound .* against 90\.00%/);
+  assert.equal(checkControls(runs('cnn-deep', 'cooccurrence', [0.47, 0.5, 0.48]), STUDY.controls)[0].pass, false);
   // Every declared control is planned by the controls suite, so every suite can read it there.
-  const planned = planSuite('controls', { preset: 'standard' });
-  for (const c of CONTROLS) assert.ok(planned.some((p) => p.config.name === c.model && p.config.dataset.name === c.dataset), `${c.model} on ${c.dataset}`);
+  const planned = planSuite(STUDY, 'controls', { preset: 'standard' });
+  for (const c of STUDY.controls) assert.ok(planned.some((p) => p.config.name === c.model && p.config.dataset.name === c.dataset), `${c.model} on ${c.dataset}`);
 });

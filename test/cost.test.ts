@@ -7,13 +7,15 @@
  */
 import { test } from 'node:test';
 import { stemOutputShape, stridedStem, twoConvStem } from '../lib/models/stem';
-import { REGIME_ARMS, REGIME_STEMS } from '../lib/experiments/suites/regime';
+import { REGIME_ARMS, REGIME_STEMS } from '../study/suites/regime';
 import * as assert from 'node:assert/strict';
 import * as tf from '@tensorflow/tfjs';
 import { costModel } from '../lib/models/cost';
 import { createModel } from '../lib/models/create';
-import { PRESETS, resolveModelConfig } from '../lib/models/presets';
+import { resolveModelConfig } from '../lib/models/resolve';
 import { backend } from './helpers/tf';
+import { modelPreset } from '../lib/experiments/study';
+import { STUDY } from '../study';
 
 /** Layers that only reshape, normalize, add or activate: no multiply-adds by the cost model's convention. */
 const ELEMENTWISE = new Set([
@@ -86,14 +88,14 @@ function graphCost(model: tf.LayersModel): { params: number; macs: number } {
 
 test('every preset: the cost model\'s parameters and FLOPs equal the built graph\'s, layer by layer', async () => {
   await backend();
-  const configs = Object.keys(PRESETS).map((name) => ({ name, cfg: resolveModelConfig(name) }));
+  const configs = Object.keys(STUDY.models).map((name) => ({ name, cfg: resolveModelConfig(modelPreset(STUDY, name)) }));
   // And off the default shapes: a colour input, another width, depth and map count.
-  configs.push({ name: 'channel-full on 32×32×3, d 32, depth 3', cfg: resolveModelConfig('channel-full', { inputShape: [32, 32, 3], dModel: 32, depth: 3 }) });
-  configs.push({ name: 'dual, depth 4', cfg: resolveModelConfig('dual', { depth: 4 }) });
-  configs.push({ name: 'hybrid with [CLS]', cfg: resolveModelConfig('hybrid', { pooling: 'cls' }) });
+  configs.push({ name: 'channel-full on 32×32×3, d 32, depth 3', cfg: resolveModelConfig(modelPreset(STUDY, 'channel-full'), { inputShape: [32, 32, 3], dModel: 32, depth: 3 }) });
+  configs.push({ name: 'dual, depth 4', cfg: resolveModelConfig(modelPreset(STUDY, 'dual'), { depth: 4 }) });
+  configs.push({ name: 'hybrid with [CLS]', cfg: resolveModelConfig(modelPreset(STUDY, 'hybrid'), { pooling: 'cls' }) });
   // The regime map's stem family, every stage count and width, under each of its arms.
   for (const stages of [1, 2, 3])
-    for (const maps of [16, 64, 256]) for (const arm of REGIME_ARMS) configs.push({ name: `${arm} on stridedStem(${stages}, ${maps})`, cfg: resolveModelConfig(arm, { stem: stridedStem(stages, maps) }) });
+    for (const maps of [16, 64, 256]) for (const arm of REGIME_ARMS) configs.push({ name: `${arm} on stridedStem(${stages}, ${maps})`, cfg: resolveModelConfig(modelPreset(STUDY, arm), { stem: stridedStem(stages, maps) }) });
   for (const { name, cfg } of configs) {
     const m = createModel(cfg);
     try {
@@ -118,7 +120,7 @@ test('the stem family: one stage is the answer\'s stem, and each stage halves th
 
 test('the graph count can fail: a block the cost model does not know about is caught', async () => {
   await backend();
-  const cfg = resolveModelConfig('channel-full');
+  const cfg = resolveModelConfig(modelPreset(STUDY, 'channel-full'));
   const deeper = createModel({ ...cfg, depth: cfg.depth + 1 });
   try {
     assert.notEqual(costModel(cfg).flops.total, 2 * graphCost(deeper.model).macs);
@@ -127,9 +129,6 @@ test('the graph count can fail: a block the cost model does not know about is ca
   }
 });
 
-test('the parameter count written beside each preset is its real count', () => {
-  const src = require('fs').readFileSync(require('path').join(__dirname, '..', '..', 'lib', 'models', 'presets.ts'), 'utf8') as string;
-  const written = [...src.matchAll(/^\s*'?([\w-]+)'?: \{.*\}, \/\/ ([\d,]+) params$/gm)].map((m) => [m[1], Number(m[2].replace(/,/g, ''))] as const);
-  assert.deepEqual(written.map(([n]) => n).sort(), Object.keys(PRESETS).sort(), 'a preset has no parameter comment');
-  for (const [name, n] of written) assert.equal(costModel(resolveModelConfig(name)).params, n, `${name}: the comment says ${n}`);
+test("the parameter count the catalog gives each model preset is its real count", () => {
+  for (const [name, m] of Object.entries(STUDY.models)) assert.equal(costModel(resolveModelConfig(m.config)).params, m.params, `${name}: study/models.ts says ${m.params}`);
 });

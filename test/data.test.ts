@@ -11,38 +11,7 @@ import * as path from 'path';
 import { execFileSync } from 'child_process';
 import { AddressInfo } from 'net';
 import { assertNoLeak, backend, tf } from './helpers/tf';
-import {
-  appearanceTask,
-  batches,
-  COOCCURRENCE_PAIRS,
-  cooccurrenceLayout,
-  cooccurrenceTask,
-  STROKES,
-  strokeDistance,
-  clearDatasetMemo,
-  DataError,
-  downloadCifar10,
-  fashionPackageDir,
-  forEachBatch,
-  holdout,
-  loadCifar10,
-  loadDataset,
-  loadDatasetOrSkip,
-  loadFashionJson,
-  loadFolderDataset,
-  loadMnist,
-  mnistPackageDir,
-  readIdxPair,
-  relationAtDistance,
-  RELATION_DISTANCES,
-  relationOf,
-  relationPositionBaseline,
-  relationTask,
-  sha256File,
-  Split,
-  stratifiedSubset,
-  verifySha256,
-} from '../lib/data';
+import { appearanceTask, batches, COOCCURRENCE_PAIRS, cooccurrenceLayout, cooccurrenceTask, STROKES, strokeDistance, clearDatasetMemo, DataError, downloadCifar10, fashionPackageDir, forEachBatch, holdout, loadCifar10, loadDataset, loadDatasetOrSkip, loadFashionJson, loadFolderDataset, loadMnist, mnistPackageDir, readIdxPair, relationAtDistance, RELATION_DISTANCES, relationOf, relationPositionBaseline, relationTask, sha256File, Split, stratifiedSubset, verifySha256 } from '../lib/data';
 import { encodePng } from '../lib/notebook/png';
 import { Rng } from '../lib/util/rng';
 import { tempDir } from './helpers/tmp';

@@ -17,6 +17,7 @@ import type { RunRecord } from '../lib/results/record';
 import { PlainProgress } from '../lib/train/progress';
 import { ROOT } from '../lib/util/paths';
 import { tempDir } from './helpers/tmp';
+import { STUDY } from '../study';
 
 const quiet = (w: number): PlainProgress => new PlainProgress(w, () => undefined);
 
@@ -30,7 +31,7 @@ test('a run fits before the deadline only with its slack; with no clock rate, on
 });
 
 test('the queue gives the first run that fits and keeps the order of the rest', () => {
-  const plan = planSuite('channel-vs-spatial', { preset: 'smoke', datasets: ['mnist'], seeds: [0] });
+  const plan = planSuite(STUDY, 'channel-vs-spatial', { preset: 'smoke', datasets: ['mnist'], seeds: [0] });
   const queue = [...plan];
   const got = takeFitting(queue, (p) => p.config.name === plan[2].config.name);
   assert.equal(got, plan[2]);
@@ -82,7 +83,7 @@ test("a checkpoint's trained seconds are the sum of its segments; a missing, for
 test('a sweep with --until trains only what fits, in one process or in workers, and leaves the rest for the next sweep', async () => {
   await backend();
   const dir = tempDir('until');
-  const opts = { suite: 'channel-vs-spatial', preset: 'smoke' as const, datasets: ['mnist'], resultsDir: dir, progress: quiet };
+  const opts = { study: STUDY, suite: 'channel-vs-spatial', preset: 'smoke' as const, datasets: ['mnist'], resultsDir: dir, progress: quiet };
   // Seed 0 times every config; seed 1 then has a clock estimate from it.
   const first = await runSuite({ ...opts, seeds: [0] });
   assert.equal(first.trained, 4);
@@ -103,7 +104,7 @@ test('a sweep with --until trains only what fits, in one process or in workers, 
   // A run whose checkpoint has trained as long as its seed 0 took needs only the rest (a quarter, at least): with a
   // deadline that no whole run meets, it alone fits. It is the quickest config (1000 s), so that every other needs more.
   const seed0 = stretched[0] as RunRecord;
-  const resumed = planSuite(opts.suite, { preset: 'smoke', datasets: ['mnist'], seeds: [1] }).find((p) => p.config.name === seed0.name)!;
+  const resumed = planSuite(STUDY, opts.suite, { preset: 'smoke', datasets: ['mnist'], seeds: [1] }).find((p) => p.config.name === seed0.name)!;
   fakeCheckpoint(new ResultStore({ dir }).runDir(resumed.id), resumed.id, seed0.seconds);
   assert.ok(SLACK.seeds / 4 < 1.2 && 1.2 < SLACK.seeds);
   const one = await runSuite({ ...opts, seeds: [0, 1], workers: 2, until: Date.now() + 1000 * seed0.seconds * 1.2 });

@@ -11,7 +11,7 @@ import { spawn, spawnSync } from 'child_process';
 import { assertNoLeak, backend } from './helpers/tf';
 import { ConfigError } from '../lib/models';
 import { canonicalJson, ExperimentConfig, experimentHash, validateExperiment } from '../lib/experiments/config';
-import { planSuite, shardOf, SUITES } from '../lib/experiments';
+import { planSuite, shardOf } from '../lib/experiments';
 import { trainExperiment, TrainProgress } from '../lib/train/trainer';
 import { cooldownStart } from '../lib/results/record';
 import type { RunRecord } from '../lib/results/record';
@@ -27,12 +27,13 @@ import { runRecord } from './helpers/records';
 import { ROOT } from '../lib/util/paths';
 import { tempDir } from './helpers/tmp';
 import { childrenMatching } from './helpers/lab-browser';
+import { STUDY } from '../study';
 
 const CLI = path.join(ROOT, 'dist', 'scripts', 'ablation.js');
 const quiet = (w: number): PlainProgress => new PlainProgress(w, () => undefined);
 
 function smokeConfig(name = 'channel-full', dataset = 'relation'): ExperimentConfig {
-  const p = planSuite('pooled-vs-full', { preset: 'smoke', datasets: [dataset], seeds: [0] }).find((x) => x.config.name === name);
+  const p = planSuite(STUDY, 'pooled-vs-full', { preset: 'smoke', datasets: [dataset], seeds: [0] }).find((x) => x.config.name === name);
   assert.ok(p, `no ${name} on ${dataset} in the smoke plan`);
   return p.config;
 }
@@ -175,7 +176,7 @@ test('a NaN loss stops the run and is recorded as failed with epoch and step', a
 test('a finished config is served from the store without retraining; --force retrains', async () => {
   await backend();
   const dir = tempDir('engine');
-  const opts = { suite: 'channel-vs-spatial', preset: 'smoke' as const, datasets: ['mnist'], seeds: [0], resultsDir: dir, progress: quiet };
+  const opts = { study: STUDY, suite: 'channel-vs-spatial', preset: 'smoke' as const, datasets: ['mnist'], seeds: [0], resultsDir: dir, progress: quiet };
   const first = await runSuite(opts);
   assert.equal(first.trained, 4);
   assert.equal(first.records.length, 4);
@@ -196,7 +197,7 @@ test('a finished config is served from the store without retraining; --force ret
 test('a corrupted or truncated store line is reported with its line number and skipped', async () => {
   await backend();
   const dir = path.join(tempDir('engine'), 'smoke');
-  await runSuite({ suite: 'channel-vs-spatial', preset: 'smoke', datasets: ['mnist'], seeds: [0], resultsDir: dir, progress: quiet });
+  await runSuite({ study: STUDY, suite: 'channel-vs-spatial', preset: 'smoke', datasets: ['mnist'], seeds: [0], resultsDir: dir, progress: quiet });
   const file = path.join(dir, 'runs.jsonl');
   const good = fs.readFileSync(file, 'utf8').trim().split('\n');
   fs.writeFileSync(file, [good[0], 'this is not json', good[1], '{"id": "abc"}', good[2].slice(0, 200)].join('\n'));
@@ -224,7 +225,7 @@ test('a corrupted or truncated store line is reported with its line number and s
 });
 
 test('shards of a grid are disjoint and their union is the grid', () => {
-  const plan = planSuite('all', { preset: 'smoke' });
+  const plan = planSuite(STUDY, 'all', { preset: 'smoke' });
   assert.ok(plan.length > 50);
   for (const n of [1, 3, 7]) {
     const shards = Array.from({ length: n }, (_, i) => shardOf(plan, i + 1, n).map((p) => p.id));
@@ -234,12 +235,12 @@ test('shards of a grid are disjoint and their union is the grid', () => {
   }
   assert.throws(() => shardOf(plan, 0, 3), /--shard must be i\/n/);
   // Every suite of the brief exists, and ids are unique in the plan.
-  for (const s of ['channel-vs-spatial', 'pooled-vs-full', 'embeddings', 'scaling']) assert.ok(SUITES[s], s);
+  for (const s of ['channel-vs-spatial', 'pooled-vs-full', 'embeddings', 'scaling']) assert.ok(STUDY.suites[s], s);
   assert.equal(new Set(plan.map((p) => p.id)).size, plan.length);
 });
 
 test("the ETA expects a run to cost what its other seeds cost, and an unseen config its work at the epochs the store's runs of its recipe took", () => {
-  const plan = planSuite('core', { preset: 'standard', datasets: ['mnist'] });
+  const plan = planSuite(STUDY, 'core', { preset: 'standard', datasets: ['mnist'] });
   const of = (name: string, seed: number): (typeof plan)[number] => plan.find((p) => p.config.name === name && p.config.seed === seed)!;
   const images = (p: (typeof plan)[number]): number => p.config.dataset.trainPerClass! * p.config.model.numClasses * (1 - p.config.dataset.valFraction);
   const work = (name: string): number => costModel(of(name, 0).config.model).flops.total * images(of(name, 0));
@@ -338,7 +339,7 @@ test("a run retrained for its weights, with its stored run's thread counts, is t
   // The sweep's way: two workers, each with its share of the cores.
   const r = spawnSync(process.execPath, [CLI, '--suite', 'pooled-vs-full', '--preset', 'smoke', '--datasets', 'relation', '--seeds', '0', '--workers', '2'], { env: { ...process.env, MAPTOKENS_RESULTS_DIR: root }, encoding: 'utf8' });
   assert.equal(r.status, 0, r.stderr.slice(-3000));
-  const plan = planSuite('pooled-vs-full', { preset: 'smoke', datasets: ['relation'], seeds: [0] }).find((p) => p.config.name === 'spatial-full')!;
+  const plan = planSuite(STUDY, 'pooled-vs-full', { preset: 'smoke', datasets: ['relation'], seeds: [0] }).find((p) => p.config.name === 'spatial-full')!;
   const store = new ResultStore({ dir });
   const stored = store.read().records.find((x) => x.id === plan.id)!;
   const storeBefore = fs.readFileSync(store.file, 'utf8');
@@ -370,7 +371,7 @@ test('the smoke preset of the whole `all` suite completes', () => {
   const dir = path.join(root, 'smoke');
   const r = spawnSync(process.execPath, [CLI, '--suite', 'all', '--preset', 'smoke'], { env: { ...process.env, MAPTOKENS_RESULTS_DIR: root }, encoding: 'utf8' });
   assert.equal(r.status, 0, r.stderr.slice(-3000));
-  const planned = planSuite('all', { preset: 'smoke' }).filter((p) => p.config.dataset.name !== 'cifar10' || fs.existsSync(path.join(ROOT, 'data', 'cifar10')));
+  const planned = planSuite(STUDY, 'all', { preset: 'smoke' }).filter((p) => p.config.dataset.name !== 'cifar10' || fs.existsSync(path.join(ROOT, 'data', 'cifar10')));
   const store = new ResultStore({ dir }).read();
   assert.equal(store.records.length, planned.length);
   assert.equal(store.records.filter((x) => x.status !== 'ok').length, 0, 'smoke runs failed');
@@ -396,7 +397,7 @@ test('progress with two workers: finished runs are counted as they finish, and e
 
 test('a sweep whose worker is killed fails with the worker named, and leaves no scratch files behind', async () => {
   const scratch = tempDir('scratch');
-  const p = planSuite('pooled-vs-full', { preset: 'smoke', datasets: ['relation'], seeds: [0] })[0];
+  const p = planSuite(STUDY, 'pooled-vs-full', { preset: 'smoke', datasets: ['relation'], seeds: [0] })[0];
   // The engine's scratch directories go where os.tmpdir() says, read at each call.
   const before = process.env.TMPDIR;
   process.env.TMPDIR = scratch;

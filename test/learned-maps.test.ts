@@ -10,6 +10,8 @@ import * as assert from 'node:assert/strict';
 import { assertNoLeak, backend, maxAbsDiff, tf } from './helpers/tf';
 import { costModel, createModel, fromArtifacts, ModelConfig, resolveModelConfig, toArtifacts } from '../lib/models';
 import { MapWeights, WeightedPool } from '../lib/tokenizers';
+import { modelPreset } from '../lib/experiments/study';
+import { STUDY } from '../study';
 
 const seeded = (shape: number[], seed: number): tf.Tensor => tf.randomNormal(shape, 0, 1, 'float32', seed);
 
@@ -78,7 +80,7 @@ test('positions: without a position embedding the tokens say what lies under eac
   // A shift by 4 pixels is 2 positions of the stride-2 maps: far from the border, the maps' C-vectors are the same
   // set in another place, so a weighted sum or mean over positions cannot tell the two images apart.
   for (const [name, blind] of [['filter-16', true], ['tokenlearner-16', true], ['filter-16-pos', false], ['tokenlearner-16-pos', false]] as const) {
-    const m = createModel(resolveModelConfig(name, { dropout: 0 }));
+    const m = createModel(resolveModelConfig(modelPreset(STUDY, name), { dropout: 0 }));
     // A trained table, not the near-zero one of initialization (std 0.02), whose effect hides in float noise.
     if (!blind) tf.tidy(() => m.model.getLayer('pos_embedding_maps').setWeights([seeded([196, 64], 7)]));
     tf.tidy(() => {
@@ -93,7 +95,7 @@ test('positions: without a position embedding the tokens say what lies under eac
 test('learned-map presets: shapes, parameters equal to the cost model, gradients reach every weight, save/load exact', async () => {
   await backend();
   for (const name of ['filter-8', 'filter-16', 'filter-64', 'tokenlearner-8', 'tokenlearner-16', 'tokenlearner-64', 'filter-16-pos', 'tokenlearner-16-pos']) {
-    const cfg: ModelConfig = resolveModelConfig(name, { dropout: 0 });
+    const cfg: ModelConfig = resolveModelConfig(modelPreset(STUDY, name), { dropout: 0 });
     const m = createModel(cfg);
     try {
       assert.equal(costModel(cfg).params, m.model.countParams(), `${name}: params`);

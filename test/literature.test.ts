@@ -10,6 +10,8 @@ import * as assert from 'node:assert/strict';
 import { assertNoLeak, backend, maxAbsDiff, tf } from './helpers/tf';
 import { ChannelGroupAttention, CosineAttention, CrossCovarianceAttention, WindowAttention, MultiHeadSelfAttention } from '../lib/layers';
 import { ConfigError, costModel, createModel, fromArtifacts, ModelConfig, resolveModelConfig, toArtifacts } from '../lib/models';
+import { modelPreset } from '../lib/experiments/study';
+import { STUDY } from '../study';
 
 const N = 12; // positions
 const D = 16; // width
@@ -42,7 +44,7 @@ test("XCA's attention is [heads, d/h, d/h] per image, rows sum to 1", async () =
     }),
   );
   // The same through the model wrapper: xcit-lite's attention is channels × channels, whatever H·W is.
-  const m = createModel('xcit-lite');
+  const m = createModel(modelPreset(STUDY, 'xcit-lite'));
   tf.tidy(() => {
     const a = m.attention(seeded([2, 28, 28, 1], 2) as tf.Tensor4D, 1);
     assert.deepEqual(a.shape, [2, m.config.heads, m.config.dModel / m.config.heads, m.config.dModel / m.config.heads]);
@@ -336,6 +338,6 @@ test('a block recipe that does not fit its tokens is refused with the field name
 });
 
 test('every model key is explicit: the block recipe is in every config', () => {
-  const cfg = resolveModelConfig('channel-full');
+  const cfg = resolveModelConfig(modelPreset(STUDY, 'channel-full'));
   assert.equal(cfg.block, 'vit');
 });

@@ -16,6 +16,7 @@ import type { RunRecord } from '../lib/results/record';
 import { ResultStore } from '../lib/results/store';
 import { ROOT } from '../lib/util/paths';
 import { tempDir } from './helpers/tmp';
+import { STUDY } from '../study';
 
 /**
  * Lines as older schemas wrote them: one record of each schema, preset and kind of tokenizer
@@ -129,7 +130,7 @@ test('schema 5 learned-map runs, which had no position embedding whatever their 
   const learned = (r: RunRecord) => r.model.tokenizer === 'filter' || r.model.tokenizer === 'learned-maps';
   const old = raw.filter((r) => (r.schema ?? 1) === 5 && learned(r) && r.status === 'ok');
   assert.ok(old.length > 0, 'the old lines have schema 5 learned-map runs');
-  const planned = new Map(planSuite('learned-maps,learned-map-count', { preset: 'standard' }).map((p) => [p.id, p.config.name]));
+  const planned = new Map(planSuite(STUDY, 'learned-maps,learned-map-count', { preset: 'standard' }).map((p) => [p.id, p.config.name]));
   for (const r of old) {
     const m = migrateRecord(r);
     assert.equal(m.model.positionEmbedding, 'none', `${r.name}: migrated config`);

@@ -8,20 +8,9 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { assertNoLeak, backend, maxAbsDiff, tf } from './helpers/tf';
 import { tempDir } from './helpers/tmp';
-import {
-  ConfigError,
-  costModel,
-  createModel,
-  fromArtifacts,
-  loadModel,
-  MapTokensModel,
-  ModelConfig,
-  PRESETS,
-  resolveModelConfig,
-  saveModel,
-  TOKENIZERS,
-  toArtifacts,
-} from '../lib/models';
+import { ConfigError, costModel, createModel, fromArtifacts, loadModel, MapTokensModel, ModelConfig, resolveModelConfig, saveModel, TOKENIZERS, toArtifacts } from '../lib/models';
+import { modelPreset } from '../lib/experiments/study';
+import { STUDY } from '../study';
 
 /** Small but complete: 12×12 input, stem to 6×6×8, d 16, 1 block. */
 const TINY: Partial<ModelConfig> = {
@@ -47,15 +36,16 @@ function seeded(shape: number[], seed: number): tf.Tensor {
 
 test('every preset: forward shape, finite logits, params = countParams()', async () => {
   await backend();
-  for (const name of Object.keys(PRESETS)) {
+  for (const name of Object.keys(STUDY.models)) {
     await assertNoLeak(`preset ${name}`, () => {
-      const m = createModel(name);
+      const m = createModel(modelPreset(STUDY, name));
       tf.tidy(() => {
         const y = m.predict(seeded([3, ...m.config.inputShape], 1) as tf.Tensor4D);
         assert.deepEqual(y.shape, [3, m.config.numClasses], name);
         assert.ok(y.isFinite().all().dataSync()[0], `${name}: non-finite logits`);
       });
       assert.equal(m.cost.params, m.model.countParams(), `${name}: cost model params`);
+      assert.equal(m.model.countParams(), STUDY.models[name].params, `${name}: the catalog's parameter count`);
       m.dispose();
     });
   }
@@ -173,9 +163,9 @@ test('spatial-full without position embedding and with mean pooling is invariant
 test('save/load round trip is exact for every preset, in memory and on disk', async () => {
   await backend();
   const dir = tempDir('model');
-  for (const name of Object.keys(PRESETS)) {
+  for (const name of Object.keys(STUDY.models)) {
     await assertNoLeak(`round trip ${name}`, async () => {
-      const m = createModel(name);
+      const m = createModel(modelPreset(STUDY, name));
       const x = seeded([2, ...m.config.inputShape], 7) as tf.Tensor4D;
       const y = m.predict(x);
       const loaded = await fromArtifacts(await toArtifacts(m), m.config);
@@ -235,7 +225,7 @@ test('creating, running and disposing a model leaves no tensors behind', async (
   await backend();
   for (const name of ['channel-pooled-k4', 'spatial-full-sincos', 'hybrid', 'channel-full-se']) {
     await assertNoLeak(`${name} lifecycle`, () => {
-      const m = createModel(name);
+      const m = createModel(modelPreset(STUDY, name));
       tf.tidy(() => {
         const x = seeded([2, 28, 28, 1], 9) as tf.Tensor4D;
         m.predict(x);
@@ -250,7 +240,7 @@ test('creating, running and disposing a model leaves no tensors behind', async (
 
 test('attention weights are retrievable: [B, heads, T, T] with rows summing to 1', async () => {
   await backend();
-  const m = createModel('channel-full', { pooling: 'cls' });
+  const m = createModel(modelPreset(STUDY, 'channel-full'), { pooling: 'cls' });
   tf.tidy(() => {
     const a = m.attention(seeded([2, 28, 28, 1], 10) as tf.Tensor4D, 0);
     assert.deepEqual(a.shape, [2, 4, 65, 65]);
@@ -272,7 +262,7 @@ test('invalid configs are rejected with the field named', () => {
     [['no-such-preset', {}], /unknown model preset 'no-such-preset'/],
   ];
   for (const [cfg, re] of cases) {
-    assert.throws(() => (Array.isArray(cfg) ? createModel(cfg[0], cfg[1]) : createModel(cfg)), (e: Error) => {
+    assert.throws(() => (Array.isArray(cfg) ? createModel(modelPreset(STUDY, cfg[0]), cfg[1]) : createModel(cfg)), (e: Error) => {
       assert.match(e.message, re);
       if (!Array.isArray(cfg)) assert.ok(e instanceof ConfigError, `${e.message} should be a ConfigError`);
       return true;

@@ -9,8 +9,9 @@ import * as path from 'path';
 import { spawnSync } from 'child_process';
 import { resolveNotebooks } from '../lib/notebook/runner';
 import { ROOT } from '../lib/util/paths';
-import { INSPECTED_RUNS, inspectedWeightDirs } from '../lib/notebook/experiments';
+import { inspectedWeightDirs } from '../lib/notebook/experiments';
 import { tempDir } from './helpers/tmp';
+import { STUDY } from '../study';
 
 // eslint-disable-next-line @typescript-eslint/no-var-requires
 const { stripText } = require(path.join(ROOT, 'scripts', 'nbstrip.js')) as { stripText: (t: string) => string };
@@ -58,13 +59,13 @@ test('the git clean filter stores a notebook saved with outputs as its output-fr
 });
 
 test("git keeps the weights of exactly the standard runs the notebooks look inside, and ignores every other run's", () => {
-  const dirs = inspectedWeightDirs('standard');
+  const dirs = inspectedWeightDirs(STUDY, 'standard');
   const negated = fs
     .readFileSync(path.join(ROOT, '.gitignore'), 'utf8')
     .split('\n')
     .filter((l) => l.startsWith('!results/runs/'))
     .map((l) => l.slice(1).replace(/\/$/, ''));
-  assert.deepEqual([...negated].sort(), [...dirs].sort(), '.gitignore and INSPECTED_RUNS name other runs');
+  assert.deepEqual([...negated].sort(), [...dirs].sort(), '.gitignore and STUDY.answer.inspected name other runs');
   // check-ignore exits 0 for an ignored path, 1 for one git keeps.
   const ignored = (p: string): boolean => spawnSync('git', ['check-ignore', '-q', '--no-index', p], { cwd: ROOT }).status === 0;
   for (const d of dirs) assert.equal(ignored(`${d}/weights.bin`), false, `${d} would not be committed`);
@@ -72,5 +73,5 @@ test("git keeps the weights of exactly the standard runs the notebooks look insi
   assert.equal(ignored(`${dirs[0]}.partial/weights.bin`), true);
   // The notebooks name each inspected model (02 and 07 on MNIST, 09 the learned maps at LOOK_AT).
   const sources = fs.readdirSync(path.join(ROOT, 'notebooks')).filter((f) => f.endsWith('.ipynb')).map((f) => fs.readFileSync(path.join(ROOT, 'notebooks', f), 'utf8')).join('\n');
-  for (const r of INSPECTED_RUNS) assert.ok(sources.includes(`\\"${r.model}\\"`), `no notebook looks inside ${r.model}`);
+  for (const r of STUDY.answer.inspected) assert.ok(sources.includes(`\\"${r.model}\\"`), `no notebook looks inside ${r.model}`);
 });

@@ -10,9 +10,10 @@ import { runOutcome, UNDERFIT_POINTS } from '../lib/results/record';
 import type { RunRecord } from '../lib/results/record';
 import { compareFamily } from '../lib/analysis/statistics';
 import { judgeFamily } from '../lib/analysis/claims/claim';
-import { claimsSummaryMarkdown, decidingNumber, QUESTION_CLAIMS, questionClaims } from '../lib/analysis/claims/question';
+import { claimsSummaryMarkdown, decidingNumber, questionClaims } from '../lib/analysis/claims/question';
 import { recordsBySuite } from '../lib/analysis/views';
 import { runRecord } from './helpers/records';
+import { STUDY } from '../study';
 
 /** A relation run (4 classes) that trained with early stopping, whose best training accuracy is `fit`. */
 function ended(name: string, seed: number, acc: number, fit: number, converged: boolean): RunRecord {
@@ -66,19 +67,19 @@ test('an underfit arm that is not lower, and a capped arm, give no verdict', () 
 });
 
 test("the claims table tests the question's words: the pooling row reads one number per map, the grid is an extension row", () => {
-  const pooling = QUESTION_CLAIMS.find((c) => c.id === 'pooling')!;
+  const pooling = STUDY.claims.find((c) => c.id === 'pooling')!;
   assert.ok(!/k×k|grid/.test(pooling.quote), `the question's pooling row speaks of grids: ${pooling.quote}`);
   const arms = new Set(pooling.expects.flatMap((e) => [e.a, e.b]));
   assert.deepEqual([...arms].sort(), ['channel-full', 'channel-pooled'], 'an extension arm can refute the question\'s pooling claim');
-  const grid = QUESTION_CLAIMS.find((c) => c.id === 'pooling-grid')!;
+  const grid = STUDY.claims.find((c) => c.id === 'pooling-grid')!;
   assert.equal(grid.extension, true);
   // No row in the question's words reads an arm of a grid: those are the extension's.
-  for (const c of QUESTION_CLAIMS.filter((q) => !q.extension))
+  for (const c of STUDY.claims.filter((q) => !q.extension))
     assert.deepEqual(c.expects.filter((e) => /-k\d+$/.test(e.a) || /-k\d+$/.test(e.b)), [], `${c.id} reads a grid arm`);
 });
 
 test("the README's claims table is short: a number and a word a cell, the long evidence left to the report", () => {
-  const rows = questionClaims(recordsBySuite('standard').recordsOf, 'standard');
+  const rows = questionClaims(STUDY, recordsBySuite(STUDY, 'standard').recordsOf, 'standard');
   const md = claimsSummaryMarkdown(rows, { pagePrefix: 'results/report/' });
   const cells = md.split('\n').slice(2).flatMap((l) => l.split(/(?<!\\)\|/).slice(1, -1).map((c) => c.trim()));
   assert.equal(cells.length, 4 * rows.length);

@@ -10,6 +10,7 @@ import * as assert from 'node:assert/strict';
 import { PlateauTracker } from '../lib/train/plateau';
 import { learningRate, RunSchedule } from '../lib/train/schedule';
 import { planSuite } from '../lib/experiments';
+import { STUDY } from '../study';
 
 const STEPS = 100; // optimizer steps per epoch
 
@@ -133,8 +134,8 @@ test("the co-occurrence task's pause: the standard recipe's patience ends a run 
       if (tr.update({ epoch: i + 1, step: (i + 1) * steps, valAcc: curve[i], trainLoss: curve[i] > 0.45 ? 1.386 * (1 - curve[i]) : 1.386 }).stop) return { epoch: i + 1, converged: tr.result().converged };
     return { converged: tr.result().converged };
   };
-  const [style] = planSuite('style', { preset: 'standard' });
-  const [digits] = planSuite('core', { preset: 'standard', datasets: ['mnist'] });
+  const [style] = planSuite(STUDY, 'style', { preset: 'standard' });
+  const [digits] = planSuite(STUDY, 'core', { preset: 'standard', datasets: ['mnist'] });
   // The preset's own rule stops it on the pause, at about half accuracy.
   const base = stopOf(digits.config.train);
   assert.ok(base.epoch !== undefined && curve[base.epoch - 1] < 0.55, `the base patience stopped at epoch ${base.epoch}`);
@@ -145,5 +146,5 @@ test("the co-occurrence task's pause: the standard recipe's patience ends a run 
   assert.ok(style.config.train.epochs * steps > (task.epoch + 0.25 * task.epoch) * steps, "the task's cap leaves room for the cooldown");
   // Only standard suites on the task get it: the quick preset and the other tasks keep their recipe.
   assert.equal(digits.config.train.patienceSteps, 1000);
-  assert.equal(planSuite('style', { preset: 'quick' })[0].config.train.patienceSteps, null);
+  assert.equal(planSuite(STUDY, 'style', { preset: 'quick' })[0].config.train.patienceSteps, null);
 });

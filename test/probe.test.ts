@@ -11,10 +11,11 @@ import { createModel } from '../lib/models/create';
 import { probeStem } from '../lib/train/probe';
 import { prepareData } from '../lib/train/prepare';
 import { assertNoLeak, backend, tf } from './helpers/tf';
+import { STUDY } from '../study';
 
 test("a probe on a stem's whole maps reads the relation task that its maps' means cannot, and leaks no tensor", { timeout: 300_000 }, async () => {
   await backend();
-  const [run] = planSuite('underfit-lr', { preset: 'quick' });
+  const [run] = planSuite(STUDY, 'underfit-lr', { preset: 'quick' });
   assert.equal(run.config.model.tokenizer, 'channel-pooled');
   const d = prepareData(run.config, loadDataset('relation'));
   const m = createModel({ ...run.config.model, inputShape: d.shape });

@@ -13,6 +13,7 @@ import { ROOT } from '../lib/util/paths';
 import { deterministicSvgIds, renderFigures } from '../lib/report/render';
 import { logTicks, readable, tickLabel } from '../lib/analysis/figures/plotly';
 import { tempDir } from './helpers/tmp';
+import { STUDY } from '../study';
 
 test('the page header escapes what the workspace did not write', () => {
   const evil = '<img src=x onerror=alert(1)>';
@@ -70,6 +71,6 @@ test('log axes get full tick labels, and error bars show their interval on hover
 });
 
 test("the docs' generated blocks are what the committed stores give (npm run report and npm run docs rewrite them)", () => {
-  const stale = updateDocs({ write: false }).filter((d) => d.changed);
+  const stale = updateDocs(STUDY, { write: false }).filter((d) => d.changed);
   assert.deepEqual(stale.map((d) => `${path.relative(ROOT, d.file)} (${d.block})`), [], 'stale docs blocks: run npm run docs');
 });

@@ -8,9 +8,11 @@ import * as assert from 'node:assert/strict';
 import { checkControls, controlGate } from '../lib/analysis/claims/controls';
 import { aggregate, blockVariance, cochranCritical, compareFamily, formatPaired, formatPct, holm, pairedDifference, signTest, successRate, testSetVariance, tQuantile975 } from '../lib/analysis/statistics';
 import { relationPositionBaseline } from '../lib/data/diagnostic';
-import { Expectation, judgeFamily } from '../lib/analysis/claims/claim';
+import { judgeFamily } from '../lib/analysis/claims/claim';
 import type { RunRecord } from '../lib/results/record';
 import { runRecord } from './helpers/records';
+import type { Expectation } from '../lib/experiments/study';
+import { STUDY } from '../study';
 
 // A test set so large that its own binomial error vanishes: the closed forms below are the seeds' alone. The test
 // set's term has its own test (testSetVariance) with the helper's 10,000 images.
@@ -213,17 +215,17 @@ test('Holm withholds a verdict that a single test would give', () => {
 test('a failed control makes its task\'s comparisons inconclusive; a passing one lets them through', () => {
   const base = relationPositionBaseline().square;
   const others = [...runs('channel-full', 'relation', [0.95, 0.96, 0.97]), ...runs('channel-pooled', 'relation', [0.3, 0.31, 0.29])];
-  const failing = checkControls([...others, ...runs('spatial-full', 'relation', [0.3, 0.31, 0.3])]); // at chance: the control failed
+  const failing = checkControls([...others, ...runs('spatial-full', 'relation', [0.3, 0.31, 0.3])], STUDY.controls); // at chance: the control failed
   assert.equal(failing[0].pass, false);
-  const c1 = compareFamily(others, [{ dataset: 'relation', a: 'channel-full', b: 'channel-pooled' }], { blocked: controlGate(failing) });
+  const c1 = compareFamily(others, [{ dataset: 'relation', a: 'channel-full', b: 'channel-pooled' }], { blocked: controlGate(failing, STUDY.controls) });
   assert.equal(c1[0].verdict, 'no verdict');
   assert.match(c1[0].reason!, /inconclusive: the positive control/);
-  const passing = checkControls([...others, ...runs('spatial-full', 'relation', [base + 0.4, base + 0.41, base + 0.42])]);
+  const passing = checkControls([...others, ...runs('spatial-full', 'relation', [base + 0.4, base + 0.41, base + 0.42])], STUDY.controls);
   assert.equal(passing[0].pass, true, passing[0].detail);
-  const c2 = compareFamily(others, [{ dataset: 'relation', a: 'channel-full', b: 'channel-pooled' }], { blocked: controlGate(passing) });
+  const c2 = compareFamily(others, [{ dataset: 'relation', a: 'channel-full', b: 'channel-pooled' }], { blocked: controlGate(passing, STUDY.controls) });
   assert.equal(c2[0].verdict, 'higher');
   // Above chance but not above one shape's position: still a failed control.
-  const weak = checkControls([...others, ...runs('spatial-full', 'relation', [base - 0.02, base - 0.01, base - 0.015])]);
+  const weak = checkControls([...others, ...runs('spatial-full', 'relation', [base - 0.02, base - 0.01, base - 0.015])], STUDY.controls);
   assert.equal(weak[0].pass, false);
 });
 

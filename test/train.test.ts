@@ -6,9 +6,11 @@ import { test } from 'node:test';
 import * as assert from 'node:assert/strict';
 import { decays, trainableWithRoles } from '../lib/layers/roles';
 import { createModel } from '../lib/models/create';
-import { PRESETS } from '../lib/models/presets';
+
 import { AdamW } from '../lib/train/adamw';
 import { assertNoLeak, backend, tf } from './helpers/tf';
+import { modelPreset } from '../lib/experiments/study';
+import { STUDY } from '../study';
 
 test('AdamW computes PyTorch\'s update, decoupled decay included', async () => {
   await backend();
@@ -56,7 +58,7 @@ test('AdamW computes PyTorch\'s update, decoupled decay included', async () => {
 
 test('the flat AdamW equals the per-weight one within 1e-6 on a real model, clipping and decay included', async () => {
   await backend();
-  const m = createModel('channel-full');
+  const m = createModel(modelPreset(STUDY, 'channel-full'));
   try {
     const params = trainableWithRoles(m.model).map((p) => ({ variable: p.variable, decay: decays(p.role) }));
     const start = params.map((p) => p.variable.clone());
@@ -104,8 +106,8 @@ test('clipping on the device: gradients above the clip are scaled to norm clip, 
 
 test('every preset\'s weights have a role from their layer; only matrices decay', async () => {
   await backend();
-  for (const name of Object.keys(PRESETS)) {
-    const m = createModel(name);
+  for (const name of Object.keys(STUDY.models)) {
+    const m = createModel(modelPreset(STUDY, name));
     try {
       const ws = trainableWithRoles(m.model);
       assert.equal(ws.length, m.model.trainableWeights.length, name);

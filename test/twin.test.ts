@@ -13,13 +13,15 @@ import { createModel } from '../lib/models/create';
 import { ROOT } from '../lib/util/paths';
 import { backend, maxAbsDiff, tf } from './helpers/tf';
 import { tempDir } from './helpers/tmp';
+import { modelPreset } from '../lib/experiments/study';
+import { STUDY } from '../study';
 
 test('channel-full and spatial-full: the PyTorch twin\'s logits equal tfjs\'s within 1e-4', { timeout: 900_000 }, async () => {
   await backend();
   const py = torchPython();
   const dir = tempDir('twin');
   for (const name of ['channel-full', 'spatial-full']) {
-    const m = createModel(name);
+    const m = createModel(modelPreset(STUDY, name));
     try {
       // Random weights, not the initial ones: biases and norms are zeros and ones at init, which would hide a misplaced one.
       tf.tidy(() => {

@@ -9,16 +9,18 @@ import { freshTrainingSplit, imageKey } from '../lib/data/diagnostic';
 import { loadDataset } from '../lib/data/registry';
 import type { Split } from '../lib/data/types';
 import { ExperimentConfig, validateExperiment } from '../lib/experiments/config';
-import { ANSWER_SUITES, planAnswer, planSuite, ROUND_TWO_SUITES } from '../lib/experiments/plan';
+import { planAnswer, planSuite } from '../lib/experiments/plan';
 import { prepareData } from '../lib/train/prepare';
 import { runControl } from '../lib/train/schedule';
 import { trainingSplit } from '../lib/train/trainer';
 import { ResultStore } from '../lib/results/store';
+import { STUDY } from '../study';
+import { ROUND_TWO_SUITES } from '../study';
 
 const keys = (s: Split, per = 28 * 28): string[] => Array.from({ length: s.n }, (_, i) => imageKey(s.images.subarray(i * per, (i + 1) * per)));
 
 function planned(suite: string, dataset: string, name = 'channel-full', seed = 0): ExperimentConfig {
-  const p = planSuite(suite, { preset: 'standard', datasets: [dataset] }).find((r) => r.config.name === name && r.config.seed === seed);
+  const p = planSuite(STUDY, suite, { preset: 'standard', datasets: [dataset] }).find((r) => r.config.name === name && r.config.seed === seed);
   assert.ok(p, `${suite} plans no ${name} on ${dataset}`);
   return p.config;
 }
@@ -48,8 +50,8 @@ test('style-unlimited trains on new images each epoch, none a copy of a validati
   const test = new Set(keys(d.test));
   assert.deepEqual(keys(d.val).filter((k) => test.has(k)), []);
   // Five seeds under standard; the preset's own under quick and smoke (which have no cooldown to select in).
-  assert.deepEqual([...new Set(planSuite('style-unlimited', { preset: 'standard' }).map((p) => p.config.seed))], [0, 1, 2, 3, 4]);
-  const quick = planSuite('style-unlimited', { preset: 'quick' });
+  assert.deepEqual([...new Set(planSuite(STUDY, 'style-unlimited', { preset: 'standard' }).map((p) => p.config.seed))], [0, 1, 2, 3, 4]);
+  const quick = planSuite(STUDY, 'style-unlimited', { preset: 'quick' });
   assert.deepEqual([...new Set(quick.map((p) => p.config.seed))], [0, 1, 2]);
   assert.ok(quick.every((p) => p.config.train.selectAfterCooldown === undefined));
 });
@@ -105,7 +107,7 @@ test('the new fields are validated, and absent from every run planned before the
   assert.throws(() => validateExperiment({ ...e, train: { ...e.train, cooldownFraction: null } }), /train\.selectAfterCooldown: needs a cooldown/);
   const ids = new Set(new ResultStore().read().records.filter((r) => r.preset === 'standard').map((r) => r.id));
   // The first round's suites: every one of their runs is in the store, under the id it had before these fields existed.
-  const answer = planAnswer('standard', ANSWER_SUITES.filter((x) => !ROUND_TWO_SUITES.includes(x)).join(','));
+  const answer = planAnswer(STUDY, 'standard', STUDY.answer.suites.filter((x) => !ROUND_TWO_SUITES.includes(x)).join(','));
   assert.deepEqual(answer.filter((p) => !ids.has(p.id)).map((p) => `${p.config.name}/${p.config.dataset.name}/${p.config.seed}`), []);
   assert.ok(answer.every((p) => p.config.dataset.freshTrain === undefined && p.config.train.selectAfterCooldown === undefined));
 });

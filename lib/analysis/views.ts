@@ -5,11 +5,13 @@
  */
 import { distinctRuns, RunRecord } from '../results/record';
 import { ResultStore } from '../results/store';
-import { ANSWER_DATASETS, ANSWER_SUITES, PlannedRun, planSuite, RUN_PRESETS, RunPresetName, suiteNames } from '../experiments';
+import { answerDatasetsAll, PlannedRun, planSuite, runPreset, RunPresetName, Study, suiteNames } from '../experiments';
 import { resultsDirFor } from '../util/paths';
 import { aggregate, Group } from './statistics';
 
 export interface SuiteView {
+  /** The study the suite belongs to: its controls, sanity pairs and comparisons are read from it. */
+  study: Study;
   suite: string;
   preset: RunPresetName;
   /** Records of the planned runs found in the store. */
@@ -45,50 +47,50 @@ export function missingRuns(plan: PlannedRun[], records: RunRecord[]): SuiteView
 }
 
 /** The records of one suite under one preset, aggregated over seeds. */
-export function suiteView(suite: string, preset: RunPresetName, opts: { resultsDir?: string; datasets?: string[] } = {}): SuiteView {
-  const plan = planSuite(suite, { preset, datasets: opts.datasets });
+export function suiteView(study: Study, suite: string, preset: RunPresetName, opts: { resultsDir?: string; datasets?: string[] } = {}): SuiteView {
+  const plan = planSuite(study, suite, { preset, datasets: opts.datasets });
   const store = new ResultStore({ dir: opts.resultsDir ?? resultsDirFor(preset) });
   const { records: all, problems } = store.read();
   const records = plannedRecords(plan, all);
   const missing = missingRuns(plan, records);
   const order = [...new Set(plan.map((p) => p.config.name))];
   const datasets = [...new Set(plan.map((p) => p.config.dataset.name))];
-  const seeds = RUN_PRESETS[preset].seeds;
+  const seeds = runPreset(study, preset).seeds;
   const groups = aggregate(records, { expectedSeeds: seeds }).sort(
     (a, b) => datasets.indexOf(a.dataset) - datasets.indexOf(b.dataset) || order.indexOf(a.name) - order.indexOf(b.name),
   );
   const controlRecords = plannedRecords(
-    planSuite('controls', { preset }).filter((p) => datasets.includes(p.config.dataset.name)),
+    planSuite(study, 'controls', { preset }).filter((p) => datasets.includes(p.config.dataset.name)),
     all,
   );
   const planned = [...new Set(plan.map((p) => p.config.seed))].sort((a, b) => a - b);
-  return { suite, preset, records, missing, seeds: planned, problems: ResultStore.describeProblems(problems), groups, order, controlRecords };
+  return { study, suite, preset, records, missing, seeds: planned, problems: ResultStore.describeProblems(problems), groups, order, controlRecords };
 }
-
 
 /**
  * The records of each suite under a preset, labelled as that suite plans them, for
  * readers that go suite by suite (the question's claims); a suite that does not exist
  * (yet) has none. Reads the store once.
  */
-export function recordsBySuite(preset: RunPresetName, opts: { resultsDir?: string } = {}): { recordsOf: (suite: string) => RunRecord[]; problems: string[] } {
+export function recordsBySuite(study: Study, preset: RunPresetName, opts: { resultsDir?: string } = {}): { recordsOf: (suite: string) => RunRecord[]; problems: string[] } {
   const { records, problems } = new ResultStore({ dir: opts.resultsDir ?? resultsDirFor(preset) }).read();
   const cache = new Map<string, RunRecord[]>();
   const recordsOf = (suite: string): RunRecord[] => {
-    if (!suiteNames().includes(suite)) return [];
-    if (!cache.has(suite)) cache.set(suite, plannedRecords(planSuite(suite, { preset }), records));
+    if (!suiteNames(study).includes(suite)) return [];
+    if (!cache.has(suite)) cache.set(suite, plannedRecords(planSuite(study, suite, { preset }), records));
     return cache.get(suite)!;
   };
   return { recordsOf, problems: ResultStore.describeProblems(problems) };
 }
 
 /**
- * The answer's runs (ANSWER_SUITES on ANSWER_DATASETS, as planAnswer plans them; a run two
+ * The answer's runs (its suites on its datasets, as planAnswer plans them; a run two
  * suites plan counts once), whatever their status: what the README and docs count. One
  * suite's with `suites`.
  */
-export function answerRecords(recordsOf: (suite: string) => RunRecord[], suites = ANSWER_SUITES): RunRecord[] {
-  return distinctRuns(suites.flatMap(recordsOf)).filter((r) => ANSWER_DATASETS.includes(r.dataset));
+export function answerRecords(study: Study, recordsOf: (suite: string) => RunRecord[], suites = study.answer.suites): RunRecord[] {
+  const datasets = answerDatasetsAll(study);
+  return distinctRuns(suites.flatMap(recordsOf)).filter((r) => datasets.includes(r.dataset));
 }
 
 /**
@@ -96,7 +98,7 @@ export function answerRecords(recordsOf: (suite: string) => RunRecord[], suites 
  * label of the first suite that plans it: the controls and the provenance read these.
  * Records of configs no suite plans any more (an old generator version) are not read.
  */
-export function presetRecords(preset: RunPresetName, opts: { resultsDir?: string } = {}): { records: RunRecord[]; problems: string[] } {
+export function presetRecords(study: Study, preset: RunPresetName, opts: { resultsDir?: string } = {}): { records: RunRecord[]; problems: string[] } {
   const { records, problems } = new ResultStore({ dir: opts.resultsDir ?? resultsDirFor(preset) }).read();
-  return { records: plannedRecords(planSuite('all', { preset }), records), problems: ResultStore.describeProblems(problems) };
+  return { records: plannedRecords(planSuite(study, 'all', { preset }), records), problems: ResultStore.describeProblems(problems) };
 }

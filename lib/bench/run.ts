@@ -11,7 +11,7 @@ import * as tf from '@tensorflow/tfjs';
 import { BackendName, initBackend } from '../backend';
 import { createModel } from '../models/create';
 import { TRAIN_DEFAULTS } from '../experiments/config';
-import { planSuite } from '../experiments';
+import { modelPreset, planSuite, Study } from '../experiments';
 import { referenceModel } from './reference';
 import { decays, trainableWithRoles } from '../layers/roles';
 import { AdamW } from '../train/adamw';
@@ -21,6 +21,8 @@ import { Trainable, trainStep } from '../train/step';
 export type BenchWorkload = 'R1' | 'R2' | 'R3' | `model:${string}`;
 
 export interface BenchOptions {
+  /** The study whose models the R3 and model: workloads name. */
+  study: Study;
   workload: BenchWorkload;
   backend: BackendName;
   /** Batch size; R3 defaults to the quick preset's training batch. */
@@ -59,15 +61,15 @@ function median(xs: number[]): number {
   return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2;
 }
 
-function build(workload: BenchWorkload): { model: tf.LayersModel; shape: [number, number, number]; batch: number; dispose: () => void } {
+function build(study: Study, workload: BenchWorkload): { model: tf.LayersModel; shape: [number, number, number]; batch: number; dispose: () => void } {
   if (workload === 'R3') {
-    const plan = planSuite('channel-vs-spatial', { preset: 'quick', datasets: ['mnist'], seeds: [0] }).find((p) => p.config.name === 'channel-full')!;
+    const plan = planSuite(study, 'channel-vs-spatial', { preset: 'quick', datasets: ['mnist'], seeds: [0] }).find((p) => p.config.name === 'channel-full')!;
     const m = createModel(plan.config.model);
     return { model: m.model, shape: plan.config.model.inputShape, batch: plan.config.train.batchSize, dispose: () => m.dispose() };
   }
   if (workload.startsWith('model:')) {
     // A model preset as the suites train it on MNIST (28×28×1, 10 classes), at the training batch size.
-    const m = createModel(workload.slice('model:'.length));
+    const m = createModel(modelPreset(study, workload.slice('model:'.length)));
     return { model: m.model, shape: m.config.inputShape, batch: TRAIN_DEFAULTS.batchSize, dispose: () => m.dispose() };
   }
   const model = referenceModel(workload as 'R1' | 'R2');
@@ -135,7 +137,7 @@ function fixedBatch(batch: number, shape: number[], seed: number): { x: tf.Tenso
 
 export async function benchWorkload(opts: BenchOptions): Promise<BenchResult> {
   const report = await initBackend({ force: opts.backend, quiet: true });
-  const b = build(opts.workload);
+  const b = build(opts.study, opts.workload);
   const batch = opts.batch ?? b.batch;
   const windows = Math.max(5, opts.windows ?? 5);
   const steps = opts.steps ?? (opts.backend === 'tensorflow' ? 5 : 1);
@@ -250,9 +252,9 @@ export interface KernelTime {
  * largest first. On tfjs-node each kernel runs synchronously, so kernelTimeMs is
  * its wall time including the binding's overhead.
  */
-export async function profileStep(workload: BenchWorkload, batch?: number, stepMode: StepMode = 'workspace'): Promise<{ totalMs: number; kernels: KernelTime[]; calls: number }> {
+export async function profileStep(study: Study, workload: BenchWorkload, batch?: number, stepMode: StepMode = 'workspace'): Promise<{ totalMs: number; kernels: KernelTime[]; calls: number }> {
   await initBackend({ force: 'tensorflow', quiet: true });
-  const b = build(workload);
+  const b = build(study, workload);
   const n = batch ?? b.batch;
   const { x, y } = fixedBatch(n, b.shape, 1);
   const st = stepper(b.model, x, y, stepMode);
@@ -286,9 +288,9 @@ function byName(kernels: { name: string; kernelTimeMs: unknown }[], times = 1): 
  * step), the mean of `times` updates: what the op table sets apart as the optimizer, since its kernels are
  * elementwise ops that share their names with the model's.
  */
-export async function profileOptimizer(workload: BenchWorkload, batch?: number, times = 3): Promise<KernelTime[]> {
+export async function profileOptimizer(study: Study, workload: BenchWorkload, batch?: number, times = 3): Promise<KernelTime[]> {
   await initBackend({ force: 'tensorflow', quiet: true });
-  const b = build(workload);
+  const b = build(study, workload);
   const { x, y } = fixedBatch(batch ?? b.batch, b.shape, 1);
   const params = trainableWithRoles(b.model).map((p) => ({ variable: p.variable, decay: decays(p.role) }));
   const opt = new AdamW(params, { lr: 1e-3, weightDecay: 0.05, gradClip: 1 });

@@ -12,7 +12,8 @@ import * as tf from '@tensorflow/tfjs';
 import { ModelConfig } from '../models/config';
 import { costModel } from '../models/cost';
 import { createModel } from '../models/create';
-import { resolveModelConfig } from '../models/presets';
+import { modelPreset, Study } from '../experiments/study';
+import { resolveModelConfig } from '../models/resolve';
 import { twoConvStem } from '../models/stem';
 import type { Axis, CostPoint, ScalingPoint } from '../analysis/figures/cost';
 
@@ -23,7 +24,8 @@ export function scalingConfig(tokenizer: ScalingPoint['tokenizer'], axis: Axis, 
   const side = axis === 'HW' ? Math.round(Math.sqrt(value)) : base.side;
   const C = axis === 'C' ? value : base.C;
   const d = axis === 'd' ? value : base.d;
-  return resolveModelConfig(tokenizer, {
+  // The two token kinds as the bare tokenizer on the default model: the sweep changes one size at a time.
+  return resolveModelConfig({ tokenizer }, {
     inputShape: [2 * side, 2 * side, 1],
     stem: twoConvStem(C, 2),
     dModel: d,
@@ -86,6 +88,7 @@ export async function scalingSweep(axis: Axis, values: number[], opts: { measure
  * gigabytes). Sides must be multiples of 7, the dual model's window.
  */
 export async function literatureCostSweep(
+  study: Study,
   models: string[],
   sides: number[],
   opts: { measure?: boolean; measureBelowMiB?: number; batch?: number; reps?: number; onPoint?: (p: CostPoint) => void } = {},
@@ -93,7 +96,7 @@ export async function literatureCostSweep(
   const out: CostPoint[] = [];
   for (const side of sides)
     for (const model of models) {
-      const cfg = resolveModelConfig(model, { inputShape: [2 * side, 2 * side, 1], memoryLimitMB: 1e9 }); // the sweep goes where the default limit refuses
+      const cfg = resolveModelConfig(modelPreset(study, model), { inputShape: [2 * side, 2 * side, 1], memoryLimitMB: 1e9 }); // the sweep goes where the default limit refuses
       const c = costModel(cfg);
       const activationMiB = c.activationBytes / 2 ** 20;
       const measure = opts.measure && activationMiB < (opts.measureBelowMiB ?? 48);

@@ -19,19 +19,6 @@ import { Dataset } from './types';
 export const BUILTIN_DATASETS = ['mnist', 'fashion-mnist', 'cifar10', 'relation', 'appearance', 'cooccurrence'] as const;
 export type BuiltinDataset = (typeof BUILTIN_DATASETS)[number];
 
-/**
- * The version of each dataset's loader or generator; it enters every run's identity.
- * relation 2: placements within 9 px (one shape's position says 48%, not 67%), no test
- * image copied in training. appearance 2: two patches with random phases, no copies.
- * cooccurrence 1: the style task's first generator.
- */
-export const DATASET_VERSIONS: Record<string, number> = { mnist: 1, 'fashion-mnist': 1, cifar10: 1, relation: 2, appearance: 2, cooccurrence: 1 };
-
-/** The version of a dataset by name (folder datasets: 1). */
-export function datasetVersion(name: string): number {
-  return DATASET_VERSIONS[name] ?? 1;
-}
-
 export interface LoadOptions {
   dataDir?: string;
   /** Size, counts and seed of the diagnostic tasks. */
@@ -90,6 +77,21 @@ export function loadDataset(name: string, opts: LoadOptions = {}): Dataset {
   }
   memo.set(key, ds);
   return ds;
+}
+
+/**
+ * Why a dataset cannot be loaded on this machine, or undefined when it can: CIFAR-10 must be
+ * downloaded once (`npm run data -- cifar10`); every other built-in dataset ships with npm ci or is
+ * generated. Loads it to find out (memoized: the run that follows reads the same copy).
+ */
+export function datasetAbsent(name: string, opts: LoadOptions = {}): string | undefined {
+  try {
+    loadDataset(name, opts);
+    return undefined;
+  } catch (e) {
+    if (e instanceof Cifar10Missing) return e.message;
+    throw e;
+  }
 }
 
 /** Like loadDataset, but returns undefined (and says why, once) when CIFAR-10 is absent offline. */

@@ -15,7 +15,7 @@ export interface DatasetSpec {
   /** Registry name: mnist, fashion-mnist, cifar10, relation, appearance, folder:NAME. */
   name: string;
   /**
-   * The version of the dataset's loader or generator (lib/data/registry.ts DATASET_VERSIONS):
+   * The version of the dataset's loader or generator (the study's datasets, study/datasets.ts):
    * a generator that changes makes different data, so its runs are different runs.
    */
   version: number;

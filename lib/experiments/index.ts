@@ -1,6 +1,6 @@
-/** Experiments: the experiment config, run presets, suites declared as data, and planning. */
+/** Experiments: the experiment config, run presets, the shape of a study, and planning. */
 export * from './config';
 export * from './presets';
 export * from './suite';
-export * from './suites';
+export * from './study';
 export * from './plan';

@@ -8,7 +8,7 @@ import type { DatasetSpec, TrainConfig } from './config';
 export interface SuiteModel {
   /** The label in tables and plots. */
   name: string;
-  /** The model preset it is built from (lib/models/presets.ts). */
+  /** The model preset it is built from (study/models.ts). */
   preset: string;
   /** Changes to the preset, for sweeps (scaling). */
   overrides?: Partial<ModelConfig>;
@@ -59,9 +59,3 @@ export const model = (name: string, preset = name, overrides?: Partial<ModelConf
   ...(overrides ? { overrides } : {}),
   ...(train ? { train } : {}),
 });
-
-export const REAL = ['mnist', 'fashion-mnist', 'cifar10'];
-/** The generated tasks: sized by the preset's diagnosticPerClass, tested on their own 2,000-image test splits. */
-export const DIAGNOSTIC = ['relation', 'appearance', 'cooccurrence'];
-/** The two tasks that separate where from what (the style task has its own suite). */
-export const WHERE_AND_WHAT = ['relation', 'appearance'];

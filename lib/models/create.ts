@@ -10,7 +10,7 @@ import { SqueezeExcite } from '../layers';
 import { tokenize } from '../tokenizers';
 import { ModelConfig, validateConfig } from './config';
 import { Cost, checkMemory } from './cost';
-import { resolveModelConfig } from './presets';
+import { resolveModelConfig } from './resolve';
 
 export { resolveModelConfig };
 import { architecture, TokenStream } from './architecture';
@@ -135,13 +135,11 @@ export class MapTokensModel {
 }
 
 /**
- * createModel(config) or createModel('preset-name', overrides).
+ * createModel(config) or createModel(modelPreset(study, 'channel-full'), overrides).
  * A config object is completed from DEFAULTS; unknown keys and impossible
  * combinations throw ConfigError naming the field.
  */
-export function createModel(config: Partial<ModelConfig>): MapTokensModel;
-export function createModel(preset: string, overrides?: Partial<ModelConfig>): MapTokensModel;
-export function createModel(a: string | Partial<ModelConfig>, overrides: Partial<ModelConfig> = {}): MapTokensModel {
+export function createModel(a: Partial<ModelConfig>, overrides: Partial<ModelConfig> = {}): MapTokensModel {
   const cfg = resolveModelConfig(a, overrides);
   return new MapTokensModel(buildGraph(cfg), cfg);
 }

@@ -1,8 +1,8 @@
-/** Models: configs, presets, the builder, the cost model and save/load. */
+/** Models: configs and their resolution, the builder, the cost model and save/load (the named presets are the study's). */
 export * from './config';
 export * from './cost';
 export * from './create';
 export * from './io';
-export * from './presets';
+export * from './resolve';
 export * from './stem';
 export * from './fixed-filters';

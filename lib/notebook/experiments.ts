@@ -13,7 +13,7 @@ import { ResultStore } from '../results/store';
 import { retrainRun, runSuite, workerThreads } from '../train/engine';
 import { budgetRows, sweepBudget } from '../train/eta';
 import { CallbackProgress } from '../train/progress';
-import { gridRows, planSuite, RunPresetName } from '../experiments';
+import { gridRows, planSuite, RunPresetName, Study } from '../experiments';
 import { resultsDirFor, ROOT } from '../util/paths';
 import { readWeightsRecord } from '../results/weights';
 import { displaysSent, LiveDisplay, showMarkdown, showTable } from './display';
@@ -28,10 +28,10 @@ export const SMOKE_NOTICE = '**Smoke preset: the accuracies below are meaningles
  * preset, data sizes, epochs and seeds under this run preset. `models` and `datasets`
  * narrow it to what a notebook looks at.
  */
-export function showGrid(suite: string, preset: RunPresetName, opts: { models?: string[]; datasets?: string[] } = {}): void {
-  const rows = gridRows(suite, preset, opts.datasets).filter((r) => !opts.models || opts.models.includes(r.model as string));
+export function showGrid(study: Study, suite: string, preset: RunPresetName, opts: { models?: string[]; datasets?: string[] } = {}): void {
+  const rows = gridRows(study, suite, preset, opts.datasets).filter((r) => !opts.models || opts.models.includes(r.model as string));
   if (!rows.length) throw new Error(`suite '${suite}' has none of ${opts.models?.join(', ')} on ${opts.datasets?.join(', ') ?? 'its datasets'}`);
-  showTable(frame(rows), { caption: `The grid: suite ${suite} under the ${preset} preset (lib/experiments/suites/)` });
+  showTable(frame(rows), { caption: `The grid: suite ${suite} under the ${preset} preset (study/suites/)` });
 }
 
 /**
@@ -40,17 +40,17 @@ export function showGrid(suite: string, preset: RunPresetName, opts: { models?: 
  * report of a preset whose sweep runs elsewhere), it trains nothing and says which
  * planned runs are missing, so the cells below show exactly what the store holds.
  */
-export async function runSuiteInNotebook(suite: string, preset: RunPresetName, opts: { datasets?: string[]; force?: boolean } = {}): Promise<SuiteView> {
+export async function runSuiteInNotebook(study: Study, suite: string, preset: RunPresetName, opts: { datasets?: string[]; force?: boolean } = {}): Promise<SuiteView> {
   const trains = !fromStore(preset);
   if (trains) {
-    const ahead = trainingAhead(suite, preset, opts);
+    const ahead = trainingAhead(study, suite, preset, opts);
     if (ahead) showMarkdown(ahead);
     const live = new LiveDisplay();
-    const res = await runSuite({ suite, preset, datasets: opts.datasets, force: opts.force, workers: 1, progress: (w) => new CallbackProgress(w, (t) => live.text(t)) });
+    const res = await runSuite({ study, suite, preset, datasets: opts.datasets, force: opts.force, workers: 1, progress: (w) => new CallbackProgress(w, (t) => live.text(t)) });
     for (const s of res.skipped) console.log(s);
     if (preset === 'smoke') showMarkdown(SMOKE_NOTICE);
   }
-  const view = suiteView(suite, preset, { datasets: opts.datasets });
+  const view = suiteView(study, suite, preset, { datasets: opts.datasets });
   if (!trains) showMarkdown(fromStoreNotice(view));
   return view;
 }
@@ -60,8 +60,8 @@ export async function runSuiteInNotebook(suite: string, preset: RunPresetName, o
  * expected to take on one worker (the sweep ETA's estimate from the store, lib/train/eta.ts). Null when the
  * store already holds every planned run (the cell then trains nothing).
  */
-export function trainingAhead(suite: string, preset: RunPresetName, opts: { datasets?: string[]; force?: boolean } = {}): string | null {
-  const plan = planSuite(suite, { preset, datasets: opts.datasets });
+export function trainingAhead(study: Study, suite: string, preset: RunPresetName, opts: { datasets?: string[]; force?: boolean } = {}): string | null {
+  const plan = planSuite(study, suite, { preset, datasets: opts.datasets });
   const { records } = new ResultStore({ dir: resultsDirFor(preset) }).read();
   const { total } = sweepBudget([{ suite, runs: plan }], records, { force: opts.force });
   const todo = total.planned - total.stored;
@@ -74,9 +74,9 @@ export function trainingAhead(suite: string, preset: RunPresetName, opts: { data
  * What suites still need before their claims can be read: planned runs, what the store holds, and the run time
  * left as the sweep's ETA estimates it (`npm run ablation -- --plan` prints the same table).
  */
-export function showBudget(suites: string[], preset: RunPresetName, workers = 2): void {
+export function showBudget(study: Study, suites: string[], preset: RunPresetName, workers = 2): void {
   const { records } = new ResultStore({ dir: resultsDirFor(preset) }).read();
-  const budget = sweepBudget(suites.map((suite) => ({ suite, runs: planSuite(suite, { preset }) })), records);
+  const budget = sweepBudget(suites.map((suite) => ({ suite, runs: planSuite(study, suite, { preset }) })), records);
   showTable(frame(budgetRows(budget, workers)), { caption: `What ${suites.join(' and ')} plan under the ${preset} preset, and the run time left (estimated from the store, lib/train/eta.ts)` });
 }
 
@@ -114,63 +114,41 @@ export function fromStoreNotice(view: SuiteView): string {
 }
 
 /** The planned seed-0 run of a suite's variant on a dataset: the run notebooks look inside. */
-function seedZeroRun(suite: string, variant: string, dataset: string, preset: RunPresetName) {
-  const plan = planSuite(suite, { preset, datasets: [dataset], seeds: [0] }).find((p) => p.config.name === variant);
+function seedZeroRun(study: Study, suite: string, variant: string, dataset: string, preset: RunPresetName) {
+  const plan = planSuite(study, suite, { preset, datasets: [dataset], seeds: [0] }).find((p) => p.config.name === variant);
   if (!plan) throw new Error(`suite '${suite}' has no variant '${variant}' on '${dataset}'`);
   return plan;
 }
 
 /** Where the seed-0 run of a suite's variant keeps its weights, and whether they are there. */
-function seedZeroWeights(suite: string, variant: string, dataset: string, preset: RunPresetName) {
-  const plan = seedZeroRun(suite, variant, dataset, preset);
+function seedZeroWeights(study: Study, suite: string, variant: string, dataset: string, preset: RunPresetName) {
+  const plan = seedZeroRun(study, suite, variant, dataset, preset);
   const store = new ResultStore({ dir: resultsDirFor(preset) });
   const dir = path.join(store.runDir(plan.id), 'model');
   return { plan, store, dir, kept: fs.existsSync(path.join(dir, 'model.json')) };
 }
 
-/**
- * The seed-0 runs the notebooks look inside, at their default parameters: 02_tokenizers and 07_attention on MNIST,
- * 09_style_and_learned_maps and 99_report on the relation task. Under the standard preset their weights are committed (.gitignore
- * lets exactly these through; test/notebook-files.test.ts holds the two to each other): a fresh clone would otherwise
- * retrain each for an hour or more, and on another CPU get another draw of the run, not the stored one.
- */
-export const INSPECTED_RUNS: readonly { suite: string; model: string; dataset: string }[] = [
-  { suite: 'pooled-vs-full', model: 'channel-full', dataset: 'mnist' },
-  { suite: 'pooled-vs-full', model: 'spatial-full', dataset: 'mnist' },
-  { suite: 'learned-maps', model: 'filter-16', dataset: 'mnist' },
-  { suite: 'learned-maps', model: 'tokenlearner-16', dataset: 'mnist' },
-  { suite: 'learned-maps', model: 'filter-16-pos', dataset: 'relation' },
-  { suite: 'learned-maps', model: 'tokenlearner-16-pos', dataset: 'relation' },
-  // The same arms without positions on the relation task: 09 draws what their maps select where no token knows its place.
-  { suite: 'learned-maps', model: 'filter-16', dataset: 'relation' },
-  { suite: 'learned-maps', model: 'tokenlearner-16', dataset: 'relation' },
-  // The question's channel tokens on the relation task, beside them in 09's and 99's relation probe.
-  { suite: 'learned-maps', model: 'channel-full', dataset: 'relation' },
-  // The underfit arm at a quarter of the standard rate: 04's probe reads its stem (lib/train/probe.ts).
-  { suite: 'underfit-lr', model: 'channel-pooled lr 0.0005', dataset: 'relation' },
-];
-
 /** Where each inspected run keeps its weights under a preset, relative to the repository (results/runs/<id>/model). */
-export function inspectedWeightDirs(preset: RunPresetName): string[] {
-  return INSPECTED_RUNS.map(({ suite, model, dataset }) => path.relative(ROOT, seedZeroWeights(suite, model, dataset, preset).dir));
+export function inspectedWeightDirs(study: Study, preset: RunPresetName): string[] {
+  return study.answer.inspected.map(({ suite, model, dataset }) => path.relative(ROOT, seedZeroWeights(study, suite, model, dataset, preset).dir));
 }
 
 /** Whether the seed-0 run of a suite's variant kept its weights in this workspace. */
-export function hasWeights(suite: string, variant: string, dataset: string, preset: RunPresetName): boolean {
-  return seedZeroWeights(suite, variant, dataset, preset).kept;
+export function hasWeights(study: Study, suite: string, variant: string, dataset: string, preset: RunPresetName): boolean {
+  return seedZeroWeights(study, suite, variant, dataset, preset).kept;
 }
 
 /**
  * A trained model of a suite's variant (seed 0), for looking inside: loaded from
  * results/runs/<id>/model when its weights were kept (and saying so when they come from
- * a retrain, not the stored run). Only the standard INSPECTED_RUNS' weights are
+ * a retrain, not the stored run). Only the standard preset's inspected runs' weights are
  * committed, so otherwise, on a fresh clone, it retrains the run once, in a worker with the TensorFlow thread
  * counts of its stored run (with another count the floats part, see retrainRun), keeps
  * the weights, and says plainly whether the retrained run is the stored one: the same
  * curve and test accuracy, or how far it is from them.
  */
-export async function trainedModel(suite: string, variant: string, dataset: string, preset: RunPresetName): Promise<MapTokensModel> {
-  const { plan, store, dir, kept } = seedZeroWeights(suite, variant, dataset, preset);
+export async function trainedModel(study: Study, suite: string, variant: string, dataset: string, preset: RunPresetName): Promise<MapTokensModel> {
+  const { plan, store, dir, kept } = seedZeroWeights(study, suite, variant, dataset, preset);
   if (!kept) {
     const stored = store.read().records.find((r) => r.id === plan.id && r.status === 'ok');
     // A stored run names its thread counts; a run not stored yet trains as a one-worker sweep would.
@@ -215,6 +193,7 @@ export function sameRun(stored: RunRecord, again: RunRecord): string {
  * them (statistics of that run's training subset): [n, H, W, C] and labels.
  */
 export function sampleInputs(
+  study: Study,
   suite: string,
   variant: string,
   dataset: string,
@@ -225,7 +204,7 @@ export function sampleInputs(
   const tf = require('@tensorflow/tfjs') as typeof import('@tensorflow/tfjs');
   const { loadDataset } = require('../data/registry') as typeof import('../data/registry');
   const { prepareData } = require('../train/prepare') as typeof import('../train/prepare');
-  const plan = seedZeroRun(suite, variant, dataset, preset);
+  const plan = seedZeroRun(study, suite, variant, dataset, preset);
   const d = prepareData(plan.config, loadDataset(dataset));
   const per = d.shape[0] * d.shape[1] * d.shape[2];
   // Images as bytes [n, H, W, C] -> the model's input, normalized as the run's training data was.
@@ -250,6 +229,7 @@ export function sampleInputs(
  * rerun (test/notebooks.test.ts reruns such cells and counts tensors).
  */
 export async function withTrainedModel<T>(
+  study: Study,
   suite: string,
   variant: string,
   dataset: string,
@@ -258,13 +238,13 @@ export async function withTrainedModel<T>(
   fn: (model: MapTokensModel, sample: ReturnType<typeof sampleInputs>) => T | Promise<T>,
 ): Promise<T | undefined> {
   // A page executed from the store trains nothing, weights included: it says what it would show and how to get it.
-  if (fromStore(preset) && !hasWeights(suite, variant, dataset, preset)) {
+  if (fromStore(preset) && !hasWeights(study, suite, variant, dataset, preset)) {
     showMarkdown(`**Not shown here:** the weights of ${variant} on ${dataset} (seed 0, preset ${preset}) are not kept in this workspace, and this page was executed from the store only, which trains nothing. Run this cell in JupyterLab to retrain that run once and look inside it.`);
     return undefined;
   }
-  const model = await trainedModel(suite, variant, dataset, preset);
+  const model = await trainedModel(study, suite, variant, dataset, preset);
   try {
-    const sample = sampleInputs(suite, variant, dataset, preset, indices);
+    const sample = sampleInputs(study, suite, variant, dataset, preset, indices);
     try {
       return await fn(model, sample);
     } finally {

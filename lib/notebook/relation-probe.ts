@@ -8,7 +8,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { RELATION_DISTANCES, relationAtDistance } from '../data/diagnostic';
 import type { MapTokensModel } from '../models/create';
-import type { RunPresetName } from '../experiments';
+import type { RunPresetName, Study } from '../experiments';
 import { withTrainedModel } from './experiments';
 
 // A type, not an interface, so that rows of it are plain records a table takes.
@@ -38,10 +38,10 @@ export function accuracyAtDistances(model: MapTokensModel, input: (images: Uint8
  * The probe on the seed-0 relation run of each of a suite's models (withTrainedModel: kept
  * weights, or a retrain; a page built from the store skips a model whose weights it lacks).
  */
-export async function relationProbe(suite: string, models: string[], preset: RunPresetName, distances = PROBE_DISTANCES): Promise<({ model: string } & DistanceAccuracy)[]> {
+export async function relationProbe(study: Study, suite: string, models: string[], preset: RunPresetName, distances = PROBE_DISTANCES): Promise<({ model: string } & DistanceAccuracy)[]> {
   const rows: ({ model: string } & DistanceAccuracy)[] = [];
   for (const model of models)
-    await withTrainedModel(suite, model, 'relation', preset, [0], (m, sample) => {
+    await withTrainedModel(study, suite, model, 'relation', preset, [0], (m, sample) => {
       for (const r of accuracyAtDistances(m, sample.input, distances)) rows.push({ model, ...r });
     });
   return rows;

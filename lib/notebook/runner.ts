@@ -3,19 +3,17 @@
  * protocol JupyterLab speaks, so "it ran in CI" means "it runs in the lab".
  *
  * The preset reaches the notebook as MAPTOKENS_PRESET in the kernel's
- * environment; the first cell of every notebook reads it with `preset()`.
+ * environment; the first cell of every notebook reads it with `preset(STUDY)`.
  */
 import * as fs from 'fs';
 import * as path from 'path';
 import { spawn } from 'child_process';
-
-import { RUN_PRESET_NAMES, RunPresetName } from '../experiments/presets';
-
-/** The run presets a notebook can be executed under (lib/experiments/presets.ts). */
-export const PRESETS = RUN_PRESET_NAMES;
-export type PresetName = RunPresetName;
-
+import type { RunPresetName } from '../experiments/presets';
+import type { Study } from '../experiments/study';
 import { ROOT } from '../util/paths';
+
+/** A run preset a notebook can be executed under: one of its study's (study/presets.ts). */
+export type PresetName = RunPresetName;
 
 export { ROOT };
 export const NOTEBOOK_DIR = path.join(ROOT, 'notebooks');
@@ -111,13 +109,12 @@ export function runNotebook(source: string, opts: RunOptions): Promise<NotebookR
  * write another preset in the parameter cell, or start the lab with MAPTOKENS_PRESET set.
  */
 export const DEFAULT_NOTEBOOK_PRESET: PresetName = 'standard';
-export function preset(fallback: PresetName = DEFAULT_NOTEBOOK_PRESET): PresetName {
+export function preset(study: Pick<Study, 'presets'>, fallback: PresetName = DEFAULT_NOTEBOOK_PRESET): PresetName {
   const v = process.env.MAPTOKENS_PRESET;
   if (v === undefined || v === '') return fallback;
-  if (!(PRESETS as readonly string[]).includes(v)) {
-    throw new Error(`MAPTOKENS_PRESET must be one of ${PRESETS.join(', ')}; got '${v}'`);
-  }
-  return v as PresetName;
+  const known = Object.keys(study.presets);
+  if (!known.includes(v)) throw new Error(`MAPTOKENS_PRESET must be one of ${known.join(', ')}; got '${v}'`);
+  return v;
 }
 
 /**
@@ -126,7 +123,7 @@ export function preset(fallback: PresetName = DEFAULT_NOTEBOOK_PRESET): PresetNa
  * standard preset (the committed answer, whose sweep takes days: opening it never trains)
  * and false for the others, which a reader chooses in order to train.
  */
-export function fromStore(forPreset: PresetName = preset()): boolean {
+export function fromStore(forPreset: PresetName = process.env.MAPTOKENS_PRESET || DEFAULT_NOTEBOOK_PRESET): boolean {
   const v = process.env.MAPTOKENS_FROM_STORE;
   if (v === undefined || v === '') return forPreset === 'standard';
   if (v !== '1' && v !== '0') throw new Error(`MAPTOKENS_FROM_STORE must be 1, 0 or unset; got '${v}'`);

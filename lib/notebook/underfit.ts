@@ -5,8 +5,7 @@
  */
 import { frame } from '../analysis/frame';
 import { loadDataset } from '../data/registry';
-import { planSuite, RunPresetName } from '../experiments';
-import { UNDERFIT_LRS } from '../experiments/suites/underfit';
+import { planSuite, RunPresetName, Study } from '../experiments';
 import { percent as pct } from '../analysis/tables';
 import { bestOf, runOutcome, RunRecord } from '../results/record';
 import { probeStem } from '../train/probe';
@@ -16,11 +15,11 @@ import { withTrainedModel } from './experiments';
 
 
 /** One row per learning rate of the arm's seed-0 run: its best training accuracy, test accuracy and outcome. */
-export function learningRateRows(arm: string, dataset: string, core: RunRecord[], sweep: RunRecord[]): Record<string, unknown>[] {
+export function learningRateRows(arm: string, dataset: string, core: RunRecord[], sweep: RunRecord[], arms: { name: string; lr: number }[]): Record<string, unknown>[] {
   const standard = core.find((r) => r.name === arm && r.dataset === dataset && r.seed === 0);
   const runs = [
     { lr: standard?.train.lr ?? NaN, run: standard },
-    ...UNDERFIT_LRS.map((lr) => ({ lr, run: sweep.find((r) => r.name === `${arm} lr ${lr}` && r.dataset === dataset && r.seed === 0) })),
+    ...arms.map(({ name, lr }) => ({ lr, run: sweep.find((r) => r.name === name && r.dataset === dataset && r.seed === 0) })),
   ].sort((a, b) => a.lr - b.lr);
   return runs.map(({ lr, run }) => ({
     // A string: the table's rounding would print 0.0005 as 0.001.
@@ -34,14 +33,18 @@ export function learningRateRows(arm: string, dataset: string, core: RunRecord[]
 /**
  * The learning-rate table and the probe, for channel-pooled on relation under `preset`. `core` and `sweep` are the
  * records of the core and underfit-lr suites; the probe reads the stem of `variant`, an underfit-lr run whose
- * weights git keeps (INSPECTED_RUNS).
+ * weights git keeps (the study's inspected runs, study/answer.ts).
  */
-export async function showUnderfitEvidence(preset: RunPresetName, core: RunRecord[], sweep: RunRecord[], variant: string): Promise<void> {
-  const arm = 'channel-pooled';
-  const dataset = 'relation';
-  showTable(frame(learningRateRows(arm, dataset, core, sweep)), { caption: `${arm} on ${dataset}, seed 0, at three peak learning rates (preset ${preset}): chance is 25%` });
-  const [plan] = planSuite('underfit-lr', { preset, datasets: [dataset], seeds: [0] }).filter((p) => p.config.name === variant);
-  await withTrainedModel('underfit-lr', variant, dataset, preset, [0], async (model) => {
+export async function showUnderfitEvidence(study: Study, sweepSuite: string, preset: RunPresetName, core: RunRecord[], sweep: RunRecord[], variant: string): Promise<void> {
+  // The sweep suite names the arm (every model of it is one preset at another peak rate) and the task.
+  const suite = study.suites[sweepSuite];
+  if (!suite) throw new Error(`no suite '${sweepSuite}' in the study`);
+  const arm = suite.models[0].preset;
+  const dataset = suite.datasets[0];
+  const arms = suite.models.map((m) => ({ name: m.name, lr: m.train?.lr ?? NaN }));
+  showTable(frame(learningRateRows(arm, dataset, core, sweep, arms)), { caption: `${arm} on ${dataset}, seed 0, at three peak learning rates (preset ${preset}): chance is 25%` });
+  const [plan] = planSuite(study, sweepSuite, { preset, datasets: [dataset], seeds: [0] }).filter((p) => p.config.name === variant);
+  await withTrainedModel(study, sweepSuite, variant, dataset, preset, [0], async (model) => {
     const d = prepareData(plan.config, loadDataset(dataset));
     const rows = [];
     for (const features of ['mean', 'maps'] as const) {

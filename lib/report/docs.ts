@@ -2,7 +2,8 @@
  * The generated blocks of docs/recipe.md (the recipe sweep, from the store's `recipe`
  * suite runs, and how far the tested epoch is from the best validation epoch),
  * docs/validation.md and docs/performance.md (tfjs against the PyTorch twin, accuracy
- * and time of whole runs, from results/twin/runs.jsonl). The prose around the blocks is
+ * and time of whole runs, from results/twin/runs.jsonl), and docs/study.md (the study's
+ * catalog as tables: datasets, models, presets, suites, controls and sanity pairs). The prose around the blocks is
  * written by a person; every number inside them comes from a store, so the docs never
  * say more than the runs do. `npm run docs` rewrites them, and so does `npm run report`.
  */
@@ -14,12 +15,55 @@ import { answerRecords, recordsBySuite } from '../analysis/views';
 import { ResultStore } from '../results/store';
 import { readWholeRuns, timedQuietly, WholeRunPair } from '../bench/twin';
 import { busySeconds } from '../results/busy';
-import { ANSWER_SUITES, planAnswer, planSuite, RUN_PRESET_NAMES, RUN_PRESETS, RunPresetName, suiteTrain } from '../experiments';
+import { planAnswer, planSuite, runPreset, Study, suiteTrain } from '../experiments';
+import { resolveModelConfig } from '../models/resolve';
+import { costModel } from '../models/cost';
 import type { TrainConfig } from '../experiments/config';
 import type { RunRecord } from '../results/record';
 import { PlateauTracker } from '../train/plateau';
 import { writeFileAtomic } from '../util/atomic';
 import { RESULTS_DIR, ROOT, resultsDirFor } from '../util/paths';
+
+/** The study's facts as tables (docs/study.md): rendered from the catalog, so no other file restates them. */
+const cell = (x: string): string => x.replace(/\|/g, '\\|');
+function datasetsBlock(study: Study): string {
+  return table(
+    ['dataset', 'shape', 'classes', 'role', 'source', 'version', 'what it is'],
+    Object.entries(study.datasets).map(([n, d]) => [`\`${n}\``, d.shape.join('×'), d.classes, d.role, d.source, d.version, cell(d.about)]),
+  );
+}
+function modelsBlock(study: Study): string {
+  return table(
+    ['model preset', 'what it is', 'after', 'params', 'tokens T'],
+    Object.entries(study.models).map(([n, m]) => [`\`${n}\``, cell(m.about), cell(m.after ?? '–'), m.params.toLocaleString('en'), costModel(resolveModelConfig(m.config)).T]),
+  );
+}
+function controlsBlock(study: Study): string {
+  const controls = table(
+    ['task', 'control', 'why', 'its lower 95% bound must exceed'],
+    study.controls.map((c) => {
+      const t = c.threshold();
+      return [`\`${c.dataset}\``, `\`${c.model}\``, cell(c.role), `${(100 * t.value).toFixed(1)}% (${cell(t.what)})`];
+    }),
+  );
+  const sanity = table(
+    ['superset', 'subset', 'why its input holds the other'],
+    study.supersets.map((p) => [`\`${p.superset}\``, `\`${p.subset}\``, cell(p.why)]),
+  );
+  return `${controls}\n\n**Sanity pairs** (a model whose input holds another's cannot lose to it at convergence):\n\n${sanity}`;
+}
+function presetsBlock(study: Study): string {
+  return table(
+    ['run preset', 'train / class', 'epoch cap', 'seeds', 'generated / class', 'verdicts', 'what it is for'],
+    Object.entries(study.presets).map(([n, p]) => [`\`${n}\``, p.trainPerClass?.toLocaleString('en') ?? 'all', p.epochs, p.seeds.join(', '), p.diagnosticPerClass.toLocaleString('en'), p.verdicts ? 'yes' : 'no', cell(p.label.replace(/^\w+: /, ''))]),
+  );
+}
+function suitesBlock(study: Study): string {
+  return table(
+    ['suite', 'kind', 'datasets', 'arms', 'comparisons', 'what it asks'],
+    Object.values(study.suites).map((x) => [`\`${x.name}\``, x.kind, x.datasets.join(', '), x.models.length, x.comparisons.length, cell(x.description)]),
+  );
+}
 
 /** Replaces the text between <!-- NAME:start --> and <!-- NAME:end --> in a file (or with `write` false, only says whether it would); false when unchanged. */
 function replaceBlock(file: string, name: string, body: string, write = true): boolean {
@@ -54,8 +98,8 @@ function replay(r: RunRecord, patienceSteps: number, minDelta: number): { stopSt
   return { stopStep, selected: sel?.val_acc ?? NaN, converged: res.converged };
 }
 
-function recipeBlock(): string {
-  const runs = recordsBySuite('standard').recordsOf('recipe').filter((r) => r.status === 'ok');
+function recipeBlock(study: Study): string {
+  const runs = recordsBySuite(study, 'standard').recordsOf('recipe').filter((r) => r.status === 'ok');
   if (!runs.length) return 'No recipe runs in the store yet: `npm run ablation -- --suite recipe --preset standard`.';
   const sweep = table(
     ['arm', 'peak lr', 'epoch cap', 'best val acc %', 'at step', 'steps run', 'steps to 90% of plateau', 'converged', 'wall time (min)'],
@@ -81,17 +125,17 @@ function recipeBlock(): string {
     return [p, md, res.filter((x) => x.converged).length + ` of ${res.length}`, pct(lost), steps];
   });
   const replayTable = table(['patience (steps)', 'minDelta', 'runs converged', 'most validation accuracy given up (pp)', 'optimizer steps, all runs'], rows);
-  const r = RUN_PRESETS.standard;
+  const r = runPreset(study, 'standard');
   // Standard runs that no suite plans any more: the runs of earlier recipes, kept in the
   // store as the evidence the recipe's changes rest on.
-  const planned = new Set([...planSuite('all', { preset: 'standard' }), ...planSuite('recipe', { preset: 'standard' })].map((x) => x.id));
+  const planned = new Set([...planSuite(study, 'all', { preset: 'standard' }), ...planSuite(study, 'recipe', { preset: 'standard' })].map((x) => x.id));
   const unplanned = new ResultStore({ dir: resultsDirFor('standard') })
     .read()
     .records.filter((x) => x.preset === 'standard' && x.status === 'ok' && !planned.has(x.id));
   // An unplanned run trained under today's recipe for its task is an arm no suite plans now,
   // not evidence for a change of recipe: it is listed apart.
   const today = (x: RunRecord): boolean => {
-    const t = suiteTrain({ kind: 'standard' }, 'standard', x.dataset);
+    const t = suiteTrain(study, { kind: 'standard' }, 'standard', x.dataset);
     return (Object.keys(t) as (keyof TrainConfig)[]).every((k) => x.train[k] === t[k]);
   };
   const earlier = unplanned.filter((x) => !today(x));
@@ -134,22 +178,22 @@ function recipeBlock(): string {
           '',
         ]
       : []),
-    `The standard preset's recipe now (lib/experiments/presets.ts, the one source): batch ${r.recipe.batchSize}, peak lr ${r.recipe.lr}, warmup ${r.warmupEpochs} epoch, ${r.recipe.cooldownFraction ? `the peak held until validation plateaus, then a linear cooldown to zero over ${100 * r.recipe.cooldownFraction}% of the steps trained so far, an epoch cap of ${r.epochs}` : `cosine decay to an epoch cap of ${r.epochs}`}${r.recipeSweep ? ` (the recipe sweep above ran with ${r.recipeSweep.cooldownFraction === null ? 'cosine decay to ' : ''}a cap of ${r.recipeSweep.epochs ?? r.epochs})` : ''}, patience ${r.recipe.patienceSteps} steps after at least ${r.recipe.minSteps}, minDelta ${r.recipe.minDelta}; AdamW with weight decay 0.05 on matrices, gradients clipped to norm 1.`,
+    `The standard preset's recipe now (study/presets.ts, the one source): batch ${r.recipe.batchSize}, peak lr ${r.recipe.lr}, warmup ${r.warmupEpochs} epoch, ${r.recipe.cooldownFraction ? `the peak held until validation plateaus, then a linear cooldown to zero over ${100 * r.recipe.cooldownFraction}% of the steps trained so far, an epoch cap of ${r.epochs}` : `cosine decay to an epoch cap of ${r.epochs}`}${r.recipeSweep ? ` (the recipe sweep above ran with ${r.recipeSweep.cooldownFraction === null ? 'cosine decay to ' : ''}a cap of ${r.recipeSweep.epochs ?? r.epochs})` : ''}, patience ${r.recipe.patienceSteps} steps after at least ${r.recipe.minSteps}, minDelta ${r.recipe.minDelta}; AdamW with weight decay 0.05 on matrices, gradients clipped to norm 1.`,
   ].join('\n');
 }
 
 /** The answer's finished runs, each once (answerRecords), or one answer suite's. */
-function answerRuns(recordsOf: (suite: string) => RunRecord[], suites = ANSWER_SUITES): RunRecord[] {
-  return answerRecords(recordsOf, suites).filter((r) => r.status === 'ok');
+function answerRuns(study: Study, recordsOf: (suite: string) => RunRecord[], suites = study.answer.suites): RunRecord[] {
+  return answerRecords(study, recordsOf, suites).filter((r) => r.status === 'ok');
 }
 
 /**
  * How far the tested epoch is from the epoch of highest validation accuracy, over the
  * answer's standard runs: the selection moves only on a gain > minDelta (plateau.ts).
  */
-function selectionBlock(): string {
-  const bySuite = recordsBySuite('standard');
-  const runs = answerRuns(bySuite.recordsOf).filter((r) => r.metrics.curve.length);
+function selectionBlock(study: Study): string {
+  const bySuite = recordsBySuite(study, 'standard');
+  const runs = answerRuns(study, bySuite.recordsOf).filter((r) => r.metrics.curve.length);
   if (!runs.length) return 'No standard runs of the answer in the store yet.';
   // No epoch before the selected one scores higher (the selection moves on every new best), so the later ones are all that can.
   const gaps = runs.map((r) => {
@@ -163,16 +207,16 @@ function selectionBlock(): string {
   return (
     `Over the ${runs.length} standard runs of the answer in the store, the tested epoch is the epoch of highest validation accuracy in ${runs.length - later.length}; ` +
     `in the other ${later.length}, a later epoch scored higher by ${pct(g.mean)} pp on average (at most ${pct(worst.gap)} pp: ${worst.r.name} on ${worst.r.dataset}, seed ${worst.r.seed}), ` +
-    `within minDelta (${100 * (RUN_PRESETS.standard.recipe.minDelta ?? 0)} pp) by construction.`
+    `within minDelta (${100 * (runPreset(study, 'standard').recipe.minDelta ?? 0)} pp) by construction.`
   );
 }
 
-function validationBlock(): string {
+function validationBlock(study: Study): string {
   const { pairs, problems } = readWholeRuns(RESULTS_DIR);
   if (!pairs.length) return 'No whole runs in results/twin/runs.jsonl yet: `npm run bench -- --run channel-full/relation`.';
   const rows = pairs.map((p) => [
     `${p.name} / ${p.dataset} / seed ${p.seed}`,
-    recipeOf(p),
+    recipeOf(study, p),
     pct(p.tfjs.test_acc),
     pct(p.pytorch.test_acc),
     pct(p.tfjs.best_val_acc),
@@ -187,25 +231,25 @@ function validationBlock(): string {
   ]);
   return [
     table(['run', 'recipe', 'test acc % tfjs', 'test acc % PyTorch', 'best val % tfjs', 'best val % PyTorch', 'steps tfjs / PyTorch', 'converged tfjs / PyTorch', 'wall min tfjs / PyTorch', 'wall-time speed, tfjs ÷ PyTorch', 'training img/s, tfjs ÷ PyTorch', 'threads each', 'commit'], rows),
-    ...seedSummary(pairs),
+    ...seedSummary(study, pairs),
     ...problems.map((p) => `\n*${p}*`),
   ].join('\n');
 }
 
 /** A pair's recipe: its preset, and the epoch cap when the preset still plans its run (an earlier recipe otherwise). */
 const corePlans = new Map<string, Map<string, TrainConfig>>(); // preset → run id → train config, planned once
-function recipeOf(p: WholeRunPair): string {
-  if (!(RUN_PRESET_NAMES as string[]).includes(p.preset)) return p.preset;
-  if (!corePlans.has(p.preset)) corePlans.set(p.preset, new Map(planSuite('core', { preset: p.preset as RunPresetName }).map((x) => [x.id, x.config.train])));
+function recipeOf(study: Study, p: WholeRunPair): string {
+  if (!(p.preset in study.presets)) return p.preset;
+  if (!corePlans.has(p.preset)) corePlans.set(p.preset, new Map(planSuite(study, 'core', { preset: p.preset }).map((x) => [x.id, x.config.train])));
   const t = corePlans.get(p.preset)!.get(p.id);
   return t ? `${p.preset} (${t.cooldownFraction ? 'plateau, then cooldown' : 'cosine'}, cap ${t.epochs})` : `${p.preset}, an earlier recipe`;
 }
 
 /** Runs with more than one seed: mean test accuracy of each implementation and the paired differences, tfjs − PyTorch. */
-function seedSummary(pairs: WholeRunPair[]): string[] {
+function seedSummary(study: Study, pairs: WholeRunPair[]): string[] {
   const groups = new Map<string, WholeRunPair[]>();
   for (const p of pairs) {
-    const k = `${p.name} / ${p.dataset} (${recipeOf(p)})`; // pairs of one recipe only
+    const k = `${p.name} / ${p.dataset} (${recipeOf(study, p)})`; // pairs of one recipe only
     // A seed run twice counts once: its latest pair.
     groups.set(k, [...(groups.get(k) ?? []).filter((q) => q.seed !== p.seed), p]);
   }
@@ -225,7 +269,7 @@ function seedSummary(pairs: WholeRunPair[]): string[] {
 }
 
 /** The whole runs' time, for docs/performance.md: what a user feels, tfjs-node against PyTorch in one invocation. */
-function wholeRunTimeBlock(): string {
+function wholeRunTimeBlock(study: Study): string {
   const all = readWholeRuns(RESULTS_DIR).pairs;
   const pairs = all.filter(timedQuietly);
   if (!pairs.length) return 'No whole runs timed on a quiet machine in results/twin/runs.jsonl yet: `npm run bench -- --run channel-full/relation`.';
@@ -255,17 +299,17 @@ function wholeRunTimeBlock(): string {
  * share the two cores, so half the sum is what they would need; the wall time in which at
  * least one of a suite's runs was training (busySeconds) is measured from the same segments.
  */
-function sweepTimeBlock(): string {
-  const { recordsOf } = recordsBySuite('standard');
+function sweepTimeBlock(study: Study): string {
+  const { recordsOf } = recordsBySuite(study, 'standard');
   const row = (label: string, planned: number, runs: RunRecord[]): (string | number)[] => {
     const h = runs.reduce((a, r) => a + r.seconds, 0) / 3600;
     return [label, planned, runs.length, runs.filter((r) => r.converged).length, h.toFixed(1), runs.length === planned ? (h / 2).toFixed(1) : 'not complete', (busySeconds(runs) / 3600).toFixed(1)];
   };
   return [
     table(['suite', 'planned runs', 'in the store', 'converged', 'run time (h, summed)', 'run time ÷ 2 workers (h)', 'wall time training (h)'], [
-      ...ANSWER_SUITES.map((suite) => row(suite, planAnswer('standard', suite).length, answerRuns(recordsOf, [suite]))),
+      ...study.answer.suites.map((suite) => row(suite, planAnswer(study, 'standard', suite).length, answerRuns(study, recordsOf, [suite]))),
       // Runs shared between suites count once in the total.
-      row('all (each run once)', planAnswer('standard').length, answerRuns(recordsOf)),
+      row('all (each run once)', planAnswer(study, 'standard').length, answerRuns(study, recordsOf)),
     ]),
     '',
     'Run time is each run\'s own training wall time (its segments, without the gaps of a restart), summed from the store; the runs trained two at a time on this 2-core machine, sometimes beside the test suite. Half of it is what two busy workers would need. The last column is the wall time in which at least one of the runs was training, measured from the same segments (the sweep ran over several sessions, and a run cut short by a session\'s end and resumed counts only its own segments).',
@@ -277,7 +321,7 @@ function sweepTimeBlock(): string {
  * whether it changed. With `write` false nothing is written: `changed` then says which
  * blocks are stale.
  */
-export function updateDocs(opts: { write?: boolean } = {}): { file: string; block: string; changed: boolean }[] {
+export function updateDocs(study: Study, opts: { write?: boolean } = {}): { file: string; block: string; changed: boolean }[] {
   return (
     [
       [path.join(ROOT, 'docs', 'recipe.md'), 'recipe', recipeBlock],
@@ -285,6 +329,11 @@ export function updateDocs(opts: { write?: boolean } = {}): { file: string; bloc
       [path.join(ROOT, 'docs', 'validation.md'), 'validation', validationBlock],
       [path.join(ROOT, 'docs', 'performance.md'), 'whole-runs', wholeRunTimeBlock],
       [path.join(ROOT, 'README.md'), 'sweep-time', sweepTimeBlock],
+      [path.join(ROOT, 'docs', 'study.md'), 'study-datasets', datasetsBlock],
+      [path.join(ROOT, 'docs', 'study.md'), 'study-models', modelsBlock],
+      [path.join(ROOT, 'docs', 'study.md'), 'study-presets', presetsBlock],
+      [path.join(ROOT, 'docs', 'study.md'), 'study-suites', suitesBlock],
+      [path.join(ROOT, 'docs', 'study.md'), 'study-controls', controlsBlock],
     ] as const
-  ).map(([file, block, body]) => ({ file, block, changed: replaceBlock(file, block, body(), opts.write ?? true) }));
+  ).map(([file, block, body]) => ({ file, block, changed: replaceBlock(file, block, body(study), opts.write ?? true) }));
 }

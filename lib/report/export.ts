@@ -16,7 +16,7 @@ import { spawnSync } from 'child_process';
 import { claimsSummaryMarkdown, questionClaims } from '../analysis/claims/question';
 import { checkControls } from '../analysis/claims/controls';
 import { answerRecords, recordsBySuite } from '../analysis/views';
-import { planAnswer, RUN_PRESETS } from '../experiments';
+import { planAnswer, runPreset, Study } from '../experiments';
 import { escapeHtml } from '../util/html';
 import { ResultStore } from '../results/store';
 import { runNotebook, resolveNotebooks, venvPython } from '../notebook/runner';
@@ -28,6 +28,8 @@ import { figuresDir, storeDigest } from '../analysis/figures/save';
 import { updateDocs } from './docs';
 
 export interface ReportOptions {
+  /** The study whose answer the README and docs blocks state. */
+  study: Study;
   preset: RunPresetName;
   /** Re-execute every notebook even when a fresh execution exists. */
   execute?: boolean;
@@ -65,7 +67,7 @@ export function inputsHash(source: string, preset: string, resultsDir: string, f
   const files = [
     ...filesUnder(store, (f) => f === 'runs.jsonl').filter((f) => path.dirname(f) === store),
     ...filesUnder(path.join(store, 'shards'), (f) => f.endsWith('.jsonl')),
-    ...filesUnder(path.join(ROOT, 'dist', 'lib'), (f) => f.endsWith('.js')),
+    ...['lib', 'study'].flatMap((d) => filesUnder(path.join(ROOT, 'dist', d), (f) => f.endsWith('.js'))),
   ];
   for (const f of files) h.update(`\0${path.relative(ROOT, f)}\0`).update(fs.readFileSync(f));
   return h.digest('hex');
@@ -187,15 +189,15 @@ const README_END = '<!-- findings:end -->';
  * alone (the preset that trains to the plateau), with the conditions the answer holds
  * under. Other presets never write an answer here.
  */
-export function findingsBlock(resultsDir = RESULTS_DIR): string {
-  const { recordsOf } = recordsBySuite('standard', { resultsDir });
+export function findingsBlock(study: Study, resultsDir = RESULTS_DIR): string {
+  const { recordsOf } = recordsBySuite(study, 'standard', { resultsDir });
   // The answer is the answer's suites, complete: runs of other suites (the recipe sweep) are not it.
-  const planned = planAnswer('standard');
-  const records = answerRecords(recordsOf);
+  const planned = planAnswer(study, 'standard');
+  const records = answerRecords(study, recordsOf);
   const ok = records.filter((r) => r.status === 'ok');
-  const p = RUN_PRESETS.standard;
-  const table = claimsSummaryMarkdown(questionClaims(recordsOf, 'standard'), { pagePrefix: 'results/report/' });
-  const controls = checkControls(recordsOf('controls'));
+  const p = runPreset(study, 'standard');
+  const table = claimsSummaryMarkdown(questionClaims(study, recordsOf, 'standard'), { pagePrefix: 'results/report/' });
+  const controls = checkControls(recordsOf('controls'), study.controls);
   const progress =
     records.length < planned.length
       ? `The sweep is under way: the store holds ${records.length} of the ${planned.length} runs it plans (\`npm run ablation -- --preset standard --plan\` says which and how long the rest take); a row whose runs are still to come says so. `
@@ -211,12 +213,12 @@ export function findingsBlock(resultsDir = RESULTS_DIR): string {
 }
 
 /** Replaces the generated block of README.md with the findings from the standard runs. */
-export function updateReadme(resultsDir = RESULTS_DIR, readme = path.join(ROOT, 'README.md')): boolean {
+export function updateReadme(study: Study, resultsDir = RESULTS_DIR, readme = path.join(ROOT, 'README.md')): boolean {
   const text = fs.readFileSync(readme, 'utf8');
   const a = text.indexOf(README_START);
   const b = text.indexOf(README_END);
   if (a < 0 || b < a) return false;
-  const next = text.slice(0, a) + [README_START, '', findingsBlock(resultsDir), ''].join('\n') + text.slice(b);
+  const next = text.slice(0, a) + [README_START, '', findingsBlock(study, resultsDir), ''].join('\n') + text.slice(b);
   if (next === text) return false;
   writeFileAtomic(readme, next);
   return true;
@@ -310,9 +312,9 @@ export async function buildReport(opts: ReportOptions): Promise<{ html: string; 
   for (const f of fs.readdirSync(pagesDir)) if (/^notebook-[0-9a-f]{12}\.css$/.test(f) && !used.has(f)) fs.rmSync(path.join(pagesDir, f));
 
   // 4. README headline, generated from the store.
-  if (opts.preset !== 'smoke' && updateReadme(resultsDir)) log('updated the findings block of README.md');
+  if (opts.preset !== 'smoke' && updateReadme(opts.study, resultsDir)) log('updated the findings block of README.md');
   // The docs' generated blocks read the workspace's own stores: a report of another store (a test's) leaves them alone.
-  if (opts.preset !== 'smoke' && resultsDir === RESULTS_DIR) for (const d of updateDocs()) if (d.changed) log(`updated the ${d.block} block of ${path.relative(ROOT, d.file)}`);
+  if (opts.preset !== 'smoke' && resultsDir === RESULTS_DIR) for (const d of updateDocs(opts.study)) if (d.changed) log(`updated the ${d.block} block of ${path.relative(ROOT, d.file)}`);
 
   const html = htmlFile;
   let pdf: string | undefined;
@@ -346,7 +348,7 @@ export function reportHeader(preset: RunPresetName, problems: string[], runs: nu
     const r = spawnSync('git', args, { cwd: ROOT, encoding: 'utf8' });
     return r.status === 0 ? r.stdout.trim() : null;
   };
-  const code = ['lib', 'notebooks', 'scripts', 'package-lock.json'];
+  const code = ['lib', 'study', 'notebooks', 'scripts', 'package-lock.json'];
   const [commit, date] = (git(['log', '-1', '--format=%h %cs', '--', ...code]) ?? '').split(' ');
   const dirty = (git(['status', '--porcelain', '--untracked-files=no', '--', ...code]) ?? '') !== '';
   return { preset, commit: commit || null, date: date || null, dirty, runs, problems };

@@ -9,21 +9,22 @@ import * as os from 'os';
 import * as path from 'path';
 import * as readline from 'readline';
 import { spawn } from 'child_process';
-import { Cifar10Missing, loadCifar10 } from '../data/cifar10';
-import { loadDataset } from '../data/registry';
+import { datasetAbsent, loadDataset } from '../data/registry';
 import type { RunRecord } from '../results/record';
 import { ResultStore } from '../results/store';
 import { DATA_DIR, ROOT, resultsDirFor, storeFileFor } from '../util/paths';
 import { allocatedCpus } from '../util/cpus';
 import { experimentHash } from '../experiments/config';
 import { PlainProgress, ProgressSink, TerminalProgress } from './progress';
-import { PlannedRun, planSuite, RunPresetName, shardOf } from '../experiments';
+import { PlannedRun, planSuite, RunPresetName, shardOf, Study } from '../experiments';
 import { checkpointSeconds, clearCheckpoint } from './checkpoint';
 import { expectedRuns } from './eta';
 import { fitsBefore, takeFitting } from './deadline';
 import { trainExperiment, TrainProgress } from './trainer';
 
 export interface EngineOptions {
+  /** The study whose suite runs. */
+  study: Study;
   suite: string;
   preset: RunPresetName;
   datasets?: string[];
@@ -68,15 +69,13 @@ function defaultProgress(total: number): ProgressSink {
 
 export async function runSuite(opts: EngineOptions): Promise<SuiteResult> {
   const skipped: string[] = [];
-  let plan = planSuite(opts.suite, { preset: opts.preset, datasets: opts.datasets, seeds: opts.seeds });
-  if (plan.some((p) => p.config.dataset.name === 'cifar10')) {
-    try {
-      loadCifar10({ dataDir: opts.dataDir ?? DATA_DIR });
-    } catch (e) {
-      if (!(e instanceof Cifar10Missing)) throw e;
-      skipped.push(`skipped cifar10: ${e.message}`);
-      plan = plan.filter((p) => p.config.dataset.name !== 'cifar10');
-    }
+  let plan = planSuite(opts.study, opts.suite, { preset: opts.preset, datasets: opts.datasets, seeds: opts.seeds });
+  // A dataset this machine cannot load (CIFAR-10 offline) is skipped with its reason; the rest run.
+  for (const name of new Set(plan.map((p) => p.config.dataset.name).filter((d) => opts.study.datasets[d]?.source === 'download'))) {
+    const why = datasetAbsent(name, { dataDir: opts.dataDir ?? DATA_DIR });
+    if (why === undefined) continue;
+    skipped.push(`skipped ${name}: ${why}`);
+    plan = plan.filter((p) => p.config.dataset.name !== name);
   }
   if (opts.shard) plan = shardOf(plan, opts.shard[0], opts.shard[1]);
   const dir = opts.resultsDir ?? resultsDirFor(opts.preset);

@@ -15,6 +15,7 @@ import { assertNoErrors, closeKernels, runAllCells, withLabBrowser } from '../he
 import { changedFiles, committedState } from '../helpers/git-state';
 import { withEnv } from '../helpers/env';
 import { tempDir } from '../helpers/tmp';
+import { STUDY } from '../../study';
 
 test('JupyterLab runs every notebook with the tslab kernel, draws plotly, and saving leaves git status clean', { timeout: 1_500_000 }, async () => {
   const results = tempDir('lab');
@@ -93,11 +94,11 @@ test('99 opened in JupyterLab with nothing set shows the standard answer and tra
       assert.doesNotMatch(text, /Training \d+ of the \d+ runs/, '99 as opened trained');
       assert.ok((await page.locator('.jp-OutputArea-output table.maptokens-table').count()) > 0, "99 shows no claims table");
       await closeKernels(lab);
-      // 03 as a reader switches it to quick: the parameter cell's preset() becomes "quick", typed in the lab.
+      // 03 as a reader switches it to quick: the parameter cell's preset(STUDY) becomes "quick", typed in the lab.
       const params = (JSON.parse(fs.readFileSync(path.join(ROOT, 'notebooks', '03_channel_vs_spatial.ipynb'), 'utf8')) as { cells: { cell_type: string; source: string[] }[] }).cells.find((c) => c.cell_type === 'code')!;
       // The reader keeps the declaration's type (a preset name), so later cells that compare PRESET still compile.
-      const source = params.source.join('').replace(/const PRESET: PresetName = preset\(\);/, 'const PRESET: PresetName = "quick";');
-      assert.ok(source.includes('const PRESET: PresetName = "quick";'), "03's parameter cell no longer sets PRESET from preset()");
+      const source = params.source.join('').replace(/const PRESET: PresetName = preset\(STUDY\);/, 'const PRESET: PresetName = "quick";');
+      assert.ok(source.includes('const PRESET: PresetName = "quick";'), "03's parameter cell no longer sets PRESET from preset(STUDY)");
       await runAllCells(page, lab, '03_channel_vs_spatial.ipynb', { edit: { cell: 0, source } });
       await assertNoErrors(page, '03_channel_vs_spatial.ipynb');
       assert.match((await page.locator('.jp-OutputArea-output').allTextContents()).join('\n'), /quick/, '03 did not run under quick');

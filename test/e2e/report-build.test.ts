@@ -13,6 +13,7 @@ import { buildReport } from '../../lib/report/export';
 import { printPdf } from '../../lib/report/render';
 import { ROOT } from '../../lib/util/paths';
 import { tempDir } from '../helpers/tmp';
+import { STUDY } from '../../study';
 
 /** Path → sha256 of every file under dir. */
 function snapshot(dir: string): Map<string, string> {
@@ -34,7 +35,7 @@ test('a second report build executes nothing and rewrites nothing; a changed sto
   // A corrupt store line: said in the header with a path relative to the repository.
   fs.mkdirSync(path.join(dir, 'smoke'), { recursive: true });
   fs.writeFileSync(path.join(dir, 'smoke', 'runs.jsonl'), '{broken\n');
-  const first = await buildReport({ preset: 'smoke', notebooks: ['00_setup', '01_data'], resultsDir: dir, log: quiet });
+  const first = await buildReport({ study: STUDY, preset: 'smoke', notebooks: ['00_setup', '01_data'], resultsDir: dir, log: quiet });
   assert.equal(first.executed, 2);
   const page = fs.readFileSync(path.join(dir, 'report-smoke', '00_setup.html'), 'utf8');
   assert.match(page, /<h1>Can feature maps be tokens\? · 00_setup<\/h1>/);
@@ -45,14 +46,14 @@ test('a second report build executes nothing and rewrites nothing; a changed sto
   assert.match(page, /href="\.\.\/\.\.\/notebooks\/00_setup\.ipynb"/);
 
   const before = snapshot(dir);
-  const second = await buildReport({ preset: 'smoke', notebooks: ['00_setup', '01_data'], resultsDir: dir, log: quiet });
+  const second = await buildReport({ study: STUDY, preset: 'smoke', notebooks: ['00_setup', '01_data'], resultsDir: dir, log: quiet });
   assert.equal(second.executed, 0, 'the second build executed a notebook whose inputs did not change');
   assert.equal(second.converted, 0, 'the second build converted a page whose notebook, header and links did not change');
   assert.deepEqual(snapshot(dir), before, 'the second build changed files');
 
   // The store is an input: a new record makes the execution stale.
   fs.appendFileSync(path.join(dir, 'smoke', 'runs.jsonl'), '{"also broken"\n');
-  const third = await buildReport({ preset: 'smoke', notebooks: ['00_setup', '01_data'], resultsDir: dir, log: quiet });
+  const third = await buildReport({ study: STUDY, preset: 'smoke', notebooks: ['00_setup', '01_data'], resultsDir: dir, log: quiet });
   assert.equal(third.executed, 2);
 });
 

@@ -18,6 +18,7 @@ import { ResultStore } from '../../lib/results/store';
 import { ROOT } from '../../lib/util/paths';
 import { pidsWhere } from '../helpers/procs';
 import { tempDir } from '../helpers/tmp';
+import { STUDY } from '../../study';
 
 // The README's grid, narrowed to 4 runs that each take seconds to minutes on one CPU (channel-full, spatial-full,
 // hybrid, cnn-stem): long enough to cancel one mid-run, short enough for CI.
@@ -159,7 +160,7 @@ test('the README\'s cluster section on a one-node Slurm: an array of 4 runs, one
     assert.match(line(/^ARGS=/), /^ARGS="--suite \S+ --preset \S+"$/);
     const planCmd = line(/--plan$/);
     const [submit, resubmit] = lines.filter((l) => l.startsWith('sbatch '));
-    const planned = planSuite('channel-vs-spatial', { preset: 'quick', datasets: ['mnist'], seeds: [0] });
+    const planned = planSuite(STUDY, 'channel-vs-spatial', { preset: 'quick', datasets: ['mnist'], seeds: [0] });
     assert.equal(planned.length, 4);
 
     // Size the array and submit exactly what --plan printed, which must be the README's line with N filled in.

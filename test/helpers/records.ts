@@ -1,6 +1,7 @@
 /** A finished run's record with only what the analysis reads, for tests of statistics and claims. */
 import { planSuite, RunPresetName } from '../../lib/experiments';
 import type { RunRecord } from '../../lib/results/record';
+import { STUDY } from '../../study';
 
 export function runRecord(name: string, dataset: string, seed: number, acc: number, over: Partial<RunRecord> = {}): RunRecord {
   const converged = over.converged ?? true;
@@ -34,7 +35,7 @@ export function runRecord(name: string, dataset: string, seed: number, acc: numb
  */
 export function restOfBlock(records: RunRecord[], suite: string, dataset: string, preset: RunPresetName = 'standard'): RunRecord[] {
   const present = new Set(records.filter((r) => r.dataset === dataset).map((r) => r.name));
-  return planSuite(suite, { preset, datasets: [dataset] })
+  return planSuite(STUDY, suite, { preset, datasets: [dataset] })
     .filter((p) => !present.has(p.config.name))
     .map((p) => runRecord(p.config.name, dataset, p.config.seed, 0.5, { converged: false }));
 }

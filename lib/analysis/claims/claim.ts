@@ -2,7 +2,7 @@
  * Claims are checks. The report's prose is written by a person; each statement it
  * makes about the results sits beside a cell that checks it against the store:
  *
- *   const claim = claimsOver(records, PRESET, [...comparisons the prose reads]);
+ *   const claim = claimsOver(STUDY, records, PRESET, [...comparisons the prose reads]);
  *   claim.higher('channel-full', 'spatial-full', 'relation');
  *
  * Under a preset that gives verdicts (standard, full), a check that the store does
@@ -15,7 +15,7 @@
  * The comparisons the prose reads are one family, Holm-corrected together, paired by
  * seed and gated on convergence, controls and sanity (lib/analysis/statistics.ts).
  */
-import { RUN_PRESETS, RunPresetName } from '../../experiments';
+import { ComparisonRef, Expectation, ExpectationRef, runPreset, RunPresetName, Study } from '../../experiments';
 import type { RunRecord } from '../../results/record';
 import { blockGate, compareFamily, formatPaired, gates, holm, holmP, Paired, upperTail } from '../statistics';
 import { controlGate, ControlResult, controlsOf } from './controls';
@@ -49,20 +49,6 @@ export interface ClaimCheck {
  */
 export const MARGIN = 0.01;
 
-/**
- * What a claim expects of one paired comparison a − b, with MARGIN as m:
- * 'higher': a − b > m; 'lower': a − b < −m; 'not lower': a − b > −m; 'indistinguishable': |a − b| < m.
- */
-export type Expectation = 'higher' | 'lower' | 'indistinguishable' | 'not lower';
-
-export interface ComparisonRef {
-  dataset: string;
-  a: string;
-  b: string;
-}
-
-/** A comparison with the claim made of it. */
-export type ExpectationRef = ComparisonRef & { expect: Expectation };
 
 /** The expectation in words, ending in its preposition: "more than 1 pp lower than". */
 export function expectationWords(e: Expectation, margin = MARGIN): string {
@@ -197,15 +183,15 @@ export interface ClaimSource {
  * from it too; given a suite view, from the view's controlRecords. `family` is every claim the prose makes of a
  * comparison, declared up front: Holm's correction counts them all, whichever cells run.
  */
-export function claimsOver(from: RunRecord[] | ClaimSource, preset: RunPresetName, family: ExpectationRef[]): Claims {
+export function claimsOver(study: Study, from: RunRecord[] | ClaimSource, preset: RunPresetName, family: ExpectationRef[]): Claims {
   // controlsOf reads a bare array's controls from the array itself.
   const source: Partial<ClaimSource> & Pick<ClaimSource, 'records'> = Array.isArray(from) ? { records: from } : from;
   const { records } = source;
-  const controls = controlsOf(source);
-  const sane = sanityFor(records, family);
+  const controls = controlsOf(source, study.controls);
+  const sane = sanityFor(records, study.supersets, family);
   const paired = compareFamily(records, family, {
-    blocked: gates(controlGate(controls), sanityGate(sane)),
-    planned: source.seeds ?? RUN_PRESETS[preset].seeds,
+    blocked: gates(controlGate(controls, study.controls), sanityGate(sane)),
+    planned: source.seeds ?? runPreset(study, preset).seeds,
     incomplete: source.suite && source.missing ? blockGate(source.suite, source.missing) : undefined,
   });
   const judged = judgeFamily(
@@ -213,7 +199,7 @@ export function claimsOver(from: RunRecord[] | ClaimSource, preset: RunPresetNam
     family.map((f) => f.expect),
   );
   const byKey = new Map(paired.map((p, i) => [key(p), i]));
-  const verdicts = RUN_PRESETS[preset].verdicts;
+  const verdicts = runPreset(study, preset).verdicts;
   // Under a preset that gives no verdicts, a check shows its numbers and claims nothing.
   const unclaimed = (c: ClaimCheck): ClaimCheck => (verdicts ? c : { ...c, status: 'not settled', evidence: `${c.evidence}; preset ${preset} gives no verdicts` });
   const settle = (c: ClaimCheck): ClaimCheck => {

@@ -1,9 +1,9 @@
 /**
  * A suite's comparisons, read the way a reviewer would: controls first, then each
- * comparison its suite declares (lib/experiments/suites/), paired by seed,
+ * comparison its suite declares (the study's suites), paired by seed,
  * Holm-corrected over the suite's family, and gated on convergence, controls and sanity.
  */
-import { suitesOf } from '../../experiments';
+import { Study, suitesOf } from '../../experiments';
 import type { RunRecord } from '../../results/record';
 import { blockGate, compareFamily, formatPaired, gates, Paired } from '../statistics';
 import { checkControls, controlGate, ControlResult } from './controls';
@@ -20,16 +20,17 @@ export interface SuiteComparison extends Paired {
  * dataset's comparisons wait for them (blockGate).
  */
 export function suiteComparisons(
+  study: Study,
   suite: string,
   records: RunRecord[],
   opts: { controls?: ControlResult[]; planned?: number[]; missing?: { dataset: string }[] } = {},
 ): SuiteComparison[] {
-  const { controls = checkControls(records), planned, missing = [] } = opts;
-  const declared = suitesOf(suite).flatMap((s) => s.comparisons);
+  const { controls = checkControls(records, study.controls), planned, missing = [] } = opts;
+  const declared = suitesOf(study, suite).flatMap((s) => s.comparisons);
   const datasets = [...new Set(records.map((r) => r.dataset))];
   const has = (name: string, dataset: string): boolean => records.some((r) => r.name === name && r.dataset === dataset);
   const pairs = datasets.flatMap((dataset) => declared.filter((c) => has(c.a, dataset) && has(c.b, dataset)).map((c) => ({ dataset, a: c.a, b: c.b, asks: c.asks })));
-  const paired = compareFamily(records, pairs, { blocked: gates(controlGate(controls), sanityGate(checkSanity(records))), planned, incomplete: blockGate(suite, missing) });
+  const paired = compareFamily(records, pairs, { blocked: gates(controlGate(controls, study.controls), sanityGate(checkSanity(records, study.supersets))), planned, incomplete: blockGate(suite, missing) });
   return paired.map((p, i) => ({ ...p, asks: pairs[i].asks }));
 }
 

@@ -18,28 +18,11 @@
  * comparison of either model on that dataset. Overfitting withholds nothing; it is a
  * finding about the data size, and the sanity table states it.
  */
+import type { SupersetPair } from '../../experiments/study';
 import type { RunRecord } from '../../results/record';
 import { bestTrainAcc } from '../speed';
 import { compareFamily, formatPaired, Gate, Paired, stats } from '../statistics';
 
-export interface SupersetPair {
-  superset: string;
-  subset: string;
-  /** Why the superset's input holds the subset's. */
-  why: string;
-}
-
-export const SUPERSETS: SupersetPair[] = [
-  { superset: 'hybrid', subset: 'channel-full', why: "hybrid's sequence holds every one of channel-full's tokens" },
-  { superset: 'hybrid', subset: 'spatial-full', why: "hybrid's sequence holds every one of spatial-full's tokens" },
-  // Pooling is linear: the whole-map token projection can learn the pooled one.
-  { superset: 'channel-full', subset: 'channel-pooled', why: "a map's mean is a linear function of the whole map, which channel-full's token projection sees" },
-  { superset: 'channel-full', subset: 'channel-pooled-k4', why: "a map's 4×4 average pooling is a linear function of the whole map, which channel-full's token projection sees" },
-  { superset: 'spatial-full', subset: 'spatial-pooled-k4', why: 'every position that spatial-pooled-k4 averages over is a token of spatial-full' },
-  // A position table of zeros leaves the features as they are: the position-free tokenizer is a special case.
-  { superset: 'filter-16-pos', subset: 'filter-16', why: 'with its position table at zero, filter-16-pos is filter-16' },
-  { superset: 'tokenlearner-16-pos', subset: 'tokenlearner-16', why: 'with its position table at zero, tokenlearner-16-pos is tokenlearner-16' },
-];
 
 export type SanityStatus = 'holds' | 'fails: fits worse' | 'fails: overfits' | 'not settled';
 
@@ -58,10 +41,10 @@ function meanTrainFit(rs: RunRecord[]): number {
 }
 
 /** Every superset pair with runs on both sides in `records` (one suite's: one config per model name), per dataset, as one Holm family. */
-export function checkSanity(records: RunRecord[], opts: { alpha?: number } = {}): SanityResult[] {
+export function checkSanity(records: RunRecord[], supersets: readonly SupersetPair[], opts: { alpha?: number } = {}): SanityResult[] {
   const has = (name: string, dataset: string): boolean => records.some((r) => r.name === name && r.dataset === dataset);
   const datasets = [...new Set(records.map((r) => r.dataset))];
-  const cases = datasets.flatMap((dataset) => SUPERSETS.filter((p) => has(p.superset, dataset) && has(p.subset, dataset)).map((pair) => ({ pair, dataset })));
+  const cases = datasets.flatMap((dataset) => supersets.filter((p) => has(p.superset, dataset) && has(p.subset, dataset)).map((pair) => ({ pair, dataset })));
   const tests = compareFamily(records, cases.map((c) => ({ dataset: c.dataset, a: c.pair.superset, b: c.pair.subset })), { alpha: opts.alpha });
   return cases.map((c, i) => {
     const of = (name: string): RunRecord[] => records.filter((r) => r.name === name && r.dataset === c.dataset);
@@ -81,10 +64,10 @@ export function checkSanity(records: RunRecord[], opts: { alpha?: number } = {})
  * one config per model name for its own models (pairing needs it); the other models in
  * them may come from several suites, and need not be read.
  */
-export function sanityFor(records: RunRecord[], family: { dataset: string; a: string; b: string }[]): SanityResult[] {
-  const withPartners = (m: string): string[] => [m, ...SUPERSETS.filter((p) => p.superset === m || p.subset === m).flatMap((p) => [p.superset, p.subset])];
+export function sanityFor(records: RunRecord[], supersets: readonly SupersetPair[], family: { dataset: string; a: string; b: string }[]): SanityResult[] {
+  const withPartners = (m: string): string[] => [m, ...supersets.filter((p) => p.superset === m || p.subset === m).flatMap((p) => [p.superset, p.subset])];
   const keep = new Set(family.flatMap((f) => [f.a, f.b].flatMap(withPartners).map((m) => `${f.dataset}\u0000${m}`)));
-  return checkSanity(records.filter((r) => keep.has(`${r.dataset}\u0000${r.name}`)));
+  return checkSanity(records.filter((r) => keep.has(`${r.dataset}\u0000${r.name}`)), supersets);
 }
 
 /** For compareFamily: a comparison of a model whose superset pair failed to fit, on that dataset, gets no verdict. */

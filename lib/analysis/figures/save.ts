@@ -15,7 +15,8 @@ import * as path from 'path';
 import { writeFileAtomic } from '../../util/atomic';
 import { RESULTS_DIR, resultsDirFor } from '../../util/paths';
 import { ResultStore } from '../../results/store';
-import { RUN_PRESETS, RunPresetName } from '../../experiments/presets';
+import type { RunPresetName } from '../../experiments/presets';
+import { runPreset, Study } from '../../experiments/study';
 import { Figure, readable } from './plotly';
 
 /** What a saved figure says about where it came from. */
@@ -38,19 +39,19 @@ export function storeDigest(preset: string, resultsDir = RESULTS_DIR): string {
 }
 
 /** The figure's title with its preset's label beneath, so that nothing shows a figure without saying which runs drew it. */
-export function withPresetCaption(fig: Figure, preset: RunPresetName): Figure {
+export function withPresetCaption(study: Study, fig: Figure, preset: RunPresetName): Figure {
   const t = fig.layout.title as { text?: string } | string | undefined;
   const text = typeof t === 'string' ? t : (t?.text ?? '');
-  const caption = `<sub>preset ${RUN_PRESETS[preset].label}</sub>`;
+  const caption = `<sub>preset ${runPreset(study, preset).label}</sub>`;
   return { ...fig, layout: { ...fig.layout, title: { ...(typeof t === 'object' ? t : {}), text: text ? `${text}<br>${caption}` : caption } } };
 }
 
 /** Writes results/figures/<preset>/<name>.json; names are [a-z0-9_-] so they are safe file names. */
-export function saveFigure(name: string, fig: Figure, preset: RunPresetName, resultsDir = RESULTS_DIR): string {
+export function saveFigure(study: Study, name: string, fig: Figure, preset: RunPresetName, resultsDir = RESULTS_DIR): string {
   if (!/^[a-z0-9][a-z0-9_-]*$/.test(name)) throw new Error(`figure name '${name}' must be lower-case letters, digits, '-' and '_'`);
-  if (!RUN_PRESETS[preset]) throw new Error(`saveFigure: '${preset}' is not a run preset (${Object.keys(RUN_PRESETS).join(', ')})`);
+  runPreset(study, preset); // an unknown preset fails here, with the known ones
   const file = path.join(figuresDir(preset, resultsDir), `${name}.json`);
   const maptokens: FigureProvenance = { preset, store: storeDigest(preset, resultsDir) };
-  writeFileAtomic(file, JSON.stringify({ ...readable(withPresetCaption(fig, preset)), maptokens }));
+  writeFileAtomic(file, JSON.stringify({ ...readable(withPresetCaption(study, fig, preset)), maptokens }));
   return file;
 }

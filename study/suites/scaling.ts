@@ -1,5 +1,5 @@
-import { twoConvStem as stem } from '../../models/stem';
-import { model, Suite } from '../suite';
+import { twoConvStem as stem } from '../../lib/models/stem';
+import { model, Suite } from '../../lib/experiments/suite';
 
 export const scaling: Suite = {
   name: 'scaling',

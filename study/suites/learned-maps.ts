@@ -1,4 +1,4 @@
-import { model, Suite, vs } from '../suite';
+import { model, Suite, vs } from '../../lib/experiments/suite';
 
 /** The learned-map arms with 16 maps: as the issue states them (no position embedding), and as the papers build them. */
 const ARMS = ['filter-16', 'tokenlearner-16', 'filter-16-pos', 'tokenlearner-16-pos'];

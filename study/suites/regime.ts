@@ -1,5 +1,5 @@
-import { stridedStem } from '../../models/stem';
-import { model, Suite, SuiteModel, vs } from '../suite';
+import { stridedStem } from '../../lib/models/stem';
+import { model, Suite, SuiteModel, vs } from '../../lib/experiments/suite';
 
 /**
  * The stems of the regime map, as [stages, maps]: maps of 4×4 and 7×7 (H·W 16, 49) with 256 maps, where

@@ -1,4 +1,5 @@
-import { WHERE_AND_WHAT, model, REAL, Suite, vs } from '../suite';
+import { model, Suite, vs } from '../../lib/experiments/suite';
+import { REAL, WHERE_AND_WHAT } from '../datasets';
 
 export const pooledVsFull: Suite = {
   name: 'pooled-vs-full',

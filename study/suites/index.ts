@@ -1,5 +1,5 @@
-/** Every suite, by name. Each file declares one grid as data; `all` is their union. */
-import type { Suite } from '../suite';
+/** Every suite of the study, by name. Each file declares one grid as data; `all` (lib/experiments/plan.ts) is their union. */
+import type { Suite } from '../../lib/experiments/suite';
 import { channelVsSpatial } from './channel-vs-spatial';
 import { controls } from './controls';
 import { core } from './core';

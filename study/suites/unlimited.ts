@@ -1,4 +1,4 @@
-import { model, Suite, vs } from '../suite';
+import { model, Suite, vs } from '../../lib/experiments/suite';
 
 /**
  * The style claim where it can be decided. On the co-occurrence task's fixed 9,000 training images every

@@ -1,4 +1,5 @@
-import { model, REAL, Suite, vs } from '../suite';
+import { model, Suite, vs } from '../../lib/experiments/suite';
+import { REAL } from '../datasets';
 
 export const channelVsSpatial: Suite = {
   name: 'channel-vs-spatial',

@@ -1,4 +1,5 @@
-import { WHERE_AND_WHAT, model, Suite, vs } from '../suite';
+import { model, Suite, vs } from '../../lib/experiments/suite';
+import { WHERE_AND_WHAT } from '../datasets';
 
 export const literature: Suite = {
   name: 'literature',

@@ -1,4 +1,4 @@
-import { model, Suite, vs } from '../suite';
+import { model, Suite, vs } from '../../lib/experiments/suite';
 
 export const embeddings: Suite = {
   name: 'embeddings',
