@@ -83,12 +83,20 @@ runCommand(SPEC, async (a, rest) => {
   const preset = oneOf('preset', a.preset, PRESET_NAMES) ?? 'quick';
   // The standard preset's answer is the answer's suites on its datasets; the other suites run under it on request.
   const answer = a.suite === undefined && preset === 'standard';
-  const suite = a.suite === undefined ? (answer ? STUDY.answer.suites.join(',') : 'all') : (listOf('suite', a.suite, suiteNames(STUDY)) ?? []).join(',');
+  const suite =
+    a.suite === undefined
+      ? answer
+        ? STUDY.answer.suites.join(',')
+        : 'all'
+      : (listOf('suite', a.suite, suiteNames(STUDY)) ?? []).join(',');
   const seeds = listOf('seeds', a.seeds)?.map((s) => positiveInt('seeds', s, 0)!);
   let shard: [number, number] | undefined;
   if (a.shard !== undefined) {
     const m = /^(\d+)\/(\d+)$/.exec(a.shard);
-    if (!m || +m[1] < 1 || +m[1] > +m[2]) throw new UsageError('--shard must be i/n with 1 ≤ i ≤ n, e.g. 2/8 (for a Slurm array: $SLURM_ARRAY_TASK_ID/$SLURM_ARRAY_TASK_COUNT)');
+    if (!m || +m[1] < 1 || +m[1] > +m[2])
+      throw new UsageError(
+        '--shard must be i/n with 1 ≤ i ≤ n, e.g. 2/8 (for a Slurm array: $SLURM_ARRAY_TASK_ID/$SLURM_ARRAY_TASK_COUNT)',
+      );
     shard = [+m[1], +m[2]];
   }
   // Two single-threaded workers beat one two-threaded process on small models (docs/performance.md); a Slurm task
@@ -103,7 +111,8 @@ runCommand(SPEC, async (a, rest) => {
     const n = gridSize();
     if (id === undefined) throw new UsageError(`--slurm: SLURM_ARRAY_TASK_ID is not set; submit it as an array, sbatch --array=1-${n}`);
     const i = Number(id);
-    if (!Number.isInteger(i) || i < 1) throw new UsageError(`--slurm: array task ids start at 1, one per planned run (sbatch --array=1-${n}); got ${id}`);
+    if (!Number.isInteger(i) || i < 1)
+      throw new UsageError(`--slurm: array task ids start at 1, one per planned run (sbatch --array=1-${n}); got ${id}`);
     if (i > n) throw new UsageError(`--slurm: task ${i} is past the plan's ${n} runs (sbatch --array=1-${n})`);
     shard = [i, n];
   }
@@ -123,17 +132,30 @@ runCommand(SPEC, async (a, rest) => {
     });
     const { records } = new ResultStore({ dir: resultsDirFor(preset) }).read();
     const table = budgetRows(sweepBudget(plans, records), workers);
-    console.log(`${preset}${shard ? `, shard ${shard[0]}/${shard[1]}` : ''}: estimated from the store's finished runs (lib/train/eta.ts)\n${tableText(frame(table), 1)}`);
+    console.log(
+      `${preset}${shard ? `, shard ${shard[0]}/${shard[1]}` : ''}: estimated from the store's finished runs (lib/train/eta.ts)\n${tableText(frame(table), 1)}`,
+    );
     // The grid's own options, so that every array task plans the same grid (README, "On a Slurm cluster").
-    const grid = [`--suite ${suite}`, `--preset ${preset}`, a.datasets ? `--datasets ${a.datasets}` : '', a.seeds ? `--seeds ${a.seeds}` : ''].filter(Boolean).join(' ');
+    const grid = [
+      `--suite ${suite}`,
+      `--preset ${preset}`,
+      a.datasets ? `--datasets ${a.datasets}` : '',
+      a.seeds ? `--seeds ${a.seeds}` : '',
+    ]
+      .filter(Boolean)
+      .join(' ');
     const grid1 = planSuite(STUDY, suite, { preset, datasets, seeds });
     const script = `scripts/slurm/ablation.sbatch ${grid}`;
-    console.log(`\nThe grid has ${grid1.length} runs. For one Slurm task per run (a task whose run is in the store ends at once), submit:\n  sbatch --array=1-${grid1.length} ${script}`);
+    console.log(
+      `\nThe grid has ${grid1.length} runs. For one Slurm task per run (a task whose run is in the store ends at once), submit:\n  sbatch --array=1-${grid1.length} ${script}`,
+    );
     // Task k runs the grid's k-th run (--slurm), so the runs the store lacks name the tasks to resubmit.
     const byId = new Map(records.map((r) => [r.id, r]));
     const missing = grid1.flatMap((p, k) => (finished(byId.get(p.id)) ? [] : [k + 1]));
     if (missing.length && missing.length < grid1.length)
-      console.log(`${grid1.length - missing.length} of them are in the store. To run the other ${missing.length} (failed, cancelled or never run), submit:\n  sbatch --array=${arrayRanges(missing)} ${script}`);
+      console.log(
+        `${grid1.length - missing.length} of them are in the store. To run the other ${missing.length} (failed, cancelled or never run), submit:\n  sbatch --array=${arrayRanges(missing)} ${script}`,
+      );
     else if (!missing.length) console.log('All of them are in the store: nothing to submit.');
     return;
   }
@@ -168,7 +190,9 @@ runCommand(SPEC, async (a, rest) => {
     return 0;
   }
   if (res.planned.length === 0) {
-    console.error(`error: nothing could run: ${res.skipped.length ? 'every planned dataset was skipped (said above)' : 'the plan is empty'}`);
+    console.error(
+      `error: nothing could run: ${res.skipped.length ? 'every planned dataset was skipped (said above)' : 'the plan is empty'}`,
+    );
     return 1;
   }
   if (res.trained > 0 && res.failed === res.trained) {

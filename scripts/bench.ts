@@ -13,19 +13,29 @@
  * in tfjs-node and in the PyTorch twin, one after the other with the same threads, and
  * appends the pair to results/twin/runs.jsonl (docs/validation.md reads it).
  */
-import * as os from 'os';
-import * as path from 'path';
-import { spawnSync } from 'child_process';
-import { BENCH_DEFAULT_PLAN, benchWorkload, BenchResult, BenchWorkload, KernelTime, profileOptimizer, profileStep, rssSlope, StepMode } from '../lib/bench/run';
-import { BackendName, BACKENDS } from '../lib/backend';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { spawnSync } from 'node:child_process';
+import {
+  BENCH_DEFAULT_PLAN,
+  benchWorkload,
+  type BenchResult,
+  type BenchWorkload,
+  type KernelTime,
+  profileOptimizer,
+  profileStep,
+  rssSlope,
+  type StepMode,
+} from '../lib/bench/run';
+import { type BackendName, BACKENDS } from '../lib/backend';
 import { ROOT } from '../lib/util/paths';
 import { setFusedOps } from '../lib/layers';
 import { listOf, oneOf, positiveInt, runCommand } from '../lib/util/cli';
 import { torchPython } from '../lib/bench/torch';
 import { opTable, opTableText, tfjsKernelsOnly } from '../lib/bench/ops';
-import * as fs from 'fs';
-import { SHARED_LOAD, trainTwin, TWIN_STORE, WholeRun, WholeRunPair } from '../lib/bench/twin';
-import { planSuite, RunPresetName, suitesOf } from '../lib/experiments';
+import * as fs from 'node:fs';
+import { SHARED_LOAD, trainTwin, TWIN_STORE, type WholeRun, type WholeRunPair } from '../lib/bench/twin';
+import { planSuite, type RunPresetName, suitesOf } from '../lib/experiments';
 import { STUDY } from '../study';
 import { trainExperiment } from '../lib/train/trainer';
 import { appendLineAtomic } from '../lib/util/atomic';
@@ -105,9 +115,28 @@ runCommand(SPEC, async (a) => {
     for (const w of (workloads ?? ['R1']).filter((x) => x === 'R1' || x === 'R2'))
       for (const b of batch ? [batch] : [128, 32]) {
         const tfjs = await profileStep(STUDY, w, b);
-        const out = spawnSync(torchPython(), [path.join(ROOT, 'scripts', 'bench_torch.py'), '--workload', w, '--batch', String(b), '--threads', String(threads), '--ops', '--steps', String(steps ?? 3)], { encoding: 'utf8' });
+        const out = spawnSync(
+          torchPython(),
+          [
+            path.join(ROOT, 'scripts', 'bench_torch.py'),
+            '--workload',
+            w,
+            '--batch',
+            String(b),
+            '--threads',
+            String(threads),
+            '--ops',
+            '--steps',
+            String(steps ?? 3),
+          ],
+          { encoding: 'utf8' },
+        );
         if (out.status !== 0) throw new Error(`bench_torch.py --ops failed:\n${out.stderr}`);
-        const torchOps = JSON.parse(out.stdout.trim().split('\n').pop()!) as { ops: KernelTime[]; optimizer: KernelTime[]; totalMs: number };
+        const torchOps = JSON.parse(out.stdout.trim().split('\n').pop()!) as {
+          ops: KernelTime[];
+          optimizer: KernelTime[];
+          totalMs: number;
+        };
         const rows = opTable(tfjs.kernels, torchOps.ops, { tfjs: await profileOptimizer(STUDY, w, b), torch: torchOps.optimizer });
         const tfjsMs = tfjsKernelsOnly(tfjs.kernels).reduce((s, k) => s + k.ms, 0);
         if (json) console.log(JSON.stringify({ workload: w, batch: b, threads, tfjsMs, torchMs: torchOps.totalMs, rows }));
@@ -127,47 +156,96 @@ runCommand(SPEC, async (a) => {
         if (json) console.log(JSON.stringify({ workload: w, step: stepMode, profile: p }));
         else {
           console.log(`\n${w} (${stepMode} step): ${p.calls} kernels, ${p.totalMs.toFixed(1)} ms of kernel time in one training step`);
-          for (const k of p.kernels.slice(0, 15)) console.log(`  ${k.kernel.padEnd(26)} ${String(k.calls).padStart(5)} calls  ${k.ms.toFixed(1).padStart(8)} ms  ${((100 * k.ms) / p.totalMs).toFixed(1).padStart(5)}%`);
+          for (const k of p.kernels.slice(0, 15))
+            console.log(
+              `  ${k.kernel.padEnd(26)} ${String(k.calls).padStart(5)} calls  ${k.ms.toFixed(1).padStart(8)} ms  ${((100 * k.ms) / p.totalMs).toFixed(1).padStart(5)}%`,
+            );
         }
       }
     return;
   }
-  const plan = BENCH_DEFAULT_PLAN.filter((p) => (!workloads || workloads.includes(p.workload)) && (!backends || backends.includes(p.backend))).map((p) => ({
+  const plan = BENCH_DEFAULT_PLAN.filter(
+    (p) => (!workloads || workloads.includes(p.workload)) && (!backends || backends.includes(p.backend)),
+  ).map((p) => ({
     ...p,
     batch: batch ?? p.batch,
   }));
   // With explicit choices, run every combination asked for.
   // --soak alone measures only memory; explicit choices run every combination asked for.
-  const runs = soak && !workloads && !backends ? [] : workloads || backends || batch ? dedupe(plan.length ? plan : cross(workloads ?? ['R1'], backends ?? ['tensorflow'], batch)) : plan;
+  const runs =
+    soak && !workloads && !backends
+      ? []
+      : workloads || backends || batch
+        ? dedupe(plan.length ? plan : cross(workloads ?? ['R1'], backends ?? ['tensorflow'], batch))
+        : plan;
   const results: BenchResult[] = [];
   for (const r of runs) {
     for (let round = 0; round < (stepModes.length > 1 ? 2 : 1); round++)
       for (const stepMode of stepModes) {
-        const res = { ...(await benchWorkload({ study: STUDY, workload: r.workload, backend: r.backend, batch: r.batch, windows, steps, stepMode })), step: stepMode };
+        const res = {
+          ...(await benchWorkload({ study: STUDY, workload: r.workload, backend: r.backend, batch: r.batch, windows, steps, stepMode })),
+          step: stepMode,
+        };
         results.push(res);
         if (json) console.log(JSON.stringify(res));
       }
   }
   if (stepModes.length > 1 && !json) {
     for (const w of [...new Set(results.map((r) => `${r.workload}@${r.batch}`))]) {
-      const of = (m: StepMode): number[] => results.filter((r) => `${r.workload}@${r.batch}` === w && r.step === m && r.train_img_per_s !== null).map((r) => r.train_img_per_s!);
+      const of = (m: StepMode): number[] =>
+        results
+          .filter((r) => `${r.workload}@${r.batch}` === w && r.step === m && r.train_img_per_s !== null)
+          .map((r) => r.train_img_per_s!);
       const mean = (xs: number[]): number => xs.reduce((x, y) => x + y, 0) / xs.length;
-      console.log(`${w.replace('@', ' batch ')}: ${stepModes.map((m) => `${m} step ${of(m).map((x) => x.toFixed(1)).join(', ')} img/s`).join('; ')}; ${stepModes[0]} / ${stepModes[1]} = ${(mean(of(stepModes[0])) / mean(of(stepModes[1]))).toFixed(2)}× (same invocation, in turn)`);
+      console.log(
+        `${w.replace('@', ' batch ')}: ${stepModes
+          .map(
+            (m) =>
+              `${m} step ${of(m)
+                .map((x) => x.toFixed(1))
+                .join(', ')} img/s`,
+          )
+          .join(
+            '; ',
+          )}; ${stepModes[0]} / ${stepModes[1]} = ${(mean(of(stepModes[0])) / mean(of(stepModes[1]))).toFixed(2)}× (same invocation, in turn)`,
+      );
     }
   }
   const torchResults: Record<string, unknown>[] = [];
   if (torch) {
     const threads = Number(process.env.TF_NUM_INTRAOP_THREADS) || os.cpus().length;
     // PyTorch builds only the reference workloads.
-    const wanted = [...new Set(results.filter((r) => r.backend === 'tensorflow' && (r.workload === 'R1' || r.workload === 'R2')).map((r) => `${r.workload}@${r.batch}`))];
+    const wanted = [
+      ...new Set(
+        results
+          .filter((r) => r.backend === 'tensorflow' && (r.workload === 'R1' || r.workload === 'R2'))
+          .map((r) => `${r.workload}@${r.batch}`),
+      ),
+    ];
     for (const wb of wanted) {
       const [w, b] = wb.split('@');
-      const out = spawnSync(torchPython(), [path.join(ROOT, 'scripts', 'bench_torch.py'), '--workload', w, '--batch', b, '--threads', String(threads), ...(windows ? ['--windows', String(windows)] : []), ...(steps ? ['--steps', String(steps)] : [])], { encoding: 'utf8' });
+      const out = spawnSync(
+        torchPython(),
+        [
+          path.join(ROOT, 'scripts', 'bench_torch.py'),
+          '--workload',
+          w,
+          '--batch',
+          b,
+          '--threads',
+          String(threads),
+          ...(windows ? ['--windows', String(windows)] : []),
+          ...(steps ? ['--steps', String(steps)] : []),
+        ],
+        { encoding: 'utf8' },
+      );
       if (out.status !== 0) throw new Error(`bench_torch.py failed:\n${out.stderr}`);
       for (const line of out.stdout.trim().split('\n')) {
         const rec = JSON.parse(line) as Record<string, unknown>;
         // Against the first mode asked for (the workspace's step unless told otherwise).
-        const tfr = results.find((r) => r.backend === 'tensorflow' && r.workload === w && r.batch === Number(b) && r.step === stepModes[0])!;
+        const tfr = results.find(
+          (r) => r.backend === 'tensorflow' && r.workload === w && r.batch === Number(b) && r.step === stepModes[0],
+        )!;
         rec.ratio_train = (tfr.train_img_per_s ?? NaN) / (rec.train_img_per_s as number);
         rec.ratio_infer = tfr.infer_img_per_s / (rec.infer_img_per_s as number);
         torchResults.push(rec);
@@ -183,33 +261,52 @@ runCommand(SPEC, async (a) => {
         `${r.workload.padEnd(9)} ${r.backend.padEnd(11)} ${String(r.batch).padStart(5)}  ${String(r.threads).padStart(7)}  ${(r.train_img_per_s?.toFixed(1) ?? 'n/a').padStart(11)}  ${r.infer_img_per_s.toFixed(1).padStart(11)}  ${(r.ms_per_step?.toFixed(1) ?? 'n/a').padStart(7)}   ${r.num_tensors_before ?? '–'}→${r.num_tensors_after ?? '–'}${r.train_error ? `   (no training: ${r.train_error})` : ''}`,
       );
     }
-    for (const t of torchResults) console.log(`tfjs-node / PyTorch on ${t.workload} batch ${t.batch}: train ${(t.ratio_train as number).toFixed(2)}×, inference ${(t.ratio_infer as number).toFixed(2)}×`);
+    for (const t of torchResults)
+      console.log(
+        `tfjs-node / PyTorch on ${t.workload} batch ${t.batch}: train ${(t.ratio_train as number).toFixed(2)}×, inference ${(t.ratio_infer as number).toFixed(2)}×`,
+      );
     const models = results.filter((r) => r.workload.startsWith('model:'));
     if (models.length > 1) {
       const base = models[0];
       for (const r of models.slice(1)) {
-        console.log(`${r.workload.slice(6)} / ${base.workload.slice(6)}: train ${((r.train_img_per_s ?? NaN) / (base.train_img_per_s ?? NaN)).toFixed(2)}×, inference ${(r.infer_img_per_s / base.infer_img_per_s).toFixed(2)}× (same invocation, batch ${r.batch})`);
+        console.log(
+          `${r.workload.slice(6)} / ${base.workload.slice(6)}: train ${((r.train_img_per_s ?? NaN) / (base.train_img_per_s ?? NaN)).toFixed(2)}×, inference ${(r.infer_img_per_s / base.infer_img_per_s).toFixed(2)}× (same invocation, batch ${r.batch})`,
+        );
       }
     }
   }
   if (soak) {
     const s = await rssSlope(soak);
     if (json) console.log(JSON.stringify({ soak: s }));
-    else console.log(`RSS over ${s.steps} steps of R1 (batch 32): ${s.startMiB.toFixed(0)} → ${s.endMiB.toFixed(0)} MiB, slope ${s.kibPerStep.toFixed(2)} KiB/step; numTensors constant: ${s.numTensorsConstant}`);
+    else
+      console.log(
+        `RSS over ${s.steps} steps of R1 (batch 32): ${s.startMiB.toFixed(0)} → ${s.endMiB.toFixed(0)} MiB, slope ${s.kibPerStep.toFixed(2)} KiB/step; numTensors constant: ${s.numTensorsConstant}`,
+      );
   }
 });
 
 /** One run of the core grid, trained by tfjs-node and by the PyTorch twin with the same threads; prints and stores the pair. */
 async function wholeRun(model: string, dataset: string, preset: RunPresetName, seed: number): Promise<void> {
-  const plan = planSuite(STUDY, 'core', { preset, datasets: suitesOf(STUDY, 'core')[0].datasets.includes(dataset) ? [dataset] : undefined, seeds: [seed] });
+  const plan = planSuite(STUDY, 'core', {
+    preset,
+    datasets: suitesOf(STUDY, 'core')[0].datasets.includes(dataset) ? [dataset] : undefined,
+    seeds: [seed],
+  });
   const run = plan.find((p) => p.config.name === model && p.config.dataset.name === dataset);
-  if (!run) throw new UsageError(`--run: ${model}/${dataset} is not in the core grid (models: ${[...new Set(plan.map((p) => p.config.name))].join(', ')}; datasets: ${suitesOf(STUDY, 'core')[0].datasets.join(', ')})`);
+  if (!run)
+    throw new UsageError(
+      `--run: ${model}/${dataset} is not in the core grid (models: ${[...new Set(plan.map((p) => p.config.name))].join(', ')}; datasets: ${suitesOf(STUDY, 'core')[0].datasets.join(', ')})`,
+    );
   const threads = Number(process.env.TF_NUM_INTRAOP_THREADS) || os.cpus().length;
   const loadAtStart = os.loadavg()[0];
   const log = (s: string): void => console.error(s);
-  if (loadAtStart > SHARED_LOAD) log(`the machine is busy (load ${loadAtStart.toFixed(2)}): the accuracies will stand, the times will be stored as not a timing`);
+  if (loadAtStart > SHARED_LOAD)
+    log(`the machine is busy (load ${loadAtStart.toFixed(2)}): the accuracies will stand, the times will be stored as not a timing`);
   log(`whole run ${model} / ${dataset} / seed ${seed} (${preset} recipe), ${threads} threads each: tfjs-node first`);
-  const rec = await trainExperiment(run.config, { preset, onProgress: (p) => p.step === p.stepsPerEpoch && log(`tfjs epoch ${p.epoch} done, ${p.elapsed.toFixed(0)} s`) });
+  const rec = await trainExperiment(run.config, {
+    preset,
+    onProgress: (p) => p.step === p.stepsPerEpoch && log(`tfjs epoch ${p.epoch} done, ${p.elapsed.toFixed(0)} s`),
+  });
   if (rec.status !== 'ok') throw new Error(`the tfjs run failed: ${rec.failure?.reason}`);
   const last = rec.metrics.curve[rec.metrics.curve.length - 1];
   const tfjs: WholeRun = {
@@ -227,16 +324,36 @@ async function wholeRun(model: string, dataset: string, preset: RunPresetName, s
   };
   log('PyTorch twin next');
   const pytorch = await trainTwin(run.config, { threads, log });
-  const pair: WholeRunPair = { id: run.id, name: model, dataset, seed, preset, threads, loadAtStart, tfjs, pytorch, git: gitInfo(), ended: new Date().toISOString() };
+  const pair: WholeRunPair = {
+    id: run.id,
+    name: model,
+    dataset,
+    seed,
+    preset,
+    threads,
+    loadAtStart,
+    tfjs,
+    pytorch,
+    git: gitInfo(),
+    ended: new Date().toISOString(),
+  };
   fs.mkdirSync(path.dirname(TWIN_STORE(RESULTS_DIR)), { recursive: true });
   appendLineAtomic(TWIN_STORE(RESULTS_DIR), JSON.stringify(pair));
   console.log('implementation  epochs  steps  best val  test acc  converged  wall s  train img/s');
   for (const r of [tfjs, pytorch])
-    console.log(`${r.implementation.padEnd(14)}  ${String(r.epochs).padStart(6)}  ${String(r.steps).padStart(5)}  ${r.best_val_acc.toFixed(4).padStart(8)}  ${r.test_acc.toFixed(4).padStart(8)}  ${String(r.converged).padStart(9)}  ${r.seconds.toFixed(0).padStart(6)}  ${r.img_per_s.toFixed(0).padStart(11)}`);
-  console.log(`tfjs-node / PyTorch, whole run of ${model} on ${dataset}: wall-time speed ${(pytorch.seconds / tfjs.seconds).toFixed(2)}×, training throughput ${(tfjs.img_per_s / pytorch.img_per_s).toFixed(2)}× (same invocation)`);
+    console.log(
+      `${r.implementation.padEnd(14)}  ${String(r.epochs).padStart(6)}  ${String(r.steps).padStart(5)}  ${r.best_val_acc.toFixed(4).padStart(8)}  ${r.test_acc.toFixed(4).padStart(8)}  ${String(r.converged).padStart(9)}  ${r.seconds.toFixed(0).padStart(6)}  ${r.img_per_s.toFixed(0).padStart(11)}`,
+    );
+  console.log(
+    `tfjs-node / PyTorch, whole run of ${model} on ${dataset}: wall-time speed ${(pytorch.seconds / tfjs.seconds).toFixed(2)}×, training throughput ${(tfjs.img_per_s / pytorch.img_per_s).toFixed(2)}× (same invocation)`,
+  );
 }
 
-function cross(ws: BenchWorkload[], bs: BackendName[], batch?: number): { workload: BenchWorkload; backend: BackendName; batch?: number }[] {
+function cross(
+  ws: BenchWorkload[],
+  bs: BackendName[],
+  batch?: number,
+): { workload: BenchWorkload; backend: BackendName; batch?: number }[] {
   return ws.flatMap((workload) => bs.map((backend) => ({ workload, backend, batch })));
 }
 
@@ -244,4 +361,3 @@ function dedupe<T>(xs: T[]): T[] {
   const seen = new Set<string>();
   return xs.filter((x) => !seen.has(JSON.stringify(x)) && !!seen.add(JSON.stringify(x)));
 }
-

@@ -13,10 +13,11 @@
  * Plain JavaScript, not TypeScript: it is what makes the TypeScript runnable.
  */
 'use strict';
-const crypto = require('crypto');
-const fs = require('fs');
-const path = require('path');
-const { spawnSync } = require('child_process');
+
+const crypto = require('node:crypto');
+const fs = require('node:fs');
+const path = require('node:path');
+const { spawnSync } = require('node:child_process');
 
 const ROOT = path.resolve(__dirname, '..');
 const DIST = path.join(ROOT, 'dist');
@@ -33,7 +34,11 @@ function sourceHash() {
           .sort((a, b) => (a.name < b.name ? -1 : 1))
           .flatMap((e) => (e.isDirectory() ? walk(path.join(dir, e.name)) : /\.(ts|js|json)$/.test(e.name) ? [path.join(dir, e.name)] : []))
       : [];
-  const files = [...['lib', 'study', 'scripts', 'test'].flatMap((d) => walk(path.join(ROOT, d))), path.join(ROOT, 'tsconfig.json'), path.join(ROOT, 'package-lock.json')];
+  const files = [
+    ...['lib', 'study', 'scripts', 'test'].flatMap((d) => walk(path.join(ROOT, d))),
+    path.join(ROOT, 'tsconfig.json'),
+    path.join(ROOT, 'package-lock.json'),
+  ];
   for (const f of files) if (fs.existsSync(f)) h.update(`\0${path.relative(ROOT, f)}\0`).update(fs.readFileSync(f));
   return h.digest('hex');
 }
@@ -71,7 +76,8 @@ function lock() {
         fs.rmSync(LOCK, { force: true }); // its builder died: nothing of its is in dist/ yet
         continue;
       }
-      if (Date.now() > deadline) throw new Error(`${LOCK} has been held by process ${holder} for 15 minutes; if no build is running, delete it`);
+      if (Date.now() > deadline)
+        throw new Error(`${LOCK} has been held by process ${holder} for 15 minutes; if no build is running, delete it`);
       Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 200);
     }
   }

@@ -23,7 +23,9 @@ runCommand(SPEC, async (_a, names) => {
   for (const name of names) {
     if (name === 'cifar10') await downloadCifar10({ dataDir: DATA_DIR });
     const ds = loadDataset(name);
-    console.log(`${name}: ${ds.meta.splitSizes.train} train / ${ds.meta.splitSizes.test} test, ${ds.meta.shape.join('×')}, ${ds.meta.source}`);
+    console.log(
+      `${name}: ${ds.meta.splitSizes.train} train / ${ds.meta.splitSizes.test} test, ${ds.meta.shape.join('×')}, ${ds.meta.source}`,
+    );
     for (const n of ds.meta.notes) console.log(`  ${n}`);
   }
 });

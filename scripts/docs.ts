@@ -4,7 +4,7 @@
  * Rewrites the generated blocks of docs/ (lib/report/docs.ts) from the result stores;
  * `npm run report` does the same at its end.
  */
-import * as path from 'path';
+import * as path from 'node:path';
 import { updateDocs } from '../lib/report/docs';
 import { runCommand } from '../lib/util/cli';
 import { ROOT } from '../lib/util/paths';

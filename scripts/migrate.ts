@@ -4,7 +4,7 @@
  * current id (the old one is kept in previousIds) and each run folder follows it.
  * Reading never needs this (the store migrates as it reads); it keeps the files honest.
  */
-import * as path from 'path';
+import * as path from 'node:path';
 import { SCHEMA_VERSION } from '../lib/experiments/config';
 import { migrateStoreFiles, renameRunIds } from '../lib/results/migrate';
 import { ResultStore } from '../lib/results/store';
@@ -25,7 +25,9 @@ runCommand(SPEC, (a) => {
   for (const d of [dir, path.join(dir, 'smoke')]) {
     const store = new ResultStore({ dir: d });
     const r = migrateStoreFiles(store.files(), path.join(d, 'runs'));
-    console.log(`${path.relative(process.cwd(), d) || '.'}: ${r.migrated} records migrated to schema ${SCHEMA_VERSION}, ${r.current} already current${r.problems.length ? `, ${r.problems.length} unreadable line(s) kept as they are` : ''}`);
+    console.log(
+      `${path.relative(process.cwd(), d) || '.'}: ${r.migrated} records migrated to schema ${SCHEMA_VERSION}, ${r.current} already current${r.problems.length ? `, ${r.problems.length} unreadable line(s) kept as they are` : ''}`,
+    );
     for (const p of ResultStore.describeProblems(r.problems)) console.error(`store problem: ${p}`);
   }
   // The twin's whole-run pairs name their runs by experiment id: they follow the store's records.

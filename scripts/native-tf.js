@@ -14,11 +14,11 @@
 // Nothing here is committed: the wheel lives in .cache/, the build in node_modules/.
 'use strict';
 
-const fs = require('fs');
-const os = require('os');
-const path = require('path');
-const crypto = require('crypto');
-const { spawnSync } = require('child_process');
+const fs = require('node:fs');
+const os = require('node:os');
+const path = require('node:path');
+const crypto = require('node:crypto');
+const { spawnSync } = require('node:child_process');
 
 const ROOT = path.resolve(__dirname, '..');
 const TF_VERSION = '2.21.0';
@@ -27,8 +27,7 @@ const CACHE = path.join(ROOT, '.cache', `tensorflow-cpu-${TF_VERSION}`);
 // sha256 of the wheels we have verified. pip picks the wheel matching the local
 // Python; a different one is refused unless MAPTOKENS_TF_WHEEL_SHA256 vouches for it.
 const KNOWN_WHEELS = {
-  'tensorflow_cpu-2.21.0-cp311-cp311-manylinux_2_27_x86_64.whl':
-    '2b847d217b02ee7731ed91431daf3250daa0196c3c94614d23be27232e6e5b6c',
+  'tensorflow_cpu-2.21.0-cp311-cp311-manylinux_2_27_x86_64.whl': '2b847d217b02ee7731ed91431daf3250daa0196c3c94614d23be27232e6e5b6c',
 };
 
 // Only these parts of the wheel's 13,000 headers are reached from the binding's
@@ -43,7 +42,7 @@ function pkgDir() {
 function probe() {
   const code = [
     "const tf = require('@tensorflow/tfjs-node');",
-    "const y = tf.matMul(tf.ones([2, 2]), tf.ones([2, 2])).dataSync();",
+    'const y = tf.matMul(tf.ones([2, 2]), tf.ones([2, 2])).dataSync();',
     "if (tf.getBackend() !== 'tensorflow' || y[0] !== 2) process.exit(3);",
   ].join('\n');
   const r = spawnSync(process.execPath, ['-e', code], { cwd: ROOT, encoding: 'utf8', env: { ...process.env, TF_CPP_MIN_LOG_LEVEL: '2' } });

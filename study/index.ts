@@ -12,7 +12,7 @@
  *
  * Adding a tokenizer or a claim touches this folder and the tokenizer's implementation, nothing else.
  */
-import { resolveStudy, Study } from '../lib/experiments/study';
+import { resolveStudy, type Study } from '../lib/experiments/study';
 import { ANSWER_SUITES, INSPECTED_RUNS } from './answer';
 import { QUESTION_CLAIMS } from './claims';
 import { CONTROLS } from './controls';

@@ -7,14 +7,34 @@ import type { RunPreset } from '../lib/experiments/presets';
 export const RUN_PRESETS = {
   // Seconds per run, for CI: proves every path runs, says nothing about accuracy.
   smoke: {
-    trainPerClass: 20, testPerClass: 10, epochs: 1, warmupEpochs: 0.5, seeds: [0], diagnosticPerClass: 50, scalingPerClass: 10, scalingEpochs: 1, longEpochs: 2,
-    recipe: {}, verdicts: false, label: 'smoke: proves the code runs; its accuracies are meaningless',
+    trainPerClass: 20,
+    testPerClass: 10,
+    epochs: 1,
+    warmupEpochs: 0.5,
+    seeds: [0],
+    diagnosticPerClass: 50,
+    scalingPerClass: 10,
+    scalingEpochs: 1,
+    longEpochs: 2,
+    recipe: {},
+    verdicts: false,
+    label: 'smoke: proves the code runs; its accuracies are meaningless',
   },
   // A fast look: 150 images per class (1,500 on MNIST), 3 epochs, 3 seeds. Not converged:
   // it ranks how fast each model starts, not what it reaches.
   quick: {
-    trainPerClass: 150, testPerClass: 100, epochs: 3, warmupEpochs: 0.5, seeds: [0, 1, 2], diagnosticPerClass: 300, scalingPerClass: 100, scalingEpochs: 2, longEpochs: 15,
-    recipe: {}, verdicts: false, label: 'quick: a fast look, not converged: no verdicts',
+    trainPerClass: 150,
+    testPerClass: 100,
+    epochs: 3,
+    warmupEpochs: 0.5,
+    seeds: [0, 1, 2],
+    diagnosticPerClass: 300,
+    scalingPerClass: 100,
+    scalingEpochs: 2,
+    longEpochs: 15,
+    recipe: {},
+    verdicts: false,
+    label: 'quick: a fast look, not converged: no verdicts',
   },
   // The committed answer: every run trains to its validation plateau (early stopping with
   // patience in steps, an epoch cap), the model is selected on validation, and the test
@@ -25,20 +45,39 @@ export const RUN_PRESETS = {
   // 100 epochs that only a run still improving reaches. The recipe sweep keeps its own
   // schedule and cap so that its runs stay the runs that chose the rate.
   standard: {
-    trainPerClass: 2000, testPerClass: null, epochs: 100, recipeSweep: { epochs: 40, cooldownFraction: null }, warmupEpochs: 1, seeds: [0, 1, 2], diagnosticPerClass: 2500, scalingPerClass: 500, scalingEpochs: 20, longEpochs: 200,
+    trainPerClass: 2000,
+    testPerClass: null,
+    epochs: 100,
+    recipeSweep: { epochs: 40, cooldownFraction: null },
+    warmupEpochs: 1,
+    seeds: [0, 1, 2],
+    diagnosticPerClass: 2500,
+    scalingPerClass: 500,
+    scalingEpochs: 20,
+    longEpochs: 200,
     recipe: { batchSize: 128, lr: 2e-3, patienceSteps: 1000, minSteps: 1000, minDelta: 0.002, cooldownFraction: 0.2 },
     // The co-occurrence task has a plateau on the way: runs sit near half accuracy (the pairs the
     // stem's 5×5 window sees) for well over a thousand steps before some climb to the rule. With
     // the patience above that pause ends runs (and the cap cut one still climbing): three times the
     // patience, and a cap with room to climb and cool down after it (docs/recipe.md).
     taskRecipe: { cooccurrence: { patienceSteps: 3000, minSteps: 3000, epochs: 300 } },
-    verdicts: true, label: 'standard: every run trained to its validation plateau',
+    verdicts: true,
+    label: 'standard: every run trained to its validation plateau',
   },
   // Paper grade: full datasets, 3 seeds, a long cap with the same early stopping.
   full: {
-    trainPerClass: null, testPerClass: null, epochs: 30, warmupEpochs: 2, seeds: [0, 1, 2], diagnosticPerClass: 2500, scalingPerClass: null, scalingEpochs: 10, longEpochs: 30,
+    trainPerClass: null,
+    testPerClass: null,
+    epochs: 30,
+    warmupEpochs: 2,
+    seeds: [0, 1, 2],
+    diagnosticPerClass: 2500,
+    scalingPerClass: null,
+    scalingEpochs: 10,
+    longEpochs: 30,
     recipe: { batchSize: 128, patienceSteps: 3000, minSteps: 3000, minDelta: 0.001, cooldownFraction: 0.2 },
-    verdicts: true, label: 'full: full datasets, trained to a plateau',
+    verdicts: true,
+    label: 'full: full datasets, trained to a plateau',
   },
 } satisfies Record<string, RunPreset>;
 

@@ -5,8 +5,8 @@
  */
 import { test } from 'node:test';
 import * as assert from 'node:assert/strict';
-import * as fs from 'fs';
-import * as path from 'path';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
 import { aggregate, stats, tQuantile975 } from '../lib/analysis/statistics';
 import { escapeHtml, jsonForScript } from '../lib/util/html';
 import { figureHtml, readable } from '../lib/analysis/figures/plotly';
@@ -59,7 +59,14 @@ test('mean, std and the 95% CI equal the hand computation', () => {
   assert.ok(Math.abs(s.std - 0.02) < 1e-12);
   assert.ok(Math.abs(s.ci95 - (4.302653 * 0.02) / Math.sqrt(3)) < 1e-8);
   // Published quantiles of t: 12.7062 (1 df), 4.3027 (2), 2.7764 (4), 2.0423 (30), 1.9600 (∞).
-  for (const [df, t] of [[1, 12.7062], [2, 4.3027], [4, 2.7764], [30, 2.0423], [1e6, 1.96]]) assert.ok(Math.abs(tQuantile975(df) - t) < 1e-4, `t(${df})`);
+  for (const [df, t] of [
+    [1, 12.7062],
+    [2, 4.3027],
+    [4, 2.7764],
+    [30, 2.0423],
+    [1e6, 1.96],
+  ])
+    assert.ok(Math.abs(tQuantile975(df) - t) < 1e-4, `t(${df})`);
   assert.ok(Number.isNaN(stats([0.5]).ci95), 'one seed has no interval');
 });
 
@@ -121,10 +128,22 @@ test('strings the workspace did not write are escaped in tables, plots and pages
   assert.match(jsonForScript(evil), /\\u003cscript\\u003e/);
   // Plotly renders markup inside hover templates and hover text: a name from a record must not reach them whole.
   const hovers = [
-    ...readable({ data: [{ type: 'bar', x: ['a'], y: [1], error_y: { type: 'data', array: [1] }, name: evil, meta: { interval: evil } }], layout: {} }).data,
+    ...readable({
+      data: [{ type: 'bar', x: ['a'], y: [1], error_y: { type: 'data', array: [1] }, name: evil, meta: { interval: evil } }],
+      layout: {},
+    }).data,
     ...distanceProbeChart([{ model: evil, distance: 8, accuracy: 1 }], { min: 8, max: 9 }, 0.25, 't').data,
-    ...pairedChart([{ a: evil, b: 'b', dataset: 'd', diff: 0.01, ci95: 0.01, verdict: 'no verdict', reason: evil } as unknown as Parameters<typeof pairedChart>[0][number]], 't').data,
-  ].flatMap((t) => [t.hovertemplate, ...((t.hovertext as string[] | undefined) ?? [])]).filter((h): h is string => typeof h === 'string');
+    ...pairedChart(
+      [
+        { a: evil, b: 'b', dataset: 'd', diff: 0.01, ci95: 0.01, verdict: 'no verdict', reason: evil } as unknown as Parameters<
+          typeof pairedChart
+        >[0][number],
+      ],
+      't',
+    ).data,
+  ]
+    .flatMap((t) => [t.hovertemplate, ...((t.hovertext as string[] | undefined) ?? [])])
+    .filter((h): h is string => typeof h === 'string');
   assert.ok(hovers.length >= 3);
   for (const h of hovers) assert.doesNotMatch(h, /<script|&"/, h);
   assert.equal(escapeHtml('a<b'), 'a&lt;b');
@@ -141,15 +160,22 @@ test('strings the workspace did not write are escaped in tables, plots and pages
 test('busySeconds: overlapping runs count once and the gap between sessions not at all', () => {
   const at = (h: number, m: number): string => new Date(Date.UTC(2026, 0, 1, h, m)).toISOString();
   const runs = [
-    { started: at(10, 0), ended: at(10, 30) },  // worker 1
+    { started: at(10, 0), ended: at(10, 30) }, // worker 1
     { started: at(10, 10), ended: at(10, 50) }, // worker 2, overlapping: 10:00–10:50 is 50 min
-    { started: at(10, 50), ended: at(11, 0) },  // touching: 10 min more
-    { started: at(14, 0), ended: at(14, 20) },  // the next session, after a gap of 3 h: 20 min
+    { started: at(10, 50), ended: at(11, 0) }, // touching: 10 min more
+    { started: at(14, 0), ended: at(14, 20) }, // the next session, after a gap of 3 h: 20 min
   ];
   assert.equal(busySeconds(runs), (50 + 10 + 20) * 60);
   assert.equal(busySeconds([...runs].reverse()), (50 + 10 + 20) * 60, 'order must not matter');
   assert.equal(busySeconds([]), 0);
   // A run resumed from a checkpoint in the next session counts its segments, not the gap between them.
-  const resumed = { started: at(14, 30), ended: at(17, 10), segments: [{ started: at(14, 30), ended: at(15, 0) }, { started: at(17, 0), ended: at(17, 10) }] };
+  const resumed = {
+    started: at(14, 30),
+    ended: at(17, 10),
+    segments: [
+      { started: at(14, 30), ended: at(15, 0) },
+      { started: at(17, 0), ended: at(17, 10) },
+    ],
+  };
   assert.equal(busySeconds([...runs, resumed]), (50 + 10 + 20 + 30 + 10) * 60);
 });

@@ -6,8 +6,8 @@
  */
 import { test } from 'node:test';
 import * as assert from 'node:assert/strict';
-import * as fs from 'fs';
-import * as path from 'path';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
 import { figuresDir, saveFigure, storeDigest } from '../lib/analysis/figures/save';
 import { checkFigureProvenance } from '../lib/report/render';
 import { reportPaths } from '../lib/report/export';
@@ -22,13 +22,15 @@ import { STUDY } from '../study';
 
 function withEnv<T>(env: Record<string, string | undefined>, fn: () => T): T {
   const saved = Object.fromEntries(Object.keys(env).map((k) => [k, process.env[k]]));
-  for (const [k, v] of Object.entries(env)) if (v === undefined) delete process.env[k];
-  else process.env[k] = v;
+  for (const [k, v] of Object.entries(env))
+    if (v === undefined) delete process.env[k];
+    else process.env[k] = v;
   try {
     return fn();
   } finally {
-    for (const [k, v] of Object.entries(saved)) if (v === undefined) delete process.env[k];
-    else process.env[k] = v;
+    for (const [k, v] of Object.entries(saved))
+      if (v === undefined) delete process.env[k];
+      else process.env[k] = v;
   }
 }
 
@@ -51,24 +53,38 @@ test('figures are saved under their preset, name it, and carry the store they we
   const standard = saveFigure(STUDY, 'acc', fig, 'standard', dir);
   assert.equal(quick, path.join(figuresDir('quick', dir), 'acc.json'));
   assert.notEqual(quick, standard, 'two presets wrote the same file');
-  const saved = JSON.parse(fs.readFileSync(standard, 'utf8')) as { layout: { title: { text: string } }; maptokens: { preset: string; store: string } };
+  const saved = JSON.parse(fs.readFileSync(standard, 'utf8')) as {
+    layout: { title: { text: string } };
+    maptokens: { preset: string; store: string };
+  };
   assert.ok(saved.layout.title.text.startsWith('Accuracy<br>'));
   assert.ok(saved.layout.title.text.includes('preset standard'), saved.layout.title.text);
   assert.deepEqual(saved.maptokens, { preset: 'standard', store: storeDigest('standard', dir) });
   // Matching provenance passes; a quick figure in the standard folder, a stale store or no provenance stop the build.
   checkFigureProvenance(figuresDir('standard', dir), { preset: 'standard', store: storeDigest('standard', dir) });
   fs.copyFileSync(quick, path.join(figuresDir('standard', dir), 'quick_one.json'));
-  assert.throws(() => checkFigureProvenance(figuresDir('standard', dir), { preset: 'standard', store: storeDigest('standard', dir) }), /quick_one\.json: drawn under preset quick, not standard/);
+  assert.throws(
+    () => checkFigureProvenance(figuresDir('standard', dir), { preset: 'standard', store: storeDigest('standard', dir) }),
+    /quick_one\.json: drawn under preset quick, not standard/,
+  );
   fs.rmSync(path.join(figuresDir('standard', dir), 'quick_one.json'));
-  assert.throws(() => checkFigureProvenance(figuresDir('standard', dir), { preset: 'standard', store: '0123456789abcdef' }), /acc\.json: drawn from another state of the standard store/);
+  assert.throws(
+    () => checkFigureProvenance(figuresDir('standard', dir), { preset: 'standard', store: '0123456789abcdef' }),
+    /acc\.json: drawn from another state of the standard store/,
+  );
   fs.writeFileSync(path.join(figuresDir('standard', dir), 'old.json'), JSON.stringify(fig));
-  assert.throws(() => checkFigureProvenance(figuresDir('standard', dir), { preset: 'standard', store: storeDigest('standard', dir) }), /old\.json: says nothing of its preset/);
+  assert.throws(
+    () => checkFigureProvenance(figuresDir('standard', dir), { preset: 'standard', store: storeDigest('standard', dir) }),
+    /old\.json: says nothing of its preset/,
+  );
 });
 
 test("the committed figures are the standard store's as it is now", () => {
   checkFigureProvenance(figuresDir('standard'), { preset: 'standard', store: storeDigest('standard') });
   assert.deepEqual(
-    fs.readdirSync(path.join(ROOT, 'results', 'figures')).filter((f) => !fs.statSync(path.join(ROOT, 'results', 'figures', f)).isDirectory()),
+    fs
+      .readdirSync(path.join(ROOT, 'results', 'figures'))
+      .filter((f) => !fs.statSync(path.join(ROOT, 'results', 'figures', f)).isDirectory()),
     [],
     'a figure outside a preset folder',
   );
@@ -79,11 +95,19 @@ test('a sweep under quick appends to results/local/, never to the runs.jsonl git
   const dir = tempDir('quick-store');
   // A committed store: one line (any record will do; this one is only read back).
   const committed = path.join(dir, 'runs.jsonl');
-  const old = fs.readFileSync(path.join(ROOT, 'results', 'runs.jsonl'), 'utf8').split('\n')[0] + '\n';
+  const old = `${fs.readFileSync(path.join(ROOT, 'results', 'runs.jsonl'), 'utf8').split('\n')[0]}\n`;
   fs.writeFileSync(committed, old);
   assert.equal(storeFileFor('quick', dir), path.join(dir, 'local', 'runs.quick.jsonl'));
   assert.equal(storeFileFor('standard', dir), committed);
-  const opts = { study: STUDY, suite: 'channel-vs-spatial', preset: 'quick' as const, datasets: ['mnist'], seeds: [0], resultsDir: dir, progress: (w: number) => new PlainProgress(w, () => undefined) };
+  const opts = {
+    study: STUDY,
+    suite: 'channel-vs-spatial',
+    preset: 'quick' as const,
+    datasets: ['mnist'],
+    seeds: [0],
+    resultsDir: dir,
+    progress: (w: number) => new PlainProgress(w, () => undefined),
+  };
   const first = await runSuite(opts);
   assert.ok(first.trained > 0);
   assert.equal(fs.readFileSync(committed, 'utf8'), old, 'a quick sweep wrote to the committed runs.jsonl');

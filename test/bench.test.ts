@@ -1,18 +1,49 @@
 /** The benchmark's output format and its tensor bookkeeping. No test asserts a speed. */
 import { test } from 'node:test';
 import * as assert from 'node:assert/strict';
-import * as path from 'path';
-import { spawnSync } from 'child_process';
+import * as path from 'node:path';
+import { spawnSync } from 'node:child_process';
 import { ROOT } from '../lib/util/paths';
-import { OPTIMIZER, OpRow, opTable, OTHER } from '../lib/bench/ops';
+import { OPTIMIZER, type OpRow, opTable, OTHER } from '../lib/bench/ops';
 
 test('bench --json prints every field, and numTensors is constant across steps', { timeout: 300_000 }, () => {
-  const r = spawnSync(process.execPath, [path.join(ROOT, 'dist', 'scripts', 'bench.js'), '--workload', 'R1,R2', '--backend', 'tensorflow', '--batch', '4', '--steps', '1', '--json'], { encoding: 'utf8' });
+  const r = spawnSync(
+    process.execPath,
+    [
+      path.join(ROOT, 'dist', 'scripts', 'bench.js'),
+      '--workload',
+      'R1,R2',
+      '--backend',
+      'tensorflow',
+      '--batch',
+      '4',
+      '--steps',
+      '1',
+      '--json',
+    ],
+    { encoding: 'utf8' },
+  );
   assert.equal(r.status, 0, r.stderr);
-  const lines = r.stdout.trim().split('\n').map((l) => JSON.parse(l) as Record<string, unknown>);
-  assert.deepEqual(lines.map((l) => l.workload), ['R1', 'R2']);
+  const lines = r.stdout
+    .trim()
+    .split('\n')
+    .map((l) => JSON.parse(l) as Record<string, unknown>);
+  assert.deepEqual(
+    lines.map((l) => l.workload),
+    ['R1', 'R2'],
+  );
   for (const l of lines) {
-    for (const k of ['workload', 'backend', 'batch', 'threads', 'train_img_per_s', 'infer_img_per_s', 'ms_per_step', 'num_tensors_before', 'num_tensors_after']) {
+    for (const k of [
+      'workload',
+      'backend',
+      'batch',
+      'threads',
+      'train_img_per_s',
+      'infer_img_per_s',
+      'ms_per_step',
+      'num_tensors_before',
+      'num_tensors_after',
+    ]) {
       assert.ok(k in l, `missing ${k}`);
     }
     assert.equal(l.backend, 'tensorflow');
@@ -25,10 +56,18 @@ test('bench --json prints every field, and numTensors is constant across steps',
 
 test('bench --models times model presets side by side without leaking; an unknown preset is refused', { timeout: 300_000 }, () => {
   const bench = path.join(ROOT, 'dist', 'scripts', 'bench.js');
-  const r = spawnSync(process.execPath, [bench, '--models', 'channel-full,xcit-lite', '--batch', '4', '--steps', '1', '--json'], { encoding: 'utf8' });
+  const r = spawnSync(process.execPath, [bench, '--models', 'channel-full,xcit-lite', '--batch', '4', '--steps', '1', '--json'], {
+    encoding: 'utf8',
+  });
   assert.equal(r.status, 0, r.stderr);
-  const lines = r.stdout.trim().split('\n').map((l) => JSON.parse(l) as Record<string, unknown>);
-  assert.deepEqual(lines.map((l) => l.workload), ['model:channel-full', 'model:xcit-lite']);
+  const lines = r.stdout
+    .trim()
+    .split('\n')
+    .map((l) => JSON.parse(l) as Record<string, unknown>);
+  assert.deepEqual(
+    lines.map((l) => l.workload),
+    ['model:channel-full', 'model:xcit-lite'],
+  );
   for (const l of lines) {
     assert.ok((l.train_img_per_s as number) > 0 && (l.infer_img_per_s as number) > 0);
     assert.equal(l.num_tensors_after, l.num_tensors_before, `${l.workload}: tensors leaked across bench steps`);
@@ -39,13 +78,26 @@ test('bench --models times model presets side by side without leaking; an unknow
 });
 
 test('bench --ops matches one training step op by op in tfjs-node and in PyTorch, every op in one category', { timeout: 300_000 }, () => {
-  const r = spawnSync(process.execPath, [path.join(ROOT, 'dist', 'scripts', 'bench.js'), '--ops', '--batch', '8', '--steps', '1', '--json'], { encoding: 'utf8' });
+  const r = spawnSync(
+    process.execPath,
+    [path.join(ROOT, 'dist', 'scripts', 'bench.js'), '--ops', '--batch', '8', '--steps', '1', '--json'],
+    { encoding: 'utf8' },
+  );
   assert.equal(r.status, 0, r.stderr);
-  const [line] = r.stdout.trim().split('\n').map((l) => JSON.parse(l) as { workload: string; batch: number; tfjsMs: number; torchMs: number; rows: OpRow[] });
+  const [line] = r.stdout
+    .trim()
+    .split('\n')
+    .map((l) => JSON.parse(l) as { workload: string; batch: number; tfjsMs: number; torchMs: number; rows: OpRow[] });
   assert.deepEqual([line.workload, line.batch], ['R1', 8]);
   const row = (c: string): OpRow => line.rows.find((x) => x.category === c)!;
   // The step's heavy parts are found on both sides, and the categories account for every op's time.
-  for (const c of ['convolution, forward', 'convolution, backward', 'matmul (projection, attention, MLP, head)', 'softmax and its gradient', OPTIMIZER])
+  for (const c of [
+    'convolution, forward',
+    'convolution, backward',
+    'matmul (projection, attention, MLP, head)',
+    'softmax and its gradient',
+    OPTIMIZER,
+  ])
     assert.ok(row(c)?.tfjsMs > 0 && row(c)?.torchMs > 0, `${c}: ${JSON.stringify(row(c))}`);
   // Times are not compared (the optimizer is profiled apart, and a busy machine moves either profile several-fold):
   // the accounting is opTable's, tested exactly below. Here every row is a finite, non-negative time and a share.
@@ -54,8 +106,19 @@ test('bench --ops matches one training step op by op in tfjs-node and in PyTorch
 
 test('opTable puts each op in the first category that names it, layer norm with the elementwise ops, the optimizer apart', () => {
   const rows = opTable(
-    [{ kernel: 'BatchMatMul', calls: 4, ms: 6 }, { kernel: 'Rsqrt', calls: 9, ms: 1 }, { kernel: 'Conv2DBackpropFilter', calls: 2, ms: 3 }, { kernel: 'unnamed scope', calls: 9, ms: 2 }, { kernel: 'fusedMatMul__op', calls: 4, ms: 6 }],
-    [{ kernel: 'aten::bmm', calls: 4, ms: 2 }, { kernel: 'aten::native_layer_norm', calls: 9, ms: 1 }, { kernel: 'aten::addcdiv_', calls: 9, ms: 1 }, { kernel: 'autograd::engine::evaluate_function: X', calls: 1, ms: 0.5 }],
+    [
+      { kernel: 'BatchMatMul', calls: 4, ms: 6 },
+      { kernel: 'Rsqrt', calls: 9, ms: 1 },
+      { kernel: 'Conv2DBackpropFilter', calls: 2, ms: 3 },
+      { kernel: 'unnamed scope', calls: 9, ms: 2 },
+      { kernel: 'fusedMatMul__op', calls: 4, ms: 6 },
+    ],
+    [
+      { kernel: 'aten::bmm', calls: 4, ms: 2 },
+      { kernel: 'aten::native_layer_norm', calls: 9, ms: 1 },
+      { kernel: 'aten::addcdiv_', calls: 9, ms: 1 },
+      { kernel: 'autograd::engine::evaluate_function: X', calls: 1, ms: 0.5 },
+    ],
   );
   const of = (c: string): OpRow | undefined => rows.find((x) => x.category === c);
   assert.equal(of('matmul (projection, attention, MLP, head)')!.ratio, 3);
@@ -64,14 +127,30 @@ test('opTable puts each op in the first category that names it, layer norm with 
   assert.equal(of(OTHER)!.torchMs, 0.5);
   assert.equal(rows[0].category, 'matmul (projection, attention, MLP, head)', 'rows in the order of tfjs time');
   // Ops that wrap kernels are left out: their time is their kernels', listed too.
-  assert.equal(rows.reduce((s, r) => s + r.tfjsMs, 0), 10);
+  assert.equal(
+    rows.reduce((s, r) => s + r.tfjsMs, 0),
+    10,
+  );
   // The optimizer profiled alone leaves its categories by name for a row of its own; the totals stay.
-  const split = opTable([{ kernel: 'Mul', calls: 30, ms: 5 }, { kernel: 'Sqrt', calls: 1, ms: 1 }], [{ kernel: 'aten::mul_', calls: 20, ms: 3 }], {
-    tfjs: [{ kernel: 'Mul', calls: 10, ms: 2 }, { kernel: 'Sqrt', calls: 1, ms: 1 }],
-    torch: [{ kernel: 'aten::mul_', calls: 20, ms: 3 }],
-  });
+  const split = opTable(
+    [
+      { kernel: 'Mul', calls: 30, ms: 5 },
+      { kernel: 'Sqrt', calls: 1, ms: 1 },
+    ],
+    [{ kernel: 'aten::mul_', calls: 20, ms: 3 }],
+    {
+      tfjs: [
+        { kernel: 'Mul', calls: 10, ms: 2 },
+        { kernel: 'Sqrt', calls: 1, ms: 1 },
+      ],
+      torch: [{ kernel: 'aten::mul_', calls: 20, ms: 3 }],
+    },
+  );
   const at = (c: string): OpRow | undefined => split.find((x) => x.category === c);
   assert.deepEqual([at(OPTIMIZER)!.tfjsMs, at(OPTIMIZER)!.torchMs], [3, 3]);
   assert.deepEqual([at('elementwise and layer norm')!.tfjsMs, at('elementwise and layer norm')?.torchMs], [3, 0]);
-  assert.equal(split.reduce((s, r) => s + r.tfjsShare, 0), 1);
+  assert.equal(
+    split.reduce((s, r) => s + r.tfjsShare, 0),
+    1,
+  );
 });

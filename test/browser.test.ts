@@ -5,8 +5,8 @@
  */
 import { test } from 'node:test';
 import * as assert from 'node:assert/strict';
-import * as fs from 'fs';
-import * as path from 'path';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
 import { launchChromium } from '../lib/report/browser';
 import { ROOT } from '../lib/util/paths';
 import { childrenMatching, withLabBrowser } from './helpers/lab-browser';
@@ -65,13 +65,19 @@ test('results/report.html opens from disk with the network blocked and shows cha
     assert.ok(plots >= 3, `expected several charts, found ${plots}`);
     assert.ok(drawn >= plots, `${plots - drawn} charts did not render`);
     // Marks were drawn (bars, or the dots of accuracy charts), not just empty axes.
-    assert.ok((await page.locator('.maptokens-plot g.point path, .maptokens-plot .bars path, .maptokens-plot path.point').count()) > 0, 'charts draw no marks (bars or points)');
+    assert.ok(
+      (await page.locator('.maptokens-plot g.point path, .maptokens-plot .bars path, .maptokens-plot path.point').count()) > 0,
+      'charts draw no marks (bars or points)',
+    );
     assert.ok((await page.locator('table.maptokens-table').count()) >= 2, 'tables missing');
     // The claims table comes first, then the controls.
     const text = await page.locator('body').innerText();
     assert.match(text, /The question's claims, tested one by one/);
     assert.match(text, /Controls first/);
-    assert.ok(text.indexOf("The question's claims, tested one by one") < text.indexOf('Controls first'), 'the claims table is not at the top');
+    assert.ok(
+      text.indexOf("The question's claims, tested one by one") < text.indexOf('Controls first'),
+      'the claims table is not at the top',
+    );
     assert.deepEqual(blocked, [], 'the report tried to reach the network');
     assert.deepEqual(errors, []);
   } finally {

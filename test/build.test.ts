@@ -5,9 +5,9 @@
  */
 import { test } from 'node:test';
 import * as assert from 'node:assert/strict';
-import * as fs from 'fs';
-import * as path from 'path';
-import { spawn, spawnSync } from 'child_process';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { spawn, spawnSync } from 'node:child_process';
 import { ROOT } from '../lib/util/paths';
 import { tempDir } from './helpers/tmp';
 
@@ -21,10 +21,14 @@ function workspaceCopy(): string {
 }
 
 function buildAsync(dir: string): Promise<number | null> {
-  return new Promise((resolve) => spawn(process.execPath, [path.join(dir, 'scripts', 'build.js')], { stdio: 'ignore' }).on('close', resolve));
+  return new Promise((resolve) =>
+    spawn(process.execPath, [path.join(dir, 'scripts', 'build.js')], { stdio: 'ignore' }).on('close', resolve),
+  );
 }
 
-test('a current dist/ is not rebuilt, and two builds started together both finish while a reader keeps loading dist/', { timeout: 600_000 }, async () => {
+test('a current dist/ is not rebuilt, and two builds started together both finish while a reader keeps loading dist/', {
+  timeout: 600_000,
+}, async () => {
   const dir = workspaceCopy();
   const hashFile = path.join(dir, 'dist', '.build-hash');
   assert.equal(spawnSync(process.execPath, [path.join(dir, 'scripts', 'build.js')]).status, 0);
@@ -39,7 +43,9 @@ test('a current dist/ is not rebuilt, and two builds started together both finis
   let loads = 0;
   const failures: string[] = [];
   while (!done) {
-    const r = spawnSync(process.execPath, ['-e', `require(${JSON.stringify(path.join(dir, 'dist', 'lib', 'util', 'rng.js'))})`], { encoding: 'utf8' });
+    const r = spawnSync(process.execPath, ['-e', `require(${JSON.stringify(path.join(dir, 'dist', 'lib', 'util', 'rng.js'))})`], {
+      encoding: 'utf8',
+    });
     loads++;
     if (r.status !== 0) failures.push(r.stderr.split('\n').find((l) => /Error/.test(l)) ?? r.stderr);
     await new Promise((res) => setTimeout(res, 20));
@@ -49,5 +55,9 @@ test('a current dist/ is not rebuilt, and two builds started together both finis
   assert.deepEqual(failures, [], 'a reader found dist/ missing or half-written');
   assert.ok(fs.statSync(hashFile).mtimeMs > first, 'the changed source was not built');
   assert.match(fs.readFileSync(path.join(dir, 'dist', 'lib', 'util', 'rng.js'), 'utf8'), /changed/);
-  assert.deepEqual(fs.readdirSync(dir).filter((f) => /^dist\.(tmp|old)-|^dist\.lock$/.test(f)), [], 'a builder left its scratch behind');
+  assert.deepEqual(
+    fs.readdirSync(dir).filter((f) => /^dist\.(tmp|old)-|^dist\.lock$/.test(f)),
+    [],
+    'a builder left its scratch behind',
+  );
 });

@@ -16,8 +16,6 @@ import { cooldownStart, ruleWithCooldown } from '../lib/results/record';
 import { relationPositionBaseline } from '../lib/data/diagnostic';
 import type { RunRecord } from '../lib/results/record';
 import { restOfBlock, runRecord } from './helpers/records';
-import * as fs from 'fs';
-import * as path from 'path';
 import { planAnswer, planSuite, SCHEMA_VERSION } from '../lib/experiments';
 import { ResultStore } from '../lib/results/store';
 import { suiteView } from '../lib/analysis/views';
@@ -28,7 +26,8 @@ import { ROUND_TWO_SUITES } from '../study';
 import type { Expectation, ExpectationRef } from '../lib/experiments/study';
 
 const rec = runRecord;
-const runs = (name: string, dataset: string, accs: number[], over: Partial<RunRecord> = {}): RunRecord[] => accs.map((a, s) => rec(name, dataset, s, a, over));
+const runs = (name: string, dataset: string, accs: number[], over: Partial<RunRecord> = {}): RunRecord[] =>
+  accs.map((a, s) => rec(name, dataset, s, a, over));
 
 const FAMILY: ExpectationRef[] = [
   { dataset: 'mnist', a: 'channel-full', b: 'spatial-full', expect: 'higher' },
@@ -47,8 +46,14 @@ test('a supported claim passes under standard; a contradicted one throws ClaimNo
   assert.equal(claim.higher('channel-full', 'spatial-full', 'mnist').status, 'holds');
   assert.equal(claim.control('spatial-full', 'relation').status, 'holds');
   const contra = (expect: Expectation) => claimsOver(STUDY, store(), 'standard', [{ ...FAMILY[0], expect }]);
-  assert.throws(() => contra('lower').lower('channel-full', 'spatial-full', 'mnist'), /no longer supports "channel-full is more than 1 pp lower than spatial-full on mnist": does not hold/);
-  assert.throws(() => contra('indistinguishable').parity('channel-full', 'spatial-full', 'mnist'), /no longer supports "channel-full is within 1 pp of spatial-full on mnist": does not hold/);
+  assert.throws(
+    () => contra('lower').lower('channel-full', 'spatial-full', 'mnist'),
+    /no longer supports "channel-full is more than 1 pp lower than spatial-full on mnist": does not hold/,
+  );
+  assert.throws(
+    () => contra('indistinguishable').parity('channel-full', 'spatial-full', 'mnist'),
+    /no longer supports "channel-full is within 1 pp of spatial-full on mnist": does not hold/,
+  );
   // A comparison the prose did not declare is an error, not a silent extra test outside Holm's family; so is a claim other than the declared one.
   assert.throws(() => claim.higher('spatial-full', 'channel-full', 'mnist'), /not in the family/);
   assert.throws(() => claim.parity('channel-full', 'spatial-full', 'mnist'), /declared as 'higher'/);
@@ -58,10 +63,13 @@ test('a claim is tested against a one-point margin: shown beyond it, shown withi
   assert.equal(MARGIN, 0.01);
   // Test sets so large that their own binomial error vanishes: the closed forms here are the seeds' (statistics.test.ts has the test set's term).
   const huge = { sizes: { train: 1000, val: 1000, test: 1e12 } };
-  const pair = (a: number[], b: number[]) => compareFamily([...runs('a', 'mnist', a, huge), ...runs('b', 'mnist', b, huge)], [{ dataset: 'mnist', a: 'a', b: 'b' }])[0];
+  const pair = (a: number[], b: number[]) =>
+    compareFamily([...runs('a', 'mnist', a, huge), ...runs('b', 'mnist', b, huge)], [{ dataset: 'mnist', a: 'a', b: 'b' }])[0];
   // a − b = (0.3, 0.2, 0.4) pp: se = 0.0577 pp over 2 df. Higher, but not by a point.
   const small = pair([0.903, 0.902, 0.904], [0.9, 0.9, 0.9]);
-  const [higher, within, notLower, lower] = (['higher', 'indistinguishable', 'not lower', 'lower'] as Expectation[]).map((e) => judgeFamily([small], [e])[0]);
+  const [higher, within, notLower, lower] = (['higher', 'indistinguishable', 'not lower', 'lower'] as Expectation[]).map(
+    (e) => judgeFamily([small], [e])[0],
+  );
   assert.equal(higher.status, 'does not hold');
   assert.equal(within.status, 'holds');
   assert.equal(notLower.status, 'holds');
@@ -71,7 +79,8 @@ test('a claim is tested against a one-point margin: shown beyond it, shown withi
   assert.ok(Math.abs(within.p - (1 - t / Math.sqrt(2 + t * t))) < 1e-6, `p ${within.p}`);
   // The same mean with seeds that disagree by points: nothing can be said at ±1 pp.
   const wide = pair([0.92, 0.88, 0.909], [0.9, 0.9, 0.9]);
-  for (const e of ['higher', 'indistinguishable', 'not lower', 'lower'] as Expectation[]) assert.equal(judgeFamily([wide], [e])[0].status, 'not settled', e);
+  for (const e of ['higher', 'indistinguishable', 'not lower', 'lower'] as Expectation[])
+    assert.equal(judgeFamily([wide], [e])[0].status, 'not settled', e);
   // Five points below: lower holds, not lower does not.
   const big = pair([0.85, 0.852, 0.849], [0.9, 0.9, 0.9]);
   assert.equal(judgeFamily([big], ['lower'])[0].status, 'holds');
@@ -95,10 +104,31 @@ test('"the seeds cannot tell" is a check too: it fails once the store settles th
   assert.match(check.statement, /^3 seeds cannot tell whether a is more than 1 pp lower than b on mnist$/);
   // Five points below on every seed: the seeds now tell, and the prose must change.
   const clear = [...runs('a', 'mnist', [0.85, 0.852, 0.849]), ...runs('b', 'mnist', [0.9, 0.9, 0.9])];
-  assert.throws(() => claimsOver(STUDY, clear, 'standard', fam).undecided('a', 'b', 'mnist'), /no longer supports "3 seeds cannot tell.*the seeds now tell: it holds/);
+  assert.throws(
+    () => claimsOver(STUDY, clear, 'standard', fam).undecided('a', 'b', 'mnist'),
+    /no longer supports "3 seeds cannot tell.*the seeds now tell: it holds/,
+  );
   // Missing or unconverged runs are withheld, not undecided.
-  assert.throws(() => claimsOver(STUDY, wide.filter((r) => r.name !== 'b'), 'standard', fam).undecided('a', 'b', 'mnist'), /no verdict \(missing runs\)/);
-  assert.throws(() => claimsOver(STUDY, wide.map((r) => ({ ...r, converged: false })), 'standard', fam).undecided('a', 'b', 'mnist'), /no verdict \(not converged/);
+  assert.throws(
+    () =>
+      claimsOver(
+        STUDY,
+        wide.filter((r) => r.name !== 'b'),
+        'standard',
+        fam,
+      ).undecided('a', 'b', 'mnist'),
+    /no verdict \(missing runs\)/,
+  );
+  assert.throws(
+    () =>
+      claimsOver(
+        STUDY,
+        wide.map((r) => ({ ...r, converged: false })),
+        'standard',
+        fam,
+      ).undecided('a', 'b', 'mnist'),
+    /no verdict \(not converged/,
+  );
   // Under quick nothing is claimed, and nothing fails.
   assert.equal(claimsOver(STUDY, clear, 'quick', fam).undecided('a', 'b', 'mnist').status, 'not settled');
   assert.throws(() => claimsOver(STUDY, wide, 'standard', fam).undecided('b', 'a', 'mnist'), /not in the family/);
@@ -113,9 +143,20 @@ test('"no verdict" is a check too: it says why the comparison is withheld, and f
   assert.equal(check.status, 'not settled');
   assert.match(check.statement, /^the runs give no verdict on whether a is more than 1 pp lower than b on mnist$/);
   assert.match(check.evidence, /not converged/);
-  assert.match(claimsOver(STUDY, clear.filter((r) => r.name !== 'b'), 'standard', fam).withheld('a', 'b', 'mnist').evidence, /missing runs/);
+  assert.match(
+    claimsOver(
+      STUDY,
+      clear.filter((r) => r.name !== 'b'),
+      'standard',
+      fam,
+    ).withheld('a', 'b', 'mnist').evidence,
+    /missing runs/,
+  );
   // Every run in and converged: the store gives a verdict (even "not settled" is one), and the prose must change.
-  assert.throws(() => claimsOver(STUDY, clear, 'standard', fam).withheld('a', 'b', 'mnist'), /no longer supports "the runs give no verdict.*it gives one, holds/);
+  assert.throws(
+    () => claimsOver(STUDY, clear, 'standard', fam).withheld('a', 'b', 'mnist'),
+    /no longer supports "the runs give no verdict.*it gives one, holds/,
+  );
   const wide = [...runs('a', 'mnist', [0.87, 0.91, 0.884]), ...runs('b', 'mnist', [0.9, 0.9, 0.9])];
   assert.throws(() => claimsOver(STUDY, wide, 'standard', fam).withheld('a', 'b', 'mnist'), /it gives one, not settled/);
   assert.equal(claimsOver(STUDY, clear, 'quick', fam).withheld('a', 'b', 'mnist').status, 'not settled');
@@ -130,19 +171,31 @@ test('a family declared before its runs shows each expectation as the store judg
   ];
   const c = claimsOver(STUDY, store(), 'standard', fam);
   const rows = c.declared;
-  assert.deepEqual(rows.map((r) => r.statement), [
-    'channel-full is more than 1 pp higher than spatial-full on mnist',
-    'spatial-full is more than 1 pp higher than channel-full on mnist',
-    'channel-full is more than 1 pp higher than filter-16 on relation',
-  ]);
-  assert.deepEqual(rows.map((r) => r.status), ['holds', 'does not hold', 'not settled']);
+  assert.deepEqual(
+    rows.map((r) => r.statement),
+    [
+      'channel-full is more than 1 pp higher than spatial-full on mnist',
+      'spatial-full is more than 1 pp higher than channel-full on mnist',
+      'channel-full is more than 1 pp higher than filter-16 on relation',
+    ],
+  );
+  assert.deepEqual(
+    rows.map((r) => r.status),
+    ['holds', 'does not hold', 'not settled'],
+  );
   assert.match(rows[2].evidence, /missing runs/);
   // The row is the check a sentence would make, status and numbers alike: the first one holds, and the second one throws.
   assert.deepEqual(rows[0], c.higher('channel-full', 'spatial-full', 'mnist'));
-  assert.throws(() => c.higher('spatial-full', 'channel-full', 'mnist'), new RegExp(`does not hold \\(${rows[1].evidence.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}\\)`));
+  assert.throws(
+    () => c.higher('spatial-full', 'channel-full', 'mnist'),
+    new RegExp(`does not hold \\(${rows[1].evidence.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}\\)`),
+  );
   // Under quick it claims nothing, and still shows the numbers.
   const quick = claimsOver(STUDY, store(), 'quick', fam).declared;
-  assert.deepEqual(quick.map((r) => r.status), ['not settled', 'not settled', 'not settled']);
+  assert.deepEqual(
+    quick.map((r) => r.status),
+    ['not settled', 'not settled', 'not settled'],
+  );
   assert.match(quick[0].evidence, /^channel-full − spatial-full on mnist .*preset quick gives no verdicts$/);
 });
 
@@ -155,17 +208,32 @@ test('a declared expectation the runs contradict is a check too: it fails once t
   assert.equal(check.statement, 'a is more than 1 pp lower than b on mnist');
   // The store now shows the expectation, or cannot tell, or lacks a run: the prose must change.
   const lower = [...runs('a', 'mnist', [0.85, 0.852, 0.849]), ...runs('b', 'mnist', [0.9, 0.9, 0.9])];
-  assert.throws(() => claimsOver(STUDY, lower, 'standard', fam).refuted('a', 'b', 'mnist'), /no longer shows that "a is more than 1 pp lower than b on mnist" does not hold: holds/);
+  assert.throws(
+    () => claimsOver(STUDY, lower, 'standard', fam).refuted('a', 'b', 'mnist'),
+    /no longer shows that "a is more than 1 pp lower than b on mnist" does not hold: holds/,
+  );
   const wide = [...runs('a', 'mnist', [0.87, 0.91, 0.884]), ...runs('b', 'mnist', [0.9, 0.9, 0.9])];
   assert.throws(() => claimsOver(STUDY, wide, 'standard', fam).refuted('a', 'b', 'mnist'), /does not hold: not settled/);
-  assert.throws(() => claimsOver(STUDY, same.filter((r) => r.seed !== 2), 'standard', fam).refuted('a', 'b', 'mnist'), /not settled.*seed 2 not in yet/);
+  assert.throws(
+    () =>
+      claimsOver(
+        STUDY,
+        same.filter((r) => r.seed !== 2),
+        'standard',
+        fam,
+      ).refuted('a', 'b', 'mnist'),
+    /not settled.*seed 2 not in yet/,
+  );
   // Under quick nothing is claimed, and nothing fails.
   assert.equal(claimsOver(STUDY, lower, 'quick', fam).refuted('a', 'b', 'mnist').status, 'not settled');
 });
 
 test('unconverged or missing runs and a failed control make a claim fail loudly under standard, and merely unsettled under quick', () => {
   const unconverged = store({ converged: false });
-  assert.throws(() => claimsOver(STUDY, unconverged, 'standard', FAMILY).higher('channel-full', 'spatial-full', 'mnist'), /not settled.*not converged/);
+  assert.throws(
+    () => claimsOver(STUDY, unconverged, 'standard', FAMILY).higher('channel-full', 'spatial-full', 'mnist'),
+    /not settled.*not converged/,
+  );
   const quick = claimsOver(STUDY, unconverged, 'quick', FAMILY).higher('channel-full', 'spatial-full', 'mnist');
   assert.equal(quick.status, 'not settled');
   assert.match(quick.evidence, /preset quick gives no verdicts/);
@@ -174,7 +242,10 @@ test('unconverged or missing runs and a failed control make a claim fail loudly 
   const noSpatial = store().filter((r) => !(r.name === 'spatial-full' && r.dataset === 'relation'));
   assert.throws(() => claimsOver(STUDY, noSpatial, 'standard', FAMILY).higher('channel-full', 'spatial-full', 'relation'), /missing runs/);
   // The positive control at chance: the relation comparison is inconclusive.
-  const failed = [...store().filter((r) => !(r.name === 'spatial-full' && r.dataset === 'relation')), ...runs('spatial-full', 'relation', [0.25, 0.26, 0.25])];
+  const failed = [
+    ...store().filter((r) => !(r.name === 'spatial-full' && r.dataset === 'relation')),
+    ...runs('spatial-full', 'relation', [0.25, 0.26, 0.25]),
+  ];
   const c = claimsOver(STUDY, failed, 'standard', FAMILY);
   assert.throws(() => c.higher('channel-full', 'spatial-full', 'relation'), /inconclusive: the positive control/);
   assert.throws(() => c.control('spatial-full', 'relation'), ClaimNotSupported);
@@ -186,36 +257,99 @@ test("the question's claims table: holds, does not hold and not settled follow t
   const complete = (rs: RunRecord[]): RunRecord[] => [...rs, ...restOfBlock(rs, 'core', 'relation')];
   // The second round's suites, ended unconverged: their comparisons are never tested, so they do not count in Holm's family
   // (runs still to come would count at p = 1, and hold back every verdict until they land).
-  const roundTwo = (s: string): RunRecord[] => [...new Set(planSuite(STUDY, s, { preset: 'standard' }).map((p) => p.config.dataset.name))].flatMap((d) => restOfBlock([], s, d)).map((r) => ({ ...r, id: `${s}:${r.id}` }));
-  const withRoundTwo = (rs: RunRecord[]) => (s: string): RunRecord[] => (ROUND_TWO_SUITES.includes(s) ? roundTwo(s) : rs);
+  const roundTwo = (s: string): RunRecord[] =>
+    [...new Set(planSuite(STUDY, s, { preset: 'standard' }).map((p) => p.config.dataset.name))]
+      .flatMap((d) => restOfBlock([], s, d))
+      .map((r) => ({ ...r, id: `${s}:${r.id}` }));
+  const withRoundTwo =
+    (rs: RunRecord[]) =>
+    (s: string): RunRecord[] =>
+      ROUND_TWO_SUITES.includes(s) ? roundTwo(s) : rs;
   let rows = questionClaims(STUDY, withRoundTwo(complete(store())), 'standard');
   assert.equal(row(rows, 'flattening').status, 'does not hold');
   // Its own runs are in, but not the rest of its block (the core suite's other models on
   // relation, whose spread the interval pools): no verdict yet, and the table says why.
   const waiting = row(questionClaims(STUDY, withRoundTwo(store()), 'standard'), 'flattening');
   assert.equal(waiting.status, 'not settled');
-  assert.match(waiting.evidence.join(' '), /18 planned runs of the core suite on relation not in yet: no verdict before its block is complete/);
+  assert.match(
+    waiting.evidence.join(' '),
+    /18 planned runs of the core suite on relation not in yet: no verdict before its block is complete/,
+  );
   assert.equal(waiting.comparisons[0].pending, true);
   // Channel tokens clearly below: it holds.
-  const below = complete([...store().filter((r) => !(r.name === 'channel-full' && r.dataset === 'relation')), ...runs('channel-full', 'relation', [0.4, 0.41, 0.42])]);
+  const below = complete([
+    ...store().filter((r) => !(r.name === 'channel-full' && r.dataset === 'relation')),
+    ...runs('channel-full', 'relation', [0.4, 0.41, 0.42]),
+  ]);
   rows = questionClaims(STUDY, withRoundTwo(below), 'standard');
   assert.equal(row(rows, 'flattening').status, 'holds');
   // Nothing on the style task or the hybrid: not settled; under quick, no accuracy claim is settled.
   assert.equal(row(rows, 'style').status, 'not settled');
   assert.equal(row(rows, 'hybrid').status, 'not settled');
-  assert.equal(row(questionClaims(STUDY, () => below, 'quick'), 'flattening').status, 'not settled');
+  assert.equal(
+    row(
+      questionClaims(STUDY, () => below, 'quick'),
+      'flattening',
+    ).status,
+    'not settled',
+  );
   // The cost claim is arithmetic: the exponent of attention FLOPs in T over the scaling suite's
   // configs (the cost model, whose numbers every run records), with or without runs.
-  const scaling = (k: number) => [16, 32, 64, 128].map((c) => ({ name: c === 64 ? 'channel-full base' : `channel-full C=${c}`, T: c, flops: { total: 1, attention: 3 * c ** k } as RunRecord['flops'] }));
+  const scaling = (k: number) =>
+    [16, 32, 64, 128].map((c) => ({
+      name: c === 64 ? 'channel-full base' : `channel-full C=${c}`,
+      T: c,
+      flops: { total: 1, attention: 3 * c ** k } as RunRecord['flops'],
+    }));
   assert.ok(Math.abs(attentionExponent(scaling(2), /^channel-full (C=\d+|base)$/) - 2) < 1e-9);
   assert.ok(Math.abs(attentionExponent(scaling(1), /^channel-full (C=\d+|base)$/) - 1) < 1e-9);
-  assert.equal(row(questionClaims(STUDY, () => [], 'standard'), 'cost').status, 'holds');
-  assert.match(row(questionClaims(STUDY, () => [], 'quick'), 'cost').evidence.join(' '), /attention FLOPs grow as T\^2\.00/);
+  assert.equal(
+    row(
+      questionClaims(STUDY, () => [], 'standard'),
+      'cost',
+    ).status,
+    'holds',
+  );
+  assert.match(
+    row(
+      questionClaims(STUDY, () => [], 'quick'),
+      'cost',
+    ).evidence.join(' '),
+    /attention FLOPs grow as T\^2\.00/,
+  );
   // What the prose says is checked: a cost claim under any preset, an accuracy claim where verdicts exist.
-  expectQuestionClaims(STUDY, questionClaims(STUDY, () => [], 'quick'), 'quick', { cost: 'holds' });
-  assert.throws(() => expectQuestionClaims(STUDY, questionClaims(STUDY, () => [], 'quick'), 'quick', { cost: 'does not hold' }), /says the cost claim does not hold, the store says it holds/);
-  expectQuestionClaims(STUDY, questionClaims(STUDY, () => below, 'quick'), 'quick', { flattening: 'does not hold' }); // quick: not checked
-  assert.throws(() => expectQuestionClaims(STUDY, questionClaims(STUDY, () => below, 'standard'), 'standard', { flattening: 'does not hold' }), ClaimNotSupported);
+  expectQuestionClaims(
+    STUDY,
+    questionClaims(STUDY, () => [], 'quick'),
+    'quick',
+    { cost: 'holds' },
+  );
+  assert.throws(
+    () =>
+      expectQuestionClaims(
+        STUDY,
+        questionClaims(STUDY, () => [], 'quick'),
+        'quick',
+        { cost: 'does not hold' },
+      ),
+    /says the cost claim does not hold, the store says it holds/,
+  );
+  expectQuestionClaims(
+    STUDY,
+    questionClaims(STUDY, () => below, 'quick'),
+    'quick',
+    { flattening: 'does not hold' },
+  ); // quick: not checked
+  assert.throws(
+    () =>
+      expectQuestionClaims(
+        STUDY,
+        questionClaims(STUDY, () => below, 'standard'),
+        'standard',
+        { flattening: 'does not hold' },
+      ),
+    ClaimNotSupported,
+  );
   assert.throws(() => expectQuestionClaims(STUDY, rows, 'standard', { flatening: 'holds' }), /no question claim 'flatening'/);
 });
 
@@ -226,7 +360,11 @@ test("the answer's sweep plans every run the question's claims wait for, on data
       // blockGate waits for every run of the claim's suite on the dataset, so each must be the answer's.
       const suite = e.suite ?? claim.experiment.suite;
       const block = planSuite(STUDY, suite, { preset: 'standard', datasets: [e.dataset] });
-      for (const name of [e.a, e.b]) assert.ok(block.some((p) => p.config.name === name), `${claim.id}: ${suite} plans no ${name} on ${e.dataset}`);
+      for (const name of [e.a, e.b])
+        assert.ok(
+          block.some((p) => p.config.name === name),
+          `${claim.id}: ${suite} plans no ${name} on ${e.dataset}`,
+        );
       const left = block.filter((p) => !answer.has(p.id)).map((p) => `${p.config.name} s${p.config.seed}`);
       assert.deepEqual(left, [], `${claim.id} reads ${suite} on ${e.dataset}, but the answer's sweep leaves out ${left.join(', ')}`);
     }
@@ -247,10 +385,19 @@ test("a suite's declared comparisons form one Holm family, with the controls fir
 });
 
 test('after the selected epoch: the best later validation accuracy, and the step the cooldown began at', () => {
-  const curve = [0.5, 0.8, 0.79, 0.801, 0.7].map((v, i) => ({ epoch: i + 1, step: 100 * (i + 1), val_acc: v })) as RunRecord['metrics']['curve'];
+  const curve = [0.5, 0.8, 0.79, 0.801, 0.7].map((v, i) => ({
+    epoch: i + 1,
+    step: 100 * (i + 1),
+    val_acc: v,
+  })) as RunRecord['metrics']['curve'];
   const r = rec('hybrid', 'mnist', 0, 0.8, {
     metrics: { test_acc: 0.8, test_loss: 0, best_val_acc: 0.801, final_train_loss: 0, curve },
-    convergence: { rule: ruleWithCooldown('plateau: no gain above 0.002 in 300 steps', { from: 300, steps: 100 }), selectedEpoch: 2, selectedStep: 200, stoppedEarly: false },
+    convergence: {
+      rule: ruleWithCooldown('plateau: no gain above 0.002 in 300 steps', { from: 300, steps: 100 }),
+      selectedEpoch: 2,
+      selectedStep: 200,
+      stoppedEarly: false,
+    },
   });
   assert.equal(bestValAfterSelection(r), 0.801);
   assert.equal(cooldownStart(r), 300);
@@ -267,10 +414,14 @@ test('learning speed: steps to 90% of the way from chance to the plateau, interp
     { epoch: 3, step: 300, val_acc: 0.86 },
     { epoch: 4, step: 400, val_acc: 0.9 },
   ] as RunRecord['metrics']['curve'];
-  const r = rec('channel-full', 'mnist', 0, 0.9, { metrics: { test_acc: 0.9, test_loss: 0, best_val_acc: 0.9, final_train_loss: 0, curve } });
+  const r = rec('channel-full', 'mnist', 0, 0.9, {
+    metrics: { test_acc: 0.9, test_loss: 0, best_val_acc: 0.9, final_train_loss: 0, curve },
+  });
   assert.ok(Math.abs(stepsToFraction(r) - 275) < 1e-9, String(stepsToFraction(r)));
   // A run that never left chance has no speed, and is counted as such.
-  const flat = rec('spatial-full', 'mnist', 1, 0.1, { metrics: { test_acc: 0.1, test_loss: 0, best_val_acc: 0.1, final_train_loss: 0, curve: curve.map((c) => ({ ...c, val_acc: 0.1 })) } });
+  const flat = rec('spatial-full', 'mnist', 1, 0.1, {
+    metrics: { test_acc: 0.1, test_loss: 0, best_val_acc: 0.1, final_train_loss: 0, curve: curve.map((c) => ({ ...c, val_acc: 0.1 })) },
+  });
   assert.ok(Number.isNaN(stepsToFraction(flat)));
   const g = learningSpeed([r, { ...r, seed: 1 }, flat]);
   const cf = g.find((x) => x.name === 'channel-full')!;
@@ -282,34 +433,69 @@ test('learning speed: steps to 90% of the way from chance to the plateau, interp
 test('sanity: a superset that loses on test is a failure, told apart by its training fit; a tie holds; unconverged runs settle nothing', () => {
   // Each run's curve has its selected epoch (1) with the given train accuracy.
   const fitted = (name: string, accs: number[], trainAcc: number, over: Partial<RunRecord> = {}): RunRecord[] =>
-    accs.map((a, s) => rec(name, 'mnist', s, a, {
-      metrics: { test_acc: a, test_loss: 0, best_val_acc: a, final_train_loss: 0, curve: [{ epoch: 1, step: 100, train_loss: 0, train_acc: trainAcc, val_acc: a, val_loss: 0, lr: 0, seconds: 1, img_per_s: 1 }] },
-      ...over,
-    }));
-  const status = (rs: RunRecord[]): string => checkSanity(rs, STUDY.supersets).find((s) => s.pair.superset === 'channel-full' && s.pair.subset === 'channel-pooled')!.status;
+    accs.map((a, s) =>
+      rec(name, 'mnist', s, a, {
+        metrics: {
+          test_acc: a,
+          test_loss: 0,
+          best_val_acc: a,
+          final_train_loss: 0,
+          curve: [{ epoch: 1, step: 100, train_loss: 0, train_acc: trainAcc, val_acc: a, val_loss: 0, lr: 0, seconds: 1, img_per_s: 1 }],
+        },
+        ...over,
+      }),
+    );
+  const status = (rs: RunRecord[]): string =>
+    checkSanity(rs, STUDY.supersets).find((s) => s.pair.superset === 'channel-full' && s.pair.subset === 'channel-pooled')!.status;
   // The superset fits its training set as well and loses on test: it overfits.
-  assert.equal(status([...fitted('channel-full', [0.9, 0.905, 0.91], 1), ...fitted('channel-pooled', [0.95, 0.96, 0.97], 0.99)]), 'fails: overfits');
+  assert.equal(
+    status([...fitted('channel-full', [0.9, 0.905, 0.91], 1), ...fitted('channel-pooled', [0.95, 0.96, 0.97], 0.99)]),
+    'fails: overfits',
+  );
   // It fits its training set worse too: optimization or a bug.
-  assert.equal(status([...fitted('channel-full', [0.9, 0.905, 0.91], 0.9), ...fitted('channel-pooled', [0.95, 0.96, 0.97], 0.99)]), 'fails: fits worse');
+  assert.equal(
+    status([...fitted('channel-full', [0.9, 0.905, 0.91], 0.9), ...fitted('channel-pooled', [0.95, 0.96, 0.97], 0.99)]),
+    'fails: fits worse',
+  );
   // Validation peaked early, at 85% train, and the run went on to fit its training set
   // fully (spatial-full on co-occurrence): that is overfitting, not a failure to fit.
   const later = (rs: RunRecord[]): RunRecord[] =>
-    rs.map((r) => ({ ...r, metrics: { ...r.metrics, curve: [...r.metrics.curve, { ...r.metrics.curve[0], epoch: 2, step: 200, train_acc: 1, val_acc: r.metrics.test_acc - 0.01 }] } }));
-  assert.equal(status([...later(fitted('channel-full', [0.9, 0.905, 0.91], 0.85)), ...fitted('channel-pooled', [0.95, 0.96, 0.97], 0.99)]), 'fails: overfits');
+    rs.map((r) => ({
+      ...r,
+      metrics: {
+        ...r.metrics,
+        curve: [...r.metrics.curve, { ...r.metrics.curve[0], epoch: 2, step: 200, train_acc: 1, val_acc: r.metrics.test_acc - 0.01 }],
+      },
+    }));
+  assert.equal(
+    status([...later(fitted('channel-full', [0.9, 0.905, 0.91], 0.85)), ...fitted('channel-pooled', [0.95, 0.96, 0.97], 0.99)]),
+    'fails: overfits',
+  );
   // Higher, or indistinguishable, holds.
   assert.equal(status([...fitted('channel-full', [0.95, 0.96, 0.97], 1), ...fitted('channel-pooled', [0.9, 0.905, 0.91], 0.99)]), 'holds');
   assert.equal(status([...fitted('channel-full', [0.95, 0.93, 0.97], 1), ...fitted('channel-pooled', [0.94, 0.96, 0.95], 0.99)]), 'holds');
   // A loss among runs that did not converge is no evidence either way.
-  assert.equal(status([...fitted('channel-full', [0.9, 0.905, 0.91], 1, { converged: false }), ...fitted('channel-pooled', [0.95, 0.96, 0.97], 0.99)]), 'not settled');
+  assert.equal(
+    status([...fitted('channel-full', [0.9, 0.905, 0.91], 1, { converged: false }), ...fitted('channel-pooled', [0.95, 0.96, 0.97], 0.99)]),
+    'not settled',
+  );
   // Only pairs with runs on both sides, per dataset.
   assert.deepEqual(checkSanity(fitted('channel-full', [0.9], 1), STUDY.supersets), []);
 });
 
 test('sanity gates verdicts: a model whose superset pair fits worse gets none on that dataset; overfitting withholds nothing', () => {
   const fitted = (name: string, dataset: string, accs: number[], trainAcc: number): RunRecord[] =>
-    accs.map((a, s) => rec(name, dataset, s, a, {
-      metrics: { test_acc: a, test_loss: 0, best_val_acc: a, final_train_loss: 0, curve: [{ epoch: 1, step: 100, train_loss: 0, train_acc: trainAcc, val_acc: a, val_loss: 0, lr: 0, seconds: 1, img_per_s: 1 }] },
-    }));
+    accs.map((a, s) =>
+      rec(name, dataset, s, a, {
+        metrics: {
+          test_acc: a,
+          test_loss: 0,
+          best_val_acc: a,
+          final_train_loss: 0,
+          curve: [{ epoch: 1, step: 100, train_loss: 0, train_acc: trainAcc, val_acc: a, val_loss: 0, lr: 0, seconds: 1, img_per_s: 1 }],
+        },
+      }),
+    );
   // channel-full clearly above spatial-full on MNIST and on relation; on MNIST it also loses to
   // channel-pooled, whose input it holds, fitting its training set either worse or as well.
   const stored = (fullFit: number): RunRecord[] => [
@@ -322,33 +508,59 @@ test('sanity gates verdicts: a model whose superset pair fits worse gets none on
   const family = FAMILY;
   const broken = claimsOver(STUDY, stored(0.9), 'standard', family);
   assert.equal(broken.comparison('channel-full', 'spatial-full', 'mnist').verdict, 'no verdict');
-  assert.match(broken.comparison('channel-full', 'spatial-full', 'mnist').reason ?? '', /sanity fails on mnist \(channel-full loses to channel-pooled/);
+  assert.match(
+    broken.comparison('channel-full', 'spatial-full', 'mnist').reason ?? '',
+    /sanity fails on mnist \(channel-full loses to channel-pooled/,
+  );
   assert.throws(() => broken.higher('channel-full', 'spatial-full', 'mnist'), /sanity fails/);
   // Another dataset's comparisons are read as usual.
   assert.equal(broken.higher('channel-full', 'spatial-full', 'relation').status, 'holds');
   // Prose that says how a sanity pair reads is checked like any other sentence.
   assert.equal(broken.sanity('channel-full', 'channel-pooled', 'mnist', 'fails: fits worse').status, 'holds');
-  assert.throws(() => broken.sanity('channel-full', 'channel-pooled', 'mnist', 'fails: overfits'), /no longer supports .*fails: fits worse/);
-  assert.equal(claimsOver(STUDY, stored(1), 'standard', family).sanity('channel-full', 'channel-pooled', 'mnist', 'fails: overfits').status, 'holds');
+  assert.throws(
+    () => broken.sanity('channel-full', 'channel-pooled', 'mnist', 'fails: overfits'),
+    /no longer supports .*fails: fits worse/,
+  );
+  assert.equal(
+    claimsOver(STUDY, stored(1), 'standard', family).sanity('channel-full', 'channel-pooled', 'mnist', 'fails: overfits').status,
+    'holds',
+  );
   // The suite's own table and the question's claims table carry the same gate.
-  const core = suiteComparisons(STUDY, 'core', stored(0.9)).find((c) => c.dataset === 'mnist' && c.a === 'channel-full' && c.b === 'spatial-full')!;
+  const core = suiteComparisons(STUDY, 'core', stored(0.9)).find(
+    (c) => c.dataset === 'mnist' && c.a === 'channel-full' && c.b === 'spatial-full',
+  )!;
   assert.match(core.reason ?? '', /sanity fails/);
   // On relation, channel-full losing to channel-pooled while fitting worse leaves the flattening claim unsettled.
   const flattening = (fit: number) => {
-    const rs = [...stored(1).filter((r) => r.dataset !== 'relation' || r.name !== 'channel-full'), ...fitted('channel-full', 'relation', [0.9, 0.905, 0.91], fit), ...fitted('channel-pooled', 'relation', [0.95, 0.96, 0.97], 0.99)];
-    return questionClaims(STUDY, () => [...rs, ...restOfBlock(rs, 'core', 'relation')], 'standard').find((r) => r.claim.id === 'flattening')!;
+    const rs = [
+      ...stored(1).filter((r) => r.dataset !== 'relation' || r.name !== 'channel-full'),
+      ...fitted('channel-full', 'relation', [0.9, 0.905, 0.91], fit),
+      ...fitted('channel-pooled', 'relation', [0.95, 0.96, 0.97], 0.99),
+    ];
+    return questionClaims(STUDY, () => [...rs, ...restOfBlock(rs, 'core', 'relation')], 'standard').find(
+      (r) => r.claim.id === 'flattening',
+    )!;
   };
   assert.equal(flattening(0.9).status, 'not settled');
   assert.match(flattening(0.9).evidence.join(' '), /sanity fails on relation/);
   assert.notEqual(flattening(1).status, 'not settled');
   // The checks read sanity for the family's models only: a store that holds another dataset's
   // runs from two suites' configs (two runs per seed) is not read, as the report's whole store is not.
-  const twoSuites = [...stored(0.9), ...fitted('channel-full', 'fashion-mnist', [0.9, 0.9], 1), ...fitted('channel-full', 'fashion-mnist', [0.8, 0.8], 1), ...fitted('channel-pooled', 'fashion-mnist', [0.7, 0.7], 1)];
+  const twoSuites = [
+    ...stored(0.9),
+    ...fitted('channel-full', 'fashion-mnist', [0.9, 0.9], 1),
+    ...fitted('channel-full', 'fashion-mnist', [0.8, 0.8], 1),
+    ...fitted('channel-pooled', 'fashion-mnist', [0.7, 0.7], 1),
+  ];
   assert.equal(claimsOver(STUDY, twoSuites, 'standard', []).family.length, 0);
   assert.equal(claimsOver(STUDY, twoSuites, 'standard', family).comparison('channel-full', 'spatial-full', 'mnist').verdict, 'no verdict');
   // An overfitting superset is a finding about the data, stated in the sanity table: nothing is withheld.
   assert.equal(claimsOver(STUDY, stored(1), 'standard', family).higher('channel-full', 'spatial-full', 'mnist').status, 'holds');
-  assert.equal(suiteComparisons(STUDY, 'core', stored(1)).find((c) => c.dataset === 'mnist' && c.a === 'channel-full' && c.b === 'spatial-full')!.reason, undefined);
+  assert.equal(
+    suiteComparisons(STUDY, 'core', stored(1)).find((c) => c.dataset === 'mnist' && c.a === 'channel-full' && c.b === 'spatial-full')!
+      .reason,
+    undefined,
+  );
 });
 
 test("a suite reads its tasks' controls from the controls suite, even when its own plan lacks the control's model", () => {
@@ -356,13 +568,32 @@ test("a suite reads its tasks' controls from the controls suite, even when its o
   const storeWith = (spatialAcc: number | null, seeds = [0, 1, 2], block = true): string => {
     const dir = tempDir('controls');
     const store = new ResultStore({ dir });
-    const put = (suite: string, names: string[], dataset: string, acc: (name: string, seed: number) => number, over: Partial<RunRecord> = {}): void => {
-      for (const p of planSuite(STUDY, suite, { preset: 'standard', datasets: [dataset] }).filter((q) => names.includes(q.config.name) && seeds.includes(q.config.seed)))
-        store.append(rec(p.config.name, dataset, p.config.seed, acc(p.config.name, p.config.seed), { id: p.id, schema: SCHEMA_VERSION, backend: {}, started: '2026-01-01T00:00:00Z', ended: '2026-01-01T00:01:00Z', ...over } as unknown as Partial<RunRecord>));
+    const put = (
+      suite: string,
+      names: string[],
+      dataset: string,
+      acc: (name: string, seed: number) => number,
+      over: Partial<RunRecord> = {},
+    ): void => {
+      for (const p of planSuite(STUDY, suite, { preset: 'standard', datasets: [dataset] }).filter(
+        (q) => names.includes(q.config.name) && seeds.includes(q.config.seed),
+      ))
+        store.append(
+          rec(p.config.name, dataset, p.config.seed, acc(p.config.name, p.config.seed), {
+            id: p.id,
+            schema: SCHEMA_VERSION,
+            backend: {},
+            started: '2026-01-01T00:00:00Z',
+            ended: '2026-01-01T00:01:00Z',
+            ...over,
+          } as unknown as Partial<RunRecord>),
+        );
     };
     put('learned-maps', ['channel-full', 'filter-16-pos'], 'relation', (n, s) => (n === 'channel-full' ? 0.95 : 0.9) + s / 1000);
     // The rest of the suite's block on relation, in but unconverged: complete, and outside the pooled spread.
-    const rest = [...new Set(planSuite(STUDY, 'learned-maps', { preset: 'standard', datasets: ['relation'] }).map((p) => p.config.name))].filter((n) => n !== 'channel-full' && n !== 'filter-16-pos');
+    const rest = [
+      ...new Set(planSuite(STUDY, 'learned-maps', { preset: 'standard', datasets: ['relation'] }).map((p) => p.config.name)),
+    ].filter((n) => n !== 'channel-full' && n !== 'filter-16-pos');
     if (block) put('learned-maps', rest, 'relation', () => 0.5, { converged: false });
     if (spatialAcc !== null) put('controls', ['spatial-full'], 'relation', (_, s) => spatialAcc + s / 1000);
     return dir;
@@ -375,11 +606,28 @@ test("a suite reads its tasks' controls from the controls suite, even when its o
     // The report's checks and its claims table read the same controls as the suite's tables.
     const claim = claimsOver(STUDY, v, 'standard', family).comparison('filter-16-pos', 'channel-full', 'relation');
     const table = questionClaims(STUDY, (s) => (s === 'learned-maps' ? v.records : s === 'controls' ? v.controlRecords : []), 'standard');
-    const row = table.find((r) => r.claim.id === 'learned-maps')!.comparisons.find((c) => c.dataset === 'relation' && c.a === 'filter-16-pos')!;
-    return { missing: v.missing, controls: controlsOf(v, STUDY.controls), comparisons: suiteComparisons(STUDY, 'learned-maps', v.records, { controls: controlsOf(v, STUDY.controls), planned: v.seeds, missing: v.missing }), claim, row, records: v.records, seeds: v.seeds };
+    const row = table
+      .find((r) => r.claim.id === 'learned-maps')!
+      .comparisons.find((c) => c.dataset === 'relation' && c.a === 'filter-16-pos')!;
+    return {
+      missing: v.missing,
+      controls: controlsOf(v, STUDY.controls),
+      comparisons: suiteComparisons(STUDY, 'learned-maps', v.records, {
+        controls: controlsOf(v, STUDY.controls),
+        planned: v.seeds,
+        missing: v.missing,
+      }),
+      claim,
+      row,
+      records: v.records,
+      seeds: v.seeds,
+    };
   };
   const solved = verdicts(storeWith(0.99));
-  assert.deepEqual(solved.controls.map((c) => [c.control.model, c.pass]), [['spatial-full', true]]);
+  assert.deepEqual(
+    solved.controls.map((c) => [c.control.model, c.pass]),
+    [['spatial-full', true]],
+  );
   const cf = solved.comparisons.find((c) => c.a === 'filter-16-pos' && c.b === 'channel-full')!;
   assert.equal(cf.reason, undefined);
   assert.equal(cf.verdict, 'lower');
@@ -387,37 +635,64 @@ test("a suite reads its tasks' controls from the controls suite, even when its o
   assert.equal(solved.claim.verdict, 'lower');
   assert.equal(solved.row.reason, undefined);
   // Handed the suite's records alone, a claim cannot see the control, and says so rather than reading the comparison.
-  assert.match(claimsOver(STUDY, solved.records, 'standard', [{ dataset: 'relation', a: 'filter-16-pos', b: 'channel-full', expect: 'lower' }]).comparison('filter-16-pos', 'channel-full', 'relation').reason ?? '', /inconclusive: .*spatial-full has no runs on relation/);
+  assert.match(
+    claimsOver(STUDY, solved.records, 'standard', [
+      { dataset: 'relation', a: 'filter-16-pos', b: 'channel-full', expect: 'lower' },
+    ]).comparison('filter-16-pos', 'channel-full', 'relation').reason ?? '',
+    /inconclusive: .*spatial-full has no runs on relation/,
+  );
   // Two seeds of the three planned: the tables, the checks and the claims table wait for the third,
   // though two seeds already give the same gap (a third can move the interval, never the plan).
   const partial = verdicts(storeWith(0.99, [0, 1]));
   assert.deepEqual(partial.seeds, [0, 1, 2]);
-  for (const reason of [partial.comparisons.find((c) => c.a === 'filter-16-pos')!.reason, partial.claim.reason, partial.row.reason]) assert.match(reason ?? '', /^seed 2 not in yet: no verdict before every planned seed$/);
+  for (const reason of [partial.comparisons.find((c) => c.a === 'filter-16-pos')!.reason, partial.claim.reason, partial.row.reason])
+    assert.match(reason ?? '', /^seed 2 not in yet: no verdict before every planned seed$/);
   // The rest of the suite's block on relation not in yet: the tables, the checks and the claims table wait for it.
   const unblocked = verdicts(storeWith(0.99, [0, 1, 2], false));
   assert.ok(unblocked.missing.length > 0);
   for (const reason of [unblocked.comparisons.find((c) => c.a === 'filter-16-pos')!.reason, unblocked.claim.reason, unblocked.row.reason])
-    assert.match(reason ?? '', /^\d+ planned runs of the learned-maps suite on relation not in yet: no verdict before its block is complete/);
+    assert.match(
+      reason ?? '',
+      /^\d+ planned runs of the learned-maps suite on relation not in yet: no verdict before its block is complete/,
+    );
   // The control at chance: the same comparison is withheld, in the tables, the checks and the claims table.
   const failed = verdicts(storeWith(0.26));
   assert.equal(failed.controls[0].pass, false);
-  for (const reason of [failed.comparisons.find((c) => c.a === 'filter-16-pos')!.reason, failed.claim.reason, failed.row.reason]) assert.match(reason ?? '', /inconclusive: the positive control .* failed/);
+  for (const reason of [failed.comparisons.find((c) => c.a === 'filter-16-pos')!.reason, failed.claim.reason, failed.row.reason])
+    assert.match(reason ?? '', /inconclusive: the positive control .* failed/);
   // The control not yet run: the controls suite has nothing on relation, and the comparisons wait for it rather than go ungated.
   const none = verdicts(storeWith(null));
-  assert.deepEqual(none.controls.map((c) => [c.control.model, c.pass, c.detail]), [['spatial-full', false, 'spatial-full has no runs on relation']]);
-  for (const reason of [none.comparisons.find((c) => c.a === 'filter-16-pos')!.reason, none.claim.reason, none.row.reason]) assert.match(reason ?? '', /inconclusive: the positive control .* failed \(spatial-full has no runs on relation\)/);
+  assert.deepEqual(
+    none.controls.map((c) => [c.control.model, c.pass, c.detail]),
+    [['spatial-full', false, 'spatial-full has no runs on relation']],
+  );
+  for (const reason of [none.comparisons.find((c) => c.a === 'filter-16-pos')!.reason, none.claim.reason, none.row.reason])
+    assert.match(reason ?? '', /inconclusive: the positive control .* failed \(spatial-full has no runs on relation\)/);
   // A gate handed the controls of other datasets only withholds a task whose control it never judged.
-  assert.match(controlGate([], STUDY.controls)({ dataset: 'relation', a: 'x', b: 'y' } as never) ?? '', /inconclusive: the positive control .* was not judged \(spatial-full on relation\)/);
+  assert.match(
+    controlGate([], STUDY.controls)({ dataset: 'relation', a: 'x', b: 'y' } as never) ?? '',
+    /inconclusive: the positive control .* was not judged \(spatial-full on relation\)/,
+  );
   assert.equal(controlGate([], STUDY.controls)({ dataset: 'mnist', a: 'x', b: 'y' } as never), undefined);
   // A control at 100% on every seed has the test set's binomial bound, never "± 0".
   const perfect = checkControls(runs('channel-pooled', 'appearance', [1, 1, 1]), STUDY.controls)[0];
   assert.equal(perfect.pass, true);
-  assert.match(perfect.detail, /^channel-pooled on appearance: 100\.00%, lower 95% bound 99\.9\d% \(binomial: seeds agree\) against 90\.00%/);
+  assert.match(
+    perfect.detail,
+    /^channel-pooled on appearance: 100\.00%, lower 95% bound 99\.9\d% \(binomial: seeds agree\) against 90\.00%/,
+  );
   // The style task's positive control: cnn-deep must learn the rule, not merely beat chance.
   assert.equal(checkControls(runs('cnn-deep', 'cooccurrence', [0.99, 0.992, 0.985]), STUDY.controls)[0].pass, true);
-  assert.match(checkControls(runs('cnn-deep', 'cooccurrence', [0.47, 0.5, 0.48]), STUDY.controls)[0].detail, /cnn-deep on cooccurrence: 48\.33%, lower 95% bound .* against 90\.00%/);
+  assert.match(
+    checkControls(runs('cnn-deep', 'cooccurrence', [0.47, 0.5, 0.48]), STUDY.controls)[0].detail,
+    /cnn-deep on cooccurrence: 48\.33%, lower 95% bound .* against 90\.00%/,
+  );
   assert.equal(checkControls(runs('cnn-deep', 'cooccurrence', [0.47, 0.5, 0.48]), STUDY.controls)[0].pass, false);
   // Every declared control is planned by the controls suite, so every suite can read it there.
   const planned = planSuite(STUDY, 'controls', { preset: 'standard' });
-  for (const c of STUDY.controls) assert.ok(planned.some((p) => p.config.name === c.model && p.config.dataset.name === c.dataset), `${c.model} on ${c.dataset}`);
+  for (const c of STUDY.controls)
+    assert.ok(
+      planned.some((p) => p.config.name === c.model && p.config.dataset.name === c.dataset),
+      `${c.model} on ${c.dataset}`,
+    );
 });

@@ -5,10 +5,10 @@
  */
 import { test } from 'node:test';
 import * as assert from 'node:assert/strict';
-import * as fs from 'fs';
-import * as path from 'path';
-import { spawnSync } from 'child_process';
-import * as os from 'os';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { spawnSync } from 'node:child_process';
+import * as os from 'node:os';
 import { ROOT } from '../lib/util/paths';
 import { allocatedCpus, cgroupCpus, underSlurm } from '../lib/util/cpus';
 import { tempDir } from './helpers/tmp';
@@ -69,7 +69,10 @@ test('usage errors exit 2 with the usage; unknown options are never ignored', ()
 test('a sweep in which nothing could run exits 1 and says why once', () => {
   const dir = tempDir('cli');
   // No CIFAR-10 in an empty data folder: every planned run is skipped.
-  const r = run('ablation', ['--suite', 'channel-vs-spatial', '--preset', 'smoke', '--datasets', 'cifar10'], { MAPTOKENS_RESULTS_DIR: dir, MAPTOKENS_DATA_DIR: dir });
+  const r = run('ablation', ['--suite', 'channel-vs-spatial', '--preset', 'smoke', '--datasets', 'cifar10'], {
+    MAPTOKENS_RESULTS_DIR: dir,
+    MAPTOKENS_DATA_DIR: dir,
+  });
   assert.equal(r.status, 1, r.stderr);
   assert.match(r.stderr, /nothing could run/);
   assert.equal(r.stderr.match(/CIFAR-10 is not in/g)?.length, 1, 'the reason is not said exactly once');
@@ -91,7 +94,10 @@ test('a corrupt dataset stops a sweep with one line naming the file, no stack tr
   fs.mkdirSync(batches, { recursive: true });
   fs.writeFileSync(path.join(batches, 'test_batch.bin'), Buffer.alloc(3073));
   fs.writeFileSync(path.join(batches, 'data_batch_1.bin'), Buffer.alloc(100)); // truncated
-  const r = run('ablation', ['--suite', 'channel-vs-spatial', '--preset', 'smoke', '--datasets', 'cifar10'], { MAPTOKENS_RESULTS_DIR: dir, MAPTOKENS_DATA_DIR: dir });
+  const r = run('ablation', ['--suite', 'channel-vs-spatial', '--preset', 'smoke', '--datasets', 'cifar10'], {
+    MAPTOKENS_RESULTS_DIR: dir,
+    MAPTOKENS_DATA_DIR: dir,
+  });
   assert.equal(r.status, 1, r.stderr);
   assert.match(r.stderr, /^error: .*data_batch_1\.bin.*truncated/m);
   assert.equal(r.stderr.match(/data_batch_1\.bin/g)?.length, 1, 'the broken file is not named exactly once');
@@ -102,12 +108,23 @@ test('a corrupt dataset stops a sweep with one line naming the file, no stack tr
 test('--slurm: one planned run per array task, numbered from 1 and sized by the plan, never by SLURM_ARRAY_TASK_COUNT', () => {
   const dir = tempDir('slurm');
   const sweep = ['--suite', 'hybrid-relation', '--preset', 'smoke'];
-  const env = (id?: string): Record<string, string> => ({ MAPTOKENS_RESULTS_DIR: dir, SLURM_JOB_ID: '7', ...(id === undefined ? {} : { SLURM_ARRAY_TASK_ID: id }) });
+  const env = (id?: string): Record<string, string> => ({
+    MAPTOKENS_RESULTS_DIR: dir,
+    SLURM_JOB_ID: '7',
+    ...(id === undefined ? {} : { SLURM_ARRAY_TASK_ID: id }),
+  });
   const plan = run('ablation', [...sweep, '--plan'], env());
   assert.equal(plan.status, 0, plan.stderr);
   // The command to submit, with the grid's own options, so that every task plans the same grid.
-  assert.match(plan.stdout, /The grid has 3 runs\..*\n\s+sbatch --array=1-3 scripts\/slurm\/ablation\.sbatch --suite hybrid-relation --preset smoke\n/);
-  for (const [id, msg] of [[undefined, /SLURM_ARRAY_TASK_ID is not set; submit it as an array, sbatch --array=1-3/], ['0', /array task ids start at 1/], ['4', /task 4 is past the plan's 3 runs/]] as const) {
+  assert.match(
+    plan.stdout,
+    /The grid has 3 runs\..*\n\s+sbatch --array=1-3 scripts\/slurm\/ablation\.sbatch --suite hybrid-relation --preset smoke\n/,
+  );
+  for (const [id, msg] of [
+    [undefined, /SLURM_ARRAY_TASK_ID is not set; submit it as an array, sbatch --array=1-3/],
+    ['0', /array task ids start at 1/],
+    ['4', /task 4 is past the plan's 3 runs/],
+  ] as const) {
     const r = run('ablation', [...sweep, '--slurm'], env(id));
     assert.equal(r.status, 2, `task ${id}: ${r.stderr}`);
     assert.match(r.stderr, msg);

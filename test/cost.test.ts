@@ -9,7 +9,7 @@ import { test } from 'node:test';
 import { stemOutputShape, stridedStem, twoConvStem } from '../lib/models/stem';
 import { REGIME_ARMS, REGIME_STEMS } from '../study/suites/regime';
 import * as assert from 'node:assert/strict';
-import * as tf from '@tensorflow/tfjs';
+import type * as tf from '@tensorflow/tfjs';
 import { costModel } from '../lib/models/cost';
 import { createModel } from '../lib/models/create';
 import { resolveModelConfig } from '../lib/models/resolve';
@@ -19,8 +19,25 @@ import { STUDY } from '../study';
 
 /** Layers that only reshape, normalize, add or activate: no multiply-adds by the cost model's convention. */
 const ELEMENTWISE = new Set([
-  'InputLayer', 'Relu', 'Activation', 'LayerNorm', 'BatchNormalization', 'Dropout', 'Add', 'Concatenate', 'LearnedEmbedding', 'SinCos2DEmbedding',
-  'ClassToken', 'SelectToken', 'ChannelTokens', 'SpatialTokens', 'Patchify', 'GlobalAveragePooling1D', 'GlobalAveragePooling2D', 'MapWeights', 'Reshape',
+  'InputLayer',
+  'Relu',
+  'Activation',
+  'LayerNorm',
+  'BatchNormalization',
+  'Dropout',
+  'Add',
+  'Concatenate',
+  'LearnedEmbedding',
+  'SinCos2DEmbedding',
+  'ClassToken',
+  'SelectToken',
+  'ChannelTokens',
+  'SpatialTokens',
+  'Patchify',
+  'GlobalAveragePooling1D',
+  'GlobalAveragePooling2D',
+  'MapWeights',
+  'Reshape',
 ]);
 
 const dims = (s: tf.Shape): number[] => s.map((x) => x ?? 1);
@@ -86,16 +103,24 @@ function graphCost(model: tf.LayersModel): { params: number; macs: number } {
   return { params, macs };
 }
 
-test('every preset: the cost model\'s parameters and FLOPs equal the built graph\'s, layer by layer', async () => {
+test("every preset: the cost model's parameters and FLOPs equal the built graph's, layer by layer", async () => {
   await backend();
   const configs = Object.keys(STUDY.models).map((name) => ({ name, cfg: resolveModelConfig(modelPreset(STUDY, name)) }));
   // And off the default shapes: a colour input, another width, depth and map count.
-  configs.push({ name: 'channel-full on 32×32×3, d 32, depth 3', cfg: resolveModelConfig(modelPreset(STUDY, 'channel-full'), { inputShape: [32, 32, 3], dModel: 32, depth: 3 }) });
+  configs.push({
+    name: 'channel-full on 32×32×3, d 32, depth 3',
+    cfg: resolveModelConfig(modelPreset(STUDY, 'channel-full'), { inputShape: [32, 32, 3], dModel: 32, depth: 3 }),
+  });
   configs.push({ name: 'dual, depth 4', cfg: resolveModelConfig(modelPreset(STUDY, 'dual'), { depth: 4 }) });
   configs.push({ name: 'hybrid with [CLS]', cfg: resolveModelConfig(modelPreset(STUDY, 'hybrid'), { pooling: 'cls' }) });
   // The regime map's stem family, every stage count and width, under each of its arms.
   for (const stages of [1, 2, 3])
-    for (const maps of [16, 64, 256]) for (const arm of REGIME_ARMS) configs.push({ name: `${arm} on stridedStem(${stages}, ${maps})`, cfg: resolveModelConfig(modelPreset(STUDY, arm), { stem: stridedStem(stages, maps) }) });
+    for (const maps of [16, 64, 256])
+      for (const arm of REGIME_ARMS)
+        configs.push({
+          name: `${arm} on stridedStem(${stages}, ${maps})`,
+          cfg: resolveModelConfig(modelPreset(STUDY, arm), { stem: stridedStem(stages, maps) }),
+        });
   for (const { name, cfg } of configs) {
     const m = createModel(cfg);
     try {
@@ -109,9 +134,16 @@ test('every preset: the cost model\'s parameters and FLOPs equal the built graph
   }
 });
 
-test('the stem family: one stage is the answer\'s stem, and each stage halves the maps (14, 7, 4)', () => {
+test("the stem family: one stage is the answer's stem, and each stage halves the maps (14, 7, 4)", () => {
   assert.deepEqual(stridedStem(1, 64), twoConvStem(64, 2));
-  assert.deepEqual([1, 2, 3].map((k) => stemOutputShape([28, 28, 1], stridedStem(k, 256))), [[14, 14, 256], [7, 7, 256], [4, 4, 256]]);
+  assert.deepEqual(
+    [1, 2, 3].map((k) => stemOutputShape([28, 28, 1], stridedStem(k, 256))),
+    [
+      [14, 14, 256],
+      [7, 7, 256],
+      [4, 4, 256],
+    ],
+  );
   assert.throws(() => stridedStem(4, 64), /stages must be 1, 2 or 3/);
   // The grid spans both regimes: fewer maps than positions, and more.
   const hw = (s: number): number => stemOutputShape([28, 28, 1], stridedStem(s, 1))[0] ** 2;
@@ -129,6 +161,7 @@ test('the graph count can fail: a block the cost model does not know about is ca
   }
 });
 
-test("the parameter count the catalog gives each model preset is its real count", () => {
-  for (const [name, m] of Object.entries(STUDY.models)) assert.equal(costModel(resolveModelConfig(m.config)).params, m.params, `${name}: study/models.ts says ${m.params}`);
+test('the parameter count the catalog gives each model preset is its real count', () => {
+  for (const [name, m] of Object.entries(STUDY.models))
+    assert.equal(costModel(resolveModelConfig(m.config)).params, m.params, `${name}: study/models.ts says ${m.params}`);
 });

@@ -5,13 +5,44 @@
  */
 import { test } from 'node:test';
 import * as assert from 'node:assert/strict';
-import * as fs from 'fs';
-import * as http from 'http';
-import * as path from 'path';
-import { execFileSync } from 'child_process';
-import { AddressInfo } from 'net';
+import * as fs from 'node:fs';
+import * as http from 'node:http';
+import * as path from 'node:path';
+import { execFileSync } from 'node:child_process';
+import type { AddressInfo } from 'node:net';
 import { assertNoLeak, backend, tf } from './helpers/tf';
-import { appearanceTask, batches, COOCCURRENCE_PAIRS, cooccurrenceLayout, cooccurrenceTask, STROKES, strokeDistance, clearDatasetMemo, DataError, downloadCifar10, fashionPackageDir, forEachBatch, holdout, loadCifar10, loadDataset, loadDatasetOrSkip, loadFashionJson, loadFolderDataset, loadMnist, mnistPackageDir, readIdxPair, relationAtDistance, RELATION_DISTANCES, relationOf, relationPositionBaseline, relationTask, sha256File, Split, stratifiedSubset, verifySha256 } from '../lib/data';
+import {
+  appearanceTask,
+  batches,
+  COOCCURRENCE_PAIRS,
+  cooccurrenceLayout,
+  cooccurrenceTask,
+  STROKES,
+  strokeDistance,
+  clearDatasetMemo,
+  DataError,
+  downloadCifar10,
+  fashionPackageDir,
+  forEachBatch,
+  holdout,
+  loadCifar10,
+  loadDataset,
+  loadDatasetOrSkip,
+  loadFashionJson,
+  loadFolderDataset,
+  loadMnist,
+  mnistPackageDir,
+  readIdxPair,
+  relationAtDistance,
+  RELATION_DISTANCES,
+  relationOf,
+  relationPositionBaseline,
+  relationTask,
+  sha256File,
+  type Split,
+  stratifiedSubset,
+  verifySha256,
+} from '../lib/data';
 import { encodePng } from '../lib/notebook/png';
 import { Rng } from '../lib/util/rng';
 import { tempDir } from './helpers/tmp';
@@ -60,7 +91,10 @@ test('bad IDX input: truncated, wrong magic, wrong type, counts that disagree', 
     return f;
   };
   const truncated = put('truncated', labels.subarray(0, labels.length - 100));
-  assert.throws(() => readIdxPair(images, truncated), (e: Error) => e instanceof DataError && /truncated.*truncated: dimensions 10000 need 10000 data bytes, file has 9900/.test(e.message));
+  assert.throws(
+    () => readIdxPair(images, truncated),
+    (e: Error) => e instanceof DataError && /truncated.*truncated: dimensions 10000 need 10000 data bytes, file has 9900/.test(e.message),
+  );
   const magic = Buffer.from(labels);
   magic[0] = 0x12;
   assert.throws(() => readIdxPair(images, put('magic', magic)), /magic: wrong magic number 0x12000801/);
@@ -143,7 +177,10 @@ test('CIFAR-10 download: checksum verified, extracted atomically; a broken or wr
   try {
     // Wrong checksum: refused, and no archive or batches are left behind.
     const d1 = tempDir('data');
-    await assert.rejects(downloadCifar10({ dataDir: d1, url: srv.url, sha256: '0'.repeat(64), log: quiet }), /checksum mismatch: SHA-256 [0-9a-f]{64}, expected 0{64}/);
+    await assert.rejects(
+      downloadCifar10({ dataDir: d1, url: srv.url, sha256: '0'.repeat(64), log: quiet }),
+      /checksum mismatch: SHA-256 [0-9a-f]{64}, expected 0{64}/,
+    );
     assert.deepEqual(fs.readdirSync(d1), [], 'a refused download leaves no cifar10 folder');
     // A connection that breaks mid-download: nothing under the final names.
     mode = 'truncated';
@@ -152,7 +189,10 @@ test('CIFAR-10 download: checksum verified, extracted atomically; a broken or wr
     assert.deepEqual(fs.readdirSync(d2), []);
     // No network at all (connection refused): nothing, not even an empty folder.
     const d0 = tempDir('data');
-    await assert.rejects(downloadCifar10({ dataDir: d0, url: 'http://127.0.0.1:1/none', sha256: sha, log: quiet }), /cannot download CIFAR-10/);
+    await assert.rejects(
+      downloadCifar10({ dataDir: d0, url: 'http://127.0.0.1:1/none', sha256: sha, log: quiet }),
+      /cannot download CIFAR-10/,
+    );
     assert.deepEqual(fs.readdirSync(d0), []);
     // The good download verifies, extracts and loads by name.
     mode = 'ok';
@@ -223,7 +263,10 @@ test('relation: pooled statistics cannot separate the classes (they coincide); a
   for (let i = 1; i < rel.train.n; i++) {
     assert.deepEqual(pixelStats(rel.train, i, per), first, `image ${i}: pooled pixel statistics differ`);
     const s = pooledDiffs(rel.train, i, 28);
-    assert.ok(s.every((v, k) => Math.abs(v - firstPooled[k]) < 1e-9), `image ${i}: pooled filter responses differ`);
+    assert.ok(
+      s.every((v, k) => Math.abs(v - firstPooled[k]) < 1e-9),
+      `image ${i}: pooled filter responses differ`,
+    );
   }
   // ...so the per-class means coincide exactly, and the classes are still different images.
   assert.notDeepEqual(rel.train.images.subarray(0, per), rel.train.images.subarray(per, 2 * per));
@@ -253,20 +296,36 @@ test('relation probe: the same shapes and rule at a given distance, read back fr
   const shapesOf = (img: Uint8Array): [number, number, number, number] => {
     let sq = -1;
     for (let p = 0; sq < 0 && p < img.length; p++) {
-      const x = p % size, y = Math.floor(p / size);
-      if (x + 5 <= size && y + 5 <= size && Array.from({ length: 25 }, (_, k) => img[(y + Math.floor(k / 5)) * size + x + (k % 5)]).every(Boolean)) sq = p;
+      const x = p % size,
+        y = Math.floor(p / size);
+      if (
+        x + 5 <= size &&
+        y + 5 <= size &&
+        Array.from({ length: 25 }, (_, k) => img[(y + Math.floor(k / 5)) * size + x + (k % 5)]).every(Boolean)
+      )
+        sq = p;
     }
-    const ax = sq % size, ay = Math.floor(sq / size);
-    let bx = size, by = size;
+    const ax = sq % size,
+      ay = Math.floor(sq / size);
+    let bx = size,
+      by = size;
     img.forEach((v, p) => {
-      const x = p % size, y = Math.floor(p / size);
-      if (v && !(x >= ax && x < ax + 5 && y >= ay && y < ay + 5)) (bx = Math.min(bx, x)), (by = Math.min(by, y));
+      const x = p % size,
+        y = Math.floor(p / size);
+      if (v && !(x >= ax && x < ax + 5 && y >= ay && y < ay + 5)) {
+        bx = Math.min(bx, x);
+        by = Math.min(by, y);
+      }
     });
     return [ax, ay, bx, by];
   };
   for (const distance of [RELATION_DISTANCES.min, RELATION_DISTANCES.max, 12, 16]) {
     const probe = relationAtDistance(distance, { perClass: 50 });
-    assert.deepEqual([0, 1, 2, 3].map((k) => probe.labels.filter((l) => l === k).length), [50, 50, 50, 50], `distance ${distance}`);
+    assert.deepEqual(
+      [0, 1, 2, 3].map((k) => probe.labels.filter((l) => l === k).length),
+      [50, 50, 50, 50],
+      `distance ${distance}`,
+    );
     probe.labels.forEach((label, i) => {
       const [ax, ay, bx, by] = shapesOf(probe.images.subarray(i * size * size, (i + 1) * size * size));
       assert.equal(Math.max(Math.abs(bx - ax), Math.abs(by - ay)), distance, `image ${i} at distance ${distance}`);
@@ -284,7 +343,7 @@ test('relation probe: the same shapes and rule at a given distance, read back fr
   assert.throws(() => relationAtDistance(20), /no placement of class 'A left of B' has the shapes 20 px apart on a 28px canvas/);
 });
 
-test('relation: one shape\'s position alone reaches the computed baseline, far from the 67% of uniform placement', () => {
+test("relation: one shape's position alone reaches the computed baseline, far from the 67% of uniform placement", () => {
   const b = relationPositionBaseline();
   // 0.481830 is the same enumeration done independently (Python, over the generator's placement rule).
   assert.ok(Math.abs(b.square - 0.48183) < 1e-5 && Math.abs(b.plus - 0.48183) < 1e-5, JSON.stringify(b));
@@ -333,13 +392,31 @@ test('diagnostic tasks: no test image is a copy of a training image', () => {
  */
 function orientedResponses(px: Uint8Array, size: number): number[] {
   const lines = [
-    [[0, 1], [1, 1], [2, 1]],
-    [[1, 0], [1, 1], [1, 2]],
-    [[0, 0], [1, 1], [2, 2]],
-    [[2, 0], [1, 1], [0, 2]],
+    [
+      [0, 1],
+      [1, 1],
+      [2, 1],
+    ],
+    [
+      [1, 0],
+      [1, 1],
+      [1, 2],
+    ],
+    [
+      [0, 0],
+      [1, 1],
+      [2, 2],
+    ],
+    [
+      [2, 0],
+      [1, 1],
+      [0, 2],
+    ],
   ];
   // Kernel: +2 on the line, −1 elsewhere (zero sum): [3×3] per orientation.
-  const kernels = lines.map((l) => Array.from({ length: 9 }, (_, j) => (l.some(([a, b]) => a === j % 3 && b === Math.floor(j / 3)) ? 2 : -1)));
+  const kernels = lines.map((l) =>
+    Array.from({ length: 9 }, (_, j) => (l.some(([a, b]) => a === j % 3 && b === Math.floor(j / 3)) ? 2 : -1)),
+  );
   const out = new Array(8).fill(0);
   const at = (x: number, y: number): number => (x < 0 || y < 0 || x >= size || y >= size ? 0 : px[y * size + x] / 255);
   for (let y = 0; y < size; y++)
@@ -408,14 +485,20 @@ function strokeImages(perClass: number, size: number, layout: (label: number, i:
   return { images, labels, n };
 }
 
-test('cooccurrence: first-order statistics are the same for every class, the pairs decide it, one stroke\'s position does not', () => {
+test("cooccurrence: first-order statistics are the same for every class, the pairs decide it, one stroke's position does not", () => {
   const size = 28;
   const ds = cooccurrenceTask({ trainPerClass: 2500, testPerClass: 500, seed: 7 });
   // Every image has the same statistics (exactly): so do the class means.
   const first = [...pixelStats(ds.train, 0, size * size), ...orientedResponses(ds.train.images.subarray(0, size * size), size)];
   for (let i = 1; i < 400; i++) {
-    const v = [...pixelStats(ds.train, i, size * size), ...orientedResponses(ds.train.images.subarray(i * size * size, (i + 1) * size * size), size)];
-    assert.ok(v.every((x, k) => Math.abs(x - first[k]) < 1e-9), `image ${i}: first-order statistics differ from image 0's`);
+    const v = [
+      ...pixelStats(ds.train, i, size * size),
+      ...orientedResponses(ds.train.images.subarray(i * size * size, (i + 1) * size * size), size),
+    ];
+    assert.ok(
+      v.every((x, k) => Math.abs(x - first[k]) < 1e-9),
+      `image ${i}: first-order statistics differ from image 0's`,
+    );
   }
   assert.ok(firstOrderGap(ds.test, size, 4) < 1e-9);
   // The class is decided by co-occurrence: the pairs within 4 px, read off the layout, give it exactly.
@@ -424,10 +507,12 @@ test('cooccurrence: first-order statistics are the same for every class, the pai
     for (let t = 0; t < 50; t++) {
       const at = cooccurrenceLayout(r, size, label);
       const near: [number, number][] = [];
-      for (let a = 0; a < 4; a++) for (let b = a + 1; b < 4; b++) if (strokeDistance(a, at[a][0], at[a][1], b, at[b][0], at[b][1]) <= 4) near.push([a, b]);
+      for (let a = 0; a < 4; a++)
+        for (let b = a + 1; b < 4; b++) if (strokeDistance(a, at[a][0], at[a][1], b, at[b][0], at[b][1]) <= 4) near.push([a, b]);
       assert.deepEqual(near, COOCCURRENCE_PAIRS[label], `class ${label}: pairs ${JSON.stringify(near)}`);
       // No two strokes within 3×3 reach of each other, none touching the border.
-      for (let a = 0; a < 4; a++) for (let b = a + 1; b < 4; b++) assert.ok(strokeDistance(a, at[a][0], at[a][1], b, at[b][0], at[b][1]) >= 3);
+      for (let a = 0; a < 4; a++)
+        for (let b = a + 1; b < 4; b++) assert.ok(strokeDistance(a, at[a][0], at[a][1], b, at[b][0], at[b][1]) >= 3);
       assert.ok(at.every(([x, y]) => x >= 1 && y >= 1 && x + 2 <= size - 2 && y + 2 <= size - 2));
     }
   }
@@ -464,7 +549,10 @@ test('folder dataset: decoded, resized, cached, rebuilt on change; a corrupt ima
   await backend();
   const dataDir = tempDir('data');
   const root = path.join(dataDir, 'shapes');
-  for (const [c, v] of [['bright', 220], ['dark', 40]] as const) {
+  for (const [c, v] of [
+    ['bright', 220],
+    ['dark', 40],
+  ] as const) {
     fs.mkdirSync(path.join(root, c), { recursive: true });
     for (let i = 0; i < 6; i++) {
       const px = new Uint8Array(10 * 12).fill(v + i);
@@ -473,7 +561,15 @@ test('folder dataset: decoded, resized, cached, rebuilt on change; a corrupt ima
   }
   fs.writeFileSync(path.join(root, 'bright', 'broken.png'), Buffer.from('this is not a png at all'));
   const logs: string[] = [];
-  const opts = { dataDir, name: 'shapes', size: [8, 8] as [number, number], channels: 1 as const, testFraction: 0.34, seed: 1, log: (m: string) => logs.push(m) };
+  const opts = {
+    dataDir,
+    name: 'shapes',
+    size: [8, 8] as [number, number],
+    channels: 1 as const,
+    testFraction: 0.34,
+    seed: 1,
+    log: (m: string) => logs.push(m),
+  };
   const a = loadFolderDataset(opts);
   assert.equal(a.fromCache, false);
   assert.deepEqual(a.meta.classNames, ['bright', 'dark']);
@@ -507,15 +603,29 @@ test('pipeline: stratified subsets and hold-outs, refusal to flip relations, lea
   const { train, val } = holdout(ds.train, shape, 4, 0.25, 0);
   assert.deepEqual(counts(val.labels, 4), [15, 15, 15, 15]);
   assert.equal(train.n, 180);
-  assert.throws(() => batches(ds.train, shape, { batchSize: 8, augment: { cropPad: 0, flip: true }, flipSafe: ds.meta.flipSafe, dataset: 'relation' }).next(), /augment\.flip: horizontal flips change labels of 'relation'/);
+  assert.throws(
+    () =>
+      batches(ds.train, shape, {
+        batchSize: 8,
+        augment: { cropPad: 0, flip: true },
+        flipSafe: ds.meta.flipSafe,
+        dataset: 'relation',
+      }).next(),
+    /augment\.flip: horizontal flips change labels of 'relation'/,
+  );
   let seen = 0;
   await assertNoLeak('an augmented, shuffled epoch', () =>
-    forEachBatch(train, shape, { batchSize: 32, shuffleSeed: 5, augment: { cropPad: 2, flip: false }, normalize: { mean: [0.1], std: [0.3] } }, (b) => {
-      seen += b.x.shape[0];
-      assert.equal(b.x.shape[0], b.y.shape[0]);
-      // use the batch the way training does, creating and freeing tensors
-      tf.tidy(() => b.x.mean().dataSync());
-    }),
+    forEachBatch(
+      train,
+      shape,
+      { batchSize: 32, shuffleSeed: 5, augment: { cropPad: 2, flip: false }, normalize: { mean: [0.1], std: [0.3] } },
+      (b) => {
+        seen += b.x.shape[0];
+        assert.equal(b.x.shape[0], b.y.shape[0]);
+        // use the batch the way training does, creating and freeing tensors
+        tf.tidy(() => b.x.mean().dataSync());
+      },
+    ),
   );
   assert.equal(seen, 180);
   // The same shuffle seed gives the same order; another seed another one.

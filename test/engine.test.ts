@@ -5,14 +5,14 @@
  */
 import { test } from 'node:test';
 import * as assert from 'node:assert/strict';
-import * as fs from 'fs';
-import * as path from 'path';
-import { spawn, spawnSync } from 'child_process';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { spawn, spawnSync } from 'node:child_process';
 import { assertNoLeak, backend } from './helpers/tf';
 import { ConfigError } from '../lib/models';
-import { canonicalJson, ExperimentConfig, experimentHash, validateExperiment } from '../lib/experiments/config';
+import { canonicalJson, type ExperimentConfig, experimentHash, validateExperiment } from '../lib/experiments/config';
 import { planSuite, shardOf } from '../lib/experiments';
-import { trainExperiment, TrainProgress } from '../lib/train/trainer';
+import { trainExperiment, type TrainProgress } from '../lib/train/trainer';
 import { cooldownStart } from '../lib/results/record';
 import type { RunRecord } from '../lib/results/record';
 import { retrainRun, runSuite } from '../lib/train/engine';
@@ -41,7 +41,12 @@ function smokeConfig(name = 'channel-full', dataset = 'relation'): ExperimentCon
 /** Rebuilds an object with its keys in reverse order, at every depth. */
 function reversedKeys(v: unknown): unknown {
   if (Array.isArray(v)) return v.map(reversedKeys);
-  if (v && typeof v === 'object') return Object.fromEntries(Object.entries(v).reverse().map(([k, x]) => [k, reversedKeys(x)]));
+  if (v && typeof v === 'object')
+    return Object.fromEntries(
+      Object.entries(v)
+        .reverse()
+        .map(([k, x]) => [k, reversedKeys(x)]),
+    );
   return v;
 }
 
@@ -63,13 +68,19 @@ test('invalid experiment configs give field-level errors', () => {
     [{ ...c, train: { ...c.train, lr: -1 } }, /^train\.lr: must be a positive number; got -1/],
     [{ ...c, train: { ...c.train, epochs: 2.5 } }, /^train\.epochs: must be a positive integer/],
     [{ ...c, train: { ...c.train, optimizer: 'sgd' as 'adam' } }, /^train\.optimizer: must be 'adamw' or 'adam'/],
-    [{ ...c, dataset: { ...c.dataset, augment: { cropPad: 2, flip: false, flipp: true } as never } }, /^dataset\.augment\.flipp: unknown key/],
+    [
+      { ...c, dataset: { ...c.dataset, augment: { cropPad: 2, flip: false, flipp: true } as never } },
+      /^dataset\.augment\.flipp: unknown key/,
+    ],
     [{ ...c, dataset: { ...c.dataset, valFraction: 1 } }, /^dataset\.valFraction: must be in \(0, 1\)/],
     [{ ...c, model: { ...c.model, heads: 5 } }, /^model\.heads: 5 heads do not divide dModel 64/],
     [{ ...c, epochs: 3 } as unknown as ExperimentConfig, /^epochs: unknown key/],
   ];
   for (const [cfg, re] of cases) {
-    assert.throws(() => validateExperiment(cfg), (e: Error) => e instanceof ConfigError && re.test(e.message));
+    assert.throws(
+      () => validateExperiment(cfg),
+      (e: Error) => e instanceof ConfigError && re.test(e.message),
+    );
   }
 });
 
@@ -86,7 +97,23 @@ test('training is seeded: the same config twice gives identical curves; another 
   );
   assert.notEqual(a.metrics.curve[0].train_loss, other.metrics.curve[0].train_loss);
   // The record carries what the brief asks of it.
-  for (const k of ['id', 'status', 'dataset', 'seed', 'model', 'train', 'metrics', 'params', 'flops', 'seconds', 'img_per_s', 'backend', 'git', 'started', 'ended'] as const) {
+  for (const k of [
+    'id',
+    'status',
+    'dataset',
+    'seed',
+    'model',
+    'train',
+    'metrics',
+    'params',
+    'flops',
+    'seconds',
+    'img_per_s',
+    'backend',
+    'git',
+    'started',
+    'ended',
+  ] as const) {
     assert.ok(a[k] !== undefined, `record lacks ${k}`);
   }
   assert.equal(a.model.tokenizer, 'channel-full');
@@ -106,7 +133,10 @@ test('a run killed mid-way resumes from its last epoch checkpoint and ends exact
   // Several epochs, dropout on (the seeded Math.random must come back too), and the
   // plateau-then-cooldown schedule, whose decisions a resumed run must replay.
   const base = smokeConfig('channel-full', 'relation');
-  const c: ExperimentConfig = { ...base, train: { ...base.train, epochs: 6, patienceSteps: 2, minSteps: 0, minDelta: 0.002, cooldownFraction: 0.5 } };
+  const c: ExperimentConfig = {
+    ...base,
+    train: { ...base.train, epochs: 6, patienceSteps: 2, minSteps: 0, minDelta: 0.002, cooldownFraction: 0.5 },
+  };
   const runDir = path.join(tempDir('engine'), 'run');
   // A child trains with checkpoints and is killed without warning once one is on disk.
   const driver = path.join(tempDir('engine'), 'driver.js');
@@ -134,7 +164,8 @@ test('a run killed mid-way resumes from its last epoch checkpoint and ends exact
   const whole = await trainExperiment(c);
   const log = fs.readFileSync(path.join(runDir, 'log.txt'), 'utf8');
   assert.match(log, /resumed after epoch \d+ \(step \d+\) from its checkpoint/);
-  const key = (r: RunRecord): unknown => r.metrics.curve.map((e) => [e.epoch, e.step, e.lr, e.train_loss, e.train_acc, e.val_acc, e.val_loss]);
+  const key = (r: RunRecord): unknown =>
+    r.metrics.curve.map((e) => [e.epoch, e.step, e.lr, e.train_loss, e.train_acc, e.val_acc, e.val_loss]);
   assert.equal(resumed.status, 'ok');
   assert.deepEqual(key(resumed), key(whole));
   assert.equal(resumed.metrics.test_acc, whole.metrics.test_acc);
@@ -176,7 +207,15 @@ test('a NaN loss stops the run and is recorded as failed with epoch and step', a
 test('a finished config is served from the store without retraining; --force retrains', async () => {
   await backend();
   const dir = tempDir('engine');
-  const opts = { study: STUDY, suite: 'channel-vs-spatial', preset: 'smoke' as const, datasets: ['mnist'], seeds: [0], resultsDir: dir, progress: quiet };
+  const opts = {
+    study: STUDY,
+    suite: 'channel-vs-spatial',
+    preset: 'smoke' as const,
+    datasets: ['mnist'],
+    seeds: [0],
+    resultsDir: dir,
+    progress: quiet,
+  };
   const first = await runSuite(opts);
   assert.equal(first.trained, 4);
   assert.equal(first.records.length, 4);
@@ -197,7 +236,15 @@ test('a finished config is served from the store without retraining; --force ret
 test('a corrupted or truncated store line is reported with its line number and skipped', async () => {
   await backend();
   const dir = path.join(tempDir('engine'), 'smoke');
-  await runSuite({ study: STUDY, suite: 'channel-vs-spatial', preset: 'smoke', datasets: ['mnist'], seeds: [0], resultsDir: dir, progress: quiet });
+  await runSuite({
+    study: STUDY,
+    suite: 'channel-vs-spatial',
+    preset: 'smoke',
+    datasets: ['mnist'],
+    seeds: [0],
+    resultsDir: dir,
+    progress: quiet,
+  });
   const file = path.join(dir, 'runs.jsonl');
   const good = fs.readFileSync(file, 'utf8').trim().split('\n');
   fs.writeFileSync(file, [good[0], 'this is not json', good[1], '{"id": "abc"}', good[2].slice(0, 200)].join('\n'));
@@ -215,10 +262,14 @@ test('a corrupted or truncated store line is reported with its line number and s
   assert.equal(new ResultStore({ dir }).read().problems.length, 3);
   // The CLI reports them too, and re-trains the run whose line was truncated.
   // The CLI keeps smoke runs in <results>/smoke/: point it at the parent of this store.
-  const cli = spawnSync(process.execPath, [CLI, '--suite', 'channel-vs-spatial', '--preset', 'smoke', '--datasets', 'mnist', '--seeds', '0'], {
-    encoding: 'utf8',
-    env: { ...process.env, MAPTOKENS_RESULTS_DIR: path.dirname(dir) },
-  });
+  const cli = spawnSync(
+    process.execPath,
+    [CLI, '--suite', 'channel-vs-spatial', '--preset', 'smoke', '--datasets', 'mnist', '--seeds', '0'],
+    {
+      encoding: 'utf8',
+      env: { ...process.env, MAPTOKENS_RESULTS_DIR: path.dirname(dir) },
+    },
+  );
   assert.equal(cli.status, 0, cli.stderr);
   assert.match(cli.stderr + cli.stdout, /runs\.jsonl:2: not valid JSON/);
   assert.match(cli.stdout, /4 runs: 2 trained, 2 from the store/);
@@ -242,7 +293,8 @@ test('shards of a grid are disjoint and their union is the grid', () => {
 test("the ETA expects a run to cost what its other seeds cost, and an unseen config its work at the epochs the store's runs of its recipe took", () => {
   const plan = planSuite(STUDY, 'core', { preset: 'standard', datasets: ['mnist'] });
   const of = (name: string, seed: number): (typeof plan)[number] => plan.find((p) => p.config.name === name && p.config.seed === seed)!;
-  const images = (p: (typeof plan)[number]): number => p.config.dataset.trainPerClass! * p.config.model.numClasses * (1 - p.config.dataset.valFraction);
+  const images = (p: (typeof plan)[number]): number =>
+    p.config.dataset.trainPerClass! * p.config.model.numClasses * (1 - p.config.dataset.valFraction);
   const work = (name: string): number => costModel(of(name, 0).config.model).flops.total * images(of(name, 0));
   // Two finished seeds of channel-full and one of cnn-stem (10 times slower per unit of work), each at 10 epochs of a
   // 40-epoch cap; nothing of spatial-full.
@@ -261,7 +313,13 @@ test("the ETA expects a run to cost what its other seeds cost, and an unseen con
       seconds,
       flops: costModel(c.model).flops,
       sizes: { train: images(of(name, seed)), val: 1, test: 1 },
-      metrics: { test_acc: 0.9, test_loss: 0, best_val_acc: 0.9, final_train_loss: 0, curve: Array.from({ length: 10 }, () => ({}) as RunRecord['metrics']['curve'][number]) },
+      metrics: {
+        test_acc: 0.9,
+        test_loss: 0,
+        best_val_acc: 0.9,
+        final_train_loss: 0,
+        curve: Array.from({ length: 10 }, () => ({}) as RunRecord['metrics']['curve'][number]),
+      },
     });
   });
   assert.ok(of('channel-full', 2).config.train.epochs > 10);
@@ -302,7 +360,7 @@ test('SIGKILL mid-run loses no finished record; rerunning completes only the mis
   assert.deepEqual(new ResultStore({ dir }).read().problems, []);
 });
 
-test('when the sweep\'s process is killed, its workers stop on their own, quietly, and leave no process behind', async () => {
+test("when the sweep's process is killed, its workers stop on their own, quietly, and leave no process behind", async () => {
   const root = tempDir('engine');
   const child = spawn(process.execPath, [CLI, '--suite', 'all', '--preset', 'smoke', '--workers', '2'], {
     // A killed sweep cannot remove its scratch directory: it goes under root, which this test file removes.
@@ -327,7 +385,11 @@ test('when the sweep\'s process is killed, its workers stop on their own, quietl
   child.kill('SIGKILL'); // no chance to tell its workers anything
   const killedAt = stderr.length;
   const timeout = new Promise<string>((r) => setTimeout(() => r('timeout'), 60_000));
-  assert.notEqual(await Promise.race([closed.then(() => 'closed'), timeout]), 'timeout', 'a worker was still running 60 s after its sweep was killed');
+  assert.notEqual(
+    await Promise.race([closed.then(() => 'closed'), timeout]),
+    'timeout',
+    'a worker was still running 60 s after its sweep was killed',
+  );
   const after = stderr.slice(killedAt);
   assert.doesNotMatch(after, /EPIPE|Unhandled|\bat .*\.js:\d+/, `a worker died noisily:\n${after.slice(-2000)}`);
 });
@@ -337,15 +399,26 @@ test("a run retrained for its weights, with its stored run's thread counts, is t
   const root = tempDir('engine');
   const dir = path.join(root, 'smoke');
   // The sweep's way: two workers, each with its share of the cores.
-  const r = spawnSync(process.execPath, [CLI, '--suite', 'pooled-vs-full', '--preset', 'smoke', '--datasets', 'relation', '--seeds', '0', '--workers', '2'], { env: { ...process.env, MAPTOKENS_RESULTS_DIR: root }, encoding: 'utf8' });
+  const r = spawnSync(
+    process.execPath,
+    [CLI, '--suite', 'pooled-vs-full', '--preset', 'smoke', '--datasets', 'relation', '--seeds', '0', '--workers', '2'],
+    { env: { ...process.env, MAPTOKENS_RESULTS_DIR: root }, encoding: 'utf8' },
+  );
   assert.equal(r.status, 0, r.stderr.slice(-3000));
-  const plan = planSuite(STUDY, 'pooled-vs-full', { preset: 'smoke', datasets: ['relation'], seeds: [0] }).find((p) => p.config.name === 'spatial-full')!;
+  const plan = planSuite(STUDY, 'pooled-vs-full', { preset: 'smoke', datasets: ['relation'], seeds: [0] }).find(
+    (p) => p.config.name === 'spatial-full',
+  )!;
   const store = new ResultStore({ dir });
   const stored = store.read().records.find((x) => x.id === plan.id)!;
   const storeBefore = fs.readFileSync(store.file, 'utf8');
   const logBefore = fs.readFileSync(path.join(store.runDir(plan.id), 'log.txt'), 'utf8');
   const weightsDir = path.join(store.runDir(plan.id), 'model');
-  const again = await retrainRun(plan, { preset: 'smoke', threads: { intra: stored.backend.intraOpThreads!, inter: stored.backend.interOpThreads! }, weightsDir, progress: quiet });
+  const again = await retrainRun(plan, {
+    preset: 'smoke',
+    threads: { intra: stored.backend.intraOpThreads!, inter: stored.backend.interOpThreads! },
+    weightsDir,
+    progress: quiet,
+  });
   assert.deepEqual(
     again.metrics.curve.map((c) => [c.train_loss, c.val_acc, c.val_loss]),
     stored.metrics.curve.map((c) => [c.train_loss, c.val_acc, c.val_loss]),
@@ -356,22 +429,37 @@ test("a run retrained for its weights, with its stored run's thread counts, is t
   assert.deepEqual(readWeightsRecord(weightsDir), JSON.parse(JSON.stringify(again)));
   assert.equal(readWeightsRecord(path.join(store.runDir(plan.id), 'nowhere')), undefined);
   assert.equal(fs.readFileSync(store.file, 'utf8'), storeBefore, 'the retrain wrote to the store');
-  assert.equal(fs.readFileSync(path.join(store.runDir(plan.id), 'log.txt'), 'utf8'), logBefore, "the retrain wrote to the stored run's log");
+  assert.equal(
+    fs.readFileSync(path.join(store.runDir(plan.id), 'log.txt'), 'utf8'),
+    logBefore,
+    "the retrain wrote to the stored run's log",
+  );
   assert.ok(!fs.existsSync(`${weightsDir}.partial`));
   // What the notebook says of it: the stored run, or where the two part.
   assert.match(sameRun(stored, again), /the stored run's, to the last digit/);
   const n = again.metrics.curve.length;
   const curve = again.metrics.curve.map((c, i) => (i === n - 1 ? { ...c, val_acc: c.val_acc + 0.01 } : c));
-  assert.match(sameRun(stored, { ...again, metrics: { ...again.metrics, curve } }), new RegExp(`not the stored run.*part at epoch ${n}\\b`));
-  assert.match(sameRun(stored, { ...again, metrics: { ...again.metrics, test_acc: again.metrics.test_acc + 0.01 } }), /the curves agree, the test accuracy does not/);
+  assert.match(
+    sameRun(stored, { ...again, metrics: { ...again.metrics, curve } }),
+    new RegExp(`not the stored run.*part at epoch ${n}\\b`),
+  );
+  assert.match(
+    sameRun(stored, { ...again, metrics: { ...again.metrics, test_acc: again.metrics.test_acc + 0.01 } }),
+    /the curves agree, the test accuracy does not/,
+  );
 });
 
 test('the smoke preset of the whole `all` suite completes', () => {
   const root = tempDir('engine');
   const dir = path.join(root, 'smoke');
-  const r = spawnSync(process.execPath, [CLI, '--suite', 'all', '--preset', 'smoke'], { env: { ...process.env, MAPTOKENS_RESULTS_DIR: root }, encoding: 'utf8' });
+  const r = spawnSync(process.execPath, [CLI, '--suite', 'all', '--preset', 'smoke'], {
+    env: { ...process.env, MAPTOKENS_RESULTS_DIR: root },
+    encoding: 'utf8',
+  });
   assert.equal(r.status, 0, r.stderr.slice(-3000));
-  const planned = planSuite(STUDY, 'all', { preset: 'smoke' }).filter((p) => p.config.dataset.name !== 'cifar10' || fs.existsSync(path.join(ROOT, 'data', 'cifar10')));
+  const planned = planSuite(STUDY, 'all', { preset: 'smoke' }).filter(
+    (p) => p.config.dataset.name !== 'cifar10' || fs.existsSync(path.join(ROOT, 'data', 'cifar10')),
+  );
   const store = new ResultStore({ dir }).read();
   assert.equal(store.records.length, planned.length);
   assert.equal(store.records.filter((x) => x.status !== 'ok').length, 0, 'smoke runs failed');
@@ -381,7 +469,8 @@ test('the smoke preset of the whole `all` suite completes', () => {
 test('progress with two workers: finished runs are counted as they finish, and each run weighs its own work', () => {
   const lines: string[] = [];
   const sink = new PlainProgress(4, (l) => lines.push(l), 1e9);
-  const rec = (id: string) => ({ id, name: id, dataset: 'mnist', seed: 0, status: 'ok', metrics: { test_acc: 0.5 }, seconds: 1 }) as unknown as RunRecord;
+  const rec = (id: string) =>
+    ({ id, name: id, dataset: 'mnist', seed: 0, status: 'ok', metrics: { test_acc: 0.5 }, seconds: 1 }) as unknown as RunRecord;
   const p = (step: number) => ({ epoch: 1, epochs: 1, step, stepsPerEpoch: 10, loss: 1 }) as TrainProgress;
   sink.startRun('a', 1, 2, 'light run', 1);
   sink.startRun('b', 2, 2, 'heavy run', 3);
@@ -391,8 +480,8 @@ test('progress with two workers: finished runs are counted as they finish, and e
   sink.endRun(rec('a'), false);
   const done = lines.filter((l) => l.startsWith('['));
   assert.match(done[0], /^\[1\/2\] done {3}b on mnist/);
-  assert.match(done[0], /all \[#+\.*\] 87\.5%  1\/2 done/); // 3 of 4 units done + half of the light run's 1
-  assert.match(done[1], /^\[2\/2\] done {3}a on mnist.*100\.0%  2\/2 done/);
+  assert.match(done[0], /all \[#+\.*\] 87\.5% {2}1\/2 done/); // 3 of 4 units done + half of the light run's 1
+  assert.match(done[1], /^\[2\/2\] done {3}a on mnist.*100\.0% {2}2\/2 done/);
 });
 
 test('a sweep whose worker is killed fails with the worker named, and leaves no scratch files behind', async () => {
@@ -409,7 +498,10 @@ test('a sweep whose worker is killed fails with the worker named, and leaves no 
     }
   }, 20);
   try {
-    await assert.rejects(retrainRun(p, { preset: 'smoke', threads: { intra: 1, inter: 1 }, weightsDir: path.join(scratch, 'model'), progress: quiet }), /worker 1 exited with/);
+    await assert.rejects(
+      retrainRun(p, { preset: 'smoke', threads: { intra: 1, inter: 1 }, weightsDir: path.join(scratch, 'model'), progress: quiet }),
+      /worker 1 exited with/,
+    );
   } finally {
     clearInterval(killer);
     if (before === undefined) delete process.env.TMPDIR;

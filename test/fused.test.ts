@@ -19,7 +19,11 @@ function relErr(a: Float32Array | Int32Array | Uint8Array, b: Float32Array | Int
 
 test('fused layer norm equals the plain composition, forward and backward', async () => {
   await backend();
-  for (const shape of [[4, 7, 16], [2, 3, 5, 32], [9, 128]]) {
+  for (const shape of [
+    [4, 7, 16],
+    [2, 3, 5, 32],
+    [9, 128],
+  ]) {
     await assertNoLeak(`layer norm ${shape}`, () =>
       tf.tidy(() => {
         const d = shape[shape.length - 1];
@@ -27,7 +31,8 @@ test('fused layer norm equals the plain composition, forward and backward', asyn
         const gamma = tf.randomNormal([d], 1, 0.3, 'float32', 2) as tf.Tensor1D;
         const beta = tf.randomNormal([d], 0, 0.3, 'float32', 3) as tf.Tensor1D;
         const dy = tf.randomNormal(shape, 0, 1, 'float32', 4);
-        const loss = (fn: typeof layerNormFused) => (a: tf.Tensor, g: tf.Tensor, b: tf.Tensor) => tf.sum(tf.mul(fn(a, g as tf.Tensor1D, b as tf.Tensor1D, 1e-5), dy));
+        const loss = (fn: typeof layerNormFused) => (a: tf.Tensor, g: tf.Tensor, b: tf.Tensor) =>
+          tf.sum(tf.mul(fn(a, g as tf.Tensor1D, b as tf.Tensor1D, 1e-5), dy));
         const yf = layerNormFused(x, gamma, beta, 1e-5);
         const yr = layerNormReference(x, gamma, beta, 1e-5);
         assert.ok(relErr(yf.dataSync(), yr.dataSync()) < 1e-4, `forward differs for ${shape}`);

@@ -8,7 +8,7 @@
 import { test } from 'node:test';
 import * as assert from 'node:assert/strict';
 import { assertNoLeak, backend, maxAbsDiff, tf } from './helpers/tf';
-import { costModel, createModel, fromArtifacts, ModelConfig, resolveModelConfig, toArtifacts } from '../lib/models';
+import { costModel, createModel, fromArtifacts, type ModelConfig, resolveModelConfig, toArtifacts } from '../lib/models';
 import { MapWeights, WeightedPool } from '../lib/tokenizers';
 import { modelPreset } from '../lib/experiments/study';
 import { STUDY } from '../study';
@@ -22,14 +22,19 @@ test('filter tokens are softmax-weighted sums of the C-vectors; TokenLearner tok
     const a = seeded([2, 3, 3, 2], 2) as tf.Tensor4D; // [B, H, W, L] map logits
     const xs = x.arraySync() as number[][][][];
     const as = a.arraySync() as number[][][][];
-    for (const [normalization, reduce] of [['softmax', 'sum'], ['sigmoid', 'mean']] as const) {
+    for (const [normalization, reduce] of [
+      ['softmax', 'sum'],
+      ['sigmoid', 'mean'],
+    ] as const) {
       const w = new MapWeights({ normalization }).apply(a) as tf.Tensor4D;
       const tokens = (new WeightedPool({ reduce }).apply([x, w]) as tf.Tensor).arraySync() as number[][][]; // [B, L, C]
       for (let b = 0; b < 2; b++)
         for (let l = 0; l < 2; l++) {
           const logits = as[b].flat().map((v) => v[l]);
           const weights =
-            normalization === 'softmax' ? logits.map((v) => Math.exp(v) / logits.reduce((s, u) => s + Math.exp(u), 0)) : logits.map((v) => 1 / (1 + Math.exp(-v)) / 9);
+            normalization === 'softmax'
+              ? logits.map((v) => Math.exp(v) / logits.reduce((s, u) => s + Math.exp(u), 0))
+              : logits.map((v) => 1 / (1 + Math.exp(-v)) / 9);
           const feats = xs[b].flat();
           for (let c = 0; c < 4; c++) {
             const hand = feats.reduce((s, f, p) => s + weights[p] * f[c], 0);
@@ -46,9 +51,12 @@ function permutePositions(x: tf.Tensor4D, perm: number[]): tf.Tensor4D {
   return tf.gather(x.reshape([b, h * w, c]), tf.tensor1d(perm, 'int32'), 1).reshape([b, h, w, c]) as tf.Tensor4D; // [B, H, W, C] -> [B, HW, C] -> permuted -> back
 }
 
-test('permutation: filter tokens do not depend on where the positions are; TokenLearner\'s 3×3 map net does', async () => {
+test("permutation: filter tokens do not depend on where the positions are; TokenLearner's 3×3 map net does", async () => {
   await backend();
-  for (const [tokenizer, invariant] of [['filter', true], ['learned-maps', false]] as const) {
+  for (const [tokenizer, invariant] of [
+    ['filter', true],
+    ['learned-maps', false],
+  ] as const) {
     const m = createModel({ tokenizer, mapTokens: 4, dModel: 16, heads: 2, depth: 1, dropout: 0 });
     // The tokenizer alone, its built layers applied to maps directly: maps -> (hidden) -> logits -> weights -> tokens.
     const layer = (n: string) => m.model.getLayer(n);
@@ -79,7 +87,12 @@ test('positions: without a position embedding the tokens say what lies under eac
   await backend();
   // A shift by 4 pixels is 2 positions of the stride-2 maps: far from the border, the maps' C-vectors are the same
   // set in another place, so a weighted sum or mean over positions cannot tell the two images apart.
-  for (const [name, blind] of [['filter-16', true], ['tokenlearner-16', true], ['filter-16-pos', false], ['tokenlearner-16-pos', false]] as const) {
+  for (const [name, blind] of [
+    ['filter-16', true],
+    ['tokenlearner-16', true],
+    ['filter-16-pos', false],
+    ['tokenlearner-16-pos', false],
+  ] as const) {
     const m = createModel(resolveModelConfig(modelPreset(STUDY, name), { dropout: 0 }));
     // A trained table, not the near-zero one of initialization (std 0.02), whose effect hides in float noise.
     if (!blind) tf.tidy(() => m.model.getLayer('pos_embedding_maps').setWeights([seeded([196, 64], 7)]));
@@ -94,13 +107,26 @@ test('positions: without a position embedding the tokens say what lies under eac
 
 test('learned-map presets: shapes, parameters equal to the cost model, gradients reach every weight, save/load exact', async () => {
   await backend();
-  for (const name of ['filter-8', 'filter-16', 'filter-64', 'tokenlearner-8', 'tokenlearner-16', 'tokenlearner-64', 'filter-16-pos', 'tokenlearner-16-pos']) {
+  for (const name of [
+    'filter-8',
+    'filter-16',
+    'filter-64',
+    'tokenlearner-8',
+    'tokenlearner-16',
+    'tokenlearner-64',
+    'filter-16-pos',
+    'tokenlearner-16-pos',
+  ]) {
     const cfg: ModelConfig = resolveModelConfig(modelPreset(STUDY, name), { dropout: 0 });
     const m = createModel(cfg);
     try {
       assert.equal(costModel(cfg).params, m.model.countParams(), `${name}: params`);
       assert.equal(costModel(cfg).T, cfg.mapTokens, `${name}: T`);
-      assert.deepEqual(m.model.getLayer(`tokens_${cfg.tokenizer === 'filter' ? 'filter' : 'learned'}`).outputShape, [null, cfg.mapTokens, 64]);
+      assert.deepEqual(m.model.getLayer(`tokens_${cfg.tokenizer === 'filter' ? 'filter' : 'learned'}`).outputShape, [
+        null,
+        cfg.mapTokens,
+        64,
+      ]);
       assert.deepEqual(m.model.getLayer('token_maps').outputShape, [null, 14, 14, cfg.mapTokens]);
       const x = seeded([8, 28, 28, 1], 5) as tf.Tensor4D;
       const labels = tf.oneHot(tf.tensor1d([0, 1, 2, 3, 4, 5, 6, 7], 'int32'), 10);

@@ -9,7 +9,7 @@ import { test } from 'node:test';
 import * as assert from 'node:assert/strict';
 import { assertNoLeak, backend, maxAbsDiff, tf } from './helpers/tf';
 import { ChannelGroupAttention, CosineAttention, CrossCovarianceAttention, WindowAttention, MultiHeadSelfAttention } from '../lib/layers';
-import { ConfigError, costModel, createModel, fromArtifacts, ModelConfig, resolveModelConfig, toArtifacts } from '../lib/models';
+import { ConfigError, costModel, createModel, fromArtifacts, type ModelConfig, resolveModelConfig, toArtifacts } from '../lib/models';
 import { modelPreset } from '../lib/experiments/study';
 import { STUDY } from '../study';
 
@@ -40,7 +40,10 @@ test("XCA's attention is [heads, d/h, d/h] per image, rows sum to 1", async () =
       const a = layer.attention(seeded([3, N, D], 1) as tf.Tensor3D);
       assert.deepEqual(a.shape, [3, HEADS, D / HEADS, D / HEADS]);
       const sums = a.sum(3).dataSync();
-      assert.ok(sums.every((s) => Math.abs(s - 1) < 1e-5), `row sums ${Array.from(sums).slice(0, 4)}`);
+      assert.ok(
+        sums.every((s) => Math.abs(s - 1) < 1e-5),
+        `row sums ${Array.from(sums).slice(0, 4)}`,
+      );
     }),
   );
   // The same through the model wrapper: xcit-lite's attention is channels × channels, whatever H·W is.
@@ -48,7 +51,12 @@ test("XCA's attention is [heads, d/h, d/h] per image, rows sum to 1", async () =
   tf.tidy(() => {
     const a = m.attention(seeded([2, 28, 28, 1], 2) as tf.Tensor4D, 1);
     assert.deepEqual(a.shape, [2, m.config.heads, m.config.dModel / m.config.heads, m.config.dModel / m.config.heads]);
-    assert.ok(a.sum(3).dataSync().every((s) => Math.abs(s - 1) < 1e-5));
+    assert.ok(
+      a
+        .sum(3)
+        .dataSync()
+        .every((s) => Math.abs(s - 1) < 1e-5),
+    );
   });
   m.dispose();
   layer.dispose();
@@ -63,7 +71,10 @@ test('XCA: Q and K have unit norm along the position axis (and raw Q does not)',
     assert.deepEqual(q.shape, [2, HEADS, D / HEADS, N], 'normalized along the last axis, which must be the N positions');
     for (const t of [q, k]) {
       const norms = t.square().sum(3).sqrt().dataSync();
-      assert.ok(norms.every((v) => Math.abs(v - 1) < 1e-5), `norms ${Array.from(norms).slice(0, 4)}`);
+      assert.ok(
+        norms.every((v) => Math.abs(v - 1) < 1e-5),
+        `norms ${Array.from(norms).slice(0, 4)}`,
+      );
     }
     // Along the other axis (channels within a head) the norms are not 1: the axis is the right one.
     const other = q.square().sum(2).sqrt().dataSync();
@@ -81,15 +92,26 @@ function channelAttentionReference(layer: CrossCovarianceAttention | ChannelGrou
     const [wqkv, bqkv, wproj, bproj, temp] = layer.getWeights();
     const [b, n, d] = x.shape;
     const dh = d / HEADS;
-    const qkv = x.reshape([b * n, d]).matMul(wqkv).add(bqkv).reshape([b, n, 3 * d]); // [B, N, 3d]
+    const qkv = x
+      .reshape([b * n, d])
+      .matMul(wqkv)
+      .add(bqkv)
+      .reshape([b, n, 3 * d]); // [B, N, 3d]
     const outs: tf.Tensor[] = [];
     for (let h = 0; h < HEADS; h++) {
       const col = (part: number) => qkv.slice([0, 0, part * d + h * dh], [b, n, dh]).transpose([0, 2, 1]); // [B, dh, N]
       const unit = (t: tf.Tensor) => t.div(t.norm('euclidean', 2, true));
-      const logits = xca ? tf.matMul(unit(col(0)), unit(col(1)), false, true).mul(temp.slice([h], [1])) : tf.matMul(col(0), col(1), false, true).div(Math.sqrt(n)); // [B, dh, dh]
+      const logits = xca
+        ? tf.matMul(unit(col(0)), unit(col(1)), false, true).mul(temp.slice([h], [1]))
+        : tf.matMul(col(0), col(1), false, true).div(Math.sqrt(n)); // [B, dh, dh]
       outs.push(tf.matMul(tf.softmax(logits), col(2)).transpose([0, 2, 1])); // [B, dh, N] -> [B, N, dh]
     }
-    return tf.concat(outs, 2).reshape([b * n, d]).matMul(wproj).add(bproj).reshape([b, n, d]); // [B, N, d]
+    return tf
+      .concat(outs, 2)
+      .reshape([b * n, d])
+      .matMul(wproj)
+      .add(bproj)
+      .reshape([b, n, d]); // [B, N, d]
   });
 }
 
@@ -97,7 +119,10 @@ test("XCA's and DaViT's channel attention equal their formulas computed by hand,
   await backend();
   const cg = new ChannelGroupAttention({ numHeads: HEADS, name: 'cg_ref' });
   cg.apply(tf.input({ shape: [N, D] }));
-  for (const [layer, xca] of [[xcaLayer(), true], [cg, false]] as const) {
+  for (const [layer, xca] of [
+    [xcaLayer(), true],
+    [cg, false],
+  ] as const) {
     tf.tidy(() => {
       const x = seeded([2, N, D], 4) as tf.Tensor3D;
       const diff = maxAbsDiff((layer.apply(x) as tf.Tensor).dataSync(), channelAttentionReference(layer, x, xca).dataSync());
@@ -121,7 +146,10 @@ test('the temperature is a trainable weight and receives gradient (XCA and cosin
         const { grads } = tf.variableGrads(() => tf.losses.meanSquaredError(target, layer.apply(x) as tf.Tensor) as tf.Scalar, [variable]);
         const g = grads[variable.name].dataSync();
         assert.equal(g.length, HEADS);
-        assert.ok(g.every((v) => Number.isFinite(v) && Math.abs(v) > 0), `temperature gradient ${Array.from(g)}`);
+        assert.ok(
+          g.every((v) => Number.isFinite(v) && Math.abs(v) > 0),
+          `temperature gradient ${Array.from(g)}`,
+        );
       }),
     );
     layer.dispose();
@@ -149,7 +177,16 @@ test('XCA is equivariant to permuting positions; so is channel group attention',
 test('xcit-lite without local mixing and positions is invariant to permuting pixels; with the local patch interaction, not', async () => {
   await backend();
   // No stem, so pixels are positions; mean pooling turns equivariance into invariance.
-  const base: Partial<ModelConfig> = { inputShape: [6, 6, 3], stem: [], tokenizer: 'spatial-full', positionEmbedding: 'none', dModel: 16, heads: 4, depth: 2, dropout: 0 };
+  const base: Partial<ModelConfig> = {
+    inputShape: [6, 6, 3],
+    stem: [],
+    tokenizer: 'spatial-full',
+    positionEmbedding: 'none',
+    dModel: 16,
+    heads: 4,
+    depth: 2,
+    dropout: 0,
+  };
   const perm = Array.from({ length: 36 }, (_, i) => (i * 7 + 3) % 36);
   for (const localMixing of [false, true]) {
     const m = createModel({ ...base, block: localMixing ? 'xcit' : 'xca' });
@@ -178,10 +215,20 @@ test('cosine attention (channel-full-xca) is ordinary attention with unit Q, K a
   tf.tidy(() => {
     const x = seeded([2, N, D], 9) as tf.Tensor3D;
     const a = cos.attention(x);
-    assert.ok(a.sum(3).dataSync().every((s) => Math.abs(s - 1) < 1e-5));
+    assert.ok(
+      a
+        .sum(3)
+        .dataSync()
+        .every((s) => Math.abs(s - 1) < 1e-5),
+    );
     // The formula: softmax(τ · q̂ k̂ᵀ) with q̂, k̂ unit along each head's d_h values.
     const [wqkv, bqkv] = w;
-    const qkv = x.reshape([2 * N, D]).matMul(wqkv).add(bqkv).reshape([2, N, 3, HEADS, D / HEADS]).transpose([2, 0, 3, 1, 4]); // [3, B, h, N, dh]
+    const qkv = x
+      .reshape([2 * N, D])
+      .matMul(wqkv)
+      .add(bqkv)
+      .reshape([2, N, 3, HEADS, D / HEADS])
+      .transpose([2, 0, 3, 1, 4]); // [3, B, h, N, dh]
     const [q, k] = tf.unstack(qkv);
     const unit = (t: tf.Tensor) => t.div(t.norm('euclidean', 3, true));
     const ref = tf.softmax(tf.matMul(unit(q), unit(k), false, true).mul(Math.sqrt(D / HEADS)));
@@ -234,7 +281,16 @@ test('the XCA cost equals the hand computation, and grows linearly in H·W where
   // QKV and output projections 8·N·d² = 8192; MLP 4·N·d·16 = 8192
   // local patch interaction: two 3×3 depthwise convs, 2·(2·9·N·d) = 4608; head 2·8·3 = 48
   assert.deepEqual(
-    { stem: xca.flops.stem, projection: xca.flops.projection, attention: xca.flops.attention, attnProj: xca.flops.attnProj, mlp: xca.flops.mlp, mixing: xca.flops.mixing, head: xca.flops.head, total: xca.flops.total },
+    {
+      stem: xca.flops.stem,
+      projection: xca.flops.projection,
+      attention: xca.flops.attention,
+      attnProj: xca.flops.attnProj,
+      mlp: xca.flops.mlp,
+      mixing: xca.flops.mixing,
+      head: xca.flops.head,
+      total: xca.flops.total,
+    },
     { stem: 1152, projection: 1024, attention: 2048, attnProj: 8192, mlp: 8192, mixing: 4608, head: 48, total: 25264 },
   );
   // Params: stem 40; projection 4·8 + 8 = 40; positions 16·8 = 128; block: ViT's 600 + 2 temperatures
@@ -247,7 +303,8 @@ test('the XCA cost equals the hand computation, and grows linearly in H·W where
   // Four times the positions (16×16 input -> 8×8 maps): XCA's attention ×4, spatial attention ×16.
   const bigger = { ...base, inputShape: [16, 16, 1] as [number, number, number] };
   const ratio = (extra: Partial<ModelConfig>, small = base, big: Partial<ModelConfig> = bigger) =>
-    costModel(resolveModelConfig({ ...big, ...extra })).flops.attention / costModel(resolveModelConfig({ ...small, ...extra })).flops.attention;
+    costModel(resolveModelConfig({ ...big, ...extra })).flops.attention /
+    costModel(resolveModelConfig({ ...small, ...extra })).flops.attention;
   assert.equal(ratio({ block: 'xca' }), 4);
   assert.equal(ratio({}), 16);
   // DaViT's 7×7 windows: 7×7 maps (14×14 input) against 14×14 maps (28×28 input): ×4, the window fixed.
@@ -285,7 +342,10 @@ test('every new model: gradient reaches every weight, loss falls, steps leak not
     const m = createModel({ ...TINY, ...over });
     assert.equal(m.cost.params, m.model.countParams(), `${name}: params`);
     const x = seeded([16, ...m.config.inputShape], 11) as tf.Tensor4D;
-    const labels = tf.tensor1d(Array.from({ length: 16 }, (_, i) => i % 10), 'int32');
+    const labels = tf.tensor1d(
+      Array.from({ length: 16 }, (_, i) => i % 10),
+      'int32',
+    );
     const loss = () => tf.losses.softmaxCrossEntropy(tf.oneHot(labels, 10), m.trainLogits(x)) as tf.Scalar;
     tf.tidy(() => {
       const { grads } = tf.variableGrads(loss);
@@ -326,12 +386,19 @@ test('a block recipe that does not fit its tokens is refused with the field name
     [{ tokenizer: 'channel-full', block: 'xcit' }, /^block: 'xcit' blocks take 'spatial-full' tokens/],
     [{ tokenizer: 'spatial-full', block: 'vit-mapmix' }, /^block: 'vit-mapmix' blocks take 'channel-full' tokens/],
     [{ tokenizer: 'spatial-full', block: 'davit', pooling: 'cls' }, /^pooling: /],
-    [{ tokenizer: 'spatial-full', block: 'davit', inputShape: [20, 20, 1] }, /^block: 'davit' uses 7×7 windows, which do not divide the 10×10/],
+    [
+      { tokenizer: 'spatial-full', block: 'davit', inputShape: [20, 20, 1] },
+      /^block: 'davit' uses 7×7 windows, which do not divide the 10×10/,
+    ],
     [{ tokenizer: 'spatial-full', block: 'swin' as ModelConfig['block'] }, /^block: must be one of/],
     [{ arch: 'cnn', block: 'vit-cosine' }, /^block: .*'cnn'/],
   ];
   for (const [cfg, re] of bad) {
-    assert.throws(() => resolveModelConfig(cfg), (e: unknown) => e instanceof ConfigError && re.test((e as Error).message), JSON.stringify(cfg));
+    assert.throws(
+      () => resolveModelConfig(cfg),
+      (e: unknown) => e instanceof ConfigError && re.test((e as Error).message),
+      JSON.stringify(cfg),
+    );
   }
   // The flags of schema 2 are unknown keys now: a combination cannot be written at all.
   assert.throws(() => resolveModelConfig({ qkNorm: true } as Partial<ModelConfig>), /^ConfigError|qkNorm: unknown key/);

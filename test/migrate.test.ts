@@ -6,9 +6,9 @@
  */
 import { test } from 'node:test';
 import * as assert from 'node:assert/strict';
-import * as fs from 'fs';
-import * as path from 'path';
-import { spawnSync } from 'child_process';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { spawnSync } from 'node:child_process';
 import { experimentHash, SCHEMA_VERSION } from '../lib/experiments/config';
 import { planSuite } from '../lib/experiments';
 import { migrateRecord, migrateStoreFiles, renameRunIds } from '../lib/results/migrate';
@@ -50,7 +50,11 @@ test('the committed store is current: every record under the id its config hashe
   assert.equal(read.records.length, new Set(raw.map((r) => r.id)).size, 'records lost or merged');
   for (const r of read.records) {
     assert.equal(r.schema, SCHEMA_VERSION);
-    assert.equal(r.id, experimentHash({ dataset: r.data, model: r.model, train: r.train, seed: r.seed }), 'id is not the hash of the config');
+    assert.equal(
+      r.id,
+      experimentHash({ dataset: r.data, model: r.model, train: r.train, seed: r.seed }),
+      'id is not the hash of the config',
+    );
   }
 });
 
@@ -63,7 +67,11 @@ test('old records read through the migration as the committed store holds them, 
   const committed = rawLines(path.join(ROOT, 'results', 'runs.jsonl'));
   for (const r of read.records) {
     assert.equal(r.schema, SCHEMA_VERSION);
-    assert.equal(r.id, experimentHash({ dataset: r.data, model: r.model, train: r.train, seed: r.seed }), 'id is not the hash of the config');
+    assert.equal(
+      r.id,
+      experimentHash({ dataset: r.data, model: r.model, train: r.train, seed: r.seed }),
+      'id is not the hash of the config',
+    );
     const old = raw.find((x) => x.id === r.previousIds?.at(-1));
     assert.ok(old && r.id !== old.id, `record ${r.id} has no source line under an old id`);
     // Nothing but the identity and the filled-in defaults changed.
@@ -76,7 +84,11 @@ test('old records read through the migration as the committed store holds them, 
       assert.equal(r.converged, false, 'old runs were never judged converged');
     }
     // The committed store was rewritten by this same migration.
-    assert.deepEqual(committed.find((c) => c.id === r.id), r, `the committed store does not hold ${old.id} as its migration gives it`);
+    assert.deepEqual(
+      committed.find((c) => c.id === r.id),
+      r,
+      `the committed store does not hold ${old.id} as its migration gives it`,
+    );
   }
 });
 
@@ -102,7 +114,11 @@ test('rewriting the store files is idempotent and moves run folders to the new i
   assert.ok(lines.every((r) => r.schema === SCHEMA_VERSION));
   for (const r of lines) {
     assert.ok(!fs.existsSync(path.join(dir, 'runs', r.previousIds!.at(-1)!)), `${r.previousIds!.at(-1)} was not moved`);
-    assert.equal(fs.readFileSync(path.join(dir, 'runs', r.id, 'log.txt'), 'utf8'), r.previousIds!.at(-1), `${r.id} does not hold its old folder`);
+    assert.equal(
+      fs.readFileSync(path.join(dir, 'runs', r.id, 'log.txt'), 'utf8'),
+      r.previousIds!.at(-1),
+      `${r.id} does not hold its old folder`,
+    );
   }
   const second = migrateStoreFiles([path.join(dir, 'runs.jsonl')], path.join(dir, 'runs'));
   assert.equal(second.migrated, 0);
@@ -113,7 +129,13 @@ test('schema 2 block flags become the recipe they described; a combination nobod
   const r = rawLines(path.join(ROOT, 'results', 'runs.jsonl'))[0];
   const { block, ...rest } = r.model;
   void block;
-  const v2 = (flags: Record<string, unknown>): RunRecord => ({ ...r, schema: 2, previousIds: undefined, id: 'e'.repeat(16), model: { ...rest, ...flags } as unknown as RunRecord['model'] });
+  const v2 = (flags: Record<string, unknown>): RunRecord => ({
+    ...r,
+    schema: 2,
+    previousIds: undefined,
+    id: 'e'.repeat(16),
+    model: { ...rest, ...flags } as unknown as RunRecord['model'],
+  });
   const cases: [Record<string, unknown>, string][] = [
     [{ block: 'vit', qkNorm: false, localMixing: false, window: 7 }, 'vit'],
     [{ block: 'vit', qkNorm: true, localMixing: false, window: 7 }, 'vit-cosine'],
@@ -122,7 +144,10 @@ test('schema 2 block flags become the recipe they described; a combination nobod
     [{ block: 'dual', qkNorm: false, localMixing: true, window: 7 }, 'davit'],
   ];
   for (const [flags, name] of cases) assert.equal(migrateRecord(v2(flags)).model.block, name, JSON.stringify(flags));
-  assert.throws(() => migrateRecord(v2({ block: 'vit', qkNorm: true, localMixing: true, window: 7 })), /no block recipe for block vit, qkNorm true, localMixing true/);
+  assert.throws(
+    () => migrateRecord(v2({ block: 'vit', qkNorm: true, localMixing: true, window: 7 })),
+    /no block recipe for block vit, qkNorm true, localMixing true/,
+  );
 });
 
 test('schema 5 learned-map runs, which had no position embedding whatever their config said, are served to the position-free arms', () => {
@@ -145,7 +170,10 @@ test("the twin's whole-run pairs follow their runs to the current ids, and only 
   const dir = oldStore();
   const old = rawLines(OLD);
   const twin = path.join(dir, 'twin.jsonl');
-  fs.writeFileSync(twin, [JSON.stringify({ id: old[0].id, name: 'a' }), JSON.stringify({ id: 'f'.repeat(16), name: 'b' }), 'not json'].join('\n'));
+  fs.writeFileSync(
+    twin,
+    [JSON.stringify({ id: old[0].id, name: 'a' }), JSON.stringify({ id: 'f'.repeat(16), name: 'b' }), 'not json'].join('\n'),
+  );
   migrateStoreFiles([path.join(dir, 'runs.jsonl')], path.join(dir, 'runs'));
   const records = new ResultStore({ dir }).read().records;
   assert.equal(renameRunIds(twin, records), 1);
@@ -155,7 +183,8 @@ test("the twin's whole-run pairs follow their runs to the current ids, and only 
   assert.equal(renameRunIds(twin, records), 0, 'idempotent');
   // The committed twin store names no run by an id it had before.
   const previous = new Set(rawLines(path.join(ROOT, 'results', 'runs.jsonl')).flatMap((r) => r.previousIds ?? []));
-  for (const p of rawLines(path.join(ROOT, 'results', 'twin', 'runs.jsonl'))) assert.ok(!previous.has(p.id), `results/twin/runs.jsonl names ${p.id}, an old id: npm run migrate`);
+  for (const p of rawLines(path.join(ROOT, 'results', 'twin', 'runs.jsonl')))
+    assert.ok(!previous.has(p.id), `results/twin/runs.jsonl names ${p.id}, an old id: npm run migrate`);
 });
 
 test('a record from a newer schema is refused, not misread', () => {

@@ -4,11 +4,23 @@
  */
 import { test } from 'node:test';
 import * as assert from 'node:assert/strict';
-import * as fs from 'fs';
-import * as path from 'path';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
 import { assertNoLeak, backend, maxAbsDiff, tf } from './helpers/tf';
 import { tempDir } from './helpers/tmp';
-import { ConfigError, costModel, createModel, fromArtifacts, loadModel, MapTokensModel, ModelConfig, resolveModelConfig, saveModel, TOKENIZERS, toArtifacts } from '../lib/models';
+import {
+  ConfigError,
+  costModel,
+  createModel,
+  fromArtifacts,
+  loadModel,
+  type MapTokensModel,
+  type ModelConfig,
+  resolveModelConfig,
+  saveModel,
+  TOKENIZERS,
+  toArtifacts,
+} from '../lib/models';
 import { modelPreset } from '../lib/experiments/study';
 import { STUDY } from '../study';
 
@@ -91,7 +103,11 @@ function crossEntropy(m: MapTokensModel, x: tf.Tensor4D, labels: tf.Tensor1D): t
 
 test('gradients reach every trainable weight, for every tokenizer and the CNN', async () => {
   await backend();
-  const variants: Partial<ModelConfig>[] = [...TOKENIZERS.map((t) => tiny({ tokenizer: t, pooling: t === 'hybrid' ? 'cls' : 'mean' })), tiny({ arch: 'cnn' }), tiny({ tokenizer: 'channel-full', se: true, seReduction: 1 })] // r = 1: 8 hidden units, so a dead ReLU cannot hide the gradient path;
+  const variants: Partial<ModelConfig>[] = [
+    ...TOKENIZERS.map((t) => tiny({ tokenizer: t, pooling: t === 'hybrid' ? 'cls' : 'mean' })),
+    tiny({ arch: 'cnn' }),
+    tiny({ tokenizer: 'channel-full', se: true, seReduction: 1 }),
+  ]; // r = 1: 8 hidden units, so a dead ReLU cannot hide the gradient path;
   for (const cfg of variants) {
     const m = createModel(cfg);
     tf.tidy(() => {
@@ -201,7 +217,10 @@ test('loss falls on a small fixed batch within a few steps, and steps leak no te
   for (const name of ['channel-full', 'spatial-full']) {
     const m = createModel(tiny({ tokenizer: name as ModelConfig['tokenizer'] }));
     const x = seeded([16, 12, 12, 1], 8) as tf.Tensor4D;
-    const labels = tf.tensor1d(Array.from({ length: 16 }, (_, i) => i % 10), 'int32');
+    const labels = tf.tensor1d(
+      Array.from({ length: 16 }, (_, i) => i % 10),
+      'int32',
+    );
     const opt = tf.train.adam(3e-3);
     const step = (): number => {
       const loss = opt.minimize(() => crossEntropy(m, x, labels), true) as tf.Scalar;
@@ -256,17 +275,25 @@ test('invalid configs are rejected with the field named', () => {
     [{ tokenizer: 'channel-pooled-k', poolK: 20 }, /^poolK: k = 20 is larger than the 14×14/],
     [{ tokenizer: 'patch', stem: [], patchSize: 5 }, /^patchSize: 5 does not divide the 28×28/],
     [{ tokenizer: 'channel-full', colour: 'red' } as Partial<ModelConfig>, /^colour: unknown key/],
-    [{ stem: [{ filters: 8, kernel: 3, stride: 1, padding: 'same', activation: 'relu', batchNorm: false, dilation: 2 }] } as unknown as Partial<ModelConfig>, /^stem\[0\]\.dilation: unknown key/],
+    [
+      {
+        stem: [{ filters: 8, kernel: 3, stride: 1, padding: 'same', activation: 'relu', batchNorm: false, dilation: 2 }],
+      } as unknown as Partial<ModelConfig>,
+      /^stem\[0\]\.dilation: unknown key/,
+    ],
     [{ tokenizer: 'tokens-please' as ModelConfig['tokenizer'] }, /^tokenizer: must be one of/],
     [{ dropout: 1.5 }, /^dropout: must be in \[0, 1\)/],
     [['no-such-preset', {}], /unknown model preset 'no-such-preset'/],
   ];
   for (const [cfg, re] of cases) {
-    assert.throws(() => (Array.isArray(cfg) ? createModel(modelPreset(STUDY, cfg[0]), cfg[1]) : createModel(cfg)), (e: Error) => {
-      assert.match(e.message, re);
-      if (!Array.isArray(cfg)) assert.ok(e instanceof ConfigError, `${e.message} should be a ConfigError`);
-      return true;
-    });
+    assert.throws(
+      () => (Array.isArray(cfg) ? createModel(modelPreset(STUDY, cfg[0]), cfg[1]) : createModel(cfg)),
+      (e: Error) => {
+        assert.match(e.message, re);
+        if (!Array.isArray(cfg)) assert.ok(e instanceof ConfigError, `${e.message} should be a ConfigError`);
+        return true;
+      },
+    );
   }
 });
 
@@ -310,7 +337,15 @@ test('FLOPs and params equal hand computations for two configs', () => {
   const ch = costModel(resolveModelConfig({ ...base, tokenizer: 'channel-full' }));
   assert.deepEqual([ch.T, ch.Dtok], [4, 16]);
   assert.deepEqual(
-    { stem: ch.flops.stem, projection: ch.flops.projection, attention: ch.flops.attention, attnProj: ch.flops.attnProj, mlp: ch.flops.mlp, head: ch.flops.head, total: ch.flops.total },
+    {
+      stem: ch.flops.stem,
+      projection: ch.flops.projection,
+      attention: ch.flops.attention,
+      attnProj: ch.flops.attnProj,
+      mlp: ch.flops.mlp,
+      head: ch.flops.head,
+      total: ch.flops.total,
+    },
     { stem: 1152, projection: 1024, attention: 512, attnProj: 2048, mlp: 2048, head: 48, total: 6832 },
   );
   // Params: stem 3·3·1·4 + 4 = 40; projection 16·8 + 8 = 136; channel identities 4·8 = 32;
@@ -323,7 +358,10 @@ test('FLOPs and params equal hand computations for two configs', () => {
   //   MLP 4·16·8·16 = 8192; head 48. Total 1152 + 1024 + 8192·3 + 48 = 26800.
   const sp = costModel(resolveModelConfig({ ...base, tokenizer: 'spatial-full' }));
   assert.deepEqual([sp.T, sp.Dtok], [16, 4]);
-  assert.deepEqual([sp.flops.projection, sp.flops.attention, sp.flops.attnProj, sp.flops.mlp, sp.flops.total], [1024, 8192, 8192, 8192, 26800]);
+  assert.deepEqual(
+    [sp.flops.projection, sp.flops.attention, sp.flops.attnProj, sp.flops.mlp, sp.flops.total],
+    [1024, 8192, 8192, 8192, 26800],
+  );
   // Both build, and the real models agree with the count.
   for (const t of ['channel-full', 'spatial-full'] as const) {
     const m = createModel({ ...base, tokenizer: t });
@@ -331,4 +369,3 @@ test('FLOPs and params equal hand computations for two configs', () => {
     m.dispose();
   }
 });
-

@@ -4,9 +4,9 @@
  */
 import { test } from 'node:test';
 import * as assert from 'node:assert/strict';
-import * as fs from 'fs';
-import * as path from 'path';
-import { spawnSync } from 'child_process';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { spawnSync } from 'node:child_process';
 import { resolveNotebooks } from '../lib/notebook/runner';
 import { ROOT } from '../lib/util/paths';
 import { inspectedWeightDirs } from '../lib/notebook/experiments';
@@ -22,7 +22,7 @@ const git = (...args: string[]): string => {
   return r.stdout.trim();
 };
 
-test('committed notebooks are output-free and already in the filter\'s layout', () => {
+test("committed notebooks are output-free and already in the filter's layout", () => {
   for (const f of resolveNotebooks([])) {
     const text = fs.readFileSync(f, 'utf8');
     assert.equal(stripText(text), text, `${path.basename(f)} is not as the clean filter would store it`);
@@ -30,7 +30,10 @@ test('committed notebooks are output-free and already in the filter\'s layout', 
     const nb = JSON.parse(text) as { nbformat_minor: number; cells: { id?: string }[] };
     const ids = nb.cells.map((c) => c.id);
     if (nb.nbformat_minor >= 5) {
-      assert.ok(ids.every((id) => typeof id === 'string' && /^[a-zA-Z0-9-_]{1,64}$/.test(id)), `${path.basename(f)}: a cell has no valid id (${JSON.stringify(ids)})`);
+      assert.ok(
+        ids.every((id) => typeof id === 'string' && /^[a-zA-Z0-9-_]{1,64}$/.test(id)),
+        `${path.basename(f)}: a cell has no valid id (${JSON.stringify(ids)})`,
+      );
       assert.equal(new Set(ids).size, ids.length, `${path.basename(f)}: two cells share an id`);
     }
   }
@@ -72,6 +75,10 @@ test("git keeps the weights of exactly the standard runs the notebooks look insi
   assert.equal(ignored('results/runs/0000000000000000/model/weights.bin'), true);
   assert.equal(ignored(`${dirs[0]}.partial/weights.bin`), true);
   // The notebooks name each inspected model (02 and 07 on MNIST, 09 the learned maps at LOOK_AT).
-  const sources = fs.readdirSync(path.join(ROOT, 'notebooks')).filter((f) => f.endsWith('.ipynb')).map((f) => fs.readFileSync(path.join(ROOT, 'notebooks', f), 'utf8')).join('\n');
+  const sources = fs
+    .readdirSync(path.join(ROOT, 'notebooks'))
+    .filter((f) => f.endsWith('.ipynb'))
+    .map((f) => fs.readFileSync(path.join(ROOT, 'notebooks', f), 'utf8'))
+    .join('\n');
   for (const r of STUDY.answer.inspected) assert.ok(sources.includes(`\\"${r.model}\\"`), `no notebook looks inside ${r.model}`);
 });

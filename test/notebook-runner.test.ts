@@ -4,9 +4,9 @@
  */
 import { test } from 'node:test';
 import * as assert from 'node:assert/strict';
-import * as fs from 'fs';
-import * as path from 'path';
-import { spawnSync } from 'child_process';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { spawnSync } from 'node:child_process';
 import { PY_RUNNER, ROOT, venvPython } from '../lib/notebook/runner';
 import { tempDir } from './helpers/tmp';
 
@@ -16,8 +16,16 @@ function tmpdir(): string {
   return tempDir('nb');
 }
 
-interface Output { output_type: string; data?: Record<string, unknown>; text?: string | string[] }
-interface Cell { cell_type: string; source: string | string[]; outputs?: Output[] }
+interface Output {
+  output_type: string;
+  data?: Record<string, unknown>;
+  text?: string | string[];
+}
+interface Cell {
+  cell_type: string;
+  source: string | string[];
+  outputs?: Output[];
+}
 
 test('00_setup executes and contains a feature-map image', () => {
   const out = tmpdir();
@@ -73,6 +81,8 @@ function kernelspec(dir: string, name: string, argv: string[]): Record<string, s
 
 function oneCell(dir: string): string {
   const src = path.join(dir, 'one.ipynb');
+  // The cell's own template string, as TypeScript source: it is the kernel that fills it in.
+  // biome-ignore lint/suspicious/noTemplateCurlyInString: the string is notebook source
   const cell = { cell_type: 'code', execution_count: null, id: 'a', metadata: {}, outputs: [], source: 'console.log(`sum ${20 + 22}`);' };
   fs.writeFileSync(src, JSON.stringify({ cells: [cell], metadata: {}, nbformat: 4, nbformat_minor: 5 }));
   return src;
@@ -81,7 +91,8 @@ function oneCell(dir: string): string {
 test('a kernel that fails to start is started once more, and the notebook runs', () => {
   const dir = tmpdir();
   // The real tslab kernel, behind a first start that dies before it answers (as a failed zeromq bind does).
-  const ask = 'import json; from jupyter_client.kernelspec import KernelSpecManager as M; print(json.dumps(M().get_kernel_spec("tslab").argv))';
+  const ask =
+    'import json; from jupyter_client.kernelspec import KernelSpecManager as M; print(json.dumps(M().get_kernel_spec("tslab").argv))';
   const tslab = JSON.parse(spawnSync(venvPython(), ['-c', ask], { encoding: 'utf8' }).stdout) as string[];
   const marker = path.join(dir, 'started-once');
   const env = kernelspec(dir, 'flaky', ['sh', '-c', 'if [ -e "$0" ]; then exec "$@"; fi; : > "$0"; exit 1', marker, ...tslab]);

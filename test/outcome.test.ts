@@ -17,7 +17,16 @@ import { STUDY } from '../study';
 
 /** A relation run (4 classes) that trained with early stopping, whose best training accuracy is `fit`. */
 function ended(name: string, seed: number, acc: number, fit: number, converged: boolean): RunRecord {
-  const curve = [0.26, fit].map((f, i) => ({ epoch: i + 1, train_loss: 1.3, train_acc: f, val_acc: acc, val_loss: 1.3, lr: 0, seconds: 1, img_per_s: 1 }));
+  const curve = [0.26, fit].map((f, i) => ({
+    epoch: i + 1,
+    train_loss: 1.3,
+    train_acc: f,
+    val_acc: acc,
+    val_loss: 1.3,
+    lr: 0,
+    seconds: 1,
+    img_per_s: 1,
+  }));
   const base = runRecord(name, 'relation', seed, acc, { converged });
   return { ...base, train: { ...base.train, patienceSteps: 1000 }, metrics: { ...base.metrics, curve } } as RunRecord;
 }
@@ -70,23 +79,37 @@ test("the claims table tests the question's words: the pooling row reads one num
   const pooling = STUDY.claims.find((c) => c.id === 'pooling')!;
   assert.ok(!/k×k|grid/.test(pooling.quote), `the question's pooling row speaks of grids: ${pooling.quote}`);
   const arms = new Set(pooling.expects.flatMap((e) => [e.a, e.b]));
-  assert.deepEqual([...arms].sort(), ['channel-full', 'channel-pooled'], 'an extension arm can refute the question\'s pooling claim');
+  assert.deepEqual([...arms].sort(), ['channel-full', 'channel-pooled'], "an extension arm can refute the question's pooling claim");
   const grid = STUDY.claims.find((c) => c.id === 'pooling-grid')!;
   assert.equal(grid.extension, true);
   // No row in the question's words reads an arm of a grid: those are the extension's.
   for (const c of STUDY.claims.filter((q) => !q.extension))
-    assert.deepEqual(c.expects.filter((e) => /-k\d+$/.test(e.a) || /-k\d+$/.test(e.b)), [], `${c.id} reads a grid arm`);
+    assert.deepEqual(
+      c.expects.filter((e) => /-k\d+$/.test(e.a) || /-k\d+$/.test(e.b)),
+      [],
+      `${c.id} reads a grid arm`,
+    );
 });
 
 test("the README's claims table is short: a number and a word a cell, the long evidence left to the report", () => {
   const rows = questionClaims(STUDY, recordsBySuite(STUDY, 'standard').recordsOf, 'standard');
   const md = claimsSummaryMarkdown(rows, { pagePrefix: 'results/report/' });
-  const cells = md.split('\n').slice(2).flatMap((l) => l.split(/(?<!\\)\|/).slice(1, -1).map((c) => c.trim()));
+  const cells = md
+    .split('\n')
+    .slice(2)
+    .flatMap((l) =>
+      l
+        .split(/(?<!\\)\|/)
+        .slice(1, -1)
+        .map((c) => c.trim()),
+    );
   assert.equal(cells.length, 4 * rows.length);
   const long = cells.filter((c) => c.length > 200);
   assert.deepEqual(long, [], 'cells over 200 characters');
   // A row decided by an arm that did not learn says so in its number.
-  for (const r of rows.filter((x) => x.status !== 'not settled' && x.comparisons.some((c) => c.underfit))) assert.match(decidingNumber(r), /did not learn/);
+  for (const r of rows.filter((x) => x.status !== 'not settled' && x.comparisons.some((c) => c.underfit)))
+    assert.match(decidingNumber(r), /did not learn/);
   // And a row waiting for runs says that, not a number.
-  for (const r of rows.filter((x) => x.comparisons.length && x.comparisons.every((c) => c.pending))) assert.match(decidingNumber(r), /wait for runs still to come/);
+  for (const r of rows.filter((x) => x.comparisons.length && x.comparisons.every((c) => c.pending)))
+    assert.match(decidingNumber(r), /wait for runs still to come/);
 });

@@ -15,9 +15,18 @@ import { STUDY } from '../study';
 const STEPS = 100; // optimizer steps per epoch
 
 /** Feeds a validation curve (one value per epoch) until the tracker stops it; returns where and the verdict. */
-function run(val: number[], opts: { patienceSteps?: number | null; minSteps?: number; classes?: number; loss?: (i: number) => number } = {}) {
+function run(
+  val: number[],
+  opts: { patienceSteps?: number | null; minSteps?: number; classes?: number; loss?: (i: number) => number } = {},
+) {
   const classes = opts.classes ?? 4;
-  const t = new PlateauTracker({ patienceSteps: opts.patienceSteps === undefined ? 300 : opts.patienceSteps, minSteps: opts.minSteps ?? 200, minDelta: 0.002, classes, valSize: 1000 });
+  const t = new PlateauTracker({
+    patienceSteps: opts.patienceSteps === undefined ? 300 : opts.patienceSteps,
+    minSteps: opts.minSteps ?? 200,
+    minDelta: 0.002,
+    classes,
+    valSize: 1000,
+  });
   let stoppedAt: number | undefined;
   for (let i = 0; i < val.length; i++) {
     const loss = opts.loss ? opts.loss(i) : val[i] > 0.3 ? 0.5 : Math.log(classes);
@@ -96,9 +105,15 @@ test('plateau, then cooldown: the peak holds until the plateau, then decays line
   // Plateau: last gain at epoch 10 (step 1000), patience 300 → fires at epoch 13 (step 1300).
   assert.deepEqual(cooldown, { from: 1300, steps: 300, after: 'plateau' }); // 20% of 1300 = 260, rounded up to whole epochs
   assert.equal(endedAt, 16);
-  assert.ok(lrs.slice(50, 1300).every((x) => x === 1), 'the peak must hold until the plateau');
+  assert.ok(
+    lrs.slice(50, 1300).every((x) => x === 1),
+    'the peak must hold until the plateau',
+  );
   assert.equal(lrs[1300], 1);
-  assert.ok(lrs.slice(1300, 1600).every((x, i, a) => i === 0 || x < a[i - 1]), 'the cooldown must decrease');
+  assert.ok(
+    lrs.slice(1300, 1600).every((x, i, a) => i === 0 || x < a[i - 1]),
+    'the cooldown must decrease',
+  );
   assert.ok(lrs[1599] > 0 && lrs[1599] <= 1 / 300 + 1e-12);
   assert.equal(result.converged, true, result.rule);
   assert.match(result.rule, /plateau at step 1300/);
@@ -127,11 +142,37 @@ test("the co-occurrence task's pause: the standard recipe's patience ends a run 
   // The shape of spatial-pooled-k4's seed-0 validation curve on the task (70 steps an epoch):
   // up to about half in six epochs, then twenty epochs within 0.002 of it, then the climb.
   const steps = 70;
-  const curve = [0.36, 0.42, 0.45, 0.47, 0.48, 0.49, ...Array.from({ length: 20 }, (_, i) => 0.5 + (i % 3) * 0.001), 0.6, 0.67, 0.71, 0.8, 0.9, 0.95, 0.96, ...Array.from({ length: 60 }, () => 0.96)];
+  const curve = [
+    0.36,
+    0.42,
+    0.45,
+    0.47,
+    0.48,
+    0.49,
+    ...Array.from({ length: 20 }, (_, i) => 0.5 + (i % 3) * 0.001),
+    0.6,
+    0.67,
+    0.71,
+    0.8,
+    0.9,
+    0.95,
+    0.96,
+    ...Array.from({ length: 60 }, () => 0.96),
+  ];
   const stopOf = (t: { patienceSteps: number | null; minSteps: number; minDelta: number }): { epoch?: number; converged: boolean } => {
-    const tr = new PlateauTracker({ patienceSteps: t.patienceSteps, minSteps: t.minSteps, minDelta: t.minDelta, classes: 4, valSize: 1000 });
+    const tr = new PlateauTracker({
+      patienceSteps: t.patienceSteps,
+      minSteps: t.minSteps,
+      minDelta: t.minDelta,
+      classes: 4,
+      valSize: 1000,
+    });
     for (let i = 0; i < curve.length; i++)
-      if (tr.update({ epoch: i + 1, step: (i + 1) * steps, valAcc: curve[i], trainLoss: curve[i] > 0.45 ? 1.386 * (1 - curve[i]) : 1.386 }).stop) return { epoch: i + 1, converged: tr.result().converged };
+      if (
+        tr.update({ epoch: i + 1, step: (i + 1) * steps, valAcc: curve[i], trainLoss: curve[i] > 0.45 ? 1.386 * (1 - curve[i]) : 1.386 })
+          .stop
+      )
+        return { epoch: i + 1, converged: tr.result().converged };
     return { converged: tr.result().converged };
   };
   const [style] = planSuite(STUDY, 'style', { preset: 'standard' });

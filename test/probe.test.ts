@@ -13,7 +13,9 @@ import { prepareData } from '../lib/train/prepare';
 import { assertNoLeak, backend, tf } from './helpers/tf';
 import { STUDY } from '../study';
 
-test("a probe on a stem's whole maps reads the relation task that its maps' means cannot, and leaks no tensor", { timeout: 300_000 }, async () => {
+test("a probe on a stem's whole maps reads the relation task that its maps' means cannot, and leaks no tensor", {
+  timeout: 300_000,
+}, async () => {
   await backend();
   const [run] = planSuite(STUDY, 'underfit-lr', { preset: 'quick' });
   assert.equal(run.config.model.tokenizer, 'channel-pooled');
@@ -21,7 +23,10 @@ test("a probe on a stem's whole maps reads the relation task that its maps' mean
   const m = createModel({ ...run.config.model, inputShape: d.shape });
   try {
     tf.tidy(() => m.featureMaps(tf.zeros([1, ...d.shape]) as tf.Tensor4D)); // builds the stem's sub-model before counting
-    const [mean, maps] = await assertNoLeak('probeStem', async () => [await probeStem(m, d, { features: 'mean', epochs: 20 }), await probeStem(m, d, { features: 'maps', epochs: 20 })]);
+    const [mean, maps] = await assertNoLeak('probeStem', async () => [
+      await probeStem(m, d, { features: 'mean', epochs: 20 }),
+      await probeStem(m, d, { features: 'maps', epochs: 20 }),
+    ]);
     assert.equal(mean.dims, 64);
     assert.equal(maps.dims, 14 * 14 * 64);
     // Chance is 25%. The whole maps fit their training set and generalize far above the means.

@@ -5,8 +5,8 @@
  */
 import { test } from 'node:test';
 import * as assert from 'node:assert/strict';
-import * as fs from 'fs';
-import * as path from 'path';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
 import { finishHtml } from '../lib/report/export';
 import { updateDocs } from '../lib/report/docs';
 import { ROOT } from '../lib/util/paths';
@@ -20,13 +20,22 @@ test('the page header escapes what the workspace did not write', () => {
   const page = finishHtml('<html><head></head><body>x</body></html>', {
     plotlySrc: 'plotly.min.js',
     nav: [],
-    header: { preset: 'quick', commit: 'abc1234', date: '2026-11-27', dirty: false, runs: 3, problems: [evil], sourceHref: '../notebooks/a.ipynb', name: evil },
+    header: {
+      preset: 'quick',
+      commit: 'abc1234',
+      date: '2026-11-27',
+      dirty: false,
+      runs: 3,
+      problems: [evil],
+      sourceHref: '../notebooks/a.ipynb',
+      name: evil,
+    },
   });
   assert.doesNotMatch(page, /<img src=x/);
   assert.match(page, /&lt;img src=x onerror=alert\(1\)&gt;/);
 });
 
-test('SVG ids from plotly\'s random uid become deterministic, references included', () => {
+test("SVG ids from plotly's random uid become deterministic, references included", () => {
   const svg = (uid: string): string =>
     `<svg><defs id="defs-${uid}"><clipPath id="clip${uid}xyplot"></clipPath></defs><g clip-path="url(#clip${uid}xyplot)"></g><defs id="topdefs-${uid}"></defs><path d="M104857 0"/></svg>`;
   const a = deterministicSvgIds(svg('3fa2c1'));
@@ -72,5 +81,9 @@ test('log axes get full tick labels, and error bars show their interval on hover
 
 test("the docs' generated blocks are what the committed stores give (npm run report and npm run docs rewrite them)", () => {
   const stale = updateDocs(STUDY, { write: false }).filter((d) => d.changed);
-  assert.deepEqual(stale.map((d) => `${path.relative(ROOT, d.file)} (${d.block})`), [], 'stale docs blocks: run npm run docs');
+  assert.deepEqual(
+    stale.map((d) => `${path.relative(ROOT, d.file)} (${d.block})`),
+    [],
+    'stale docs blocks: run npm run docs',
+  );
 });

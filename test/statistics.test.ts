@@ -6,7 +6,20 @@
 import { test } from 'node:test';
 import * as assert from 'node:assert/strict';
 import { checkControls, controlGate } from '../lib/analysis/claims/controls';
-import { aggregate, blockVariance, cochranCritical, compareFamily, formatPaired, formatPct, holm, pairedDifference, signTest, successRate, testSetVariance, tQuantile975 } from '../lib/analysis/statistics';
+import {
+  aggregate,
+  blockVariance,
+  cochranCritical,
+  compareFamily,
+  formatPaired,
+  formatPct,
+  holm,
+  pairedDifference,
+  signTest,
+  successRate,
+  testSetVariance,
+  tQuantile975,
+} from '../lib/analysis/statistics';
 import { relationPositionBaseline } from '../lib/data/diagnostic';
 import { judgeFamily } from '../lib/analysis/claims/claim';
 import type { RunRecord } from '../lib/results/record';
@@ -20,9 +33,10 @@ const rec = (name: string, dataset: string, seed: number, acc: number, converged
   const r = runRecord(name, dataset, seed, acc, { converged });
   return { ...r, sizes: { ...r.sizes, test } };
 };
-const runs = (name: string, dataset: string, accs: number[], converged = true, test = 1e12): RunRecord[] => accs.map((a, s) => rec(name, dataset, s, a, converged, test));
+const runs = (name: string, dataset: string, accs: number[], converged = true, test = 1e12): RunRecord[] =>
+  accs.map((a, s) => rec(name, dataset, s, a, converged, test));
 
-test('paired difference by seed equals the closed form of Student\'s t with 2 degrees of freedom', () => {
+test("paired difference by seed equals the closed form of Student's t with 2 degrees of freedom", () => {
   // d = (0.02, 0.01, 0.04): mean 0.02333, sd 0.015275, t = mean / (sd/√3) = 2.6458.
   const c = pairedDifference(runs('a', 'mnist', [0.9, 0.92, 0.95]), runs('b', 'mnist', [0.88, 0.91, 0.91]));
   const t = 0.0233333 / (0.0152753 / Math.sqrt(3));
@@ -32,14 +46,22 @@ test('paired difference by seed equals the closed form of Student\'s t with 2 de
   assert.ok(Math.abs(c.ci95 - (4.302653 * 0.0152753) / Math.sqrt(3)) < 1e-6);
   assert.equal(c.interval, 'seeds');
   // Pairing matters: the same numbers unpaired (shuffled seeds) give another difference of seeds.
-  const shuffled = pairedDifference(runs('a', 'mnist', [0.9, 0.92, 0.95]), [rec('b', 'mnist', 0, 0.91), rec('b', 'mnist', 1, 0.91), rec('b', 'mnist', 2, 0.88)]);
+  const shuffled = pairedDifference(runs('a', 'mnist', [0.9, 0.92, 0.95]), [
+    rec('b', 'mnist', 0, 0.91),
+    rec('b', 'mnist', 1, 0.91),
+    rec('b', 'mnist', 2, 0.88),
+  ]);
   assert.notEqual(shuffled.ci95.toFixed(6), c.ci95.toFixed(6));
 });
 
 test('the interval pools the residual spread of every model on the dataset (models × seeds as a block design), as its closed form gives', () => {
   // Three models × three seeds. The additive model (model + seed) leaves residuals whose squares sum to 4/9000,
   // over (3 − 1)(3 − 1) = 4 df: MSE = 1/9000. a − b: d = 0.02333, se = √(2·MSE/3), t = d / se.
-  const recs = [...runs('a', 'mnist', [0.9, 0.92, 0.95]), ...runs('b', 'mnist', [0.88, 0.91, 0.91]), ...runs('c', 'mnist', [0.8, 0.8, 0.83])];
+  const recs = [
+    ...runs('a', 'mnist', [0.9, 0.92, 0.95]),
+    ...runs('b', 'mnist', [0.88, 0.91, 0.91]),
+    ...runs('c', 'mnist', [0.8, 0.8, 0.83]),
+  ];
   const [c] = compareFamily(recs, [{ dataset: 'mnist', a: 'a', b: 'b' }]);
   const se = Math.sqrt((2 * (1 / 9000)) / 3);
   const t = 0.0233333 / se;
@@ -61,7 +83,9 @@ test('the interval pools the residual spread of every model on the dataset (mode
 
 test('a pair whose own spread is far larger than the pooled one keeps its own interval', () => {
   // Twelve steady models and one that swings by 30 points between seeds.
-  const steady = Array.from({ length: 12 }, (_, i) => runs(`m${i}`, 'mnist', [0.9 + i / 1000, 0.9 + i / 1000 + ((i % 3) - 1) / 10000, 0.9 + i / 1000]));
+  const steady = Array.from({ length: 12 }, (_, i) =>
+    runs(`m${i}`, 'mnist', [0.9 + i / 1000, 0.9 + i / 1000 + ((i % 3) - 1) / 10000, 0.9 + i / 1000]),
+  );
   const recs = [...steady.flat(), ...runs('wild', 'mnist', [0.6, 0.9, 0.7])];
   const [c] = compareFamily(recs, [{ dataset: 'mnist', a: 'm0', b: 'wild' }]);
   assert.equal(c.interval, 'seeds');
@@ -71,15 +95,32 @@ test('a pair whose own spread is far larger than the pooled one keeps its own in
 
 test("Cochran's C critical values match the published table (Cochran 1941; ISO 5725-2)", () => {
   // k variances of n values each: α = 0.01, n = 3 for k = 3…7, and α = 0.05, n = 2, k = 5.
-  const table: [number, number, number, number][] = [[0.01, 3, 3, 0.9423], [0.01, 3, 4, 0.8643], [0.01, 3, 5, 0.7885], [0.01, 3, 6, 0.7218], [0.01, 3, 7, 0.6644], [0.05, 2, 5, 0.8412]];
-  for (const [alpha, n, k, c] of table) assert.ok(Math.abs(cochranCritical(alpha, n, k) - c) < 1e-4, `α ${alpha}, n ${n}, k ${k}: ${cochranCritical(alpha, n, k)} against ${c}`);
+  const table: [number, number, number, number][] = [
+    [0.01, 3, 3, 0.9423],
+    [0.01, 3, 4, 0.8643],
+    [0.01, 3, 5, 0.7885],
+    [0.01, 3, 6, 0.7218],
+    [0.01, 3, 7, 0.6644],
+    [0.05, 2, 5, 0.8412],
+  ];
+  for (const [alpha, n, k, c] of table)
+    assert.ok(
+      Math.abs(cochranCritical(alpha, n, k) - c) < 1e-4,
+      `α ${alpha}, n ${n}, k ${k}: ${cochranCritical(alpha, n, k)} against ${c}`,
+    );
 });
 
 test("a model whose spread is an outlier among the models' is set apart from the pool (Cochran's C), and its own pairs keep their own interval", () => {
   // The relation task's shape: five models near 100% that vary by a tenth of a point, and one
   // on a plateau halfway that varies by points between seeds. Pooled with it, every pair's
   // interval would be about ten times too wide.
-  const top = [[0.9995, 0.9985, 0.999], [1, 1, 0.9985], [0.999, 0.9975, 1], [0.9975, 0.999, 0.9995], [0.999, 0.994, 0.998]];
+  const top = [
+    [0.9995, 0.9985, 0.999],
+    [1, 1, 0.9985],
+    [0.999, 0.9975, 1],
+    [0.9975, 0.999, 0.9995],
+    [0.999, 0.994, 0.998],
+  ];
   const steady = top.flatMap((accs, i) => runs(`m${i}`, 'relation', accs));
   const recs = [...steady, ...runs('plateau', 'relation', [0.5285, 0.509, 0.5415])];
   const block = blockVariance(recs, 'relation', [0, 1, 2])!;
@@ -104,7 +145,11 @@ test("a model whose spread is an outlier among the models' is set apart from the
   const [p] = compareFamily(recs, [{ dataset: 'relation', a: 'plateau', b: 'm0' }]);
   assert.equal(p.interval, 'seeds');
   // Spreads that differ only as three seeds' spreads do set nothing apart (the MNIST-like block above).
-  const even = blockVariance([...runs('a', 'mnist', [0.9, 0.92, 0.95]), ...runs('b', 'mnist', [0.88, 0.91, 0.91]), ...runs('c', 'mnist', [0.8, 0.8, 0.83])], 'mnist', [0, 1, 2])!;
+  const even = blockVariance(
+    [...runs('a', 'mnist', [0.9, 0.92, 0.95]), ...runs('b', 'mnist', [0.88, 0.91, 0.91]), ...runs('c', 'mnist', [0.8, 0.8, 0.83])],
+    'mnist',
+    [0, 1, 2],
+  )!;
   assert.deepEqual(even.setApart, []);
 });
 
@@ -117,11 +162,17 @@ test('a comparison waits for every planned seed: two seeds of three give no verd
   assert.equal(done.verdict, 'higher');
 });
 
-test('Holm\'s step-down correction', () => {
-  assert.deepEqual(holm([0.01, 0.04, 0.03, 0.5]).map((p) => +p.toFixed(6)), [0.04, 0.09, 0.09, 0.5]);
+test("Holm's step-down correction", () => {
+  assert.deepEqual(
+    holm([0.01, 0.04, 0.03, 0.5]).map((p) => +p.toFixed(6)),
+    [0.04, 0.09, 0.09, 0.5],
+  );
   const h = holm([0.2, NaN, 0.01]);
   assert.ok(Number.isNaN(h[1]));
-  assert.deepEqual([h[0], h[2]].map((p) => +p.toFixed(6)), [0.2, 0.02]);
+  assert.deepEqual(
+    [h[0], h[2]].map((p) => +p.toFixed(6)),
+    [0.2, 0.02],
+  );
 });
 
 test('seeds that agree exactly give the test set\'s binomial interval, never "± 0"', () => {
@@ -130,7 +181,10 @@ test('seeds that agree exactly give the test set\'s binomial interval, never "±
   assert.ok(c.ci95 > 0.001 && c.ci95 < 0.01, `${c.ci95}`);
   const same = pairedDifference(runs('a', 'relation', [1, 1, 1], true, 10_000), runs('b', 'relation', [1, 1, 1], true, 10_000));
   assert.ok(same.ci95 > 0, 'two models at 100% still have an interval');
-  const [v] = compareFamily([...runs('a', 'relation', [1, 1, 1]), ...runs('b', 'relation', [1, 1, 1])], [{ dataset: 'relation', a: 'a', b: 'b' }]);
+  const [v] = compareFamily(
+    [...runs('a', 'relation', [1, 1, 1]), ...runs('b', 'relation', [1, 1, 1])],
+    [{ dataset: 'relation', a: 'a', b: 'b' }],
+  );
   assert.equal(v.verdict, 'indistinguishable');
 });
 
@@ -185,44 +239,64 @@ test('Holm withholds a verdict that a single test would give', () => {
   assert.match(waiting[1].reason!, /missing runs/);
   assert.ok(Math.abs(waiting[0].pHolm - 0.0702) < 2e-3, `Holm p ${waiting[0].pHolm}`);
   assert.equal(waiting[0].verdict, 'indistinguishable');
-  const seedLater = compareFamily(recs.filter((r) => !(r.name === 'd' && r.seed === 2)), [
-    { dataset: 'mnist', a: 'a', b: 'b' },
-    { dataset: 'fashion-mnist', a: 'c', b: 'd' },
-  ], { planned: [0, 1, 2] });
+  const seedLater = compareFamily(
+    recs.filter((r) => !(r.name === 'd' && r.seed === 2)),
+    [
+      { dataset: 'mnist', a: 'a', b: 'b' },
+      { dataset: 'fashion-mnist', a: 'c', b: 'd' },
+    ],
+    { planned: [0, 1, 2] },
+  );
   assert.equal(seedLater[1].pending, true);
   assert.equal(seedLater[0].verdict, 'indistinguishable');
-  const blockLater = compareFamily(recs, [
-    { dataset: 'mnist', a: 'a', b: 'b' },
-    { dataset: 'fashion-mnist', a: 'c', b: 'd' },
-  ], { incomplete: (p) => (p.dataset === 'fashion-mnist' ? 'the rest of its block not in yet' : undefined) });
+  const blockLater = compareFamily(
+    recs,
+    [
+      { dataset: 'mnist', a: 'a', b: 'b' },
+      { dataset: 'fashion-mnist', a: 'c', b: 'd' },
+    ],
+    { incomplete: (p) => (p.dataset === 'fashion-mnist' ? 'the rest of its block not in yet' : undefined) },
+  );
   assert.equal(blockLater[1].pending, true);
   assert.equal(blockLater[1].verdict, 'no verdict');
   assert.equal(blockLater[0].verdict, 'indistinguishable');
-  const never = compareFamily([...recs.filter((r) => !(r.name === 'd' && r.seed === 0)), rec('d', 'fashion-mnist', 0, 0.8, false)], [
-    { dataset: 'mnist', a: 'a', b: 'b' },
-    { dataset: 'fashion-mnist', a: 'c', b: 'd' },
-  ]);
+  const never = compareFamily(
+    [...recs.filter((r) => !(r.name === 'd' && r.seed === 0)), rec('d', 'fashion-mnist', 0, 0.8, false)],
+    [
+      { dataset: 'mnist', a: 'a', b: 'b' },
+      { dataset: 'fashion-mnist', a: 'c', b: 'd' },
+    ],
+  );
   assert.equal(never[1].pending, undefined);
   assert.equal(never[0].verdict, 'higher');
   // The claims' margin tests count it the same way.
   const expects: Expectation[] = ['higher', 'higher'];
-  const fam2 = compareFamily(recs, [{ dataset: 'mnist', a: 'a', b: 'b' }, { dataset: 'fashion-mnist', a: 'c', b: 'd' }]);
+  const fam2 = compareFamily(recs, [
+    { dataset: 'mnist', a: 'a', b: 'b' },
+    { dataset: 'fashion-mnist', a: 'c', b: 'd' },
+  ]);
   const alone = judgeFamily([fam2[0]], ['higher'])[0];
-  assert.ok(Math.abs(judgeFamily([fam2[0], { ...fam2[1], reason: 'missing runs', pending: true }], expects)[0].pHolm - 2 * alone.pHolm) < 1e-12);
+  assert.ok(
+    Math.abs(judgeFamily([fam2[0], { ...fam2[1], reason: 'missing runs', pending: true }], expects)[0].pHolm - 2 * alone.pHolm) < 1e-12,
+  );
   assert.equal(judgeFamily([fam2[0], { ...fam2[1], reason: 'not converged at this preset: no verdict' }], expects)[0].pHolm, alone.pHolm);
 });
 
-test('a failed control makes its task\'s comparisons inconclusive; a passing one lets them through', () => {
+test("a failed control makes its task's comparisons inconclusive; a passing one lets them through", () => {
   const base = relationPositionBaseline().square;
   const others = [...runs('channel-full', 'relation', [0.95, 0.96, 0.97]), ...runs('channel-pooled', 'relation', [0.3, 0.31, 0.29])];
   const failing = checkControls([...others, ...runs('spatial-full', 'relation', [0.3, 0.31, 0.3])], STUDY.controls); // at chance: the control failed
   assert.equal(failing[0].pass, false);
-  const c1 = compareFamily(others, [{ dataset: 'relation', a: 'channel-full', b: 'channel-pooled' }], { blocked: controlGate(failing, STUDY.controls) });
+  const c1 = compareFamily(others, [{ dataset: 'relation', a: 'channel-full', b: 'channel-pooled' }], {
+    blocked: controlGate(failing, STUDY.controls),
+  });
   assert.equal(c1[0].verdict, 'no verdict');
   assert.match(c1[0].reason!, /inconclusive: the positive control/);
   const passing = checkControls([...others, ...runs('spatial-full', 'relation', [base + 0.4, base + 0.41, base + 0.42])], STUDY.controls);
   assert.equal(passing[0].pass, true, passing[0].detail);
-  const c2 = compareFamily(others, [{ dataset: 'relation', a: 'channel-full', b: 'channel-pooled' }], { blocked: controlGate(passing, STUDY.controls) });
+  const c2 = compareFamily(others, [{ dataset: 'relation', a: 'channel-full', b: 'channel-pooled' }], {
+    blocked: controlGate(passing, STUDY.controls),
+  });
   assert.equal(c2[0].verdict, 'higher');
   // Above chance but not above one shape's position: still a failed control.
   const weak = checkControls([...others, ...runs('spatial-full', 'relation', [base - 0.02, base - 0.01, base - 0.015])], STUDY.controls);
@@ -243,7 +317,10 @@ test("every interval counts the test set's own sampling error, which more seeds 
   assert.ok(Math.abs(c.ci95 - tQuantile975(c.df) * Math.sqrt(v)) < 1e-6);
   assert.ok(Math.abs(testSetVariance(0.9, n) - tv(0.9)) < 1e-15);
   // Five seeds with the same spread narrow the seeds' term; the test set's stays whole.
-  const five = pairedDifference(runs('a', 'relation', [0.9, 0.92, 0.95, 0.9, 0.92], true, n), runs('b', 'relation', [0.88, 0.91, 0.91, 0.88, 0.91], true, n));
+  const five = pairedDifference(
+    runs('a', 'relation', [0.9, 0.92, 0.95, 0.9, 0.92], true, n),
+    runs('b', 'relation', [0.88, 0.91, 0.91, 0.88, 0.91], true, n),
+  );
   assert.ok(five.se ** 2 > tv(0.918) + tv(0.898), 'the test-set term shrank with the seeds');
   // A group's interval counts it too.
   const [g] = aggregate(runs('a', 'relation', [0.9, 0.92, 0.95], true, n));
@@ -255,14 +332,29 @@ test('the sign test over paired seeds, said when every seed goes one way; the su
   assert.deepEqual(signTest([0.04, 0.35, 0.1, 0.2, 0.05]), { same: 5, of: 5, p: 0.0625 });
   assert.deepEqual(signTest([0.04, -0.35, 0.1, 0.2, 0.05]), { same: 4, of: 5, p: 0.375 });
   assert.equal(signTest([0.1, -0.1]).p, 1);
-  const c = pairedDifference(runs('a', 'cooccurrence', [0.685, 0.96, 0.976, 0.9, 0.99], true, 2000), runs('b', 'cooccurrence', [0.645, 0.61, 0.7, 0.62, 0.64], true, 2000));
+  const c = pairedDifference(
+    runs('a', 'cooccurrence', [0.685, 0.96, 0.976, 0.9, 0.99], true, 2000),
+    runs('b', 'cooccurrence', [0.645, 0.61, 0.7, 0.62, 0.64], true, 2000),
+  );
   assert.match(formatPaired({ ...c, pHolm: c.p, verdict: 'higher' }), /a above on all 5 paired seeds \(sign test p = 0\.0625\)/);
-  const tie = pairedDifference(runs('a', 'cooccurrence', [0.685, 0.96, 0.976, 0.9, 0.99, 0.7], true, 2000), runs('b', 'cooccurrence', [0.645, 0.61, 0.7, 0.62, 0.64, 0.7], true, 2000));
-  assert.match(formatPaired({ ...tie, pHolm: tie.p, verdict: 'higher' }), /a above on all 5 paired seeds that differ \(1 tie\) \(sign test p = 0\.0625\)/);
+  const tie = pairedDifference(
+    runs('a', 'cooccurrence', [0.685, 0.96, 0.976, 0.9, 0.99, 0.7], true, 2000),
+    runs('b', 'cooccurrence', [0.645, 0.61, 0.7, 0.62, 0.64, 0.7], true, 2000),
+  );
+  assert.match(
+    formatPaired({ ...tie, pHolm: tie.p, verdict: 'higher' }),
+    /a above on all 5 paired seeds that differ \(1 tie\) \(sign test p = 0\.0625\)/,
+  );
   // Three seeds can never make the sign test say much (p ≥ 0.25): it is left unsaid.
-  const three = pairedDifference(runs('a', 'cooccurrence', [0.685, 0.96, 0.976], true, 2000), runs('b', 'cooccurrence', [0.645, 0.61, 0.7], true, 2000));
+  const three = pairedDifference(
+    runs('a', 'cooccurrence', [0.685, 0.96, 0.976], true, 2000),
+    runs('b', 'cooccurrence', [0.645, 0.61, 0.7], true, 2000),
+  );
   assert.doesNotMatch(formatPaired({ ...three, pHolm: three.p, verdict: 'higher' }), /sign test/);
-  const mixed = pairedDifference(runs('a', 'cooccurrence', [0.6, 0.96, 0.976], true, 2000), runs('b', 'cooccurrence', [0.645, 0.61, 0.7], true, 2000));
+  const mixed = pairedDifference(
+    runs('a', 'cooccurrence', [0.6, 0.96, 0.976], true, 2000),
+    runs('b', 'cooccurrence', [0.645, 0.61, 0.7], true, 2000),
+  );
   assert.doesNotMatch(formatPaired({ ...mixed, pHolm: mixed.p, verdict: 'indistinguishable' }), /sign test/);
   // Clopper–Pearson for 2 of 5: (0.0527, 0.8534), as published tables give.
   const s = successRate([0.685, 0.96, 0.5, 0.6, 0.976], 0.9);

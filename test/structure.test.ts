@@ -6,8 +6,8 @@
  */
 import { test } from 'node:test';
 import * as assert from 'node:assert/strict';
-import * as fs from 'fs';
-import * as path from 'path';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
 import { importGraph } from './helpers/graph';
 import { tempDir } from './helpers/tmp';
 
@@ -45,7 +45,15 @@ export function cycles(g: Map<string, string[]>): string[][] {
 }
 
 /** What lib/analysis may import besides itself: results, the plan, the cost model and configs, the diagnostic tasks' facts, utilities. */
-const ANALYSIS_MAY_IMPORT = [/^analysis\//, /^results\//, /^experiments\//, /^util\//, /^backend\/quiet\.ts$/, /^models\/(config|presets|cost|stem)\.ts$/, /^data\/diagnostic\.ts$/];
+const ANALYSIS_MAY_IMPORT = [
+  /^analysis\//,
+  /^results\//,
+  /^experiments\//,
+  /^util\//,
+  /^backend\/quiet\.ts$/,
+  /^models\/(config|presets|cost|stem)\.ts$/,
+  /^data\/diagnostic\.ts$/,
+];
 
 test('lib/ has no import cycle', () => {
   assert.deepEqual(cycles(importGraph()), []);
@@ -62,7 +70,10 @@ test('the checks can fail: a cycle and a forbidden import are found', () => {
   const dir = tempDir('graph');
   fs.mkdirSync(path.join(dir, 'analysis'));
   fs.mkdirSync(path.join(dir, 'train'));
-  fs.writeFileSync(path.join(dir, 'analysis', 'a.ts'), "import { b } from './b';\nimport { t } from '../train/trainer';\nexport const a = 1;\n");
+  fs.writeFileSync(
+    path.join(dir, 'analysis', 'a.ts'),
+    "import { b } from './b';\nimport { t } from '../train/trainer';\nexport const a = 1;\n",
+  );
   fs.writeFileSync(path.join(dir, 'analysis', 'b.ts'), "import type { a } from './a';\nexport const b = 2;\n");
   fs.writeFileSync(path.join(dir, 'train', 'trainer.ts'), 'export const t = 3;\n');
   const g = importGraph(dir);

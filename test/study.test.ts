@@ -6,9 +6,9 @@
  */
 import { test } from 'node:test';
 import * as assert from 'node:assert/strict';
-import * as fs from 'fs';
-import * as path from 'path';
-import { resolveStudy, Study, studyProblems } from '../lib/experiments/study';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { resolveStudy, type Study, studyProblems } from '../lib/experiments/study';
 import { ROOT } from '../lib/util/paths';
 import { STUDY } from '../study';
 import { importGraph } from './helpers/graph';
@@ -37,12 +37,17 @@ function filesUnder(dir: string, keep: (f: string) => boolean): string[] {
 function code(file: string): string {
   if (!file.endsWith('.ipynb')) return fs.readFileSync(file, 'utf8');
   const nb = JSON.parse(fs.readFileSync(file, 'utf8')) as { cells: { cell_type: string; source: string[] | string }[] };
-  return nb.cells.filter((c) => c.cell_type === 'code').map((c) => [c.source].flat().join('')).join('\n');
+  return nb.cells
+    .filter((c) => c.cell_type === 'code')
+    .map((c) => [c.source].flat().join(''))
+    .join('\n');
 }
 
 /** Every declaration of a study fact in these files, as "file: kind". */
 function declarationsIn(files: string[]): string[] {
-  return files.flatMap((f) => Object.entries(DECLARATIONS).flatMap(([kind, re]) => (re.test(code(f)) ? [`${path.relative(ROOT, f)}: ${kind}`] : [])));
+  return files.flatMap((f) =>
+    Object.entries(DECLARATIONS).flatMap(([kind, re]) => (re.test(code(f)) ? [`${path.relative(ROOT, f)}: ${kind}`] : [])),
+  );
 }
 
 test('lib/ imports nothing from study/: the library is the mechanism, the study is passed in', () => {
@@ -50,10 +55,14 @@ test('lib/ imports nothing from study/: the library is the mechanism, the study 
   assert.deepEqual(outside, []);
 });
 
-test("every kind of study fact is declared in study/, and nowhere else (lib, scripts, notebooks)", () => {
+test('every kind of study fact is declared in study/, and nowhere else (lib, scripts, notebooks)', () => {
   // The patterns find real declarations: each kind is found in study/ (a pattern that matched nothing would pass anything).
   const inStudy = declarationsIn(filesUnder(path.join(ROOT, 'study'), (f) => f.endsWith('.ts')));
-  for (const kind of Object.keys(DECLARATIONS)) assert.ok(inStudy.some((d) => d.endsWith(`: ${kind}`)), `no ${kind} found in study/: the pattern is wrong`);
+  for (const kind of Object.keys(DECLARATIONS))
+    assert.ok(
+      inStudy.some((d) => d.endsWith(`: ${kind}`)),
+      `no ${kind} found in study/: the pattern is wrong`,
+    );
   const elsewhere = declarationsIn([
     ...['lib', 'scripts'].flatMap((d) => filesUnder(path.join(ROOT, d), (f) => f.endsWith('.ts'))),
     ...filesUnder(path.join(ROOT, 'notebooks'), (f) => f.endsWith('.ipynb')),
@@ -62,11 +71,17 @@ test("every kind of study fact is declared in study/, and nowhere else (lib, scr
 });
 
 test('a control declared outside study/ is found', () => {
-  const dir = fs.mkdtempSync(path.join(require('os').tmpdir(), 'maptokens-study-'));
+  const dir = fs.mkdtempSync(path.join(require('node:os').tmpdir(), 'maptokens-study-'));
   try {
     const file = path.join(dir, 'extra.ts');
-    fs.writeFileSync(file, "export const EXTRA = [{ dataset: 'relation', model: 'hybrid', role: 'x', threshold: () => ({ value: 0.5, what: 'half' }) }];\n");
-    assert.deepEqual(declarationsIn([file]).map((d) => d.split(': ')[1]), ['control']);
+    fs.writeFileSync(
+      file,
+      "export const EXTRA = [{ dataset: 'relation', model: 'hybrid', role: 'x', threshold: () => ({ value: 0.5, what: 'half' }) }];\n",
+    );
+    assert.deepEqual(
+      declarationsIn([file]).map((d) => d.split(': ')[1]),
+      ['control'],
+    );
   } finally {
     fs.rmSync(dir, { recursive: true, force: true });
   }
@@ -79,7 +94,10 @@ test('the catalog is whole and frozen; a name it does not declare fails when it 
   // A copy with a typo in a suite, a control and a claim: every problem is named at once.
   const broken: Study = {
     ...STUDY,
-    suites: { ...STUDY.suites, core: { ...STUDY.suites.core, models: [...STUDY.suites.core.models, { name: 'channel-ful', preset: 'channel-ful' }] } },
+    suites: {
+      ...STUDY.suites,
+      core: { ...STUDY.suites.core, models: [...STUDY.suites.core.models, { name: 'channel-ful', preset: 'channel-ful' }] },
+    },
     controls: [...STUDY.controls, { ...STUDY.controls[0], dataset: 'relatoin' }],
     claims: [...STUDY.claims, { ...STUDY.claims[0], id: 'typo', experiment: { ...STUDY.claims[0].experiment, suite: 'cor' } }],
   };

@@ -5,9 +5,9 @@
  */
 import { test } from 'node:test';
 import * as assert from 'node:assert/strict';
-import { spawnSync } from 'child_process';
-import * as fs from 'fs';
-import * as path from 'path';
+import { spawnSync } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
 import { ROOT } from '../lib/util/paths';
 
 const scripts = JSON.parse(fs.readFileSync(path.join(ROOT, 'package.json'), 'utf8')).scripts as Record<string, string>;
@@ -16,7 +16,10 @@ const scripts = JSON.parse(fs.readFileSync(path.join(ROOT, 'package.json'), 'utf
 function filesOf(script: string): string[] {
   const cmd = scripts[script];
   assert.ok(cmd, `package.json has no script '${script}'`);
-  const globs = cmd.slice(cmd.lastIndexOf('node --test')).split(/\s+/).filter((w) => w.startsWith('dist/'));
+  const globs = cmd
+    .slice(cmd.lastIndexOf('node --test'))
+    .split(/\s+/)
+    .filter((w) => w.startsWith('dist/'));
   assert.ok(globs.length, `'${script}' names no files under dist/`);
   const r = spawnSync('sh', ['-c', `for f in ${globs.join(' ')}; do echo "$f"; done`], { cwd: ROOT, encoding: 'utf8' });
   return r.stdout.split('\n').filter((f) => f && fs.existsSync(path.join(ROOT, f)));
@@ -36,11 +39,17 @@ test('npm test and npm run test:e2e run every test file once between them, and n
   const fast = filesOf('test');
   const e2e = filesOf('test:e2e');
   for (const f of [...fast, ...e2e]) assert.match(f, /\.test\.js$/, `${f} runs as a test but is not a *.test.js file`);
-  assert.deepEqual(fast.filter((f) => e2e.includes(f)), [], 'a file runs in both suites');
+  assert.deepEqual(
+    fast.filter((f) => e2e.includes(f)),
+    [],
+    'a file runs in both suites',
+  );
   assert.deepEqual([...fast, ...e2e].sort(), testSources().sort(), 'the two commands do not run exactly the test files under test/');
   assert.ok(e2e.length >= 4 && fast.length > 20, `odd split: ${fast.length} fast files, ${e2e.length} end-to-end`);
   // The fast suite runs two files at a time; the end-to-end tests each want the whole machine.
   assert.match(scripts.test, /--test-concurrency=2/);
+  // The formatter and the linter are checked first: CI runs `npm test`, so a change that breaks either does not land.
+  assert.match(scripts.test, /^biome ci && /);
   assert.match(scripts['test:e2e'], /--test-concurrency=1/);
   // CI runs both.
   const ci = fs.readFileSync(path.join(ROOT, '.ci', 'run'), 'utf8');

@@ -12,13 +12,19 @@ import { assertNoLeak, backend, tf } from './helpers/tf';
 import { modelPreset } from '../lib/experiments/study';
 import { STUDY } from '../study';
 
-test('AdamW computes PyTorch\'s update, decoupled decay included', async () => {
+test("AdamW computes PyTorch's update, decoupled decay included", async () => {
   await backend();
   const w = tf.variable(tf.tensor1d([1, -2]));
   const b = tf.variable(tf.tensor1d([0.5]));
   const lr = 0.1;
   const wd = 0.05;
-  const opt = new AdamW([{ variable: w, decay: true }, { variable: b, decay: false }], { lr, weightDecay: wd });
+  const opt = new AdamW(
+    [
+      { variable: w, decay: true },
+      { variable: b, decay: false },
+    ],
+    { lr, weightDecay: wd },
+  );
   const grads = [
     [tf.tensor1d([0.3, -0.1]), tf.tensor1d([0.2])],
     [tf.tensor1d([-0.4, 0.5]), tf.tensor1d([0.1])],
@@ -32,19 +38,34 @@ test('AdamW computes PyTorch\'s update, decoupled decay included', async () => {
       const t = k + 1;
       m = m.map((mi, i) => 0.9 * mi + 0.1 * g[i]);
       v = v.map((vi, i) => 0.999 * vi + 0.001 * g[i] ** 2);
-      x = x.map((xi, i) => (decay ? xi * (1 - lr * wd) : xi) - (lr * (m[i] / (1 - 0.9 ** t))) / (Math.sqrt(v[i] / (1 - 0.999 ** t)) + 1e-8));
+      x = x.map(
+        (xi, i) => (decay ? xi * (1 - lr * wd) : xi) - (lr * (m[i] / (1 - 0.9 ** t))) / (Math.sqrt(v[i] / (1 - 0.999 ** t)) + 1e-8),
+      );
     });
     return x;
   };
   await assertNoLeak('AdamW.step', () => {
     for (const g of grads) opt.step(g);
   });
-  const ew = hand([1, -2], [[0.3, -0.1], [-0.4, 0.5]], true);
+  const ew = hand(
+    [1, -2],
+    [
+      [0.3, -0.1],
+      [-0.4, 0.5],
+    ],
+    true,
+  );
   const eb = hand([0.5], [[0.2], [0.1]], false);
   (w.dataSync() as Float32Array).forEach((x, i) => assert.ok(Math.abs(x - ew[i]) < 1e-6, `w[${i}] ${x} vs ${ew[i]}`));
   assert.ok(Math.abs(b.dataSync()[0] - eb[0]) < 1e-6);
   // With a zero gradient only the decay moves a weight, and only a decaying one.
-  const opt2 = new AdamW([{ variable: w, decay: true }, { variable: b, decay: false }], { lr, weightDecay: wd });
+  const opt2 = new AdamW(
+    [
+      { variable: w, decay: true },
+      { variable: b, decay: false },
+    ],
+    { lr, weightDecay: wd },
+  );
   const [w0, b0] = [w.dataSync()[0], b.dataSync()[0]];
   opt2.step([tf.zeros([2]), tf.zeros([1])]);
   assert.ok(Math.abs(w.dataSync()[0] - w0 * (1 - lr * wd)) < 1e-7);
@@ -96,15 +117,21 @@ test('clipping on the device: gradients above the clip are scaled to norm clip, 
     const opt = new AdamW([{ variable: w, decay: false }], { lr: 0, weightDecay: 0, gradClip: 1, beta1: 0, flat });
     const m = (opt as unknown as { m: tf.Variable[] }).m[0];
     opt.step([tf.tensor1d([3, 4])]); // norm 5 > 1: scaled by 1/5
-    assert.deepEqual(Array.from(m.dataSync()).map((x) => +x.toFixed(6)), [0.6, 0.8]);
+    assert.deepEqual(
+      Array.from(m.dataSync()).map((x) => +x.toFixed(6)),
+      [0.6, 0.8],
+    );
     opt.step([tf.tensor1d([0.3, 0.4])]); // norm 0.5 ≤ 1: unchanged
-    assert.deepEqual(Array.from(m.dataSync()).map((x) => +x.toFixed(6)), [0.3, 0.4]);
+    assert.deepEqual(
+      Array.from(m.dataSync()).map((x) => +x.toFixed(6)),
+      [0.3, 0.4],
+    );
     opt.dispose();
     w.dispose();
   }
 });
 
-test('every preset\'s weights have a role from their layer; only matrices decay', async () => {
+test("every preset's weights have a role from their layer; only matrices decay", async () => {
   await backend();
   for (const name of Object.keys(STUDY.models)) {
     const m = createModel(modelPreset(STUDY, name));

@@ -5,9 +5,9 @@
  */
 import { test } from 'node:test';
 import * as assert from 'node:assert/strict';
-import * as fs from 'fs';
-import * as path from 'path';
-import { spawnSync } from 'child_process';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { spawnSync } from 'node:child_process';
 import { torchPython } from '../lib/bench/torch';
 import { createModel } from '../lib/models/create';
 import { ROOT } from '../lib/util/paths';
@@ -16,7 +16,7 @@ import { tempDir } from './helpers/tmp';
 import { modelPreset } from '../lib/experiments/study';
 import { STUDY } from '../study';
 
-test('channel-full and spatial-full: the PyTorch twin\'s logits equal tfjs\'s within 1e-4', { timeout: 900_000 }, async () => {
+test("channel-full and spatial-full: the PyTorch twin's logits equal tfjs's within 1e-4", { timeout: 900_000 }, async () => {
   await backend();
   const py = torchPython();
   const dir = tempDir('twin');
@@ -25,15 +25,23 @@ test('channel-full and spatial-full: the PyTorch twin\'s logits equal tfjs\'s wi
     try {
       // Random weights, not the initial ones: biases and norms are zeros and ones at init, which would hide a misplaced one.
       tf.tidy(() => {
-        m.model.weights.forEach((w, i) => (w.read() as tf.Variable).assign(tf.randomNormal(w.shape as number[], 0, 0.2, 'float32', 100 + i)));
+        m.model.weights.forEach((w, i) =>
+          (w.read() as tf.Variable).assign(tf.randomNormal(w.shape as number[], 0, 0.2, 'float32', 100 + i)),
+        );
       });
-      const weights = Object.fromEntries(m.model.weights.map((w) => [w.originalName, { shape: w.shape, data: Array.from(w.read().dataSync()) }]));
+      const weights = Object.fromEntries(
+        m.model.weights.map((w) => [w.originalName, { shape: w.shape, data: Array.from(w.read().dataSync()) }]),
+      );
       const specFile = path.join(dir, `${name}.json`);
       fs.writeFileSync(specFile, JSON.stringify({ model: name, config: m.config, weights }));
       const x = tf.randomUniform([4, ...m.config.inputShape], 0, 1, 'float32', 7) as tf.Tensor4D;
       const ours = m.predict(x);
       const input = JSON.stringify({ shape: x.shape, data: Array.from(x.dataSync()) });
-      const r = spawnSync(py, [path.join(ROOT, 'scripts', 'twin_torch.py'), 'logits', specFile], { input, encoding: 'utf8', maxBuffer: 1 << 26 });
+      const r = spawnSync(py, [path.join(ROOT, 'scripts', 'twin_torch.py'), 'logits', specFile], {
+        input,
+        encoding: 'utf8',
+        maxBuffer: 1 << 26,
+      });
       assert.equal(r.status, 0, r.stderr);
       const theirs = JSON.parse(r.stdout) as { shape: number[]; data: number[] };
       assert.deepEqual(theirs.shape, ours.shape);

@@ -8,7 +8,7 @@ import * as assert from 'node:assert/strict';
 import { freshTrainingSplit, imageKey } from '../lib/data/diagnostic';
 import { loadDataset } from '../lib/data/registry';
 import type { Split } from '../lib/data/types';
-import { ExperimentConfig, validateExperiment } from '../lib/experiments/config';
+import { type ExperimentConfig, validateExperiment } from '../lib/experiments/config';
 import { planAnswer, planSuite } from '../lib/experiments/plan';
 import { prepareData } from '../lib/train/prepare';
 import { runControl } from '../lib/train/schedule';
@@ -17,10 +17,13 @@ import { ResultStore } from '../lib/results/store';
 import { STUDY } from '../study';
 import { ROUND_TWO_SUITES } from '../study';
 
-const keys = (s: Split, per = 28 * 28): string[] => Array.from({ length: s.n }, (_, i) => imageKey(s.images.subarray(i * per, (i + 1) * per)));
+const keys = (s: Split, per = 28 * 28): string[] =>
+  Array.from({ length: s.n }, (_, i) => imageKey(s.images.subarray(i * per, (i + 1) * per)));
 
 function planned(suite: string, dataset: string, name = 'channel-full', seed = 0): ExperimentConfig {
-  const p = planSuite(STUDY, suite, { preset: 'standard', datasets: [dataset] }).find((r) => r.config.name === name && r.config.seed === seed);
+  const p = planSuite(STUDY, suite, { preset: 'standard', datasets: [dataset] }).find(
+    (r) => r.config.name === name && r.config.seed === seed,
+  );
   assert.ok(p, `${suite} plans no ${name} on ${dataset}`);
   return p.config;
 }
@@ -45,10 +48,17 @@ test('style-unlimited trains on new images each epoch, none a copy of a validati
   const e2 = trainingSplit(e, d, 2);
   assert.equal(e1.n, d.train.n, 'an epoch holds as many images as the fixed training part');
   assert.notDeepEqual(e1.images, e2.images);
-  for (const s of [e1, e2]) assert.deepEqual(keys(s).filter((k) => d.heldOut.has(k)), []);
+  for (const s of [e1, e2])
+    assert.deepEqual(
+      keys(s).filter((k) => d.heldOut.has(k)),
+      [],
+    );
   // Validation and test are fixed and disjoint from each other too.
   const test = new Set(keys(d.test));
-  assert.deepEqual(keys(d.val).filter((k) => test.has(k)), []);
+  assert.deepEqual(
+    keys(d.val).filter((k) => test.has(k)),
+    [],
+  );
   // Five seeds under standard; the preset's own under quick and smoke (which have no cooldown to select in).
   assert.deepEqual([...new Set(planSuite(STUDY, 'style-unlimited', { preset: 'standard' }).map((p) => p.config.seed))], [0, 1, 2, 3, 4]);
   const quick = planSuite(STUDY, 'style-unlimited', { preset: 'quick' });
@@ -82,7 +92,14 @@ test('valDisjoint: no training image of the relation task is a copy of a validat
 });
 
 test('selectAfterCooldown picks among the cooldown epochs, where the plain rule keeps a pre-cooldown epoch', () => {
-  const train = { ...planned('hybrid-relation', 'relation').train, patienceSteps: 200, minSteps: 0, minDelta: 0.01, cooldownFraction: 0.5, epochs: 50 };
+  const train = {
+    ...planned('hybrid-relation', 'relation').train,
+    patienceSteps: 200,
+    minSteps: 0,
+    minDelta: 0.01,
+    cooldownFraction: 0.5,
+    epochs: 50,
+  };
   // 100 steps per epoch: a gain at epoch 2, nothing above minDelta after it; the cooldown's epochs gain 0.5 pp each.
   const curve = [0.5, 0.8, 0.801, 0.802, 0.803, 0.805, 0.807, 0.809];
   const select = (t: typeof train): number | undefined => {
@@ -102,12 +119,29 @@ test('selectAfterCooldown picks among the cooldown epochs, where the plain rule 
 
 test('the new fields are validated, and absent from every run planned before them (their ids are unchanged)', () => {
   const e = planned('style-unlimited', 'cooccurrence');
-  assert.throws(() => validateExperiment({ ...e, dataset: { ...e.dataset, name: 'mnist', freshTrain: true } }), /dataset\.freshTrain: only a generated task/);
-  assert.throws(() => validateExperiment({ ...e, dataset: { ...e.dataset, valDisjoint: false as unknown as true } }), /dataset\.valDisjoint: must be true or absent/);
-  assert.throws(() => validateExperiment({ ...e, train: { ...e.train, cooldownFraction: null } }), /train\.selectAfterCooldown: needs a cooldown/);
-  const ids = new Set(new ResultStore().read().records.filter((r) => r.preset === 'standard').map((r) => r.id));
+  assert.throws(
+    () => validateExperiment({ ...e, dataset: { ...e.dataset, name: 'mnist', freshTrain: true } }),
+    /dataset\.freshTrain: only a generated task/,
+  );
+  assert.throws(
+    () => validateExperiment({ ...e, dataset: { ...e.dataset, valDisjoint: false as unknown as true } }),
+    /dataset\.valDisjoint: must be true or absent/,
+  );
+  assert.throws(
+    () => validateExperiment({ ...e, train: { ...e.train, cooldownFraction: null } }),
+    /train\.selectAfterCooldown: needs a cooldown/,
+  );
+  const ids = new Set(
+    new ResultStore()
+      .read()
+      .records.filter((r) => r.preset === 'standard')
+      .map((r) => r.id),
+  );
   // The first round's suites: every one of their runs is in the store, under the id it had before these fields existed.
   const answer = planAnswer(STUDY, 'standard', STUDY.answer.suites.filter((x) => !ROUND_TWO_SUITES.includes(x)).join(','));
-  assert.deepEqual(answer.filter((p) => !ids.has(p.id)).map((p) => `${p.config.name}/${p.config.dataset.name}/${p.config.seed}`), []);
+  assert.deepEqual(
+    answer.filter((p) => !ids.has(p.id)).map((p) => `${p.config.name}/${p.config.dataset.name}/${p.config.seed}`),
+    [],
+  );
   assert.ok(answer.every((p) => p.config.dataset.freshTrain === undefined && p.config.train.selectAfterCooldown === undefined));
 });

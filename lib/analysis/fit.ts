@@ -5,7 +5,7 @@
  * rule, not overfitting. Where outcomes are bimodal over seeds, the share of runs that solve the task says more than
  * a mean: successRows gives it with its exact interval (statistics.ts successRate).
  */
-import { bestOf, runOutcome, RunRecord } from '../results/record';
+import { bestOf, runOutcome, type RunRecord } from '../results/record';
 import { successRate } from './statistics';
 import { percent as pct } from './tables';
 
@@ -15,7 +15,6 @@ import { percent as pct } from './tables';
  * nearly all of them right; chance is 25%.
  */
 export const COOCCURRENCE_SOLVED = 0.95;
-
 
 /** One row per finished run, by arm and seed: best training and validation accuracy, their gap, test accuracy, outcome. */
 export function fitRows(records: RunRecord[]): Record<string, unknown>[] {
@@ -39,6 +38,11 @@ export function successRows(records: RunRecord[], solved: number): Record<string
   return arms.map((arm) => {
     const accs = records.filter((r) => r.name === arm && r.status === 'ok').map((r) => r.metrics.test_acc);
     const s = successRate(accs, solved);
-    return { arm, runs: s.n, [`solved (test ≥ ${pct(solved)})`]: `${s.k} of ${s.n}`, '95% interval': s.n ? `${pct(s.lo)} – ${pct(s.hi)}` : '–' };
+    return {
+      arm,
+      runs: s.n,
+      [`solved (test ≥ ${pct(solved)})`]: `${s.k} of ${s.n}`,
+      '95% interval': s.n ? `${pct(s.lo)} – ${pct(s.hi)}` : '–',
+    };
   });
 }

@@ -7,7 +7,7 @@
  * with a Student's t interval.
  */
 import type { EpochMetrics, RunRecord } from '../results/record';
-import { stats, Stats } from './statistics';
+import { stats, type Stats } from './statistics';
 
 /** The curve's row at the run's selected epoch: what the model was when it was chosen (none in records without curves). */
 export function selectedRow(r: RunRecord): EpochMetrics | undefined {
@@ -44,7 +44,8 @@ export function stepsToFraction(r: RunRecord, fraction = 0.9): number {
   let prev = { step: 0, acc: chance };
   for (const row of curve) {
     const cur = { step: stepsAt(r, row), acc: row.val_acc };
-    if (cur.acc >= target) return cur.acc === prev.acc ? cur.step : prev.step + ((target - prev.acc) / (cur.acc - prev.acc)) * (cur.step - prev.step);
+    if (cur.acc >= target)
+      return cur.acc === prev.acc ? cur.step : prev.step + ((target - prev.acc) / (cur.acc - prev.acc)) * (cur.step - prev.step);
     prev = cur;
   }
   return NaN;
@@ -84,7 +85,12 @@ export function learningSpeed(records: RunRecord[], fraction = 0.9): SpeedGroup[
 
 /** Table rows: "1,240 ± 310 steps" per model and dataset. */
 export function speedRows(groups: SpeedGroup[], fraction = 0.9): Record<string, unknown>[] {
-  const fmt = (s: Stats): string => (s.n === 0 ? '–' : s.n === 1 ? `${Math.round(s.mean).toLocaleString('en')} (one seed)` : `${Math.round(s.mean).toLocaleString('en')} ± ${Math.round(s.ci95).toLocaleString('en')}`);
+  const fmt = (s: Stats): string =>
+    s.n === 0
+      ? '–'
+      : s.n === 1
+        ? `${Math.round(s.mean).toLocaleString('en')} (one seed)`
+        : `${Math.round(s.mean).toLocaleString('en')} ± ${Math.round(s.ci95).toLocaleString('en')}`;
   return groups.map((g) => ({
     dataset: g.dataset,
     model: g.name,

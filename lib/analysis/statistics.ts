@@ -245,31 +245,52 @@ function testSize(r: RunRecord): number {
 }
 
 /** a − b paired by seed, with its interval and p-value; no correction, no gate. */
-export function pairedDifference(a: RunRecord[], b: RunRecord[], metric: Metric = 'test_acc'): Omit<Paired, 'pHolm' | 'verdict' | 'reason'> {
+export function pairedDifference(
+  a: RunRecord[],
+  b: RunRecord[],
+  metric: Metric = 'test_acc',
+): Omit<Paired, 'pHolm' | 'verdict' | 'reason'> {
   const ok = (r: RunRecord): boolean => r.status === 'ok' && Number.isFinite(r.metrics[metric]);
   for (const side of [a, b]) {
     const seen = new Set<number>();
     for (const r of side.filter(ok)) {
       // Two runs of one model on one seed would be paired twice: a caller mixed configs (say, two generator versions).
-      if (seen.has(r.seed)) throw new Error(`two finished runs of ${r.name} on ${r.dataset} with seed ${r.seed}: pairing needs one per seed`);
+      if (seen.has(r.seed))
+        throw new Error(`two finished runs of ${r.name} on ${r.dataset} with seed ${r.seed}: pairing needs one per seed`);
       seen.add(r.seed);
     }
   }
   const byA = new Map(a.filter(ok).map((r) => [r.seed, r]));
-  const pairs = b.filter(ok).filter((r) => byA.has(r.seed)).map((rb) => [byA.get(rb.seed)!, rb] as const).sort((x, y) => x[0].seed - y[0].seed);
+  const pairs = b
+    .filter(ok)
+    .filter((r) => byA.has(r.seed))
+    .map((rb) => [byA.get(rb.seed)!, rb] as const)
+    .sort((x, y) => x[0].seed - y[0].seed);
   const seeds = pairs.map(([ra]) => ra.seed);
   const d = pairs.map(([ra, rb]) => ra.metrics[metric] - rb.metrics[metric]);
   // The test set's error of each arm's mean, as if the two erred independently on its images (models that err on
   // the same images have less); seeds share the images, so it does not shrink with their number.
   const n = pairs.length ? testSize(pairs[0][0]) : 0;
-  const testVar = metric === 'test_loss' ? 0 : testSetVariance(mean(pairs.map(([ra]) => ra.metrics[metric])), n) + testSetVariance(mean(pairs.map(([, rb]) => rb.metrics[metric])), n);
+  const testVar =
+    metric === 'test_loss'
+      ? 0
+      : testSetVariance(mean(pairs.map(([ra]) => ra.metrics[metric])), n) +
+        testSetVariance(mean(pairs.map(([, rb]) => rb.metrics[metric])), n);
   const base = { dataset: (a[0] ?? b[0])?.dataset ?? '', a: a[0]?.name ?? '', b: b[0]?.name ?? '', seeds, testVar, sign: signTest(d) };
   if (d.length < 2) return { ...base, diff: d[0] ?? NaN, ci95: NaN, se: NaN, df: NaN, interval: 'none', p: NaN };
   const s = stats(d);
   // With no spread over seeds, the test set's term alone.
   const { se, df } = withKnownVariance(s.std > 1e-12 ? (s.std * s.std) / s.n : 0, s.n - 1, testVar);
   const t = s.mean / se;
-  return { ...base, diff: s.mean, ci95: q975(df) * se, se, df, interval: s.std > 1e-12 ? 'seeds' : 'binomial', p: 2 * upperTail(Math.abs(t), df) };
+  return {
+    ...base,
+    diff: s.mean,
+    ci95: q975(df) * se,
+    se,
+    df,
+    interval: s.std > 1e-12 ? 'seeds' : 'binomial',
+    p: 2 * upperTail(Math.abs(t), df),
+  };
 }
 
 /**
@@ -318,13 +339,16 @@ export function blockVariance(
   const S = seeds.length;
   const byModel = new Map<string, Map<number, number[]>>();
   for (const r of records) {
-    if (r.dataset !== dataset || r.status !== 'ok' || !r.converged || !seeds.includes(r.seed) || !Number.isFinite(r.metrics[metric])) continue;
+    if (r.dataset !== dataset || r.status !== 'ok' || !r.converged || !seeds.includes(r.seed) || !Number.isFinite(r.metrics[metric]))
+      continue;
     const m = byModel.get(r.name) ?? new Map<number, number[]>();
     m.set(r.seed, [...(m.get(r.seed) ?? []), r.metrics[metric]]);
     byModel.set(r.name, m);
   }
   // models × seeds, complete rows only (two runs on one seed: configs mixed, not a block)
-  let block = [...byModel].filter(([, m]) => seeds.every((k) => m.get(k)?.length === 1)).map(([name, m]) => ({ name, row: seeds.map((k) => m.get(k)![0]) }));
+  let block = [...byModel]
+    .filter(([, m]) => seeds.every((k) => m.get(k)?.length === 1))
+    .map(([name, m]) => ({ name, row: seeds.map((k) => m.get(k)![0]) }));
   if (S < 2) return undefined;
   const setApart: string[] = [];
   for (;;) {
@@ -350,7 +374,9 @@ export function blockVariance(
 export function blockGate(suite: string, missing: { dataset: string }[]): Gate {
   return ({ dataset }) => {
     const k = missing.filter((m) => m.dataset === dataset).length;
-    return k ? `${k} planned run${k === 1 ? '' : 's'} of the ${suite} suite on ${dataset} not in yet: no verdict before its block is complete (the pooled spread, sanity and controls read them all)` : undefined;
+    return k
+      ? `${k} planned run${k === 1 ? '' : 's'} of the ${suite} suite on ${dataset} not in yet: no verdict before its block is complete (the pooled spread, sanity and controls read them all)`
+      : undefined;
   };
 }
 
@@ -378,7 +404,10 @@ export function upperTail(x: number, df: number): number {
 
 /** Holm's step-down adjusted p-values (Holm 1979), in the order given; NaN stays NaN and is not counted. */
 export function holm(ps: number[]): number[] {
-  const idx = ps.map((p, i) => [p, i] as const).filter(([p]) => Number.isFinite(p)).sort((x, y) => x[0] - y[0]);
+  const idx = ps
+    .map((p, i) => [p, i] as const)
+    .filter(([p]) => Number.isFinite(p))
+    .sort((x, y) => x[0] - y[0]);
   const m = idx.length;
   const out = ps.map(() => NaN);
   let running = 0;
@@ -449,7 +478,8 @@ export function compareFamily<P extends PairRef>(
 ): Paired[] {
   const alpha = opts.alpha ?? 0.05;
   // A pair may bring its own records (a claim reads one suite's runs; names repeat across suites).
-  const of = (from: RunRecord[], name: string, dataset: string): RunRecord[] => from.filter((r) => r.name === name && r.dataset === dataset);
+  const of = (from: RunRecord[], name: string, dataset: string): RunRecord[] =>
+    from.filter((r) => r.name === name && r.dataset === dataset);
   const raw = pairs.map((p) => {
     const ra = of(p.records ?? records, p.a, p.dataset);
     const rb = of(p.records ?? records, p.b, p.dataset);
@@ -459,7 +489,9 @@ export function compareFamily<P extends PairRef>(
     let pending = false;
     const outcomes = [ra, rb].map((rs) => rs.map(runOutcome));
     const learnt = outcomes.map((os) => os.every((o) => o === 'plateau'));
-    const notLearnt = outcomes.map((os) => os.length > 0 && os.every((o) => o === 'plateau' || o === 'underfit') && os.includes('underfit'));
+    const notLearnt = outcomes.map(
+      (os) => os.length > 0 && os.every((o) => o === 'plateau' || o === 'underfit') && os.includes('underfit'),
+    );
     const underfit = notLearnt[0] && learnt[1] ? ('a' as const) : notLearnt[1] && learnt[0] ? ('b' as const) : undefined;
     if (!ra.length || !rb.length) [reason, pending] = ['missing runs', true];
     else if (!underfit && !(learnt[0] && learnt[1])) reason = 'not converged at this preset: no verdict';
@@ -476,7 +508,9 @@ export function compareFamily<P extends PairRef>(
       b: p.b,
       reason,
       ...(pending ? { pending: true as const } : {}),
-      ...(underfit && !reason ? { underfit: { arm: underfit, bestTrain, runs: unlearnt.length, of: (underfit === 'a' ? ra : rb).length } } : {}),
+      ...(underfit && !reason
+        ? { underfit: { arm: underfit, bestTrain, runs: unlearnt.length, of: (underfit === 'a' ? ra : rb).length } }
+        : {}),
     };
   });
   const adjusted = holm(raw.map(holmP));
@@ -503,7 +537,9 @@ export function formatPaired(c: Paired): string {
           ? `95% interval over ${c.seeds.length} paired seeds`
           : 'one seed';
   const u = c.underfit;
-  const didNotLearn = u ? `; ${u.arm === 'a' ? c.a : c.b} did not learn on ${u.runs} of ${u.of} seeds (best training accuracy ${(100 * u.bestTrain).toFixed(0)}%)` : '';
+  const didNotLearn = u
+    ? `; ${u.arm === 'a' ? c.a : c.b} did not learn on ${u.runs} of ${u.of} seeds (best training accuracy ${(100 * u.bestTrain).toFixed(0)}%)`
+    : '';
   // Every paired seed in one direction is evidence of its own where an interval over bimodal outcomes is wide; with
   // fewer than 5 seeds that differ the sign test cannot reach 10%, and saying it would only add words.
   const g = c.sign;

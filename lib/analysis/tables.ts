@@ -3,8 +3,8 @@
  * report) and as text, and the aggregate table every notebook shows.
  */
 import { escapeHtml } from '../util/html';
-import { DataFrame, frame, rowsOf } from './frame';
-import { formatPct, Group } from './statistics';
+import { type DataFrame, frame, rowsOf } from './frame';
+import { formatPct, type Group } from './statistics';
 import { bestTrainAcc } from './speed';
 import { runOutcome } from '../results/record';
 import type { RunRecord } from '../results/record';
@@ -49,7 +49,7 @@ export function tableText(df: DataFrame, digits = 3): string {
 }
 
 export function tableBundle(df: DataFrame, opts: { caption?: string; digits?: number } = {}): Record<string, unknown> {
-  return { 'text/html': tableHtml(df, opts), 'text/plain': (opts.caption ? opts.caption + '\n' : '') + tableText(df, opts.digits) };
+  return { 'text/html': tableHtml(df, opts), 'text/plain': (opts.caption ? `${opts.caption}\n` : '') + tableText(df, opts.digits) };
 }
 
 /** The aggregate as a danfojs DataFrame, one row per (config, dataset), sorted by dataset and then by `order`. */
@@ -68,7 +68,10 @@ export function aggregateRows(groups: Group[], opts: { order?: string[] } = {}):
   const order = opts.order ?? [];
   const anyMissing = groups.some((g) => g.missingSeeds.length > 0);
   const datasets = [...new Set(groups.map((g) => g.dataset))].sort();
-  const names = [...new Set(groups.map((g) => g.name))].sort((a, b) => (order.includes(a) ? order.indexOf(a) : order.length) - (order.includes(b) ? order.indexOf(b) : order.length) || a.localeCompare(b));
+  const names = [...new Set(groups.map((g) => g.name))].sort(
+    (a, b) =>
+      (order.includes(a) ? order.indexOf(a) : order.length) - (order.includes(b) ? order.indexOf(b) : order.length) || a.localeCompare(b),
+  );
   const rows = groups.map((g) => ({
     _order: datasets.indexOf(g.dataset) * names.length + names.indexOf(g.name),
     dataset: g.dataset,
@@ -87,7 +90,9 @@ export function aggregateRows(groups: Group[], opts: { order?: string[] } = {}):
     'train s': g.seconds,
     'img/s': g.imgPerS,
   }));
-  const sorted = frame(rows).sortValues('_order').drop({ columns: ['_order'] });
+  const sorted = frame(rows)
+    .sortValues('_order')
+    .drop({ columns: ['_order'] });
   return rowsOf(sorted);
 }
 

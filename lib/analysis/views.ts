@@ -3,11 +3,11 @@
  * suite under a preset, with the planned runs that are missing made visible, and
  * their aggregate over seeds. Reads the store and the plan; trains nothing.
  */
-import { distinctRuns, RunRecord } from '../results/record';
+import { distinctRuns, type RunRecord } from '../results/record';
 import { ResultStore } from '../results/store';
-import { answerDatasetsAll, PlannedRun, planSuite, runPreset, RunPresetName, Study, suiteNames } from '../experiments';
+import { answerDatasetsAll, type PlannedRun, planSuite, runPreset, type RunPresetName, type Study, suiteNames } from '../experiments';
 import { resultsDirFor } from '../util/paths';
-import { aggregate, Group } from './statistics';
+import { aggregate, type Group } from './statistics';
 
 export interface SuiteView {
   /** The study the suite belongs to: its controls, sanity pairs and comparisons are read from it. */
@@ -43,11 +43,18 @@ function plannedRecords(plan: PlannedRun[], stored: RunRecord[]): RunRecord[] {
 export function missingRuns(plan: PlannedRun[], records: RunRecord[]): SuiteView['missing'] {
   const key = (name: string, dataset: string, seed: number): string => `${name}\u0000${dataset}\u0000${seed}`;
   const have = new Set(records.map((r) => key(r.name, r.dataset, r.seed)));
-  return plan.filter((p) => !have.has(key(p.config.name, p.config.dataset.name, p.config.seed))).map((p) => ({ name: p.config.name, dataset: p.config.dataset.name, seed: p.config.seed }));
+  return plan
+    .filter((p) => !have.has(key(p.config.name, p.config.dataset.name, p.config.seed)))
+    .map((p) => ({ name: p.config.name, dataset: p.config.dataset.name, seed: p.config.seed }));
 }
 
 /** The records of one suite under one preset, aggregated over seeds. */
-export function suiteView(study: Study, suite: string, preset: RunPresetName, opts: { resultsDir?: string; datasets?: string[] } = {}): SuiteView {
+export function suiteView(
+  study: Study,
+  suite: string,
+  preset: RunPresetName,
+  opts: { resultsDir?: string; datasets?: string[] } = {},
+): SuiteView {
   const plan = planSuite(study, suite, { preset, datasets: opts.datasets });
   const store = new ResultStore({ dir: opts.resultsDir ?? resultsDirFor(preset) });
   const { records: all, problems } = store.read();
@@ -64,7 +71,18 @@ export function suiteView(study: Study, suite: string, preset: RunPresetName, op
     all,
   );
   const planned = [...new Set(plan.map((p) => p.config.seed))].sort((a, b) => a - b);
-  return { study, suite, preset, records, missing, seeds: planned, problems: ResultStore.describeProblems(problems), groups, order, controlRecords };
+  return {
+    study,
+    suite,
+    preset,
+    records,
+    missing,
+    seeds: planned,
+    problems: ResultStore.describeProblems(problems),
+    groups,
+    order,
+    controlRecords,
+  };
 }
 
 /**
@@ -72,7 +90,11 @@ export function suiteView(study: Study, suite: string, preset: RunPresetName, op
  * readers that go suite by suite (the question's claims); a suite that does not exist
  * (yet) has none. Reads the store once.
  */
-export function recordsBySuite(study: Study, preset: RunPresetName, opts: { resultsDir?: string } = {}): { recordsOf: (suite: string) => RunRecord[]; problems: string[] } {
+export function recordsBySuite(
+  study: Study,
+  preset: RunPresetName,
+  opts: { resultsDir?: string } = {},
+): { recordsOf: (suite: string) => RunRecord[]; problems: string[] } {
   const { records, problems } = new ResultStore({ dir: opts.resultsDir ?? resultsDirFor(preset) }).read();
   const cache = new Map<string, RunRecord[]>();
   const recordsOf = (suite: string): RunRecord[] => {
@@ -98,7 +120,11 @@ export function answerRecords(study: Study, recordsOf: (suite: string) => RunRec
  * label of the first suite that plans it: the controls and the provenance read these.
  * Records of configs no suite plans any more (an old generator version) are not read.
  */
-export function presetRecords(study: Study, preset: RunPresetName, opts: { resultsDir?: string } = {}): { records: RunRecord[]; problems: string[] } {
+export function presetRecords(
+  study: Study,
+  preset: RunPresetName,
+  opts: { resultsDir?: string } = {},
+): { records: RunRecord[]; problems: string[] } {
   const { records, problems } = new ResultStore({ dir: opts.resultsDir ?? resultsDirFor(preset) }).read();
   return { records: plannedRecords(planSuite(study, 'all', { preset }), records), problems: ResultStore.describeProblems(problems) };
 }

@@ -11,8 +11,8 @@
  * The returned report is embedded in every result record: a number is only
  * meaningful next to the backend, versions and threads that produced it.
  */
-import * as os from 'os';
-import * as path from 'path';
+import * as os from 'node:os';
+import * as path from 'node:path';
 import * as tf from '@tensorflow/tfjs';
 import { quietNativeLoad } from './quiet';
 import { allocatedCpus, underSlurm } from '../util/cpus';
@@ -58,8 +58,7 @@ async function loadTensorflow(): Promise<string> {
   // eslint-disable-next-line @typescript-eslint/no-var-requires
   quietNativeLoad(() => require('@tensorflow/tfjs-node'));
   if (!(await tf.setBackend('tensorflow'))) throw new Error("tf.setBackend('tensorflow') returned false");
-  // eslint-disable-next-line @typescript-eslint/no-explicit-any
-  const binding = (tf.backend() as any).binding;
+  const binding = (tf.backend() as unknown as { binding?: { TF_Version?: string } }).binding;
   return String(binding?.TF_Version ?? 'unknown');
 }
 
@@ -113,7 +112,9 @@ export async function initBackend(opts: { force?: BackendName; quiet?: boolean }
   if (!chosen) throw new Error(`no TensorFlow.js backend could load:\n  ${fallbacks.join('\n  ')}`);
   // On a cluster a slow fallback would burn an allocation for hours: a node without native TensorFlow stops here.
   if (chosen !== 'tensorflow' && underSlurm() && !forced)
-    throw new Error(`under Slurm the native TensorFlow backend is required, and it did not load on ${os.hostname()} (${fallbacks[0] ?? chosen}); fix the install this node uses (npm rebuild), or set MAPTOKENS_BACKEND to run on '${chosen}' anyway`);
+    throw new Error(
+      `under Slurm the native TensorFlow backend is required, and it did not load on ${os.hostname()} (${fallbacks[0] ?? chosen}); fix the install this node uses (npm rebuild), or set MAPTOKENS_BACKEND to run on '${chosen}' anyway`,
+    );
   if (fallbacks.length && !opts.quiet) {
     console.error(
       `!!! maptokens: running on the '${chosen}' backend, not native TensorFlow (${fallbacks[0]}). ` +
@@ -170,7 +171,7 @@ export { tf };
  * decoded pixels are cached).
  */
 export function decodeImage(bytes: Uint8Array, channels: 1 | 3): tf.Tensor3D {
-  if (!loaded || loaded.backend !== 'tensorflow') {
+  if (loaded?.backend !== 'tensorflow') {
     throw new Error(`decoding images needs the native tensorflow backend (now: ${loaded?.backend ?? 'none loaded'}); run \`npm rebuild\``);
   }
   // eslint-disable-next-line @typescript-eslint/no-var-requires

@@ -9,8 +9,8 @@
  * /dev/null around that one require. Errors still surface: a failed load throws.
  * MAPTOKENS_TF_LOGS=1 keeps the lines, for debugging the native library.
  */
-import * as fs from 'fs';
-import * as path from 'path';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
 import { ROOT } from '../util/paths';
 
 /** Where scripts/setup.js puts the compiled guard (installation state, like node_modules). */

@@ -16,13 +16,38 @@ export interface OpCategory {
 }
 
 export const OP_CATEGORIES: OpCategory[] = [
-  { category: 'convolution, forward', tfjs: /^(Conv2D|FusedConv2D)$/, torch: /^aten::(mkldnn_convolution|_slow_conv2d_forward|thnn_conv2d|_convolution|convolution)$/ },
-  { category: 'convolution, backward', tfjs: /^Conv2DBackprop(Input|Filter)$/, torch: /^aten::(convolution_backward|mkldnn_convolution_backward.*|_slow_conv2d_backward.*)$/ },
-  { category: 'matmul (projection, attention, MLP, head)', tfjs: /^(BatchMatMul|_FusedMatMul|MatMul)$/, torch: /^aten::(mm|bmm|addmm|baddbmm|matmul|linear)$/ },
+  {
+    category: 'convolution, forward',
+    tfjs: /^(Conv2D|FusedConv2D)$/,
+    torch: /^aten::(mkldnn_convolution|_slow_conv2d_forward|thnn_conv2d|_convolution|convolution)$/,
+  },
+  {
+    category: 'convolution, backward',
+    tfjs: /^Conv2DBackprop(Input|Filter)$/,
+    torch: /^aten::(convolution_backward|mkldnn_convolution_backward.*|_slow_conv2d_backward.*)$/,
+  },
+  {
+    category: 'matmul (projection, attention, MLP, head)',
+    tfjs: /^(BatchMatMul|_FusedMatMul|MatMul)$/,
+    torch: /^aten::(mm|bmm|addmm|baddbmm|matmul|linear)$/,
+  },
   { category: 'softmax and its gradient', tfjs: /^(Softmax|LogSoftmax)$/, torch: /^aten::_(log_)?softmax(_backward_data)?$/ },
-  { category: 'activation and its gradient', tfjs: /^(Relu|ReluGrad|Relu6|Elu|EluGrad|Erf|Gelu|GeluGrad|Step)$/, torch: /^aten::(relu|clamp_min|threshold_backward|gelu|gelu_backward)$/ },
-  { category: 'layout: transpose, copy, concat, slice', tfjs: /^(Transpose|Reshape|Concat|ConcatV2|Slice|StridedSlice|Pad|Tile|GatherV2|Gather|Cast|Identity|Pack|Unpack|Fill|ZerosLike|OnesLike|Range|OneHot)$/, torch: /^aten::(copy_|clone|contiguous|cat|stack|transpose|permute|view|_unsafe_view|reshape|t|as_strided|slice|select|unbind|expand|empty.*|zeros.*|ones.*|fill_|zero_|_to_copy|to)$/ },
-  { category: 'reductions', tfjs: /^(Sum|Mean|Max|Min|Prod|ArgMax|ArgMin|All|Any)$/, torch: /^aten::(sum|mean|max|min|amax|norm|linalg_vector_norm|argmax|nll_loss.*)$/ },
+  {
+    category: 'activation and its gradient',
+    tfjs: /^(Relu|ReluGrad|Relu6|Elu|EluGrad|Erf|Gelu|GeluGrad|Step)$/,
+    torch: /^aten::(relu|clamp_min|threshold_backward|gelu|gelu_backward)$/,
+  },
+  {
+    category: 'layout: transpose, copy, concat, slice',
+    tfjs: /^(Transpose|Reshape|Concat|ConcatV2|Slice|StridedSlice|Pad|Tile|GatherV2|Gather|Cast|Identity|Pack|Unpack|Fill|ZerosLike|OnesLike|Range|OneHot)$/,
+    torch:
+      /^aten::(copy_|clone|contiguous|cat|stack|transpose|permute|view|_unsafe_view|reshape|t|as_strided|slice|select|unbind|expand|empty.*|zeros.*|ones.*|fill_|zero_|_to_copy|to)$/,
+  },
+  {
+    category: 'reductions',
+    tfjs: /^(Sum|Mean|Max|Min|Prod|ArgMax|ArgMin|All|Any)$/,
+    torch: /^aten::(sum|mean|max|min|amax|norm|linalg_vector_norm|argmax|nll_loss.*)$/,
+  },
   { category: 'elementwise and layer norm', tfjs: /^[A-Z]/, torch: /^aten::/ },
 ];
 
@@ -68,14 +93,22 @@ export const OPTIMIZER = 'optimizer (clipping and AdamW)';
 /** A step's ops less those of its optimizer (profiled alone), by name, never below zero. */
 function without(step: KernelTime[], optimizer: KernelTime[]): KernelTime[] {
   const opt = new Map(optimizer.map((o) => [o.kernel, o]));
-  return step.map((o) => ({ ...o, ms: Math.max(0, o.ms - (opt.get(o.kernel)?.ms ?? 0)), calls: Math.max(0, o.calls - (opt.get(o.kernel)?.calls ?? 0)) }));
+  return step.map((o) => ({
+    ...o,
+    ms: Math.max(0, o.ms - (opt.get(o.kernel)?.ms ?? 0)),
+    calls: Math.max(0, o.calls - (opt.get(o.kernel)?.calls ?? 0)),
+  }));
 }
 
 /**
  * One row per category, the two sides matched, in the order of tfjs's time. With each side's optimizer profiled
  * alone (`optimizer`), its ops leave their categories for a row of their own.
  */
-export function opTable(tfjsProfile: KernelTime[], torchProfile: KernelTime[], optimizer?: { tfjs: KernelTime[]; torch: KernelTime[] }): OpRow[] {
+export function opTable(
+  tfjsProfile: KernelTime[],
+  torchProfile: KernelTime[],
+  optimizer?: { tfjs: KernelTime[]; torch: KernelTime[] },
+): OpRow[] {
   const tfjsOpt = optimizer ? tfjsKernelsOnly(optimizer.tfjs) : [];
   const tfjs = without(tfjsKernelsOnly(tfjsProfile), tfjsOpt);
   const torch = optimizer ? without(torchProfile, optimizer.torch) : torchProfile;
@@ -86,11 +119,24 @@ export function opTable(tfjsProfile: KernelTime[], torchProfile: KernelTime[], o
   }
   const total = (ops: KernelTime[]): number => ops.reduce((s, o) => s + o.ms, 0);
   const [ta, tb] = [total(tfjs) + total(tfjsOpt), total(torch) + total(optimizer?.torch ?? [])];
-  const top = (ops: KernelTime[] = []): string[] => [...ops].sort((x, y) => y.ms - x.ms).slice(0, 3).map((o) => o.kernel.replace(/^aten::/, ''));
+  const top = (ops: KernelTime[] = []): string[] =>
+    [...ops]
+      .sort((x, y) => y.ms - x.ms)
+      .slice(0, 3)
+      .map((o) => o.kernel.replace(/^aten::/, ''));
   return [...OP_CATEGORIES.map((c) => c.category), OPTIMIZER, OTHER]
     .map((category) => {
       const [ma, mb] = [total(a.get(category) ?? []), total(b.get(category) ?? [])];
-      return { category, tfjsMs: ma, tfjsShare: ta ? ma / ta : 0, torchMs: mb, torchShare: tb ? mb / tb : 0, ratio: mb ? ma / mb : NaN, tfjsTop: top(a.get(category)), torchTop: top(b.get(category)) };
+      return {
+        category,
+        tfjsMs: ma,
+        tfjsShare: ta ? ma / ta : 0,
+        torchMs: mb,
+        torchShare: tb ? mb / tb : 0,
+        ratio: mb ? ma / mb : NaN,
+        tfjsTop: top(a.get(category)),
+        torchTop: top(b.get(category)),
+      };
     })
     .filter((r) => r.tfjsMs > 0 || r.torchMs > 0)
     .sort((x, y) => y.tfjsMs - x.tfjsMs);

@@ -8,14 +8,14 @@
  * before and after the timed windows: a step that leaks shows up as a difference.
  */
 import * as tf from '@tensorflow/tfjs';
-import { BackendName, initBackend } from '../backend';
+import { type BackendName, initBackend } from '../backend';
 import { createModel } from '../models/create';
 import { TRAIN_DEFAULTS } from '../experiments/config';
-import { modelPreset, planSuite, Study } from '../experiments';
+import { modelPreset, planSuite, type Study } from '../experiments';
 import { referenceModel } from './reference';
 import { decays, trainableWithRoles } from '../layers/roles';
 import { AdamW } from '../train/adamw';
-import { Trainable, trainStep } from '../train/step';
+import { type Trainable, trainStep } from '../train/step';
 
 /** R1, R2: the reference workloads; R3: the quick preset's channel-full; `model:<preset>`: any model preset at the quick preset's batch. */
 export type BenchWorkload = 'R1' | 'R2' | 'R3' | `model:${string}`;
@@ -61,9 +61,14 @@ function median(xs: number[]): number {
   return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2;
 }
 
-function build(study: Study, workload: BenchWorkload): { model: tf.LayersModel; shape: [number, number, number]; batch: number; dispose: () => void } {
+function build(
+  study: Study,
+  workload: BenchWorkload,
+): { model: tf.LayersModel; shape: [number, number, number]; batch: number; dispose: () => void } {
   if (workload === 'R3') {
-    const plan = planSuite(study, 'channel-vs-spatial', { preset: 'quick', datasets: ['mnist'], seeds: [0] }).find((p) => p.config.name === 'channel-full')!;
+    const plan = planSuite(study, 'channel-vs-spatial', { preset: 'quick', datasets: ['mnist'], seeds: [0] }).find(
+      (p) => p.config.name === 'channel-full',
+    )!;
     const m = createModel(plan.config.model);
     return { model: m.model, shape: plan.config.model.inputShape, batch: plan.config.train.batchSize, dispose: () => m.dispose() };
   }
@@ -110,11 +115,14 @@ function stepper(model: tf.LayersModel, x: tf.Tensor4D, labels: tf.Tensor1D, mod
     step: () =>
       tf.tidy(() => {
         let hits: tf.Scalar | undefined;
-        const { value, grads } = tf.variableGrads(() => {
-          const logits = m.trainLogits(x);
-          hits = tf.keep(logits.argMax(1).equal(labels).sum() as tf.Scalar);
-          return tf.losses.softmaxCrossEntropy(tf.oneHot(labels, classes), logits) as tf.Scalar;
-        }, params.map((p) => p.variable));
+        const { value, grads } = tf.variableGrads(
+          () => {
+            const logits = m.trainLogits(x);
+            hits = tf.keep(logits.argMax(1).equal(labels).sum() as tf.Scalar);
+            return tf.losses.softmaxCrossEntropy(tf.oneHot(labels, classes), logits) as tf.Scalar;
+          },
+          params.map((p) => p.variable),
+        );
         value.dataSync();
         hits!.dataSync();
         hits!.dispose();
@@ -131,7 +139,10 @@ function stepper(model: tf.LayersModel, x: tf.Tensor4D, labels: tf.Tensor1D, mod
 function fixedBatch(batch: number, shape: number[], seed: number): { x: tf.Tensor4D; y: tf.Tensor1D } {
   return {
     x: tf.randomNormal([batch, ...shape], 0, 1, 'float32', seed) as unknown as tf.Tensor4D,
-    y: tf.tensor1d(Array.from({ length: batch }, (_, i) => i % 10), 'int32'),
+    y: tf.tensor1d(
+      Array.from({ length: batch }, (_, i) => i % 10),
+      'int32',
+    ),
   };
 }
 
@@ -199,7 +210,10 @@ export async function benchWorkload(opts: BenchOptions): Promise<BenchResult> {
  * RSS over many training steps (R1 at a small batch): the slope of a least-squares
  * line through (step, RSS), in KiB per step. Near zero means no native leak.
  */
-export async function rssSlope(steps: number, batch = 32): Promise<{ steps: number; kibPerStep: number; startMiB: number; endMiB: number; numTensorsConstant: boolean }> {
+export async function rssSlope(
+  steps: number,
+  batch = 32,
+): Promise<{ steps: number; kibPerStep: number; startMiB: number; endMiB: number; numTensorsConstant: boolean }> {
   await initBackend({ force: 'tensorflow', quiet: true });
   const model = referenceModel('R1');
   const { x, y } = fixedBatch(batch, [32, 32, 3], 2);
@@ -252,7 +266,12 @@ export interface KernelTime {
  * largest first. On tfjs-node each kernel runs synchronously, so kernelTimeMs is
  * its wall time including the binding's overhead.
  */
-export async function profileStep(study: Study, workload: BenchWorkload, batch?: number, stepMode: StepMode = 'workspace'): Promise<{ totalMs: number; kernels: KernelTime[]; calls: number }> {
+export async function profileStep(
+  study: Study,
+  workload: BenchWorkload,
+  batch?: number,
+  stepMode: StepMode = 'workspace',
+): Promise<{ totalMs: number; kernels: KernelTime[]; calls: number }> {
   await initBackend({ force: 'tensorflow', quiet: true });
   const b = build(study, workload);
   const n = batch ?? b.batch;

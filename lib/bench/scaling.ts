@@ -9,10 +9,10 @@
  * backend follows the FLOPs.
  */
 import * as tf from '@tensorflow/tfjs';
-import { ModelConfig } from '../models/config';
+import type { ModelConfig } from '../models/config';
 import { costModel } from '../models/cost';
 import { createModel } from '../models/create';
-import { modelPreset, Study } from '../experiments/study';
+import { modelPreset, type Study } from '../experiments/study';
 import { resolveModelConfig } from '../models/resolve';
 import { twoConvStem } from '../models/stem';
 import type { Axis, CostPoint, ScalingPoint } from '../analysis/figures/cost';
@@ -20,17 +20,25 @@ import type { Axis, CostPoint, ScalingPoint } from '../analysis/figures/cost';
 export type { Axis, CostPoint, ScalingPoint };
 
 /** The config for one point: map side s means a 2s×2s input through the stride-2 stem. */
-export function scalingConfig(tokenizer: ScalingPoint['tokenizer'], axis: Axis, value: number, base: { C: number; side: number; d: number } = { C: 64, side: 14, d: 64 }): ModelConfig {
+export function scalingConfig(
+  tokenizer: ScalingPoint['tokenizer'],
+  axis: Axis,
+  value: number,
+  base: { C: number; side: number; d: number } = { C: 64, side: 14, d: 64 },
+): ModelConfig {
   const side = axis === 'HW' ? Math.round(Math.sqrt(value)) : base.side;
   const C = axis === 'C' ? value : base.C;
   const d = axis === 'd' ? value : base.d;
   // The two token kinds as the bare tokenizer on the default model: the sweep changes one size at a time.
-  return resolveModelConfig({ tokenizer }, {
-    inputShape: [2 * side, 2 * side, 1],
-    stem: twoConvStem(C, 2),
-    dModel: d,
-    memoryLimitMB: 4096, // the sweep deliberately goes where the default limit would refuse
-  });
+  return resolveModelConfig(
+    { tokenizer },
+    {
+      inputShape: [2 * side, 2 * side, 1],
+      stem: twoConvStem(C, 2),
+      dModel: d,
+      memoryLimitMB: 4096, // the sweep deliberately goes where the default limit would refuse
+    },
+  );
 }
 
 /** Median forward time per image over `reps` timed batches after one warm-up. */
@@ -57,7 +65,11 @@ export async function measureForward(cfg: ModelConfig, batch = 16, reps = 5): Pr
 }
 
 /** Predicted (and, with measure, timed) cost along one axis for both tokenizers. */
-export async function scalingSweep(axis: Axis, values: number[], opts: { measure?: boolean; batch?: number; reps?: number; onPoint?: (p: ScalingPoint) => void } = {}): Promise<ScalingPoint[]> {
+export async function scalingSweep(
+  axis: Axis,
+  values: number[],
+  opts: { measure?: boolean; batch?: number; reps?: number; onPoint?: (p: ScalingPoint) => void } = {},
+): Promise<ScalingPoint[]> {
   const out: ScalingPoint[] = [];
   for (const value of values)
     for (const tokenizer of ['channel-full', 'spatial-full'] as const) {
@@ -79,7 +91,6 @@ export async function scalingSweep(axis: Axis, values: number[], opts: { measure
     }
   return out;
 }
-
 
 /**
  * The cost model's FLOPs for each model as the image grows (map side s = 7 … 112,
@@ -114,4 +125,3 @@ export async function literatureCostSweep(
     }
   return out;
 }
-

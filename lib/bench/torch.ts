@@ -4,12 +4,13 @@
  * (scripts/twin_torch.py, test/twin.test.ts). `npm ci` creates it from
  * scripts/requirements-torch.txt (scripts/setup.js); this only finds it.
  */
-import * as fs from 'fs';
-import * as path from 'path';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
 import { ROOT } from '../util/paths';
 
 export function torchPython(): string {
   const py = path.join(ROOT, '.venv-bench', 'bin', 'python');
-  if (!fs.existsSync(py)) throw new Error(`${path.relative(ROOT, py)} is missing: the PyTorch environment was not set up. Run \`npm ci\` (or \`npm rebuild\`).`);
+  if (!fs.existsSync(py))
+    throw new Error(`${path.relative(ROOT, py)} is missing: the PyTorch environment was not set up. Run \`npm ci\` (or \`npm rebuild\`).`);
   return py;
 }

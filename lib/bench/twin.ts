@@ -9,16 +9,16 @@
  * epochs. What differs is the implementation of everything inside a step, and the
  * dropout masks.
  */
-import * as fs from 'fs';
-import * as os from 'os';
-import * as path from 'path';
-import * as readline from 'readline';
-import { spawn } from 'child_process';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import * as readline from 'node:readline';
+import { spawn } from 'node:child_process';
 import { initBackend } from '../backend';
 import { epochOrder, numBatches } from '../data/pipeline';
 import { loadDataset } from '../data/registry';
 import type { Split } from '../data/types';
-import { ExperimentConfig, validateExperiment } from '../experiments/config';
+import { type ExperimentConfig, validateExperiment } from '../experiments/config';
 import { decays, trainableWithRoles } from '../layers/roles';
 import { createModel } from '../models/create';
 import { prepareData } from '../train/prepare';
@@ -56,12 +56,24 @@ function writeSplit(dir: string, name: string, s: Split): void {
 }
 
 /** Trains the experiment in the PyTorch twin with `threads` intra-op threads. */
-export async function trainTwin(e: ExperimentConfig, opts: { threads?: number; dataDir?: string; log?: (s: string) => void } = {}): Promise<WholeRun> {
+export async function trainTwin(
+  e: ExperimentConfig,
+  opts: { threads?: number; dataDir?: string; log?: (s: string) => void } = {},
+): Promise<WholeRun> {
   validateExperiment(e);
-  if (!TWIN_MODELS.includes(e.model.tokenizer) || e.model.arch !== 'transformer' || e.model.block !== 'vit' || e.model.pooling !== 'mean' || e.model.se) {
-    throw new Error(`the PyTorch twin builds ${TWIN_MODELS.join(' and ')} with ViT blocks and mean pooling; '${e.name}' is not one of them`);
+  if (
+    !TWIN_MODELS.includes(e.model.tokenizer) ||
+    e.model.arch !== 'transformer' ||
+    e.model.block !== 'vit' ||
+    e.model.pooling !== 'mean' ||
+    e.model.se
+  ) {
+    throw new Error(
+      `the PyTorch twin builds ${TWIN_MODELS.join(' and ')} with ViT blocks and mean pooling; '${e.name}' is not one of them`,
+    );
   }
-  if (e.dataset.augment.cropPad || e.dataset.augment.flip) throw new Error('the PyTorch twin does not augment; use a config without augmentation');
+  if (e.dataset.augment.cropPad || e.dataset.augment.flip)
+    throw new Error('the PyTorch twin does not augment; use a config without augmentation');
   if (e.train.labelSmoothing) throw new Error('the PyTorch twin trains with plain cross-entropy (labelSmoothing 0)');
   await initBackend({ quiet: true });
   const t0 = Date.now();
@@ -76,7 +88,9 @@ export async function trainTwin(e: ExperimentConfig, opts: { threads?: number; d
     const spec = await withSeededRandom(e.seed, async () => {
       const m = createModel(e.model);
       try {
-        const weights = Object.fromEntries(m.model.weights.map((w) => [w.originalName, { shape: w.shape, data: Array.from(w.read().dataSync()) }]));
+        const weights = Object.fromEntries(
+          m.model.weights.map((w) => [w.originalName, { shape: w.shape, data: Array.from(w.read().dataSync()) }]),
+        );
         const decay = trainableWithRoles(m.model)
           .filter((p) => decays(p.role))
           .map((p) => p.name);
@@ -94,8 +108,18 @@ export async function trainTwin(e: ExperimentConfig, opts: { threads?: number; d
 }
 
 /** Runs the epoch loop against the Python process: the same schedule, order and plateau rule as lib/train/trainer.ts. */
-async function drive(e: ExperimentConfig, nTrain: number, nVal: number, specFile: string, dir: string, t0: number, log?: (s: string) => void): Promise<WholeRun> {
-  const child = spawn(torchPython(), [path.join(ROOT, 'scripts', 'twin_torch.py'), 'serve', specFile, dir], { stdio: ['pipe', 'pipe', 'pipe'] });
+async function drive(
+  e: ExperimentConfig,
+  nTrain: number,
+  nVal: number,
+  specFile: string,
+  dir: string,
+  t0: number,
+  log?: (s: string) => void,
+): Promise<WholeRun> {
+  const child = spawn(torchPython(), [path.join(ROOT, 'scripts', 'twin_torch.py'), 'serve', specFile, dir], {
+    stdio: ['pipe', 'pipe', 'pipe'],
+  });
   let stderr = '';
   child.stderr.on('data', (b: Buffer) => (stderr += b.toString()));
   const lines = readline.createInterface({ input: child.stdout })[Symbol.asyncIterator]();
@@ -126,7 +150,9 @@ async function drive(e: ExperimentConfig, nTrain: number, nVal: number, specFile
       curve.push({ epoch, step, train_loss: r.train_loss, val_acc: val.acc });
       const p = judge({ epoch, step, valAcc: val.acc, trainLoss: r.train_loss });
       if (p.improved) await ask({ cmd: 'snapshot' });
-      log?.(`twin epoch ${epoch} (step ${step}): train loss ${r.train_loss.toFixed(4)}, val acc ${val.acc.toFixed(4)}${p.improved ? ' (best)' : ''}, ${(r.seen / r.seconds).toFixed(0)} img/s`);
+      log?.(
+        `twin epoch ${epoch} (step ${step}): train loss ${r.train_loss.toFixed(4)}, val acc ${val.acc.toFixed(4)}${p.improved ? ' (best)' : ''}, ${(r.seen / r.seconds).toFixed(0)} img/s`,
+      );
       if (p.end) break;
     }
     const verdict = plateau.result();

@@ -4,12 +4,12 @@
  * Written atomically; a cache whose key differs (the source changed) or whose
  * size does not add up is ignored and rebuilt, never trusted.
  */
-import * as fs from 'fs';
+import * as fs from 'node:fs';
 import { writeFileAtomic } from '../util/atomic';
-import { Dataset } from './types';
+import type { Dataset } from './types';
 
 export function writeDatasetCache(file: string, key: string, ds: Dataset, extra: unknown = null): void {
-  const head = Buffer.from(JSON.stringify({ key, meta: ds.meta, extra }) + '\n');
+  const head = Buffer.from(`${JSON.stringify({ key, meta: ds.meta, extra })}\n`);
   writeFileAtomic(file, Buffer.concat([head, ds.train.images, ds.train.labels, ds.test.images, ds.test.labels]));
 }
 

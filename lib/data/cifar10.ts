@@ -11,11 +11,11 @@
  * data/, everything works; without them, loading throws Cifar10Missing, which the
  * suites turn into one "skipped" line.
  */
-import * as crypto from 'crypto';
-import * as fs from 'fs';
-import * as path from 'path';
-import * as zlib from 'zlib';
-import { DataError, Dataset, Split } from './types';
+import * as crypto from 'node:crypto';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import * as zlib from 'node:zlib';
+import { DataError, type Dataset, type Split } from './types';
 
 export const CIFAR10_CLASSES = ['airplane', 'automobile', 'bird', 'cat', 'deer', 'dog', 'frog', 'horse', 'ship', 'truck'];
 export const CIFAR10_URL = 'https://www.cs.toronto.edu/~kriz/cifar-10-binary.tar.gz';
@@ -50,8 +50,7 @@ export function parseCifarBatch(buf: Uint8Array, file: string): Split {
     const label = buf[o];
     if (label > 9) throw new DataError(file, `record ${r} has label ${label}, not a class 0..9`);
     labels[r] = label;
-    for (let p = 0; p < 1024; p++)
-      for (let ch = 0; ch < 3; ch++) images[r * 3072 + p * 3 + ch] = buf[o + 1 + ch * 1024 + p]; // CHW planes -> HWC
+    for (let p = 0; p < 1024; p++) for (let ch = 0; ch < 3; ch++) images[r * 3072 + p * 3 + ch] = buf[o + 1 + ch * 1024 + p]; // CHW planes -> HWC
   }
   return { images, labels, n };
 }

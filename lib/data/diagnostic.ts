@@ -53,7 +53,7 @@
  * flip-safe and the pipeline refuses to flip it.
  */
 import { Rng } from '../util/rng';
-import { Dataset, Split } from './types';
+import type { Dataset, Split } from './types';
 
 export interface DiagnosticOptions {
   /** Image side in pixels (square, one channel). */
@@ -146,14 +146,25 @@ export const RELATION_DISTANCES = { min: SHAPE + GAP, max: MAX_DISTANCE };
  * placements per class, evenly spread over the placements in their deterministic order;
  * images [n, size, size] as bytes.
  */
-export function relationAtDistance(distance: number, opts: { size?: number; perClass?: number } = {}): { images: Uint8Array; labels: number[]; size: number } {
+export function relationAtDistance(
+  distance: number,
+  opts: { size?: number; perClass?: number } = {},
+): { images: Uint8Array; labels: number[]; size: number } {
   const size = opts.size ?? DEFAULTS.size;
   const perClass = opts.perClass ?? 200;
-  if (!Number.isInteger(distance) || distance < RELATION_DISTANCES.min) throw new Error(`relation probe: distance must be an integer of at least ${RELATION_DISTANCES.min} px (two ${SHAPE}px shapes ${GAP} px apart), got ${distance}`);
+  if (!Number.isInteger(distance) || distance < RELATION_DISTANCES.min)
+    throw new Error(
+      `relation probe: distance must be an integer of at least ${RELATION_DISTANCES.min} px (two ${SHAPE}px shapes ${GAP} px apart), got ${distance}`,
+    );
   const byClass = placementsWhere(size, (d) => d === distance);
   const short = byClass.findIndex((l) => l.length === 0);
-  if (short >= 0) throw new Error(`relation probe: no placement of class '${RELATION_CLASSES[short]}' has the shapes ${distance} px apart on a ${size}px canvas`);
-  const picked = byClass.map((l) => Array.from({ length: Math.min(perClass, l.length) }, (_, i) => l[Math.floor((i * l.length) / Math.min(perClass, l.length))]));
+  if (short >= 0)
+    throw new Error(
+      `relation probe: no placement of class '${RELATION_CLASSES[short]}' has the shapes ${distance} px apart on a ${size}px canvas`,
+    );
+  const picked = byClass.map((l) =>
+    Array.from({ length: Math.min(perClass, l.length) }, (_, i) => l[Math.floor((i * l.length) / Math.min(perClass, l.length))]),
+  );
   const n = picked.reduce((a, l) => a + l.length, 0);
   const images = new Uint8Array(n * size * size);
   const labels: number[] = [];
@@ -230,16 +241,41 @@ function appearanceImage(rng: Rng, size: number, label: number): Uint8Array {
 
 /** The four stroke kinds, as the pixels they set in their 3×3 box: —, |, \\, /. */
 export const STROKES: [number, number][][] = [
-  [[0, 1], [1, 1], [2, 1]],
-  [[1, 0], [1, 1], [1, 2]],
-  [[0, 0], [1, 1], [2, 2]],
-  [[2, 0], [1, 1], [0, 2]],
+  [
+    [0, 1],
+    [1, 1],
+    [2, 1],
+  ],
+  [
+    [1, 0],
+    [1, 1],
+    [1, 2],
+  ],
+  [
+    [0, 0],
+    [1, 1],
+    [2, 2],
+  ],
+  [
+    [2, 0],
+    [1, 1],
+    [0, 2],
+  ],
 ];
 /** The pairs of kinds each class puts together (the three ways to pair four kinds up); class 3 pairs none. */
 export const COOCCURRENCE_PAIRS: [number, number][][] = [
-  [[0, 1], [2, 3]],
-  [[0, 2], [1, 3]],
-  [[0, 3], [1, 2]],
+  [
+    [0, 1],
+    [2, 3],
+  ],
+  [
+    [0, 2],
+    [1, 3],
+  ],
+  [
+    [0, 3],
+    [1, 2],
+  ],
   [],
 ];
 /** Partners are 3 or 4 px apart (a 5×5 window sees both, a 3×3 one never); everything else at least 5. */
@@ -249,7 +285,8 @@ const FAR = 5;
 /** Chebyshev distance between two strokes' pixel sets (kind, box corner). */
 export function strokeDistance(k1: number, x1: number, y1: number, k2: number, x2: number, y2: number): number {
   let d = Infinity;
-  for (const [a, b] of STROKES[k1]) for (const [c, e] of STROKES[k2]) d = Math.min(d, Math.max(Math.abs(x1 + a - x2 - c), Math.abs(y1 + b - y2 - e)));
+  for (const [a, b] of STROKES[k1])
+    for (const [c, e] of STROKES[k2]) d = Math.min(d, Math.max(Math.abs(x1 + a - x2 - c), Math.abs(y1 + b - y2 - e)));
   return d;
 }
 
@@ -293,7 +330,14 @@ export function imageKey(img: Uint8Array): string {
   return Buffer.from(img).toString('base64');
 }
 
-function generate(perClass: number, classes: number, size: number, rng: Rng, make: (rng: Rng, size: number, label: number) => Uint8Array, exclude?: Set<string>): Split {
+function generate(
+  perClass: number,
+  classes: number,
+  size: number,
+  rng: Rng,
+  make: (rng: Rng, size: number, label: number) => Uint8Array,
+  exclude?: Set<string>,
+): Split {
   const n = perClass * classes;
   const images = new Uint8Array(n * size * size);
   const labels = new Uint8Array(n);
@@ -310,7 +354,14 @@ function generate(perClass: number, classes: number, size: number, rng: Rng, mak
   return { images, labels, n };
 }
 
-function build(name: string, classes: string[], rule: string, flipSafe: boolean, make: typeof relationImage, opts: DiagnosticOptions): Dataset {
+function build(
+  name: string,
+  classes: string[],
+  rule: string,
+  flipSafe: boolean,
+  make: typeof relationImage,
+  opts: DiagnosticOptions,
+): Dataset {
   const o = { ...DEFAULTS, ...opts };
   // Train and test come from separate streams of one seed; training images that
   // equal a test image are drawn again, so no test image is a copy of a training one.
@@ -350,7 +401,10 @@ export function freshStreamSeed(seed: number, epoch: number): number {
  * of each class, interleaved, from the stream of (seed, epoch), so that a resumed run draws the same ones.
  * An image that is a copy of one in `exclude` (the run's validation and test images) is drawn again.
  */
-export function freshTrainingSplit(name: string, o: { size: number; perClass: number; seed: number; epoch: number; exclude: Set<string> }): Split {
+export function freshTrainingSplit(
+  name: string,
+  o: { size: number; perClass: number; seed: number; epoch: number; exclude: Set<string> },
+): Split {
   const task = MAKERS[name];
   if (!task) throw new Error(`fresh training images: '${name}' is not a generated task (${Object.keys(MAKERS).join(', ')})`);
   return generate(o.perClass, task.classes, o.size, new Rng(freshStreamSeed(o.seed, o.epoch)), task.make, o.exclude);

@@ -13,11 +13,11 @@
  * images: 60,000 / 10,000 overall, the official sizes. It is not claimed to be
  * the official assignment of images to splits.
  */
-import * as fs from 'fs';
-import * as path from 'path';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
 import { readDatasetCache, writeDatasetCache } from './cache';
 import { loadIdxDataset } from './mnist';
-import { DataError, Dataset } from './types';
+import { DataError, type Dataset } from './types';
 
 export const FASHION_CLASSES = ['T-shirt/top', 'Trouser', 'Pullover', 'Dress', 'Coat', 'Sandal', 'Shirt', 'Sneaker', 'Bag', 'Ankle boot'];
 const PIXELS = 28 * 28;
@@ -69,7 +69,11 @@ export function readClassFile(file: string): { records: Uint8Array[]; skipped: S
 /** Reads the ten JSON class files and applies the documented split. */
 export function loadFashionJson(dir: string): Dataset & { skipped: Skipped[] } {
   const n = FASHION_CLASSES.length;
-  const train = { images: new Uint8Array(n * TRAIN_PER_CLASS * PIXELS), labels: new Uint8Array(n * TRAIN_PER_CLASS), n: n * TRAIN_PER_CLASS };
+  const train = {
+    images: new Uint8Array(n * TRAIN_PER_CLASS * PIXELS),
+    labels: new Uint8Array(n * TRAIN_PER_CLASS),
+    n: n * TRAIN_PER_CLASS,
+  };
   const test = { images: new Uint8Array(n * TEST_PER_CLASS * PIXELS), labels: new Uint8Array(n * TEST_PER_CLASS), n: n * TEST_PER_CLASS };
   const skipped: Skipped[] = [];
   for (let c = 0; c < n; c++) {

@@ -7,14 +7,14 @@
  * so adding, removing or editing an image rebuilds it. An unreadable image is
  * reported by path and skipped. The train/test split is seeded and stratified.
  */
-import * as crypto from 'crypto';
-import * as fs from 'fs';
-import * as path from 'path';
+import * as crypto from 'node:crypto';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
 import * as tf from '@tensorflow/tfjs';
 import { decodeImage } from '../backend';
 import { readDatasetCache, writeDatasetCache } from './cache';
 import { Rng } from '../util/rng';
-import { DataError, Dataset, Split } from './types';
+import { DataError, type Dataset, type Split } from './types';
 
 export interface FolderOptions {
   /** The folder that holds <name>/. */
@@ -43,7 +43,8 @@ interface Listing {
 }
 
 function list(root: string): Listing {
-  if (!fs.existsSync(root) || !fs.statSync(root).isDirectory()) throw new DataError(root, 'no such folder (expected <name>/<class>/*.png|jpg)');
+  if (!fs.existsSync(root) || !fs.statSync(root).isDirectory())
+    throw new DataError(root, 'no such folder (expected <name>/<class>/*.png|jpg)');
   const classes = fs
     .readdirSync(root, { withFileTypes: true })
     .filter((d) => d.isDirectory() && !d.name.startsWith('.'))
@@ -52,7 +53,10 @@ function list(root: string): Listing {
   if (classes.length < 2) throw new DataError(root, `needs at least two class folders, found ${classes.length}`);
   const files: Listing['files'] = [];
   classes.forEach((c, label) => {
-    for (const f of fs.readdirSync(path.join(root, c)).filter((f) => EXT.test(f)).sort()) {
+    for (const f of fs
+      .readdirSync(path.join(root, c))
+      .filter((f) => EXT.test(f))
+      .sort()) {
       const st = fs.statSync(path.join(root, c, f));
       files.push({ rel: `${c}/${f}`, label, size: st.size, mtimeMs: st.mtimeMs });
     }
@@ -83,7 +87,14 @@ export function cachePath(o: Pick<FolderOptions, 'dataDir' | 'name'>): string {
 }
 
 export function loadFolderDataset(opts: FolderOptions): Dataset & { skipped: SkippedImage[]; fromCache: boolean } {
-  const o = { size: [32, 32] as [number, number], channels: 3 as 1 | 3, testFraction: 0.2, seed: 0, log: (m: string) => console.error(m), ...opts };
+  const o = {
+    size: [32, 32] as [number, number],
+    channels: 3 as 1 | 3,
+    testFraction: 0.2,
+    seed: 0,
+    log: (m: string) => console.error(m),
+    ...opts,
+  };
   if (!(o.testFraction > 0 && o.testFraction < 1)) throw new Error(`testFraction must be in (0, 1); got ${o.testFraction}`);
   const root = path.join(o.dataDir, o.name);
   const listing = list(root);

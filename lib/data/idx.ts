@@ -5,9 +5,9 @@
  * datasets. Gzipped files (.gz, as downloaded) are inflated first.
  * Every check failure names the file and what is wrong.
  */
-import * as fs from 'fs';
-import * as zlib from 'zlib';
-import { DataError, Split } from './types';
+import * as fs from 'node:fs';
+import * as zlib from 'node:zlib';
+import { DataError, type Split } from './types';
 
 export interface IdxArray {
   dims: number[];
@@ -25,7 +25,8 @@ export function parseIdx(buf: Uint8Array, file: string): IdxArray {
   if (buf.length < 4) throw new DataError(file, `truncated: ${buf.length} bytes, not even an IDX header`);
   const dv = new DataView(buf.buffer, buf.byteOffset, buf.byteLength);
   const magic = dv.getUint32(0);
-  if (buf[0] !== 0 || buf[1] !== 0) throw new DataError(file, `wrong magic number 0x${magic.toString(16).padStart(8, '0')}: not an IDX file`);
+  if (buf[0] !== 0 || buf[1] !== 0)
+    throw new DataError(file, `wrong magic number 0x${magic.toString(16).padStart(8, '0')}: not an IDX file`);
   if (buf[2] !== 0x08) throw new DataError(file, `IDX data type 0x${buf[2].toString(16)} is not unsigned byte (0x08)`);
   const ndims = buf[3];
   if (ndims < 1 || ndims > 4) throw new DataError(file, `IDX header claims ${ndims} dimensions`);

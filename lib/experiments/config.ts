@@ -6,8 +6,8 @@
  * (keys sorted at every depth), so the same experiment always has the same id
  * whatever order its keys were written in. That id is the result store's key.
  */
-import * as crypto from 'crypto';
-import { ConfigError, ModelConfig, rejectUnknownKeys, validateConfig } from '../models/config';
+import * as crypto from 'node:crypto';
+import { ConfigError, type ModelConfig, rejectUnknownKeys, validateConfig } from '../models/config';
 import { checkMemory } from '../models/cost';
 import type { Augment } from '../data/pipeline';
 
@@ -129,8 +129,10 @@ export function validateExperiment(e: ExperimentConfig): void {
   const d = e.dataset;
   if (typeof d !== 'object' || d === null) throw new ConfigError('dataset', 'must be an object');
   rejectUnknownKeys('dataset', d, ['name', 'version', 'freshTrain', 'valDisjoint', ...Object.keys(DATASET_DEFAULTS)]);
-  for (const k of ['freshTrain', 'valDisjoint'] as const) if (d[k] !== undefined && d[k] !== true) throw new ConfigError(`dataset.${k}`, `must be true or absent; got ${JSON.stringify(d[k])}`);
-  if (d.freshTrain && !FRESH_TASKS.includes(d.name)) throw new ConfigError('dataset.freshTrain', `only a generated task can draw fresh images (${FRESH_TASKS.join(', ')}); got '${d.name}'`);
+  for (const k of ['freshTrain', 'valDisjoint'] as const)
+    if (d[k] !== undefined && d[k] !== true) throw new ConfigError(`dataset.${k}`, `must be true or absent; got ${JSON.stringify(d[k])}`);
+  if (d.freshTrain && !FRESH_TASKS.includes(d.name))
+    throw new ConfigError('dataset.freshTrain', `only a generated task can draw fresh images (${FRESH_TASKS.join(', ')}); got '${d.name}'`);
   num('dataset.version', d.version, (n) => Number.isInteger(n) && n >= 1, 'must be a positive integer');
   if (typeof d.name !== 'string' || d.name === '') throw new ConfigError('dataset.name', 'must be a dataset name');
   for (const k of ['trainPerClass', 'testPerClass'] as const) {
@@ -145,24 +147,30 @@ export function validateExperiment(e: ExperimentConfig): void {
   const t = e.train;
   if (typeof t !== 'object' || t === null) throw new ConfigError('train', 'must be an object');
   rejectUnknownKeys('train', t, [...Object.keys(TRAIN_DEFAULTS), 'selectAfterCooldown']);
-  if (t.selectAfterCooldown !== undefined && t.selectAfterCooldown !== true) throw new ConfigError('train.selectAfterCooldown', `must be true or absent; got ${JSON.stringify(t.selectAfterCooldown)}`);
-  if (t.selectAfterCooldown && t.cooldownFraction === null) throw new ConfigError('train.selectAfterCooldown', 'needs a cooldown (cooldownFraction)');
-  if (t.optimizer !== 'adamw' && t.optimizer !== 'adam') throw new ConfigError('train.optimizer', `must be 'adamw' or 'adam'; got ${JSON.stringify(t.optimizer)}`);
+  if (t.selectAfterCooldown !== undefined && t.selectAfterCooldown !== true)
+    throw new ConfigError('train.selectAfterCooldown', `must be true or absent; got ${JSON.stringify(t.selectAfterCooldown)}`);
+  if (t.selectAfterCooldown && t.cooldownFraction === null)
+    throw new ConfigError('train.selectAfterCooldown', 'needs a cooldown (cooldownFraction)');
+  if (t.optimizer !== 'adamw' && t.optimizer !== 'adam')
+    throw new ConfigError('train.optimizer', `must be 'adamw' or 'adam'; got ${JSON.stringify(t.optimizer)}`);
   num('train.lr', t.lr, (n) => n > 0, 'must be a positive number');
   num('train.epochs', t.epochs, (n) => Number.isInteger(n) && n > 0, 'must be a positive integer');
   num('train.warmupEpochs', t.warmupEpochs, (n) => n >= 0 && n <= t.epochs, `must be between 0 and epochs (${t.epochs})`);
   if (t.cooldownFraction !== null) {
     num('train.cooldownFraction', t.cooldownFraction, (n) => n > 0 && n <= 1, 'must be in (0, 1] or null (cosine to the cap)');
-    if (t.patienceSteps === null) throw new ConfigError('train.cooldownFraction', 'needs patienceSteps: the cooldown begins at the validation plateau');
+    if (t.patienceSteps === null)
+      throw new ConfigError('train.cooldownFraction', 'needs patienceSteps: the cooldown begins at the validation plateau');
   }
-  if (t.patienceSteps !== null) num('train.patienceSteps', t.patienceSteps, (n) => Number.isInteger(n) && n > 0, 'must be a positive integer or null (off)');
+  if (t.patienceSteps !== null)
+    num('train.patienceSteps', t.patienceSteps, (n) => Number.isInteger(n) && n > 0, 'must be a positive integer or null (off)');
   num('train.minSteps', t.minSteps, (n) => Number.isInteger(n) && n >= 0, 'must be a non-negative integer');
   num('train.minDelta', t.minDelta, (n) => n >= 0 && n < 1, 'must be in [0, 1)');
   num('train.batchSize', t.batchSize, (n) => Number.isInteger(n) && n > 0, 'must be a positive integer');
   num('train.weightDecay', t.weightDecay, (n) => n >= 0, 'must be ≥ 0');
   num('train.labelSmoothing', t.labelSmoothing, (n) => n >= 0 && n < 1, 'must be in [0, 1)');
   num('train.gradClip', t.gradClip, (n) => n >= 0, 'must be ≥ 0 (0 = off)');
-  if (t.optimizer === 'adam' && t.weightDecay > 0) throw new ConfigError('train.weightDecay', "plain 'adam' has no decoupled weight decay; use 'adamw' or set 0");
+  if (t.optimizer === 'adam' && t.weightDecay > 0)
+    throw new ConfigError('train.weightDecay', "plain 'adam' has no decoupled weight decay; use 'adamw' or set 0");
 
   try {
     validateConfig(e.model);
@@ -208,5 +216,9 @@ export const SCHEMA_VERSION = 6;
 /** The run id: 16 hex digits of SHA-256 over the schema version and everything but the label. */
 export function experimentHash(e: Pick<ExperimentConfig, 'dataset' | 'model' | 'train' | 'seed'> & { name?: string }): string {
   const { dataset, model, train, seed } = e;
-  return crypto.createHash('sha256').update(canonicalJson({ schema: SCHEMA_VERSION, dataset, model, train, seed })).digest('hex').slice(0, 16);
+  return crypto
+    .createHash('sha256')
+    .update(canonicalJson({ schema: SCHEMA_VERSION, dataset, model, train, seed }))
+    .digest('hex')
+    .slice(0, 16);
 }

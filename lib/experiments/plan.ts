@@ -5,10 +5,18 @@
  */
 import type { ModelConfig } from '../models/config';
 import { resolveModelConfig } from '../models/resolve';
-import { DATASET_DEFAULTS, DatasetSpec, ExperimentConfig, TRAIN_DEFAULTS, TrainConfig, experimentHash, validateExperiment } from './config';
+import {
+  DATASET_DEFAULTS,
+  type DatasetSpec,
+  type ExperimentConfig,
+  TRAIN_DEFAULTS,
+  type TrainConfig,
+  experimentHash,
+  validateExperiment,
+} from './config';
 import type { RunPresetName } from './presets';
 import type { Suite, SuiteModel } from './suite';
-import { modelPreset, runPreset, Study } from './study';
+import { modelPreset, runPreset, type Study } from './study';
 
 export interface PlannedRun {
   id: string;
@@ -28,14 +36,15 @@ export function suiteNames(study: Study): string[] {
   return [...Object.keys(study.suites), 'all'];
 }
 
-
 /**
  * The datasets the answer reads: every dataset of its suites that a fresh machine has after `npm ci`
  * (CIFAR-10 must be downloaded; channel-vs-spatial runs it on request, `--suite channel-vs-spatial`,
  * where it is present). The answer must complete on any machine that runs `npm ci`.
  */
 export function answerDatasetsAll(study: Study): string[] {
-  return [...new Set(suitesOf(study, study.answer.suites.join(',')).flatMap((s) => s.datasets))].filter((d) => study.datasets[d].source !== 'download');
+  return [...new Set(suitesOf(study, study.answer.suites.join(',')).flatMap((s) => s.datasets))].filter(
+    (d) => study.datasets[d].source !== 'download',
+  );
 }
 
 /** The answer's datasets that a suite (or 'a,b') has: what the answer runs of it. */
@@ -87,21 +96,41 @@ function taskRecipe(study: Study, s: Pick<Suite, 'kind'>, preset: RunPresetName,
 /** The training recipe a suite of this kind gives every model on `dataset` under a preset, before a model's own changes. */
 export function suiteTrain(study: Study, s: Pick<Suite, 'kind' | 'train'>, preset: RunPresetName, dataset: string): TrainConfig {
   const p = runPreset(study, preset);
-  const t: TrainConfig = { ...TRAIN_DEFAULTS, ...p.recipe, ...(s.kind === 'recipe' ? p.recipeSweep : {}), ...taskRecipe(study, s, preset, dataset), ...s.train, epochs: suiteScale(study, s, preset, dataset).epochs, warmupEpochs: p.warmupEpochs };
+  const t: TrainConfig = {
+    ...TRAIN_DEFAULTS,
+    ...p.recipe,
+    ...(s.kind === 'recipe' ? p.recipeSweep : {}),
+    ...taskRecipe(study, s, preset, dataset),
+    ...s.train,
+    epochs: suiteScale(study, s, preset, dataset).epochs,
+    warmupEpochs: p.warmupEpochs,
+  };
   // Selecting among the cooldown's epochs needs a cooldown: smoke and quick have none, and train as before.
   if (t.selectAfterCooldown && t.cooldownFraction === null) delete t.selectAfterCooldown;
   return t;
 }
 
 /** What one suite's runs look like under a preset: data sizes, epochs, seeds. */
-export function suiteScale(study: Study, s: Pick<Suite, 'kind' | 'verdictSeeds'>, preset: RunPresetName, dataset: string): { perClass: number | null; testPerClass: number | null; epochs: number; seeds: number[] } {
+export function suiteScale(
+  study: Study,
+  s: Pick<Suite, 'kind' | 'verdictSeeds'>,
+  preset: RunPresetName,
+  dataset: string,
+): { perClass: number | null; testPerClass: number | null; epochs: number; seeds: number[] } {
   const p = runPreset(study, preset);
   const diagnostic = study.datasets[dataset]?.role === 'diagnostic';
   return {
     perClass: s.kind === 'scaling' ? p.scalingPerClass : diagnostic ? p.diagnosticPerClass : p.trainPerClass,
     // The diagnostic tasks are generated with their own test split (500 per class: 2,000 images).
     testPerClass: diagnostic ? (p.testPerClass === null ? null : Math.max(p.testPerClass, 100)) : p.testPerClass,
-    epochs: s.kind === 'scaling' ? p.scalingEpochs : s.kind === 'long' ? p.longEpochs : s.kind === 'recipe' ? (p.recipeSweep?.epochs ?? p.epochs) : (taskRecipe(study, s, preset, dataset).epochs ?? p.epochs),
+    epochs:
+      s.kind === 'scaling'
+        ? p.scalingEpochs
+        : s.kind === 'long'
+          ? p.longEpochs
+          : s.kind === 'recipe'
+            ? (p.recipeSweep?.epochs ?? p.epochs)
+            : (taskRecipe(study, s, preset, dataset).epochs ?? p.epochs),
     seeds: s.kind === 'standard' ? (p.verdicts && s.verdictSeeds ? s.verdictSeeds : p.seeds) : p.seeds.slice(0, 1),
   };
 }
@@ -112,7 +141,8 @@ export function planSuite(study: Study, suite: string, opts: PlanOptions): Plann
   runPreset(study, opts.preset); // an unknown preset fails here, with the known ones
   if (opts.datasets) {
     const known = new Set(suites.flatMap((s) => s.datasets));
-    for (const d of opts.datasets) if (!known.has(d)) throw new Error(`--datasets: '${d}' is not in suite '${suite}' (its datasets: ${[...known].join(', ')})`);
+    for (const d of opts.datasets)
+      if (!known.has(d)) throw new Error(`--datasets: '${d}' is not in suite '${suite}' (its datasets: ${[...known].join(', ')})`);
   }
   const byId = new Map<string, PlannedRun>();
   for (const s of suites) {
@@ -120,13 +150,30 @@ export function planSuite(study: Study, suite: string, opts: PlanOptions): Plann
       const facts = study.datasets[dname];
       if (!facts) throw new Error(`suite '${s.name}': dataset '${dname}' is not in the study`);
       const scale = suiteScale(study, s, opts.preset, dname);
-      const data: DatasetSpec = { ...DATASET_DEFAULTS, name: dname, version: facts.version, trainPerClass: scale.perClass, testPerClass: scale.testPerClass, augment: { cropPad: 0, flip: false }, ...s.data?.[dname] };
+      const data: DatasetSpec = {
+        ...DATASET_DEFAULTS,
+        name: dname,
+        version: facts.version,
+        trainPerClass: scale.perClass,
+        testPerClass: scale.testPerClass,
+        augment: { cropPad: 0, flip: false },
+        ...s.data?.[dname],
+      };
       const train = suiteTrain(study, s, opts.preset, dname);
       for (const m of s.models)
         for (const seed of opts.seeds ?? scale.seeds) {
           // A data-size arm draws its own number of training images on a real dataset; the generated tasks keep theirs.
-          const sized = m.trainPerClass !== undefined && facts.role !== 'diagnostic' ? { ...data, trainPerClass: scaledPerClass(study, m.trainPerClass, opts.preset) } : data;
-          const config: ExperimentConfig = { name: m.name, dataset: sized, model: modelFor(study, m, facts.shape, facts.classes), train: { ...train, ...m.train }, seed };
+          const sized =
+            m.trainPerClass !== undefined && facts.role !== 'diagnostic'
+              ? { ...data, trainPerClass: scaledPerClass(study, m.trainPerClass, opts.preset) }
+              : data;
+          const config: ExperimentConfig = {
+            name: m.name,
+            dataset: sized,
+            model: modelFor(study, m, facts.shape, facts.classes),
+            train: { ...train, ...m.train },
+            seed,
+          };
           validateExperiment(config);
           const id = experimentHash(config);
           const prev = byId.get(id);
@@ -141,7 +188,8 @@ export function planSuite(study: Study, suite: string, opts: PlanOptions): Plann
 
 /** Deterministic shard i of n (1-based): every n-th run of the planned order. */
 export function shardOf<T>(items: T[], i: number, n: number): T[] {
-  if (!(Number.isInteger(n) && n >= 1 && Number.isInteger(i) && i >= 1 && i <= n)) throw new Error(`--shard must be i/n with 1 ≤ i ≤ n; got ${i}/${n}`);
+  if (!(Number.isInteger(n) && n >= 1 && Number.isInteger(i) && i >= 1 && i <= n))
+    throw new Error(`--shard must be i/n with 1 ≤ i ≤ n; got ${i}/${n}`);
   return items.filter((_, k) => k % n === i - 1);
 }
 

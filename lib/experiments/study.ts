@@ -131,7 +131,8 @@ export function studyProblems(s: Study): string[] {
     for (const d of suite.datasets) need('datasets', d, `suite '${key}'`);
     for (const m of suite.models) need('models', m.preset, `suite '${key}', arm '${m.name}'`);
     const arms = new Set(suite.models.map((m) => m.name));
-    for (const c of suite.comparisons) for (const x of [c.a, c.b]) if (!arms.has(x)) out.push(`suite '${key}': comparison names '${x}', which is not one of its arms`);
+    for (const c of suite.comparisons)
+      for (const x of [c.a, c.b]) if (!arms.has(x)) out.push(`suite '${key}': comparison names '${x}', which is not one of its arms`);
   }
   for (const c of s.controls) {
     need('datasets', c.dataset, `control ${c.model} on ${c.dataset}`);
@@ -176,4 +177,5 @@ export function modelPreset(s: Pick<Study, 'models'>, name: string): Partial<Mod
 }
 
 /** The study's generated tasks. */
-export const diagnosticDatasets = (s: Pick<Study, 'datasets'>): string[] => Object.keys(s.datasets).filter((d) => s.datasets[d].role === 'diagnostic');
+export const diagnosticDatasets = (s: Pick<Study, 'datasets'>): string[] =>
+  Object.keys(s.datasets).filter((d) => s.datasets[d].role === 'diagnostic');

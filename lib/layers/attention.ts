@@ -9,7 +9,7 @@
  * (ChannelViT, Bao et al. 2024) and spatial tokens a position embedding.
  */
 import * as tf from '@tensorflow/tfjs';
-import { LayerArgs, one, oneShape, register } from './common';
+import { type LayerArgs, one, oneShape, register } from './common';
 import { withRole } from './roles';
 
 export interface AttentionArgs {

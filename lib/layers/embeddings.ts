@@ -11,7 +11,7 @@
  * - ClassToken: a learned [CLS] token prepended to the sequence (BERT, ViT).
  */
 import * as tf from '@tensorflow/tfjs';
-import { LayerArgs, one, oneShape, register } from './common';
+import { type LayerArgs, one, oneShape, register } from './common';
 import { withRole } from './roles';
 
 export class LearnedEmbedding extends tf.layers.Layer {
@@ -27,9 +27,13 @@ export class LearnedEmbedding extends tf.layers.Layer {
 
   override build(inputShape: tf.Shape | tf.Shape[]): void {
     const [, t, d] = oneShape(inputShape);
-    if (this.tokens !== 1 && t !== this.tokens) throw new Error(`LearnedEmbedding: table has ${this.tokens} rows but the input has ${t} tokens`);
+    if (this.tokens !== 1 && t !== this.tokens)
+      throw new Error(`LearnedEmbedding: table has ${this.tokens} rows but the input has ${t} tokens`);
     // Small random init (ViT uses std 0.02) so identities differ from step one.
-    this.table = withRole(this.addWeight('table', [this.tokens, d as number], 'float32', tf.initializers.truncatedNormal({ stddev: 0.02 })), 'embedding');
+    this.table = withRole(
+      this.addWeight('table', [this.tokens, d as number], 'float32', tf.initializers.truncatedNormal({ stddev: 0.02 })),
+      'embedding',
+    );
     this.built = true;
   }
 
@@ -56,7 +60,7 @@ export function sinCos2DTable(gridH: number, gridW: number, dim: number): Float3
     for (let x = 0; x < gridW; x++) {
       const row = (y * gridW + x) * dim;
       for (let i = 0; i < quarter; i++) {
-        const omega = 1 / Math.pow(10000, i / quarter);
+        const omega = 1 / 10000 ** (i / quarter);
         out[row + i] = Math.sin(y * omega);
         out[row + quarter + i] = Math.cos(y * omega);
         out[row + 2 * quarter + i] = Math.sin(x * omega);

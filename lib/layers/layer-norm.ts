@@ -9,7 +9,7 @@
  * Here the parameters broadcast, and autodiff reduces them with one Sum each.
  */
 import * as tf from '@tensorflow/tfjs';
-import { LayerArgs, one, oneShape, register } from './common';
+import { type LayerArgs, one, oneShape, register } from './common';
 import { withRole } from './roles';
 import { fusedOps, layerNormFused, layerNormReference } from './fused';
 

@@ -11,7 +11,7 @@
  * the projections needed to get from d values back to a map and forth.
  */
 import * as tf from '@tensorflow/tfjs';
-import { LayerArgs, gelu, one, oneShape, register } from './common';
+import { type LayerArgs, gelu, one, oneShape, register } from './common';
 import { withRole } from './roles';
 
 export class MapMixing extends tf.layers.Layer {

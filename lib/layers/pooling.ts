@@ -8,7 +8,7 @@
  * - SelectToken: picks one token ([CLS]) from a sequence.
  */
 import * as tf from '@tensorflow/tfjs';
-import { LayerArgs, one, oneShape, register } from './common';
+import { type LayerArgs, one, oneShape, register } from './common';
 
 /** [k, n] matrix whose row i averages the inputs of adaptive bin i. */
 export function adaptivePoolMatrix(n: number, k: number): Float32Array {
@@ -56,7 +56,10 @@ export class AdaptiveAvgPool2d extends tf.layers.Layer {
       // Two matmuls with fixed bin matrices: separable, exact, and differentiable.
       const xw = x.transpose([0, 1, 3, 2]).reshape([b * h * c, w]); // [B, H, W, C] -> [B, H, C, W] -> [B*H*C, W]
       const pooledW = tf.matMul(xw, this.pw!); // [B*H*C, k]
-      const xh = pooledW.reshape([b, h, c, k]).transpose([0, 3, 2, 1]).reshape([b * k * c, h]); // -> [B, kw, C, H] -> [B*kw*C, H]
+      const xh = pooledW
+        .reshape([b, h, c, k])
+        .transpose([0, 3, 2, 1])
+        .reshape([b * k * c, h]); // -> [B, kw, C, H] -> [B*kw*C, H]
       const pooled = tf.matMul(xh, this.ph!); // [B*kw*C, kh]
       return pooled.reshape([b, k, c, k]).transpose([0, 3, 1, 2]); // [B, kw, C, kh] -> [B, kh, kw, C]
     });

@@ -5,7 +5,7 @@
  * `param_groups_weight_decay` makes the same split). The role is recorded on the
  * weight object, not read from its name.
  */
-import * as tf from '@tensorflow/tfjs';
+import type * as tf from '@tensorflow/tfjs';
 
 export type WeightRole = 'matrix' | 'bias' | 'norm' | 'embedding' | 'scale';
 

@@ -8,7 +8,7 @@
  * channel tokens.
  */
 import * as tf from '@tensorflow/tfjs';
-import { LayerArgs, one, oneShape, register } from './common';
+import { type LayerArgs, one, oneShape, register } from './common';
 import { withRole } from './roles';
 
 export class SqueezeExcite extends tf.layers.Layer {

@@ -11,7 +11,7 @@
  *   embedding.
  */
 import * as tf from '@tensorflow/tfjs';
-import { LayerArgs, one, oneShape, register } from './common';
+import { type LayerArgs, one, oneShape, register } from './common';
 import { withRole } from './roles';
 
 export interface TokenGridConvArgs {
@@ -37,7 +37,10 @@ export class TokenGridConv extends tf.layers.Layer {
   override build(inputShape: tf.Shape | tf.Shape[]): void {
     const [, n, d] = oneShape(inputShape) as number[];
     if (n !== this.grid[0] * this.grid[1]) throw new Error(`TokenGridConv: ${n} tokens do not fill a ${this.grid[0]}×${this.grid[1]} grid`);
-    this.depthwise = withRole(this.addWeight('depthwise_kernel', [this.kernel, this.kernel, d, 1], 'float32', tf.initializers.glorotUniform({})), 'matrix');
+    this.depthwise = withRole(
+      this.addWeight('depthwise_kernel', [this.kernel, this.kernel, d, 1], 'float32', tf.initializers.glorotUniform({})),
+      'matrix',
+    );
     this.bias = withRole(this.addWeight('bias', [d], 'float32', tf.initializers.zeros()), 'bias');
     this.built = true;
   }

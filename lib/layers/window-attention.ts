@@ -9,8 +9,8 @@
  * tokens into sequences changes.
  */
 import * as tf from '@tensorflow/tfjs';
-import { AttentionArgs, MultiHeadSelfAttention } from './attention';
-import { LayerArgs, one, register } from './common';
+import { type AttentionArgs, MultiHeadSelfAttention } from './attention';
+import { type LayerArgs, one, register } from './common';
 
 export interface WindowArgs extends AttentionArgs {
   /** Token grid [H, W]; the input has H·W tokens in row-major order. */
@@ -27,7 +27,8 @@ export class WindowAttention extends MultiHeadSelfAttention {
   constructor(args: WindowArgs & LayerArgs) {
     super(args);
     const [h, w] = args.grid;
-    if (h % args.window !== 0 || w % args.window !== 0) throw new Error(`WindowAttention: window ${args.window} does not divide the ${h}×${w} grid`);
+    if (h % args.window !== 0 || w % args.window !== 0)
+      throw new Error(`WindowAttention: window ${args.window} does not divide the ${h}×${w} grid`);
     this.grid = args.grid;
     this.window = args.window;
   }

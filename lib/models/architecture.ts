@@ -6,10 +6,10 @@
  * change to the architecture is made here once; test/cost.test.ts checks the counts
  * against the layers of the built graph.
  */
-import { AttentionKind, blockRecipe, MixingKind } from './blocks';
+import { type AttentionKind, blockRecipe, type MixingKind } from './blocks';
 export type { AttentionKind, MixingKind };
 import type { ModelConfig } from './config';
-import { convOut, StemLayer } from './stem';
+import { convOut, type StemLayer } from './stem';
 
 export interface StemStage extends StemLayer {
   /** [H, W, C] in and out of this conv. */
@@ -38,12 +38,16 @@ export interface TokenStream {
    * runs on ViT tokens that hold position embeddings; VT gives its tokens a position encoding
    * from their maps). 'none': a token holds what the features are, not where.
    */
-  selector?: { maps: number; hidden: number; normalization: 'softmax' | 'sigmoid'; position: Exclude<TokenStream['embedding'], 'channel-identity'> };
+  selector?: {
+    maps: number;
+    hidden: number;
+    normalization: 'softmax' | 'sigmoid';
+    position: Exclude<TokenStream['embedding'], 'channel-identity'>;
+  };
 }
 
 /** Hidden width of TokenLearner's map net (3×3 conv, GELU, 1×1 conv): small beside the C = 64 maps it reads. */
 export const LEARNED_MAPS_HIDDEN = 16;
-
 
 export interface BlockSpec {
   index: number;
@@ -91,7 +95,8 @@ function stemStages(cfg: ModelConfig): StemStage[] {
   return cfg.stem.map((l, i) => {
     const oh = convOut(shape[0], l.kernel, l.stride, l.padding);
     const ow = convOut(shape[1], l.kernel, l.stride, l.padding);
-    if (oh < 1 || ow < 1) throw new Error(`layer ${i} (kernel ${l.kernel}, stride ${l.stride}, ${l.padding}) leaves no output from ${shape[0]}×${shape[1]}`);
+    if (oh < 1 || ow < 1)
+      throw new Error(`layer ${i} (kernel ${l.kernel}, stride ${l.stride}, ${l.padding}) leaves no output from ${shape[0]}×${shape[1]}`);
     const stage: StemStage = { ...l, in: shape, out: [oh, ow, l.filters] };
     shape = stage.out;
     return stage;
@@ -110,8 +115,16 @@ function tokenStreams(cfg: ModelConfig, [h, w, c]: [number, number, number]): To
     embedding: cfg.channelEmbedding ? 'channel-identity' : 'none',
     ...(poolK ? { poolK } : {}),
   });
-  const position = cfg.positionEmbedding === 'learned' ? 'learned-position' : cfg.positionEmbedding === 'sincos' ? 'sincos-position' : 'none';
-  const spatial = (grid: [number, number], poolK?: number): TokenStream => ({ name: 'spatial', T: grid[0] * grid[1], Dtok: c, grid, embedding: position, ...(poolK ? { poolK } : {}) });
+  const position =
+    cfg.positionEmbedding === 'learned' ? 'learned-position' : cfg.positionEmbedding === 'sincos' ? 'sincos-position' : 'none';
+  const spatial = (grid: [number, number], poolK?: number): TokenStream => ({
+    name: 'spatial',
+    T: grid[0] * grid[1],
+    Dtok: c,
+    grid,
+    embedding: position,
+    ...(poolK ? { poolK } : {}),
+  });
   switch (cfg.tokenizer) {
     case 'channel-full':
       return [channel(h * w, [h, w])];
@@ -140,7 +153,12 @@ function tokenStreams(cfg: ModelConfig, [h, w, c]: [number, number, number]): To
           grid: [h, w],
           // Token l comes from map l: the same identity argument as for channel tokens.
           embedding: cfg.channelEmbedding ? 'channel-identity' : 'none',
-          selector: { maps: cfg.mapTokens, hidden: learned ? LEARNED_MAPS_HIDDEN : 0, normalization: learned ? 'sigmoid' : 'softmax', position },
+          selector: {
+            maps: cfg.mapTokens,
+            hidden: learned ? LEARNED_MAPS_HIDDEN : 0,
+            normalization: learned ? 'sigmoid' : 'softmax',
+            position,
+          },
         },
       ];
     }
@@ -171,7 +189,20 @@ export function architecture(cfg: ModelConfig): Architecture {
   let maps: [number, number, number] = stem.length ? stem[stem.length - 1].out : cfg.inputShape;
   const se = cfg.se ? { channels: maps[2], hidden: Math.max(1, Math.floor(maps[2] / cfg.seReduction)) } : undefined;
   if (cfg.arch === 'cnn') {
-    return { kind: 'cnn', input: cfg.inputShape, stem, se, maps, streams: [], tokenType: false, cls: false, T: 0, d: 0, blocks: [], head: { norm: false, in: maps[2], classes: cfg.numClasses } };
+    return {
+      kind: 'cnn',
+      input: cfg.inputShape,
+      stem,
+      se,
+      maps,
+      streams: [],
+      tokenType: false,
+      cls: false,
+      T: 0,
+      d: 0,
+      blocks: [],
+      head: { norm: false, in: maps[2], classes: cfg.numClasses },
+    };
   }
   maps = [...maps];
   const streams = tokenStreams(cfg, maps);

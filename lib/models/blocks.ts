@@ -30,7 +30,8 @@ export const BLOCK_RECIPES = {
     attention: 'cosine',
     mixing: 'none',
     tokens: 'any',
-    description: "ViT's block with XCiT's normalization: unit-norm Q and K per token, a learned temperature per head (El-Nouby et al. 2021)",
+    description:
+      "ViT's block with XCiT's normalization: unit-norm Q and K per token, a learned temperature per head (El-Nouby et al. 2021)",
   },
   'vit-mapmix': {
     family: 'vit',
@@ -46,7 +47,13 @@ export const BLOCK_RECIPES = {
     tokens: 'spatial-full',
     description: "XCiT's cross-covariance attention alone, without its local patch interaction (an ablation)",
   },
-  xcit: { family: 'xca', attention: 'xca', mixing: 'lpi', tokens: 'spatial-full', description: "XCiT's block: cross-covariance attention and local patch interaction (El-Nouby et al. 2021)" },
+  xcit: {
+    family: 'xca',
+    attention: 'xca',
+    mixing: 'lpi',
+    tokens: 'spatial-full',
+    description: "XCiT's block: cross-covariance attention and local patch interaction (El-Nouby et al. 2021)",
+  },
   davit: {
     family: 'dual',
     attention: ['window', 'channel-group'],

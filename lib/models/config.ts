@@ -6,8 +6,8 @@
  * rejects unknown keys and impossible combinations with the field's name in the
  * message, and checks the cost model's memory estimate against a stated limit.
  */
-import { BLOCK_NAMES, BlockName, blockRecipe } from './blocks';
-import { StemLayer, stemOutputShape, twoConvStem } from './stem';
+import { BLOCK_NAMES, type BlockName, blockRecipe } from './blocks';
+import { type StemLayer, stemOutputShape, twoConvStem } from './stem';
 
 export const TOKENIZERS = [
   'channel-full', // T = C tokens, each one feature map flattened: D_tok = H·W (the question)
@@ -119,7 +119,8 @@ function isPosInt(v: unknown): v is number {
 }
 
 function oneOf<T extends string>(field: string, v: unknown, allowed: readonly T[]): void {
-  if (!allowed.includes(v as T)) throw new ConfigError(field, `must be one of ${allowed.map((a) => `'${a}'`).join(', ')}; got ${JSON.stringify(v)}`);
+  if (!allowed.includes(v as T))
+    throw new ConfigError(field, `must be one of ${allowed.map((a) => `'${a}'`).join(', ')}; got ${JSON.stringify(v)}`);
 }
 
 function posInt(field: string, v: unknown): void {
@@ -177,8 +178,10 @@ export function validateConfig(cfg: ModelConfig): void {
   if (typeof cfg.mlpRatio !== 'number' || !(cfg.mlpRatio > 0) || !Number.isInteger(cfg.mlpRatio * cfg.dModel)) {
     throw new ConfigError('mlpRatio', `must be positive with mlpRatio·dModel an integer; got ${cfg.mlpRatio}`);
   }
-  if (typeof cfg.dropout !== 'number' || cfg.dropout < 0 || cfg.dropout >= 1) throw new ConfigError('dropout', `must be in [0, 1); got ${cfg.dropout}`);
-  if (typeof cfg.memoryLimitMB !== 'number' || !(cfg.memoryLimitMB > 0)) throw new ConfigError('memoryLimitMB', 'must be a positive number');
+  if (typeof cfg.dropout !== 'number' || cfg.dropout < 0 || cfg.dropout >= 1)
+    throw new ConfigError('dropout', `must be in [0, 1); got ${cfg.dropout}`);
+  if (typeof cfg.memoryLimitMB !== 'number' || !(cfg.memoryLimitMB > 0))
+    throw new ConfigError('memoryLimitMB', 'must be a positive number');
 
   const [h0, w0] = cfg.inputShape;
   let maps: [number, number, number];
@@ -210,7 +213,10 @@ export function validateConfig(cfg: ModelConfig): void {
   // The sin-cos table is as wide as what it is added to: the C-vectors for learned maps, the projected tokens otherwise.
   const positionWidth = learnedMaps ? c : cfg.dModel;
   if (cfg.positionEmbedding === 'sincos' && positionWidth % 4 !== 0) {
-    throw new ConfigError('positionEmbedding', `'sincos' needs a width divisible by 4 (${learnedMaps ? 'the stem\'s maps C' : 'dModel'}); got ${positionWidth}`);
+    throw new ConfigError(
+      'positionEmbedding',
+      `'sincos' needs a width divisible by 4 (${learnedMaps ? "the stem's maps C" : 'dModel'}); got ${positionWidth}`,
+    );
   }
   validateBlock(cfg, [h, w]);
 }
@@ -219,8 +225,11 @@ export function validateConfig(cfg: ModelConfig): void {
 function validateBlock(cfg: ModelConfig, [h, w]: [number, number]): void {
   oneOf('block', cfg.block, BLOCK_NAMES);
   const r = blockRecipe(cfg.block);
-  if (r.tokens !== 'any' && cfg.tokenizer !== r.tokens) throw new ConfigError('block', `'${cfg.block}' blocks take '${r.tokens}' tokens; got tokenizer '${cfg.tokenizer}'`);
+  if (r.tokens !== 'any' && cfg.tokenizer !== r.tokens)
+    throw new ConfigError('block', `'${cfg.block}' blocks take '${r.tokens}' tokens; got tokenizer '${cfg.tokenizer}'`);
   // Every recipe with mixing maps tokens back to a grid, where a [CLS] token has no place.
-  if ((r.family !== 'vit' || r.mixing !== 'none') && cfg.pooling !== 'mean') throw new ConfigError('pooling', `'${cfg.block}' blocks put the tokens on the map grid, where a [CLS] token has no place: use 'mean'`);
-  if (r.window && (h % r.window !== 0 || w % r.window !== 0)) throw new ConfigError('block', `'${cfg.block}' uses ${r.window}×${r.window} windows, which do not divide the ${h}×${w} feature maps`);
+  if ((r.family !== 'vit' || r.mixing !== 'none') && cfg.pooling !== 'mean')
+    throw new ConfigError('pooling', `'${cfg.block}' blocks put the tokens on the map grid, where a [CLS] token has no place: use 'mean'`);
+  if (r.window && (h % r.window !== 0 || w % r.window !== 0))
+    throw new ConfigError('block', `'${cfg.block}' uses ${r.window}×${r.window} windows, which do not divide the ${h}×${w} feature maps`);
 }

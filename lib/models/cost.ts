@@ -16,7 +16,7 @@
  * - Activation memory is an estimate: float32 bytes of the main tensors a forward
  *   pass creates per image and a backward pass keeps (listed in `activations`).
  */
-import { architecture, BlockSpec, TokenStream } from './architecture';
+import { architecture, type BlockSpec, type TokenStream } from './architecture';
 import type { ModelConfig } from './config';
 
 export type { TokenStream };
@@ -101,7 +101,19 @@ export function costModel(cfg: ModelConfig): Cost {
     const flops = { stem: stemFlops, pooling: 0, projection: 0, attention: 0, attnProj: 0, mlp: 0, mixing: 0, head: 2 * c * nc, total: 0 };
     flops.total = stemFlops + flops.head;
     act.head = c + nc;
-    return finish(cfg, { params: stemParams + headParams, paramsByStage: { stem: stemParams, tokenizer: 0, embeddings: 0, blocks: 0, head: headParams }, flops, maps: a.maps, streams: [], T: 0, Dtok: 0 }, act);
+    return finish(
+      cfg,
+      {
+        params: stemParams + headParams,
+        paramsByStage: { stem: stemParams, tokenizer: 0, embeddings: 0, blocks: 0, head: headParams },
+        flops,
+        maps: a.maps,
+        streams: [],
+        T: 0,
+        Dtok: 0,
+      },
+      act,
+    );
   }
 
   let tokParams = 0;
@@ -147,7 +159,8 @@ export function costModel(cfg: ModelConfig): Cost {
     head: 2 * d * nc,
     total: 0,
   };
-  flops.total = flops.stem + flops.pooling + flops.projection + flops.attention + flops.attnProj + flops.mlp + sum((b) => b.mixing) + flops.head;
+  flops.total =
+    flops.stem + flops.pooling + flops.projection + flops.attention + flops.attnProj + flops.mlp + sum((b) => b.mixing) + flops.head;
   act.blocks = sum((b) => b.activations);
   act.attentionMaps = sum((b) => b.attentionMaps); // part of blocks, listed for the memory check
   act.head = 2 * T * d + d + nc;
@@ -219,10 +232,18 @@ function blockCost(b: BlockSpec): BlockCost {
   }
   // LN out, QKV, attention out, projection, residual, LN out, MLP out (7·T·d); MLP hidden
   // before and after GELU (2·T·m); the attention maps; the mixing branch.
-  return { params, attention, attnProj: 8 * T * d * d, mlp: 4 * T * d * m, mixing, activations: T * d * 7 + attentionMaps + 2 * T * m + mixingActs, attentionMaps };
+  return {
+    params,
+    attention,
+    attnProj: 8 * T * d * d,
+    mlp: 4 * T * d * m,
+    mixing,
+    activations: T * d * 7 + attentionMaps + 2 * T * m + mixingActs,
+    attentionMaps,
+  };
 }
 
-function finish(cfg: ModelConfig, c: Omit<Cost, 'activationBytes' | 'activations'>, act: Record<string, number>): Cost {
+function finish(_cfg: ModelConfig, c: Omit<Cost, 'activationBytes' | 'activations'>, act: Record<string, number>): Cost {
   const values = Object.entries(act).filter(([k]) => k !== 'attentionMaps');
   const bytes = 4 * values.reduce((a, [, v]) => a + v, 0);
   const activations = Object.fromEntries(Object.entries(act).map(([k, v]) => [k, 4 * v]));

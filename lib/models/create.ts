@@ -8,12 +8,12 @@ import * as tf from '@tensorflow/tfjs';
 import '../layers'; // registers the custom layers for save/load
 import { SqueezeExcite } from '../layers';
 import { tokenize } from '../tokenizers';
-import { ModelConfig, validateConfig } from './config';
-import { Cost, checkMemory } from './cost';
+import { type ModelConfig, validateConfig } from './config';
+import { type Cost, checkMemory } from './cost';
 import { resolveModelConfig } from './resolve';
 
 export { resolveModelConfig };
-import { architecture, TokenStream } from './architecture';
+import { architecture, type TokenStream } from './architecture';
 import { applyStem } from './stem';
 import { encoderAndHead } from './transformer';
 
@@ -88,7 +88,8 @@ export class MapTokensModel {
    * use them (softmax over positions, or sigmoid): [B, H0, W0, Cin] -> [B, H, W, L], map l selects token l's positions.
    */
   tokenMaps(images: tf.Tensor4D): tf.Tensor4D {
-    if (!this.cost.streams.some((s) => s.selector)) throw new Error(`the '${this.config.tokenizer}' tokenizer has no learned maps (only 'filter' and 'learned-maps' do)`);
+    if (!this.cost.streams.some((s) => s.selector))
+      throw new Error(`the '${this.config.tokenizer}' tokenizer has no learned maps (only 'filter' and 'learned-maps' do)`);
     return this.upTo('token_maps').predict(images) as tf.Tensor4D;
   }
 

@@ -30,7 +30,9 @@ export function dualBlock(x: tf.SymbolicTensor, b: BlockSpec, cfg: ModelConfig):
   const p = `block${b.index}`;
   if (b.mixing === 'cpe') x = convPosEnc(x, b.grid, `${p}_cpe1`);
   const attention =
-    b.attention === 'window' ? new WindowAttention({ numHeads: b.heads, grid: b.grid, window: b.window, name: `${p}_attn` }) : new ChannelGroupAttention({ numHeads: b.heads, name: `${p}_attn` });
+    b.attention === 'window'
+      ? new WindowAttention({ numHeads: b.heads, grid: b.grid, window: b.window, name: `${p}_attn` })
+      : new ChannelGroupAttention({ numHeads: b.heads, name: `${p}_attn` });
   x = preNormResidual(x, { ln: `${p}_ln1`, drop: `${p}_drop1`, res: `${p}_res1` }, (y) => attention.apply(y) as tf.SymbolicTensor, cfg);
   if (b.mixing === 'cpe') x = convPosEnc(x, b.grid, `${p}_cpe2`);
   return preNormResidual(x, { ln: `${p}_ln2`, drop: `${p}_drop3`, res: `${p}_res2` }, (y) => mlp(y, cfg, p), cfg);

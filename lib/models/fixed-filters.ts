@@ -22,7 +22,10 @@ export const CLASSIC_FILTERS: Record<string, number[]> = {
 export function classicConvolutions(images: tf.Tensor4D): tf.Tensor4D {
   return tf.tidy(() => {
     const names = Object.keys(CLASSIC_FILTERS);
-    const k = tf.tensor2d(names.map((n) => CLASSIC_FILTERS[n]), [names.length, 9]); // [n, 9]
+    const k = tf.tensor2d(
+      names.map((n) => CLASSIC_FILTERS[n]),
+      [names.length, 9],
+    ); // [n, 9]
     const kernel = k.transpose().reshape([3, 3, 1, names.length]) as tf.Tensor4D; // [9, n] -> [3, 3, 1, n]
     return tf.conv2d(images, kernel, 1, 'same');
   });

@@ -4,13 +4,13 @@
  * ModelConfig; weights.bin holds the weights. A save is staged in a temporary
  * folder and renamed into place, so a crash never leaves a half-written model.
  */
-import * as fs from 'fs';
-import * as path from 'path';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
 import * as tf from '@tensorflow/tfjs';
 import '../layers';
 import '../tokenizers';
 import type { ModelConfig } from './config';
-import { MapTokensModel, wrapLoaded } from './create';
+import { type MapTokensModel, wrapLoaded } from './create';
 
 interface SavedModelJson {
   format: 'maptokens-layers-model';
@@ -75,11 +75,13 @@ export async function loadModel(dir: string): Promise<MapTokensModel> {
   } catch (e) {
     throw new Error(`${jsonPath}: cannot read model (${(e as Error).message})`);
   }
-  if (json.format !== 'maptokens-layers-model') throw new Error(`${jsonPath}: not a maptokens model (format ${JSON.stringify(json.format)})`);
+  if (json.format !== 'maptokens-layers-model')
+    throw new Error(`${jsonPath}: not a maptokens model (format ${JSON.stringify(json.format)})`);
   const bin = fs.readFileSync(binPath);
   const specs = json.weightsManifest.flatMap((g) => g.weights);
   const expected = specs.reduce((n, s) => n + s.shape.reduce((a, b) => a * b, 1) * 4, 0);
-  if (bin.length !== expected) throw new Error(`${binPath}: ${bin.length} bytes, expected ${expected} for the weights in model.json (truncated?)`);
+  if (bin.length !== expected)
+    throw new Error(`${binPath}: ${bin.length} bytes, expected ${expected} for the weights in model.json (truncated?)`);
   const weightData = bin.buffer.slice(bin.byteOffset, bin.byteOffset + bin.byteLength) as ArrayBuffer;
   return fromArtifacts({ modelTopology: json.modelTopology, weightSpecs: specs, weightData }, json.config);
 }

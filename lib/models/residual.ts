@@ -13,7 +13,12 @@ export function dropout(y: tf.SymbolicTensor, cfg: ModelConfig, name: string): t
 }
 
 /** x + dropout(f(LN(x))), the pre-LN residual of every block family; `n` names the norm, the dropout and the add. */
-export function preNormResidual(x: tf.SymbolicTensor, n: { ln: string; drop: string; res: string }, f: (y: tf.SymbolicTensor) => tf.SymbolicTensor, cfg: ModelConfig): tf.SymbolicTensor {
+export function preNormResidual(
+  x: tf.SymbolicTensor,
+  n: { ln: string; drop: string; res: string },
+  f: (y: tf.SymbolicTensor) => tf.SymbolicTensor,
+  cfg: ModelConfig,
+): tf.SymbolicTensor {
   const normed = new LayerNorm({ epsilon: 1e-6, name: n.ln }).apply(x) as tf.SymbolicTensor;
   return tf.layers.add({ name: n.res }).apply([x, dropout(f(normed), cfg, n.drop)]) as tf.SymbolicTensor;
 }
@@ -24,4 +29,3 @@ export function mlp(x: tf.SymbolicTensor, cfg: ModelConfig, prefix: string): tf.
   m = dropout(m, cfg, `${prefix}_drop2`);
   return tf.layers.dense({ units: cfg.dModel, name: `${prefix}_fc2` }).apply(m) as tf.SymbolicTensor;
 }
-

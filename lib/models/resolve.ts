@@ -2,7 +2,7 @@
  * A model config completed and checked. The named presets are the study's (study/models.ts);
  * `modelPreset(study, name)` gives one's partial config.
  */
-import { DEFAULTS, ModelConfig, resolveConfig, validateConfig } from './config';
+import { DEFAULTS, type ModelConfig, resolveConfig, validateConfig } from './config';
 import { checkMemory } from './cost';
 
 /**

@@ -42,7 +42,14 @@ export function twoConvStem(maps = 64, stride = 2): StemLayer[] {
 export function stridedStem(stages: number, maps: number): StemLayer[] {
   if (!Number.isInteger(stages) || stages < 1 || stages > 3) throw new Error(`stridedStem: stages must be 1, 2 or 3; got ${stages}`);
   if (!Number.isInteger(maps) || maps < 1) throw new Error(`stridedStem: maps must be a positive integer; got ${maps}`);
-  const conv = (filters: number, stride: number): StemLayer => ({ filters, kernel: 3, stride, padding: 'same', activation: 'relu', batchNorm: false });
+  const conv = (filters: number, stride: number): StemLayer => ({
+    filters,
+    kernel: 3,
+    stride,
+    padding: 'same',
+    activation: 'relu',
+    batchNorm: false,
+  });
   return [conv(32, 1), ...Array.from({ length: stages }, (_, k) => conv(k === stages - 1 ? maps : 32 * 2 ** k, 2))];
 }
 
@@ -57,7 +64,8 @@ export function stemOutputShape(input: [number, number, number], stem: StemLayer
   stem.forEach((l, i) => {
     const nh = convOut(h, l.kernel, l.stride, l.padding);
     const nw = convOut(w, l.kernel, l.stride, l.padding);
-    if (nh < 1 || nw < 1) throw new Error(`layer ${i} (kernel ${l.kernel}, stride ${l.stride}, ${l.padding}) leaves no output from ${h}×${w}`);
+    if (nh < 1 || nw < 1)
+      throw new Error(`layer ${i} (kernel ${l.kernel}, stride ${l.stride}, ${l.padding}) leaves no output from ${h}×${w}`);
     [h, w, c] = [nh, nw, l.filters];
   });
   return [h, w, c];
@@ -69,12 +77,21 @@ export function applyStem(x: tf.SymbolicTensor, stem: StemLayer[]): tf.SymbolicT
   stem.forEach((l, i) => {
     const last = i === stem.length - 1;
     x = tf.layers
-      .conv2d({ filters: l.filters, kernelSize: l.kernel, strides: l.stride, padding: l.padding, useBias: !l.batchNorm, name: `stem_conv${i}` })
+      .conv2d({
+        filters: l.filters,
+        kernelSize: l.kernel,
+        strides: l.stride,
+        padding: l.padding,
+        useBias: !l.batchNorm,
+        name: `stem_conv${i}`,
+      })
       .apply(x) as tf.SymbolicTensor;
     if (l.batchNorm) x = tf.layers.batchNormalization({ name: `stem_bn${i}` }).apply(x) as tf.SymbolicTensor;
     const name = last ? 'stem_out' : `stem_act${i}`;
     // ReLU gets the cheaper gradient (layers/fused.ts); other activations use tfjs's own.
-    x = (l.activation === 'relu' ? new Relu({ name }) : tf.layers.activation({ activation: l.activation, name })).apply(x) as tf.SymbolicTensor;
+    x = (l.activation === 'relu' ? new Relu({ name }) : tf.layers.activation({ activation: l.activation, name })).apply(
+      x,
+    ) as tf.SymbolicTensor;
   });
   return x;
 }

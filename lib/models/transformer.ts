@@ -24,15 +24,29 @@ import { xcaBlock } from './xcit';
 export function encoderBlock(x: tf.SymbolicTensor, b: BlockSpec, cfg: ModelConfig): tf.SymbolicTensor {
   const p = `block${b.index}`;
   const Attention = b.attention === 'cosine' ? CosineAttention : MultiHeadSelfAttention;
-  x = preNormResidual(x, { ln: `${p}_ln1`, drop: `${p}_drop1`, res: `${p}_res1` }, (y) => new Attention({ numHeads: b.heads, name: `${p}_attn` }).apply(y) as tf.SymbolicTensor, cfg);
+  x = preNormResidual(
+    x,
+    { ln: `${p}_ln1`, drop: `${p}_drop1`, res: `${p}_res1` },
+    (y) => new Attention({ numHeads: b.heads, name: `${p}_attn` }).apply(y) as tf.SymbolicTensor,
+    cfg,
+  );
   if (b.mixing === 'map') {
-    x = preNormResidual(x, { ln: `${p}_ln_mix`, drop: `${p}_drop_mix`, res: `${p}_res_mix` }, (y) => new MapMixing({ grid: b.grid, name: `${p}_mix` }).apply(y) as tf.SymbolicTensor, cfg);
+    x = preNormResidual(
+      x,
+      { ln: `${p}_ln_mix`, drop: `${p}_drop_mix`, res: `${p}_res_mix` },
+      (y) => new MapMixing({ grid: b.grid, name: `${p}_mix` }).apply(y) as tf.SymbolicTensor,
+      cfg,
+    );
   }
   return preNormResidual(x, { ln: `${p}_ln2`, drop: `${p}_drop3`, res: `${p}_res2` }, (y) => mlp(y, cfg, p), cfg);
 }
 
 /** The block function of each family. */
-const FAMILIES: Record<BlockSpec['family'], (x: tf.SymbolicTensor, b: BlockSpec, cfg: ModelConfig) => tf.SymbolicTensor> = { vit: encoderBlock, xca: xcaBlock, dual: dualBlock };
+const FAMILIES: Record<BlockSpec['family'], (x: tf.SymbolicTensor, b: BlockSpec, cfg: ModelConfig) => tf.SymbolicTensor> = {
+  vit: encoderBlock,
+  xca: xcaBlock,
+  dual: dualBlock,
+};
 
 /** [CLS] (if described), the blocks, the final norm ('encoder_norm'), the summary and the head ('logits'). */
 export function encoderAndHead(tokens: tf.SymbolicTensor, a: Architecture, cfg: ModelConfig): tf.SymbolicTensor {

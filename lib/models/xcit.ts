@@ -32,9 +32,19 @@ export function localPatchInteraction(x: tf.SymbolicTensor, grid: [number, numbe
 /** x + XCA(LN(x)), [x + LPI(LN(x)),] x + MLP(LN(x)). Spatial tokens [B, H·W, d] -> [B, H·W, d]. */
 export function xcaBlock(x: tf.SymbolicTensor, b: BlockSpec, cfg: ModelConfig): tf.SymbolicTensor {
   const p = `block${b.index}`;
-  x = preNormResidual(x, { ln: `${p}_ln1`, drop: `${p}_drop1`, res: `${p}_res1` }, (y) => new CrossCovarianceAttention({ numHeads: b.heads, name: `${p}_attn` }).apply(y) as tf.SymbolicTensor, cfg);
+  x = preNormResidual(
+    x,
+    { ln: `${p}_ln1`, drop: `${p}_drop1`, res: `${p}_res1` },
+    (y) => new CrossCovarianceAttention({ numHeads: b.heads, name: `${p}_attn` }).apply(y) as tf.SymbolicTensor,
+    cfg,
+  );
   if (b.mixing === 'lpi') {
-    x = preNormResidual(x, { ln: `${p}_ln_lpi`, drop: `${p}_drop_lpi`, res: `${p}_res_lpi` }, (y) => localPatchInteraction(y, b.grid, p), cfg);
+    x = preNormResidual(
+      x,
+      { ln: `${p}_ln_lpi`, drop: `${p}_drop_lpi`, res: `${p}_res_lpi` },
+      (y) => localPatchInteraction(y, b.grid, p),
+      cfg,
+    );
   }
   return preNormResidual(x, { ln: `${p}_ln2`, drop: `${p}_drop3`, res: `${p}_res2` }, (y) => mlp(y, cfg, p), cfg);
 }

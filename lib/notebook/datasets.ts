@@ -1,7 +1,7 @@
 /** Views of datasets for notebooks: summary rows, class balance, sample grids. */
 import type { Dataset } from '../data/types';
 import { classGridPng } from './image-grid';
-import { barChart, Figure } from '../analysis/figures/plotly';
+import { barChart, type Figure } from '../analysis/figures/plotly';
 
 /** One row per dataset: what it is and where it came from. */
 export function datasetSummary(ds: Dataset): Record<string, unknown> {

@@ -5,11 +5,14 @@
  * display_data channel tslab uses. Outside a kernel (plain node, tests) it prints
  * the text/plain part instead.
  */
-import { figureBundle, Figure } from '../analysis/figures/plotly';
-import { DataFrame, tableBundle } from '../analysis/tables';
+import { figureBundle, type Figure } from '../analysis/figures/plotly';
+import { type DataFrame, tableBundle } from '../analysis/tables';
 import { escapeHtml } from '../util/html';
 
-type Writer = (data: { data: Record<string, unknown>; metadata: Record<string, unknown>; transient: Record<string, unknown> }, update: boolean) => void;
+type Writer = (
+  data: { data: Record<string, unknown>; metadata: Record<string, unknown>; transient: Record<string, unknown> },
+  update: boolean,
+) => void;
 
 function writer(): Writer | undefined {
   try {
@@ -37,7 +40,8 @@ const isBusy = (e: unknown): boolean => (e as { code?: string })?.code === 'EBUS
 function send(fn: () => void): void {
   if (!waiting.length) {
     try {
-      return fn();
+      fn();
+      return;
     } catch (e) {
       if (!isBusy(e)) throw e;
     }
@@ -123,7 +127,7 @@ export class LiveDisplay {
   text(s: string): void {
     const w = writer();
     if (!w) {
-      process.stderr.write(s + '\n');
+      process.stderr.write(`${s}\n`);
       return;
     }
     displayBundle({ 'text/plain': s, 'text/html': `<pre>${escapeHtml(s)}</pre>` }, this.id, this.started);

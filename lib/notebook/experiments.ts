@@ -3,17 +3,17 @@
  * finished runs come from the store (a rerun of the cell is instant), and the
  * result is the suite's view, ready to tabulate and plot.
  */
-import * as fs from 'fs';
-import * as path from 'path';
-import { suiteView, SuiteView } from '../analysis/views';
-import { MapTokensModel } from '../models/create';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { suiteView, type SuiteView } from '../analysis/views';
+import type { MapTokensModel } from '../models/create';
 import { loadModel } from '../models/io';
 import type { RunRecord } from '../results/record';
 import { ResultStore } from '../results/store';
 import { retrainRun, runSuite, workerThreads } from '../train/engine';
 import { budgetRows, sweepBudget } from '../train/eta';
 import { CallbackProgress } from '../train/progress';
-import { gridRows, planSuite, RunPresetName, Study } from '../experiments';
+import { gridRows, planSuite, type RunPresetName, type Study } from '../experiments';
 import { resultsDirFor, ROOT } from '../util/paths';
 import { readWeightsRecord } from '../results/weights';
 import { displaysSent, LiveDisplay, showMarkdown, showTable } from './display';
@@ -21,7 +21,8 @@ import { fromStore } from './runner';
 import { frame } from '../analysis/tables';
 
 /** Shown under every smoke run: its numbers must never be read as results. */
-export const SMOKE_NOTICE = '**Smoke preset: the accuracies below are meaningless** (a few images, one epoch). It only proves that the code paths run; use a larger preset for results.';
+export const SMOKE_NOTICE =
+  '**Smoke preset: the accuracies below are meaningless** (a few images, one epoch). It only proves that the code paths run; use a larger preset for results.';
 
 /**
  * Shows the grid a notebook runs, as a table: every (dataset, model) with its model
@@ -30,7 +31,8 @@ export const SMOKE_NOTICE = '**Smoke preset: the accuracies below are meaningles
  */
 export function showGrid(study: Study, suite: string, preset: RunPresetName, opts: { models?: string[]; datasets?: string[] } = {}): void {
   const rows = gridRows(study, suite, preset, opts.datasets).filter((r) => !opts.models || opts.models.includes(r.model as string));
-  if (!rows.length) throw new Error(`suite '${suite}' has none of ${opts.models?.join(', ')} on ${opts.datasets?.join(', ') ?? 'its datasets'}`);
+  if (!rows.length)
+    throw new Error(`suite '${suite}' has none of ${opts.models?.join(', ')} on ${opts.datasets?.join(', ') ?? 'its datasets'}`);
   showTable(frame(rows), { caption: `The grid: suite ${suite} under the ${preset} preset (study/suites/)` });
 }
 
@@ -40,13 +42,26 @@ export function showGrid(study: Study, suite: string, preset: RunPresetName, opt
  * report of a preset whose sweep runs elsewhere), it trains nothing and says which
  * planned runs are missing, so the cells below show exactly what the store holds.
  */
-export async function runSuiteInNotebook(study: Study, suite: string, preset: RunPresetName, opts: { datasets?: string[]; force?: boolean } = {}): Promise<SuiteView> {
+export async function runSuiteInNotebook(
+  study: Study,
+  suite: string,
+  preset: RunPresetName,
+  opts: { datasets?: string[]; force?: boolean } = {},
+): Promise<SuiteView> {
   const trains = !fromStore(preset);
   if (trains) {
     const ahead = trainingAhead(study, suite, preset, opts);
     if (ahead) showMarkdown(ahead);
     const live = new LiveDisplay();
-    const res = await runSuite({ study, suite, preset, datasets: opts.datasets, force: opts.force, workers: 1, progress: (w) => new CallbackProgress(w, (t) => live.text(t)) });
+    const res = await runSuite({
+      study,
+      suite,
+      preset,
+      datasets: opts.datasets,
+      force: opts.force,
+      workers: 1,
+      progress: (w) => new CallbackProgress(w, (t) => live.text(t)),
+    });
     for (const s of res.skipped) console.log(s);
     if (preset === 'smoke') showMarkdown(SMOKE_NOTICE);
   }
@@ -60,13 +75,20 @@ export async function runSuiteInNotebook(study: Study, suite: string, preset: Ru
  * expected to take on one worker (the sweep ETA's estimate from the store, lib/train/eta.ts). Null when the
  * store already holds every planned run (the cell then trains nothing).
  */
-export function trainingAhead(study: Study, suite: string, preset: RunPresetName, opts: { datasets?: string[]; force?: boolean } = {}): string | null {
+export function trainingAhead(
+  study: Study,
+  suite: string,
+  preset: RunPresetName,
+  opts: { datasets?: string[]; force?: boolean } = {},
+): string | null {
   const plan = planSuite(study, suite, { preset, datasets: opts.datasets });
   const { records } = new ResultStore({ dir: resultsDirFor(preset) }).read();
   const { total } = sweepBudget([{ suite, runs: plan }], records, { force: opts.force });
   const todo = total.planned - total.stored;
   if (!todo) return null;
-  const time = Number.isFinite(total.seconds) ? `about ${formatDuration(total.seconds)} on one worker (estimated from the store's runs)` : 'a time the store cannot estimate yet (no finished run of this recipe)';
+  const time = Number.isFinite(total.seconds)
+    ? `about ${formatDuration(total.seconds)} on one worker (estimated from the store's runs)`
+    : 'a time the store cannot estimate yet (no finished run of this recipe)';
   return `**Training ${todo} of the ${plan.length} runs** that suite \`${suite}\` plans under the ${preset} preset (the store lacks them): ${time}. Interrupt the kernel to stop; finished runs are kept, and a run in flight resumes from its last epoch.`;
 }
 
@@ -76,8 +98,13 @@ export function trainingAhead(study: Study, suite: string, preset: RunPresetName
  */
 export function showBudget(study: Study, suites: string[], preset: RunPresetName, workers = 2): void {
   const { records } = new ResultStore({ dir: resultsDirFor(preset) }).read();
-  const budget = sweepBudget(suites.map((suite) => ({ suite, runs: planSuite(study, suite, { preset }) })), records);
-  showTable(frame(budgetRows(budget, workers)), { caption: `What ${suites.join(' and ')} plan under the ${preset} preset, and the run time left (estimated from the store, lib/train/eta.ts)` });
+  const budget = sweepBudget(
+    suites.map((suite) => ({ suite, runs: planSuite(study, suite, { preset }) })),
+    records,
+  );
+  showTable(frame(budgetRows(budget, workers)), {
+    caption: `What ${suites.join(' and ')} plan under the ${preset} preset, and the run time left (estimated from the store, lib/train/eta.ts)`,
+  });
 }
 
 /** Seconds as "40 s", "12 min" or "3.5 h". */
@@ -101,7 +128,8 @@ export function hasRuns(view: Pick<SuiteView, 'suite' | 'preset' | 'records'>): 
 /** What a page executed from the store shows in place of training: how much of the suite is there, and what is not. */
 export function fromStoreNotice(view: SuiteView): string {
   const planned = view.records.length + view.missing.length;
-  const head = `**From the store only:** this page was executed with \`--from-store\` (\`npm run report\` or \`npm run notebooks\`), which trains nothing. ` +
+  const head =
+    `**From the store only:** this page was executed with \`--from-store\` (\`npm run report\` or \`npm run notebooks\`), which trains nothing. ` +
     `The store holds ${view.records.length} of the ${planned} runs that suite \`${view.suite}\` plans under the ${view.preset} preset`;
   if (!view.missing.length) return `${head}; the cells below show all of them.`;
   const seeds = new Map<string, number[]>();
@@ -130,7 +158,9 @@ function seedZeroWeights(study: Study, suite: string, variant: string, dataset: 
 
 /** Where each inspected run keeps its weights under a preset, relative to the repository (results/runs/<id>/model). */
 export function inspectedWeightDirs(study: Study, preset: RunPresetName): string[] {
-  return study.answer.inspected.map(({ suite, model, dataset }) => path.relative(ROOT, seedZeroWeights(study, suite, model, dataset, preset).dir));
+  return study.answer.inspected.map(({ suite, model, dataset }) =>
+    path.relative(ROOT, seedZeroWeights(study, suite, model, dataset, preset).dir),
+  );
 }
 
 /** Whether the seed-0 run of a suite's variant kept its weights in this workspace. */
@@ -147,12 +177,21 @@ export function hasWeights(study: Study, suite: string, variant: string, dataset
  * the weights, and says plainly whether the retrained run is the stored one: the same
  * curve and test accuracy, or how far it is from them.
  */
-export async function trainedModel(study: Study, suite: string, variant: string, dataset: string, preset: RunPresetName): Promise<MapTokensModel> {
+export async function trainedModel(
+  study: Study,
+  suite: string,
+  variant: string,
+  dataset: string,
+  preset: RunPresetName,
+): Promise<MapTokensModel> {
   const { plan, store, dir, kept } = seedZeroWeights(study, suite, variant, dataset, preset);
   if (!kept) {
     const stored = store.read().records.find((r) => r.id === plan.id && r.status === 'ok');
     // A stored run names its thread counts; a run not stored yet trains as a one-worker sweep would.
-    const threads = stored?.backend.intraOpThreads && stored.backend.interOpThreads ? { intra: stored.backend.intraOpThreads, inter: stored.backend.interOpThreads } : workerThreads(1);
+    const threads =
+      stored?.backend.intraOpThreads && stored.backend.interOpThreads
+        ? { intra: stored.backend.intraOpThreads, inter: stored.backend.interOpThreads }
+        : workerThreads(1);
     const took = stored ? `its stored run took ${stored.seconds.toFixed(0)} s` : 'the store has no record of it yet';
     showMarkdown(
       `**Retraining ${variant} on ${dataset}** (seed 0, preset ${preset}): its weights are not in \`results/runs/${plan.id}/model\` (only the standard preset's inspected runs commit theirs); ${took}. ` +
@@ -161,12 +200,17 @@ export async function trainedModel(study: Study, suite: string, variant: string,
     const live = new LiveDisplay();
     const t0 = Date.now();
     const rec = await retrainRun(plan, { preset, threads, weightsDir: dir, progress: (w) => new CallbackProgress(w, (t) => live.text(t)) });
-    showMarkdown(`Retrained ${variant} in ${((Date.now() - t0) / 1000).toFixed(0)} s: test accuracy ${(100 * rec.metrics.test_acc).toFixed(2)}%. ${stored ? sameRun(stored, rec) : 'There is no stored run to compare it with.'}`);
+    showMarkdown(
+      `Retrained ${variant} in ${((Date.now() - t0) / 1000).toFixed(0)} s: test accuracy ${(100 * rec.metrics.test_acc).toFixed(2)}%. ${stored ? sameRun(stored, rec) : 'There is no stored run to compare it with.'}`,
+    );
   } else {
     // Kept weights say which run made them: only another draw than the stored run needs saying, every time they are used.
     const made = readWeightsRecord(dir);
     const stored = store.read().records.find((r) => r.id === plan.id && r.status === 'ok');
-    if (made && stored && !isSameRun(stored, made)) showMarkdown(`The weights of ${variant} on ${dataset} (seed 0) come from a retrain, test accuracy ${(100 * made.metrics.test_acc).toFixed(2)}%. ${sameRun(stored, made)}`);
+    if (made && stored && !isSameRun(stored, made))
+      showMarkdown(
+        `The weights of ${variant} on ${dataset} (seed 0) come from a retrain, test accuracy ${(100 * made.metrics.test_acc).toFixed(2)}%. ${sameRun(stored, made)}`,
+      );
   }
   return loadModel(dir);
 }
@@ -179,12 +223,15 @@ function isSameRun(a: RunRecord, b: RunRecord): boolean {
 
 /** Whether a retrained run is its stored run again (every epoch's training loss and validation accuracy, and the test accuracy), in a sentence. */
 export function sameRun(stored: RunRecord, again: RunRecord): string {
-  if (isSameRun(stored, again)) return 'Its curve and test accuracy are the stored run\'s, to the last digit: these are the weights of the stored run.';
+  if (isSameRun(stored, again))
+    return "Its curve and test accuracy are the stored run's, to the last digit: these are the weights of the stored run.";
   const [a, b] = [stored.metrics.curve, again.metrics.curve];
-  const first = Array.from({ length: Math.max(a.length, b.length) }, (_, i) => i).find((i) => !a[i] || !b[i] || a[i].train_loss !== b[i].train_loss || a[i].val_acc !== b[i].val_acc);
+  const first = Array.from({ length: Math.max(a.length, b.length) }, (_, i) => i).find(
+    (i) => !a[i] || !b[i] || a[i].train_loss !== b[i].train_loss || a[i].val_acc !== b[i].val_acc,
+  );
   return (
     `**It is not the stored run** (test accuracy ${(100 * stored.metrics.test_acc).toFixed(2)}%): ${first === undefined ? 'the curves agree, the test accuracy does not' : `the curves part at epoch ${first + 1}`}, ` +
-    'as they do on another CPU or with other code than the stored run\'s. What follows looks inside a run of the same config and seed, not the stored one.'
+    "as they do on another CPU or with other code than the stored run's. What follows looks inside a run of the same config and seed, not the stored one."
   );
 }
 
@@ -199,7 +246,12 @@ export function sampleInputs(
   dataset: string,
   preset: RunPresetName,
   indices: number[],
-): { x: import('@tensorflow/tfjs').Tensor4D; labels: number[]; raw: Uint8Array[]; input: (images: Uint8Array) => import('@tensorflow/tfjs').Tensor4D } {
+): {
+  x: import('@tensorflow/tfjs').Tensor4D;
+  labels: number[];
+  raw: Uint8Array[];
+  input: (images: Uint8Array) => import('@tensorflow/tfjs').Tensor4D;
+} {
   // eslint-disable-next-line @typescript-eslint/no-var-requires
   const tf = require('@tensorflow/tfjs') as typeof import('@tensorflow/tfjs');
   const { loadDataset } = require('../data/registry') as typeof import('../data/registry');
@@ -239,7 +291,9 @@ export async function withTrainedModel<T>(
 ): Promise<T | undefined> {
   // A page executed from the store trains nothing, weights included: it says what it would show and how to get it.
   if (fromStore(preset) && !hasWeights(study, suite, variant, dataset, preset)) {
-    showMarkdown(`**Not shown here:** the weights of ${variant} on ${dataset} (seed 0, preset ${preset}) are not kept in this workspace, and this page was executed from the store only, which trains nothing. Run this cell in JupyterLab to retrain that run once and look inside it.`);
+    showMarkdown(
+      `**Not shown here:** the weights of ${variant} on ${dataset} (seed 0, preset ${preset}) are not kept in this workspace, and this page was executed from the store only, which trains nothing. Run this cell in JupyterLab to retrain that run once and look inside it.`,
+    );
     return undefined;
   }
   const model = await trainedModel(study, suite, variant, dataset, preset);

@@ -20,7 +20,13 @@ export interface GridOptions {
  * maps: n maps of h×w values, laid out [n, h, w] row-major (a flat Float32Array).
  * Returns 8-bit grayscale pixels plus the picture's size.
  */
-export function tileMaps(maps: ArrayLike<number>, n: number, h: number, w: number, opts: GridOptions = {}): { pixels: Uint8Array; width: number; height: number } {
+export function tileMaps(
+  maps: ArrayLike<number>,
+  n: number,
+  h: number,
+  w: number,
+  opts: GridOptions = {},
+): { pixels: Uint8Array; width: number; height: number } {
   if (maps.length !== n * h * w) throw new Error(`tileMaps: expected n*h*w = ${n * h * w} values, got ${maps.length}`);
   const cols = opts.cols ?? Math.ceil(Math.sqrt(n));
   const rows = Math.ceil(n / cols);
@@ -69,7 +75,14 @@ export function mapsToPng(maps: ArrayLike<number>, n: number, h: number, w: numb
  * taken in split order. images: uint8 [N, H, W, C] with C = 1 or 3.
  * Returns an RGB or grayscale PNG; rows follow `classes` order.
  */
-export function classGridPng(images: Uint8Array, labels: Uint8Array, shape: [number, number, number], numClasses: number, perClass: number, scale = 2): Uint8Array {
+export function classGridPng(
+  images: Uint8Array,
+  labels: Uint8Array,
+  shape: [number, number, number],
+  numClasses: number,
+  perClass: number,
+  scale = 2,
+): Uint8Array {
   const [h, w, c] = shape;
   const pad = 2;
   const width = perClass * (w * scale + pad) + pad;
@@ -83,7 +96,8 @@ export function classGridPng(images: Uint8Array, labels: Uint8Array, shape: [num
     const oy = pad + l * (h * scale + pad);
     for (let y = 0; y < h * scale; y++)
       for (let x = 0; x < w * scale; x++)
-        for (let k = 0; k < c; k++) out[((oy + y) * width + ox + x) * c + k] = images[i * h * w * c + (Math.floor(y / scale) * w + Math.floor(x / scale)) * c + k];
+        for (let k = 0; k < c; k++)
+          out[((oy + y) * width + ox + x) * c + k] = images[i * h * w * c + (Math.floor(y / scale) * w + Math.floor(x / scale)) * c + k];
     if (placed.every((p) => p >= perClass)) break;
   }
   return encodePng(out, width, height, c === 3 ? 3 : 1);
@@ -94,7 +108,15 @@ export function classGridPng(images: Uint8Array, labels: Uint8Array, shape: [num
  * the heat in red, both upscaled. image: [H0·W0] values 0..255; heat: [h·w], any
  * range (min-max normalized), nearest-neighbour upsampled to H0×W0.
  */
-export function overlayPng(image: ArrayLike<number>, h0: number, w0: number, heat: ArrayLike<number>, h: number, w: number, scale = 6): Uint8Array {
+export function overlayPng(
+  image: ArrayLike<number>,
+  h0: number,
+  w0: number,
+  heat: ArrayLike<number>,
+  h: number,
+  w: number,
+  scale = 6,
+): Uint8Array {
   let lo = Infinity;
   let hi = -Infinity;
   for (let i = 0; i < heat.length; i++) {

@@ -16,11 +16,11 @@
  * - The server runs in its own process group, so stopping it (or this process
  *   exiting, even on a failed test) also ends the kernels it started.
  */
-import * as crypto from 'crypto';
-import * as fs from 'fs';
-import * as os from 'os';
-import * as path from 'path';
-import { ChildProcess, spawn } from 'child_process';
+import * as crypto from 'node:crypto';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { type ChildProcess, spawn } from 'node:child_process';
 import { writeFileAtomic } from '../util/atomic';
 import { ROOT, venvPython } from './runner';
 
@@ -69,7 +69,8 @@ export function startLab(opts: LabOptions = {}): Promise<LabServer> {
   writeLabOverrides();
   const state = fs.mkdtempSync(path.join(os.tmpdir(), 'maptokens-lab-'));
   const args = [
-    '-m', 'jupyterlab',
+    '-m',
+    'jupyterlab',
     '--no-browser',
     '--ServerApp.ip=127.0.0.1', // never listen beyond loopback
     `--ServerApp.port=${port}`,

@@ -5,7 +5,7 @@
  * library must stay backend-neutral: figures have to render on the wasm and cpu
  * backends too, and in the report, which never loads TensorFlow.
  */
-import * as zlib from 'zlib';
+import * as zlib from 'node:zlib';
 
 const CRC_TABLE = (() => {
   const t = new Uint32Array(256);

@@ -23,7 +23,12 @@ export type DistanceAccuracy = {
 export const PROBE_DISTANCES = [RELATION_DISTANCES.min, RELATION_DISTANCES.max, 10, 11, 12, 14, 16];
 
 /** `input` turns image bytes into the model's normalized input (withTrainedModel's sample.input). */
-export function accuracyAtDistances(model: MapTokensModel, input: (images: Uint8Array) => tf.Tensor4D, distances: number[], perClass = 200): DistanceAccuracy[] {
+export function accuracyAtDistances(
+  model: MapTokensModel,
+  input: (images: Uint8Array) => tf.Tensor4D,
+  distances: number[],
+  perClass = 200,
+): DistanceAccuracy[] {
   return distances.map((distance) => {
     const probe = relationAtDistance(distance, { perClass });
     const predicted = tf.tidy(() => model.predict(input(probe.images)).argMax(-1)); // [n]
@@ -38,7 +43,13 @@ export function accuracyAtDistances(model: MapTokensModel, input: (images: Uint8
  * The probe on the seed-0 relation run of each of a suite's models (withTrainedModel: kept
  * weights, or a retrain; a page built from the store skips a model whose weights it lacks).
  */
-export async function relationProbe(study: Study, suite: string, models: string[], preset: RunPresetName, distances = PROBE_DISTANCES): Promise<({ model: string } & DistanceAccuracy)[]> {
+export async function relationProbe(
+  study: Study,
+  suite: string,
+  models: string[],
+  preset: RunPresetName,
+  distances = PROBE_DISTANCES,
+): Promise<({ model: string } & DistanceAccuracy)[]> {
   const rows: ({ model: string } & DistanceAccuracy)[] = [];
   for (const model of models)
     await withTrainedModel(study, suite, model, 'relation', preset, [0], (m, sample) => {

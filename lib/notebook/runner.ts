@@ -5,9 +5,9 @@
  * The preset reaches the notebook as MAPTOKENS_PRESET in the kernel's
  * environment; the first cell of every notebook reads it with `preset(STUDY)`.
  */
-import * as fs from 'fs';
-import * as path from 'path';
-import { spawn } from 'child_process';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { spawn } from 'node:child_process';
 import type { RunPresetName } from '../experiments/presets';
 import type { Study } from '../experiments/study';
 import { ROOT } from '../util/paths';
@@ -88,7 +88,13 @@ export function runNotebook(source: string, opts: RunOptions): Promise<NotebookR
     const child = spawn(venvPython(), [PY_RUNNER, source, output, '--timeout', String(opts.timeoutSec ?? 3600)], {
       // TF_CPP_MIN_LOG_LEVEL=2 keeps TensorFlow's start-up banner out of the progress log.
       // fromStore unset: the notebook's default, as in the lab (the standard answer is read from the store, other presets train).
-      env: { TF_CPP_MIN_LOG_LEVEL: '2', ...process.env, ...opts.env, MAPTOKENS_PRESET: opts.preset, MAPTOKENS_FROM_STORE: opts.fromStore === undefined ? '' : opts.fromStore ? '1' : '0' },
+      env: {
+        TF_CPP_MIN_LOG_LEVEL: '2',
+        ...process.env,
+        ...opts.env,
+        MAPTOKENS_PRESET: opts.preset,
+        MAPTOKENS_FROM_STORE: opts.fromStore === undefined ? '' : opts.fromStore ? '1' : '0',
+      },
       stdio: ['ignore', 'inherit', 'pipe'],
     });
     let stderr = '';

@@ -3,16 +3,16 @@
  * controls, then the suite's comparisons (paired, Holm-corrected, gated), then
  * learning speed, which is a finding of its own and never mixed with accuracy.
  */
-import { comparisonRows, controlRows, suiteComparisons, SuiteComparison } from '../analysis/claims/comparisons';
+import { comparisonRows, controlRows, suiteComparisons, type SuiteComparison } from '../analysis/claims/comparisons';
 import { controlsOf } from '../analysis/claims/controls';
 import { checkSanity, sanityRows } from '../analysis/claims/sanity';
 import { pairedChart } from '../analysis/figures/results';
 import { learningSpeed, speedRows } from '../analysis/speed';
 import { frame } from '../analysis/tables';
 import type { SuiteView } from '../analysis/views';
-import { ClaimRow, claimsMarkdown, claimsSummaryMarkdown, questionClaims } from '../analysis/claims/question';
+import { type ClaimRow, claimsMarkdown, claimsSummaryMarkdown, questionClaims } from '../analysis/claims/question';
 import { MARGIN } from '../analysis/claims/claim';
-import { runPreset, RunPresetName, Study } from '../experiments';
+import { runPreset, type RunPresetName, type Study } from '../experiments';
 import type { RunRecord } from '../results/record';
 import { showMarkdown, showPlot, showTable } from './display';
 
@@ -27,12 +27,19 @@ export function showControls(view: Pick<SuiteView, 'study' | 'records'> & Partia
 export function showSanity(view: Pick<SuiteView, 'study' | 'records' | 'suite'>): void {
   const rows = sanityRows(checkSanity(view.records, view.study.supersets));
   if (!rows.length) showMarkdown(`\`${view.suite}\`: no superset pair has runs on both sides.`);
-  else showTable(frame(rows), { caption: `Sanity in ${view.suite}: a superset of another model's input must not lose to it at convergence (paired by seed, Holm over these pairs); "fails: fits worse" withholds every verdict on its two models' comparisons on that dataset` });
+  else
+    showTable(frame(rows), {
+      caption: `Sanity in ${view.suite}: a superset of another model's input must not lose to it at convergence (paired by seed, Holm over these pairs); "fails: fits worse" withholds every verdict on its two models' comparisons on that dataset`,
+    });
 }
 
 /** The suite's comparisons as a table and a chart; returns them for the cells that follow. */
 export function showComparisons(view: SuiteView): SuiteComparison[] {
-  const cs = suiteComparisons(view.study, view.suite, view.records, { controls: controlsOf(view, view.study.controls), planned: view.seeds, missing: view.missing });
+  const cs = suiteComparisons(view.study, view.suite, view.records, {
+    controls: controlsOf(view, view.study.controls),
+    planned: view.seeds,
+    missing: view.missing,
+  });
   if (!cs.length) {
     showMarkdown(`No comparison of \`${view.suite}\` has runs on both sides yet.`);
     return cs;
@@ -49,7 +56,9 @@ export function showClaims(study: Study, recordsOf: (suite: string) => RunRecord
   const rows = questionClaims(study, recordsOf, preset);
   const p = runPreset(study, preset);
   // The answer first, one short row a claim; the numbers behind each verdict below it.
-  showMarkdown(`**The question's claims, tested one by one** (${p.verdicts ? `preset ${preset}: converged runs only` : p.label})\n\n${claimsSummaryMarkdown(rows, { pagePrefix: 'report/' })}`);
+  showMarkdown(
+    `**The question's claims, tested one by one** (${p.verdicts ? `preset ${preset}: converged runs only` : p.label})\n\n${claimsSummaryMarkdown(rows, { pagePrefix: 'report/' })}`,
+  );
   showMarkdown(`**The numbers behind each verdict**\n\n${claimsMarkdown(rows, { pagePrefix: 'report/' })}`);
   return rows;
 }
@@ -58,5 +67,7 @@ export function showClaims(study: Study, recordsOf: (suite: string) => RunRecord
 export function showLearningSpeed(view: SuiteView, fraction = 0.9): void {
   const g = learningSpeed(view.records, fraction);
   if (!g.length) return;
-  showTable(frame(speedRows(g, fraction)), { caption: `Learning speed: optimizer steps to ${Math.round(100 * fraction)}% of the way from chance to the run's own plateau (validation accuracy)` });
+  showTable(frame(speedRows(g, fraction)), {
+    caption: `Learning speed: optimizer steps to ${Math.round(100 * fraction)}% of the way from chance to the run's own plateau (validation accuracy)`,
+  });
 }

@@ -3,7 +3,7 @@
  * Never a downloaded browser. The flags keep it from reaching for Google's
  * services, which a machine without internet refuses many times a second.
  */
-import * as fs from 'fs';
+import * as fs from 'node:fs';
 import type { Browser } from 'playwright-core';
 
 /** Where Chromium is expected: MAPTOKENS_CHROMIUM, read at each call so tests can point it elsewhere. */
@@ -24,6 +24,15 @@ export async function launchChromium(): Promise<Browser> {
   return chromium.launch({
     executablePath: exe,
     headless: true,
-    args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--disable-dev-shm-usage'],
+    args: [
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-quic',
+      '--no-first-run',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+      '--disable-dev-shm-usage',
+    ],
   });
 }

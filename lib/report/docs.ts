@@ -7,15 +7,15 @@
  * written by a person; every number inside them comes from a store, so the docs never
  * say more than the runs do. `npm run docs` rewrites them, and so does `npm run report`.
  */
-import * as fs from 'fs';
-import * as path from 'path';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
 import { bestValAfterSelection, selectedRow, stepsToFraction } from '../analysis/speed';
 import { stats } from '../analysis/statistics';
 import { answerRecords, recordsBySuite } from '../analysis/views';
 import { ResultStore } from '../results/store';
-import { readWholeRuns, timedQuietly, WholeRunPair } from '../bench/twin';
+import { readWholeRuns, timedQuietly, type WholeRunPair } from '../bench/twin';
 import { busySeconds } from '../results/busy';
-import { planAnswer, planSuite, runPreset, Study, suiteTrain } from '../experiments';
+import { planAnswer, planSuite, runPreset, type Study, suiteTrain } from '../experiments';
 import { resolveModelConfig } from '../models/resolve';
 import { costModel } from '../models/cost';
 import type { TrainConfig } from '../experiments/config';
@@ -35,7 +35,13 @@ function datasetsBlock(study: Study): string {
 function modelsBlock(study: Study): string {
   return table(
     ['model preset', 'what it is', 'after', 'params', 'tokens T'],
-    Object.entries(study.models).map(([n, m]) => [`\`${n}\``, cell(m.about), cell(m.after ?? '–'), m.params.toLocaleString('en'), costModel(resolveModelConfig(m.config)).T]),
+    Object.entries(study.models).map(([n, m]) => [
+      `\`${n}\``,
+      cell(m.about),
+      cell(m.after ?? '–'),
+      m.params.toLocaleString('en'),
+      costModel(resolveModelConfig(m.config)).T,
+    ]),
   );
 }
 function controlsBlock(study: Study): string {
@@ -55,13 +61,28 @@ function controlsBlock(study: Study): string {
 function presetsBlock(study: Study): string {
   return table(
     ['run preset', 'train / class', 'epoch cap', 'seeds', 'generated / class', 'verdicts', 'what it is for'],
-    Object.entries(study.presets).map(([n, p]) => [`\`${n}\``, p.trainPerClass?.toLocaleString('en') ?? 'all', p.epochs, p.seeds.join(', '), p.diagnosticPerClass.toLocaleString('en'), p.verdicts ? 'yes' : 'no', cell(p.label.replace(/^\w+: /, ''))]),
+    Object.entries(study.presets).map(([n, p]) => [
+      `\`${n}\``,
+      p.trainPerClass?.toLocaleString('en') ?? 'all',
+      p.epochs,
+      p.seeds.join(', '),
+      p.diagnosticPerClass.toLocaleString('en'),
+      p.verdicts ? 'yes' : 'no',
+      cell(p.label.replace(/^\w+: /, '')),
+    ]),
   );
 }
 function suitesBlock(study: Study): string {
   return table(
     ['suite', 'kind', 'datasets', 'arms', 'comparisons', 'what it asks'],
-    Object.values(study.suites).map((x) => [`\`${x.name}\``, x.kind, x.datasets.join(', '), x.models.length, x.comparisons.length, cell(x.description)]),
+    Object.values(study.suites).map((x) => [
+      `\`${x.name}\``,
+      x.kind,
+      x.datasets.join(', '),
+      x.models.length,
+      x.comparisons.length,
+      cell(x.description),
+    ]),
   );
 }
 
@@ -80,11 +101,18 @@ function replaceBlock(file: string, name: string, body: string, write = true): b
 }
 
 const pct = (x: number): string => (Number.isFinite(x) ? (100 * x).toFixed(2) : '–');
-const table = (head: string[], rows: (string | number)[][]): string => [`| ${head.join(' | ')} |`, `|${head.map(() => '---').join('|')}|`, ...rows.map((r) => `| ${r.join(' | ')} |`)].join('\n');
+const table = (head: string[], rows: (string | number)[][]): string =>
+  [`| ${head.join(' | ')} |`, `|${head.map(() => '---').join('|')}|`, ...rows.map((r) => `| ${r.join(' | ')} |`)].join('\n');
 
 /** Where a patience rule would have stopped a recorded run, and the validation accuracy it would have selected. */
 function replay(r: RunRecord, patienceSteps: number, minDelta: number): { stopStep: number; selected: number; converged: boolean } {
-  const t = new PlateauTracker({ patienceSteps, minSteps: Math.min(r.train.minSteps, patienceSteps), minDelta, classes: r.model.numClasses, valSize: r.sizes.val });
+  const t = new PlateauTracker({
+    patienceSteps,
+    minSteps: Math.min(r.train.minSteps, patienceSteps),
+    minDelta,
+    classes: r.model.numClasses,
+    valSize: r.sizes.val,
+  });
   let stopStep = NaN;
   for (const c of r.metrics.curve) {
     const u = t.update({ epoch: c.epoch, step: c.step ?? 0, valAcc: c.val_acc, trainLoss: c.train_loss });
@@ -99,14 +127,26 @@ function replay(r: RunRecord, patienceSteps: number, minDelta: number): { stopSt
 }
 
 function recipeBlock(study: Study): string {
-  const runs = recordsBySuite(study, 'standard').recordsOf('recipe').filter((r) => r.status === 'ok');
+  const runs = recordsBySuite(study, 'standard')
+    .recordsOf('recipe')
+    .filter((r) => r.status === 'ok');
   if (!runs.length) return 'No recipe runs in the store yet: `npm run ablation -- --suite recipe --preset standard`.';
   const sweep = table(
     ['arm', 'peak lr', 'epoch cap', 'best val acc %', 'at step', 'steps run', 'steps to 90% of plateau', 'converged', 'wall time (min)'],
     runs.map((r) => {
       const best = Math.max(...r.metrics.curve.map((c) => c.val_acc));
       const at = r.metrics.curve.find((c) => c.val_acc === best)?.step ?? 0;
-      return [r.name.replace(/ lr .*/, ''), r.train.lr, r.train.epochs, pct(best), at, r.metrics.curve[r.metrics.curve.length - 1].step ?? 0, Math.round(stepsToFraction(r)), r.converged ? 'yes' : `no: ${r.convergence.rule}`, (r.seconds / 60).toFixed(1)];
+      return [
+        r.name.replace(/ lr .*/, ''),
+        r.train.lr,
+        r.train.epochs,
+        pct(best),
+        at,
+        r.metrics.curve[r.metrics.curve.length - 1].step ?? 0,
+        Math.round(stepsToFraction(r)),
+        r.converged ? 'yes' : `no: ${r.convergence.rule}`,
+        (r.seconds / 60).toFixed(1),
+      ];
     }),
   );
   // Shorter patience, replayed on the recorded curves (a longer one cannot be: the runs stopped).
@@ -121,14 +161,22 @@ function recipeBlock(study: Study): string {
   const rows = candidates.map(([p, md]) => {
     const res = runs.map((r) => ({ r, ...replay(r, p, md), best: Math.max(...r.metrics.curve.map((c) => c.val_acc)) }));
     const lost = Math.max(...res.map((x) => x.best - x.selected));
-    const steps = res.reduce((a, x) => a + (Number.isFinite(x.stopStep) ? x.stopStep : (x.r.metrics.curve[x.r.metrics.curve.length - 1].step ?? 0)), 0);
-    return [p, md, res.filter((x) => x.converged).length + ` of ${res.length}`, pct(lost), steps];
+    const steps = res.reduce(
+      (a, x) => a + (Number.isFinite(x.stopStep) ? x.stopStep : (x.r.metrics.curve[x.r.metrics.curve.length - 1].step ?? 0)),
+      0,
+    );
+    return [p, md, `${res.filter((x) => x.converged).length} of ${res.length}`, pct(lost), steps];
   });
-  const replayTable = table(['patience (steps)', 'minDelta', 'runs converged', 'most validation accuracy given up (pp)', 'optimizer steps, all runs'], rows);
+  const replayTable = table(
+    ['patience (steps)', 'minDelta', 'runs converged', 'most validation accuracy given up (pp)', 'optimizer steps, all runs'],
+    rows,
+  );
   const r = runPreset(study, 'standard');
   // Standard runs that no suite plans any more: the runs of earlier recipes, kept in the
   // store as the evidence the recipe's changes rest on.
-  const planned = new Set([...planSuite(study, 'all', { preset: 'standard' }), ...planSuite(study, 'recipe', { preset: 'standard' })].map((x) => x.id));
+  const planned = new Set(
+    [...planSuite(study, 'all', { preset: 'standard' }), ...planSuite(study, 'recipe', { preset: 'standard' })].map((x) => x.id),
+  );
   const unplanned = new ResultStore({ dir: resultsDirFor('standard') })
     .read()
     .records.filter((x) => x.preset === 'standard' && x.status === 'ok' && !planned.has(x.id));
@@ -198,12 +246,13 @@ function selectionBlock(study: Study): string {
   // No epoch before the selected one scores higher (the selection moves on every new best), so the later ones are all that can.
   const gaps = runs.map((r) => {
     const gap = bestValAfterSelection(r) - (selectedRow(r)?.val_acc ?? NaN);
-    return { r, gap: gap > 0 ? gap : 0, later: gap > 0 };
+    return { r, gap: Math.max(gap, 0), later: gap > 0 };
   });
   const worst = gaps.reduce((a, g) => (g.gap > a.gap ? g : a));
   const later = gaps.filter((g) => g.later);
   const g = stats(later.map((x) => x.gap));
-  if (!later.length) return `Over the ${runs.length} standard runs of the answer in the store, the tested epoch is the epoch of highest validation accuracy in every one.`;
+  if (!later.length)
+    return `Over the ${runs.length} standard runs of the answer in the store, the tested epoch is the epoch of highest validation accuracy in every one.`;
   return (
     `Over the ${runs.length} standard runs of the answer in the store, the tested epoch is the epoch of highest validation accuracy in ${runs.length - later.length}; ` +
     `in the other ${later.length}, a later epoch scored higher by ${pct(g.mean)} pp on average (at most ${pct(worst.gap)} pp: ${worst.r.name} on ${worst.r.dataset}, seed ${worst.r.seed}), ` +
@@ -224,13 +273,34 @@ function validationBlock(study: Study): string {
     `${p.tfjs.steps} / ${p.pytorch.steps}`,
     `${p.tfjs.converged ? 'yes' : 'no'} / ${p.pytorch.converged ? 'yes' : 'no'}`,
     ...(timedQuietly(p)
-      ? [`${(p.tfjs.seconds / 60).toFixed(1)} / ${(p.pytorch.seconds / 60).toFixed(1)}`, (p.pytorch.seconds / p.tfjs.seconds).toFixed(2), (p.tfjs.img_per_s / p.pytorch.img_per_s).toFixed(2)]
+      ? [
+          `${(p.tfjs.seconds / 60).toFixed(1)} / ${(p.pytorch.seconds / 60).toFixed(1)}`,
+          (p.pytorch.seconds / p.tfjs.seconds).toFixed(2),
+          (p.tfjs.img_per_s / p.pytorch.img_per_s).toFixed(2),
+        ]
       : [`shared machine (load ${p.loadAtStart!.toFixed(1)}): not a timing`, '–', '–']),
     p.threads,
     (p.git.commit ?? 'unknown').slice(0, 10),
   ]);
   return [
-    table(['run', 'recipe', 'test acc % tfjs', 'test acc % PyTorch', 'best val % tfjs', 'best val % PyTorch', 'steps tfjs / PyTorch', 'converged tfjs / PyTorch', 'wall min tfjs / PyTorch', 'wall-time speed, tfjs ÷ PyTorch', 'training img/s, tfjs ÷ PyTorch', 'threads each', 'commit'], rows),
+    table(
+      [
+        'run',
+        'recipe',
+        'test acc % tfjs',
+        'test acc % PyTorch',
+        'best val % tfjs',
+        'best val % PyTorch',
+        'steps tfjs / PyTorch',
+        'converged tfjs / PyTorch',
+        'wall min tfjs / PyTorch',
+        'wall-time speed, tfjs ÷ PyTorch',
+        'training img/s, tfjs ÷ PyTorch',
+        'threads each',
+        'commit',
+      ],
+      rows,
+    ),
     ...seedSummary(study, pairs),
     ...problems.map((p) => `\n*${p}*`),
   ].join('\n');
@@ -240,9 +310,12 @@ function validationBlock(study: Study): string {
 const corePlans = new Map<string, Map<string, TrainConfig>>(); // preset → run id → train config, planned once
 function recipeOf(study: Study, p: WholeRunPair): string {
   if (!(p.preset in study.presets)) return p.preset;
-  if (!corePlans.has(p.preset)) corePlans.set(p.preset, new Map(planSuite(study, 'core', { preset: p.preset }).map((x) => [x.id, x.config.train])));
+  if (!corePlans.has(p.preset))
+    corePlans.set(p.preset, new Map(planSuite(study, 'core', { preset: p.preset }).map((x) => [x.id, x.config.train])));
   const t = corePlans.get(p.preset)!.get(p.id);
-  return t ? `${p.preset} (${t.cooldownFraction ? 'plateau, then cooldown' : 'cosine'}, cap ${t.epochs})` : `${p.preset}, an earlier recipe`;
+  return t
+    ? `${p.preset} (${t.cooldownFraction ? 'plateau, then cooldown' : 'cosine'}, cap ${t.epochs})`
+    : `${p.preset}, an earlier recipe`;
 }
 
 /** Runs with more than one seed: mean test accuracy of each implementation and the paired differences, tfjs − PyTorch. */
@@ -253,42 +326,83 @@ function seedSummary(study: Study, pairs: WholeRunPair[]): string[] {
     // A seed run twice counts once: its latest pair.
     groups.set(k, [...(groups.get(k) ?? []).filter((q) => q.seed !== p.seed), p]);
   }
-  const rows = [...groups].filter(([, ps]) => ps.length > 1).map(([k, ps]) => {
-    // The paired interval says whether the seeds show a gap; each implementation's spread over seeds says how large a
-    // gap the run-to-run noise alone would make.
-    const diffs = ps.map((p) => 100 * (p.tfjs.test_acc - p.pytorch.test_acc));
-    const d = stats(diffs);
-    const tf = stats(ps.map((p) => 100 * p.tfjs.test_acc));
-    const pt = stats(ps.map((p) => 100 * p.pytorch.test_acc));
-    return [k, ps.map((p) => p.seed).join(', '), tf.mean.toFixed(2), pt.mean.toFixed(2), d.mean.toFixed(2), `${Math.min(...diffs).toFixed(2)} to ${Math.max(...diffs).toFixed(2)}`,
-      `${(d.mean - d.ci95).toFixed(2)} to ${(d.mean + d.ci95).toFixed(2)}`, `${tf.std.toFixed(2)} / ${pt.std.toFixed(2)}`];
-  });
+  const rows = [...groups]
+    .filter(([, ps]) => ps.length > 1)
+    .map(([k, ps]) => {
+      // The paired interval says whether the seeds show a gap; each implementation's spread over seeds says how large a
+      // gap the run-to-run noise alone would make.
+      const diffs = ps.map((p) => 100 * (p.tfjs.test_acc - p.pytorch.test_acc));
+      const d = stats(diffs);
+      const tf = stats(ps.map((p) => 100 * p.tfjs.test_acc));
+      const pt = stats(ps.map((p) => 100 * p.pytorch.test_acc));
+      return [
+        k,
+        ps.map((p) => p.seed).join(', '),
+        tf.mean.toFixed(2),
+        pt.mean.toFixed(2),
+        d.mean.toFixed(2),
+        `${Math.min(...diffs).toFixed(2)} to ${Math.max(...diffs).toFixed(2)}`,
+        `${(d.mean - d.ci95).toFixed(2)} to ${(d.mean + d.ci95).toFixed(2)}`,
+        `${tf.std.toFixed(2)} / ${pt.std.toFixed(2)}`,
+      ];
+    });
   if (!rows.length) return ['', 'No run has pairs for more than one seed yet.'];
-  return ['', 'Over seeds (paired by seed, the same split and data order in both implementations; the interval is the paired t interval over the seeds):', '',
-    table(['run', 'seeds', 'mean test acc % tfjs', 'mean test acc % PyTorch', 'mean difference tfjs − PyTorch (pp)', 'differences, lowest to highest (pp)', '95% interval of the mean difference (pp)', 'sd of test acc over seeds, tfjs / PyTorch (pp)'], rows)];
+  return [
+    '',
+    'Over seeds (paired by seed, the same split and data order in both implementations; the interval is the paired t interval over the seeds):',
+    '',
+    table(
+      [
+        'run',
+        'seeds',
+        'mean test acc % tfjs',
+        'mean test acc % PyTorch',
+        'mean difference tfjs − PyTorch (pp)',
+        'differences, lowest to highest (pp)',
+        '95% interval of the mean difference (pp)',
+        'sd of test acc over seeds, tfjs / PyTorch (pp)',
+      ],
+      rows,
+    ),
+  ];
 }
 
 /** The whole runs' time, for docs/performance.md: what a user feels, tfjs-node against PyTorch in one invocation. */
-function wholeRunTimeBlock(study: Study): string {
+function wholeRunTimeBlock(_study: Study): string {
   const all = readWholeRuns(RESULTS_DIR).pairs;
   const pairs = all.filter(timedQuietly);
-  if (!pairs.length) return 'No whole runs timed on a quiet machine in results/twin/runs.jsonl yet: `npm run bench -- --run channel-full/relation`.';
+  if (!pairs.length)
+    return 'No whole runs timed on a quiet machine in results/twin/runs.jsonl yet: `npm run bench -- --run channel-full/relation`.';
   const shared = all.length - pairs.length;
-  const note = shared ? `\n\n${shared} further pair${shared > 1 ? 's' : ''} ran while the machine was busy with other work (docs/validation.md): ${shared > 1 ? 'their' : 'its'} accuracies stand, ${shared > 1 ? 'their' : 'its'} times are not timings and are left out here.` : '';
-  return table(
-    ['run (recipe)', 'epochs tfjs / PyTorch', 'wall time tfjs (s)', 'wall time PyTorch (s)', 'training img/s tfjs', 'training img/s PyTorch', 'wall-time speed, tfjs ÷ PyTorch', 'throughput, tfjs ÷ PyTorch', 'threads each'],
-    pairs.map((p) => [
-      `${p.name} / ${p.dataset} / seed ${p.seed} (${p.preset})`,
-      `${p.tfjs.epochs} / ${p.pytorch.epochs}`,
-      p.tfjs.seconds.toFixed(0),
-      p.pytorch.seconds.toFixed(0),
-      p.tfjs.img_per_s.toFixed(0),
-      p.pytorch.img_per_s.toFixed(0),
-      (p.pytorch.seconds / p.tfjs.seconds).toFixed(2),
-      (p.tfjs.img_per_s / p.pytorch.img_per_s).toFixed(2),
-      p.threads,
-    ]),
-  ) + note;
+  const note = shared
+    ? `\n\n${shared} further pair${shared > 1 ? 's' : ''} ran while the machine was busy with other work (docs/validation.md): ${shared > 1 ? 'their' : 'its'} accuracies stand, ${shared > 1 ? 'their' : 'its'} times are not timings and are left out here.`
+    : '';
+  return (
+    table(
+      [
+        'run (recipe)',
+        'epochs tfjs / PyTorch',
+        'wall time tfjs (s)',
+        'wall time PyTorch (s)',
+        'training img/s tfjs',
+        'training img/s PyTorch',
+        'wall-time speed, tfjs ÷ PyTorch',
+        'throughput, tfjs ÷ PyTorch',
+        'threads each',
+      ],
+      pairs.map((p) => [
+        `${p.name} / ${p.dataset} / seed ${p.seed} (${p.preset})`,
+        `${p.tfjs.epochs} / ${p.pytorch.epochs}`,
+        p.tfjs.seconds.toFixed(0),
+        p.pytorch.seconds.toFixed(0),
+        p.tfjs.img_per_s.toFixed(0),
+        p.pytorch.img_per_s.toFixed(0),
+        (p.pytorch.seconds / p.tfjs.seconds).toFixed(2),
+        (p.tfjs.img_per_s / p.pytorch.img_per_s).toFixed(2),
+        p.threads,
+      ]),
+    ) + note
+  );
 }
 
 /**
@@ -303,16 +417,29 @@ function sweepTimeBlock(study: Study): string {
   const { recordsOf } = recordsBySuite(study, 'standard');
   const row = (label: string, planned: number, runs: RunRecord[]): (string | number)[] => {
     const h = runs.reduce((a, r) => a + r.seconds, 0) / 3600;
-    return [label, planned, runs.length, runs.filter((r) => r.converged).length, h.toFixed(1), runs.length === planned ? (h / 2).toFixed(1) : 'not complete', (busySeconds(runs) / 3600).toFixed(1)];
+    return [
+      label,
+      planned,
+      runs.length,
+      runs.filter((r) => r.converged).length,
+      h.toFixed(1),
+      runs.length === planned ? (h / 2).toFixed(1) : 'not complete',
+      (busySeconds(runs) / 3600).toFixed(1),
+    ];
   };
   return [
-    table(['suite', 'planned runs', 'in the store', 'converged', 'run time (h, summed)', 'run time ÷ 2 workers (h)', 'wall time training (h)'], [
-      ...study.answer.suites.map((suite) => row(suite, planAnswer(study, 'standard', suite).length, answerRuns(study, recordsOf, [suite]))),
-      // Runs shared between suites count once in the total.
-      row('all (each run once)', planAnswer(study, 'standard').length, answerRuns(study, recordsOf)),
-    ]),
+    table(
+      ['suite', 'planned runs', 'in the store', 'converged', 'run time (h, summed)', 'run time ÷ 2 workers (h)', 'wall time training (h)'],
+      [
+        ...study.answer.suites.map((suite) =>
+          row(suite, planAnswer(study, 'standard', suite).length, answerRuns(study, recordsOf, [suite])),
+        ),
+        // Runs shared between suites count once in the total.
+        row('all (each run once)', planAnswer(study, 'standard').length, answerRuns(study, recordsOf)),
+      ],
+    ),
     '',
-    'Run time is each run\'s own training wall time (its segments, without the gaps of a restart), summed from the store; the runs trained two at a time on this 2-core machine, sometimes beside the test suite. Half of it is what two busy workers would need. The last column is the wall time in which at least one of the runs was training, measured from the same segments (the sweep ran over several sessions, and a run cut short by a session\'s end and resumed counts only its own segments).',
+    "Run time is each run's own training wall time (its segments, without the gaps of a restart), summed from the store; the runs trained two at a time on this 2-core machine, sometimes beside the test suite. Half of it is what two busy workers would need. The last column is the wall time in which at least one of the runs was training, measured from the same segments (the sweep ran over several sessions, and a run cut short by a session's end and resumed counts only its own segments).",
   ].join('\n');
 }
 

@@ -9,14 +9,14 @@
  * and loaded with a relative path, so the figures' `Plotly.newPlot` scripts work
  * offline. Everything written here is written atomically.
  */
-import * as crypto from 'crypto';
-import * as fs from 'fs';
-import * as path from 'path';
-import { spawnSync } from 'child_process';
+import * as crypto from 'node:crypto';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { spawnSync } from 'node:child_process';
 import { claimsSummaryMarkdown, questionClaims } from '../analysis/claims/question';
 import { checkControls } from '../analysis/claims/controls';
 import { answerRecords, recordsBySuite } from '../analysis/views';
-import { planAnswer, runPreset, Study } from '../experiments';
+import { planAnswer, runPreset, type Study } from '../experiments';
 import { escapeHtml } from '../util/html';
 import { ResultStore } from '../results/store';
 import { runNotebook, resolveNotebooks, venvPython } from '../notebook/runner';
@@ -124,19 +124,28 @@ const DOCUMENT_CSS =
  */
 export function finishHtml(
   html: string,
-  opts: { plotlySrc: string; nav: { href: string; label: string; current: boolean }[]; header?: ReportHeader & { sourceHref: string; name: string } },
+  opts: {
+    plotlySrc: string;
+    nav: { href: string; label: string; current: boolean }[];
+    header?: ReportHeader & { sourceHref: string; name: string };
+  },
 ): string {
-  const head = `<script src="${escapeHtml(opts.plotlySrc)}"></script>\n<style>.maptokens-nav{font:14px sans-serif;padding:8px 16px;background:#f4f6f8;border-bottom:1px solid #dde}` +
+  const head =
+    `<script src="${escapeHtml(opts.plotlySrc)}"></script>\n<style>.maptokens-nav{font:14px sans-serif;padding:8px 16px;background:#f4f6f8;border-bottom:1px solid #dde}` +
     `.maptokens-nav a{margin-right:14px}.maptokens-nav b{margin-right:14px}table.maptokens-table{border-collapse:collapse;font-size:13px}` +
     `table.maptokens-table td,table.maptokens-table th{border:1px solid #ccd;padding:3px 7px}td.num{text-align:right;font-variant-numeric:tabular-nums}${DOCUMENT_CSS}</style>\n`;
   const nav =
     '<nav class="maptokens-nav">' +
-    opts.nav.map((n) => (n.current ? `<b>${escapeHtml(n.label)}</b>` : `<a href="${escapeHtml(n.href)}">${escapeHtml(n.label)}</a>`)).join('') +
+    opts.nav
+      .map((n) => (n.current ? `<b>${escapeHtml(n.label)}</b>` : `<a href="${escapeHtml(n.href)}">${escapeHtml(n.label)}</a>`))
+      .join('') +
     '</nav>\n';
   let header = '';
   const h = opts.header;
   if (h) {
-    const built = h.commit ? `built from commit ${escapeHtml(h.commit)} of ${escapeHtml(h.date ?? '')}${h.dirty ? ' with uncommitted changes' : ''}` : 'built outside a git checkout';
+    const built = h.commit
+      ? `built from commit ${escapeHtml(h.commit)} of ${escapeHtml(h.date ?? '')}${h.dirty ? ' with uncommitted changes' : ''}`
+      : 'built outside a git checkout';
     const problems = h.problems.length
       ? `<div class="maptokens-problems"><b>The result store has ${h.problems.length} unreadable line${h.problems.length > 1 ? 's' : ''}</b>, skipped in every table below:<ul>${h.problems.map((p) => `<li><code>${escapeHtml(p)}</code></li>`).join('')}</ul></div>`
       : '';
@@ -148,7 +157,9 @@ export function finishHtml(
       '<button type="button" onclick="document.body.classList.toggle(\'maptokens-show-code\')">show / hide code</button></div>' +
       `${problems}</header>\n`;
   }
-  return stripRemote(html).replace(/<head>/i, `<head>\n${head}`).replace(/<body([^>]*)>/i, `<body$1>\n${nav}${header}`);
+  return stripRemote(html)
+    .replace(/<head>/i, `<head>\n${head}`)
+    .replace(/<body([^>]*)>/i, `<body$1>\n${nav}${header}`);
 }
 
 /**
@@ -176,7 +187,9 @@ export function externalizeStyles(html: string, dir: string, hrefPrefix: string)
 }
 
 function nbconvert(executed: string, outDir: string): string {
-  const r = spawnSync(venvPython(), ['-m', 'nbconvert', '--to', 'html', '--template', 'lab', '--output-dir', outDir, executed], { encoding: 'utf8' });
+  const r = spawnSync(venvPython(), ['-m', 'nbconvert', '--to', 'html', '--template', 'lab', '--output-dir', outDir, executed], {
+    encoding: 'utf8',
+  });
   if (r.status !== 0) throw new Error(`nbconvert failed on ${executed}:\n${(r.stderr || '').slice(-2000)}`);
   return path.join(outDir, `${path.basename(executed, '.ipynb')}.html`);
 }
@@ -234,7 +247,9 @@ export function reportPaths(preset: string, resultsDir = RESULTS_DIR): { html: s
   return { html: path.join(resultsDir, `${stem}.html`), pages: path.join(resultsDir, stem) };
 }
 
-export async function buildReport(opts: ReportOptions): Promise<{ html: string; pages: string[]; figures: string[]; pdf?: string; executed: number; converted: number }> {
+export async function buildReport(
+  opts: ReportOptions,
+): Promise<{ html: string; pages: string[]; figures: string[]; pdf?: string; executed: number; converted: number }> {
   const log = opts.log ?? ((s: string) => console.error(s));
   const resultsDir = opts.resultsDir ?? RESULTS_DIR;
   const sources = resolveNotebooks(opts.notebooks ?? []);
@@ -258,15 +273,27 @@ export async function buildReport(opts: ReportOptions): Promise<{ html: string; 
     }
     log(`executing ${path.basename(src)} (preset ${opts.preset}${opts.fromStore ? ', from the store only' : ''})`);
     executedNow++;
-    const r = await runNotebook(src, { preset: opts.preset, outDir: execDir, env, fromStore: opts.fromStore, log: (l) => log(l.trimEnd()) });
+    const r = await runNotebook(src, {
+      preset: opts.preset,
+      outDir: execDir,
+      env,
+      fromStore: opts.fromStore,
+      log: (l) => log(l.trimEnd()),
+    });
     if (!r.ok) throw new Error(`notebook ${r.name} failed; see ${r.output}\n${r.stderr.slice(-2000)}`);
   }
   // Stamped once all have run: a notebook that trained runs changed the store the others read.
   for (const src of sources) stampInputs(path.join(execDir, path.basename(src)), inputsHash(src, opts.preset, resultsDir, opts.fromStore));
-  const header = { ...reportHeader(opts.preset, problems, store.records.filter((r) => r.preset === opts.preset).length), fromStore: opts.fromStore };
+  const header = {
+    ...reportHeader(opts.preset, problems, store.records.filter((r) => r.preset === opts.preset).length),
+    fromStore: opts.fromStore,
+  };
 
   // 2. Figures for papers (from the JSON the notebooks saved).
-  const figures = await renderFigures(figuresDir(opts.preset, resultsDir), log, { preset: opts.preset, store: storeDigest(opts.preset, resultsDir) });
+  const figures = await renderFigures(figuresDir(opts.preset, resultsDir), log, {
+    preset: opts.preset,
+    store: storeDigest(opts.preset, resultsDir),
+  });
 
   // 3. HTML pages: one per notebook under results/report/, the answer as results/report.html.
   fs.copyFileSync(plotlyBundlePath(), path.join(pagesDir, 'plotly.min.js'));
@@ -299,7 +326,10 @@ export async function buildReport(opts: ReportOptions): Promise<{ html: string; 
       const raw = fs.readFileSync(nbconvert(path.join(execDir, `${name}.ipynb`), tmpDir), 'utf8');
       converted++;
       const shared = externalizeStyles(raw, pagesDir, prefix);
-      const text = finishHtml(shared, { plotlySrc: `${prefix}plotly.min.js`, nav, header: { ...header, sourceHref, name } }).replace(/<head>/i, `<head>\n${key}`);
+      const text = finishHtml(shared, { plotlySrc: `${prefix}plotly.min.js`, nav, header: { ...header, sourceHref, name } }).replace(
+        /<head>/i,
+        `<head>\n${key}`,
+      );
       if (!fs.existsSync(target) || fs.readFileSync(target, 'utf8') !== text) writeFileAtomic(target, text);
       pages.push(target);
       log(`wrote ${path.relative(ROOT, target)}`);
@@ -314,7 +344,8 @@ export async function buildReport(opts: ReportOptions): Promise<{ html: string; 
   // 4. README headline, generated from the store.
   if (opts.preset !== 'smoke' && updateReadme(opts.study, resultsDir)) log('updated the findings block of README.md');
   // The docs' generated blocks read the workspace's own stores: a report of another store (a test's) leaves them alone.
-  if (opts.preset !== 'smoke' && resultsDir === RESULTS_DIR) for (const d of updateDocs(opts.study)) if (d.changed) log(`updated the ${d.block} block of ${path.relative(ROOT, d.file)}`);
+  if (opts.preset !== 'smoke' && resultsDir === RESULTS_DIR)
+    for (const d of updateDocs(opts.study)) if (d.changed) log(`updated the ${d.block} block of ${path.relative(ROOT, d.file)}`);
 
   const html = htmlFile;
   let pdf: string | undefined;

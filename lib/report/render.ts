@@ -3,9 +3,9 @@
  * saved by a notebook) is rendered to <name>.svg in headless Chromium with the
  * plotly.js bundle from node_modules, offline. Writes are atomic.
  */
-import * as crypto from 'crypto';
-import * as fs from 'fs';
-import * as path from 'path';
+import * as crypto from 'node:crypto';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
 import { writeFileAtomic } from '../util/atomic';
 import { launchChromium } from './browser';
 import type { FigureProvenance } from '../analysis/figures/save';
@@ -36,7 +36,10 @@ export function deterministicSvgIds(svg: string): string {
  */
 export function checkFigureProvenance(dir: string, expect: FigureProvenance): void {
   const bad: string[] = [];
-  for (const f of fs.readdirSync(dir).filter((x) => x.endsWith('.json')).sort()) {
+  for (const f of fs
+    .readdirSync(dir)
+    .filter((x) => x.endsWith('.json'))
+    .sort()) {
     let got: Partial<FigureProvenance> | undefined;
     try {
       got = (JSON.parse(fs.readFileSync(path.join(dir, f), 'utf8')) as { maptokens?: FigureProvenance }).maptokens;
@@ -46,7 +49,8 @@ export function checkFigureProvenance(dir: string, expect: FigureProvenance): vo
     }
     if (!got) bad.push(`${f}: says nothing of its preset and store (saved before figures were keyed by preset)`);
     else if (got.preset !== expect.preset) bad.push(`${f}: drawn under preset ${got.preset}, not ${expect.preset}`);
-    else if (got.store !== expect.store) bad.push(`${f}: drawn from another state of the ${expect.preset} store (${got.store}, now ${expect.store})`);
+    else if (got.store !== expect.store)
+      bad.push(`${f}: drawn from another state of the ${expect.preset} store (${got.store}, now ${expect.store})`);
   }
   if (bad.length)
     throw new Error(
@@ -58,7 +62,10 @@ export function checkFigureProvenance(dir: string, expect: FigureProvenance): vo
 /** Renders all figure JSON files in dir to SVG (after checking their provenance, when given); returns the SVG paths. */
 export async function renderFigures(dir: string, log: (s: string) => void = () => undefined, expect?: FigureProvenance): Promise<string[]> {
   if (!fs.existsSync(dir)) return [];
-  const specs = fs.readdirSync(dir).filter((f) => f.endsWith('.json')).sort();
+  const specs = fs
+    .readdirSync(dir)
+    .filter((f) => f.endsWith('.json'))
+    .sort();
   if (!specs.length) return [];
   if (expect) checkFigureProvenance(dir, expect);
   const out: string[] = [];
@@ -80,11 +87,23 @@ export async function renderFigures(dir: string, log: (s: string) => void = () =
     await page.addScriptTag({ content: fs.readFileSync(plotlyBundlePath(), 'utf8') });
     for (const f of todo) {
       const json = fs.readFileSync(path.join(dir, f), 'utf8');
-      const { maptokens: _provenance, ...fig } = JSON.parse(json) as { data: Record<string, unknown>[]; layout: Record<string, unknown>; maptokens?: unknown };
+      const { maptokens: _provenance, ...fig } = JSON.parse(json) as {
+        data: Record<string, unknown>[];
+        layout: Record<string, unknown>;
+        maptokens?: unknown;
+      };
       // Plotly names each trace's group after a random uid unless the trace has one: give each a fixed one.
       fig.data = fig.data.map((t, i) => ({ uid: `t${i}`, ...t }));
       const svg = await page.evaluate(async (spec) => {
-        const P = (window as unknown as { Plotly: { newPlot: Function; toImage: Function; purge: Function } }).Plotly;
+        const P = (
+          window as unknown as {
+            Plotly: {
+              newPlot: (...a: unknown[]) => Promise<unknown>;
+              toImage: (...a: unknown[]) => Promise<string>;
+              purge: (...a: unknown[]) => void;
+            };
+          }
+        ).Plotly;
         const el = document.getElementById('fig')!;
         P.purge(el);
         await P.newPlot(el, spec.data, { ...spec.layout, width: 900, height: (spec.layout.height as number) || 480 }, { staticPlot: true });
@@ -118,7 +137,11 @@ export async function printPdf(htmlFile: string, pdfFile: string): Promise<void>
     await page.route('**/*', (r) => (r.request().url().startsWith('file:') ? r.continue() : r.abort()));
     await page.goto(`file://${path.resolve(htmlFile)}`, { waitUntil: 'load' });
     // Every plot div must have drawn its SVG before printing, or the PDF shows blank boxes.
-    await page.waitForFunction(() => [...document.querySelectorAll('.maptokens-plot')].every((d) => d.querySelector('svg.main-svg')), undefined, { timeout: 60_000 });
+    await page.waitForFunction(
+      () => [...document.querySelectorAll('.maptokens-plot')].every((d) => d.querySelector('svg.main-svg')),
+      undefined,
+      { timeout: 60_000 },
+    );
     await page.emulateMedia({ media: 'print' });
     const pdf = await page.pdf({
       format: 'A4',
@@ -127,7 +150,8 @@ export async function printPdf(htmlFile: string, pdfFile: string): Promise<void>
       // Page numbers in the footer: a printed report is read and cited by page.
       displayHeaderFooter: true,
       headerTemplate: '<span></span>',
-      footerTemplate: '<div style="font-size:9px;width:100%;text-align:center;color:#555"><span class="pageNumber"></span> / <span class="totalPages"></span></div>',
+      footerTemplate:
+        '<div style="font-size:9px;width:100%;text-align:center;color:#555"><span class="pageNumber"></span> / <span class="totalPages"></span></div>',
     });
     writeFileAtomic(pdfFile, pdf);
   } finally {

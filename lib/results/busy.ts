@@ -6,7 +6,10 @@
  */
 export function busySeconds(runs: { started: string; ended: string; segments?: { started: string; ended: string }[] }[]): number {
   // A run resumed from a checkpoint trained in segments; the gap between them is not its.
-  const spans = runs.flatMap((r) => r.segments ?? [r]).map((r) => [Date.parse(r.started), Date.parse(r.ended)] as const).sort((a, b) => a[0] - b[0]);
+  const spans = runs
+    .flatMap((r) => r.segments ?? [r])
+    .map((r) => [Date.parse(r.started), Date.parse(r.ended)] as const)
+    .sort((a, b) => a[0] - b[0]);
   let total = 0;
   let [from, to] = [NaN, NaN];
   for (const [a, b] of spans) {

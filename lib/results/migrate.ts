@@ -6,8 +6,8 @@
  * migrate` also rewrites the store files (and renames results/runs/<id>/) so that
  * they say what they mean.
  */
-import * as fs from 'fs';
-import * as path from 'path';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
 import { experimentHash, SCHEMA_VERSION } from '../experiments/config';
 import type { BlockName } from '../models/blocks';
 import { writeFileAtomic } from '../util/atomic';
@@ -26,13 +26,19 @@ const STEPS: Step[] = [
     what:
       'model configs gain the literature keys with their old defaults (block vit, no qkNorm, no localMixing, window 7); train configs gain early stopping, off; ' +
       'dataset specs gain the generator version they were made with (1); ' +
-      'the record says it was not judged for convergence and that its test accuracy is the last epoch\'s',
+      "the record says it was not judged for convergence and that its test accuracy is the last epoch's",
     apply: (r) => {
       const last = r.metrics.curve[r.metrics.curve.length - 1];
       const m = r.model as unknown as Record<string, unknown>; // a schema-1 model: the literature keys may be absent
       return {
         ...r,
-        model: { ...m, block: m.block ?? 'vit', qkNorm: m.qkNorm ?? false, localMixing: m.localMixing ?? false, window: m.window ?? 7 } as unknown as RunRecord['model'],
+        model: {
+          ...m,
+          block: m.block ?? 'vit',
+          qkNorm: m.qkNorm ?? false,
+          localMixing: m.localMixing ?? false,
+          window: m.window ?? 7,
+        } as unknown as RunRecord['model'],
         train: { ...r.train, patienceSteps: null, minSteps: 0, minDelta: 0 },
         // Every dataset was at its first generator then; relation and appearance have changed since.
         data: { ...r.data, version: r.data.version ?? 1 },
@@ -51,7 +57,13 @@ const STEPS: Step[] = [
     what: 'the block flags (block, qkNorm, localMixing, window) become one block recipe name: vit, vit-cosine, vit-mapmix, xca, xcit or davit',
     apply: (r) => {
       const { qkNorm, localMixing, window, ...model } = r.model as unknown as Record<string, unknown>;
-      return { ...r, model: { ...model, block: blockNameOf(String(model.block), qkNorm === true, localMixing === true, Number(window)) } as unknown as RunRecord['model'] };
+      return {
+        ...r,
+        model: {
+          ...model,
+          block: blockNameOf(String(model.block), qkNorm === true, localMixing === true, Number(window)),
+        } as unknown as RunRecord['model'],
+      };
     },
   },
   {
@@ -68,16 +80,28 @@ const STEPS: Step[] = [
     from: 5,
     what: "the learned-map tokenizers (filter, learned-maps) read positionEmbedding; every run of them before it had none, whatever the key said: 'none'",
     apply: (r) =>
-      r.model.tokenizer === 'filter' || r.model.tokenizer === 'learned-maps' ? { ...r, model: { ...r.model, positionEmbedding: 'none' } } : r,
+      r.model.tokenizer === 'filter' || r.model.tokenizer === 'learned-maps'
+        ? { ...r, model: { ...r.model, positionEmbedding: 'none' } }
+        : r,
   },
 ];
 
 /** The recipe that schema 2's block flags described; every combination that was ever built has one. */
 function blockNameOf(block: string, qkNorm: boolean, localMixing: boolean, window: number): BlockName {
-  const name = ({ 'vit|false|false': 'vit', 'vit|true|false': 'vit-cosine', 'vit|false|true': 'vit-mapmix', 'xca|false|false': 'xca', 'xca|false|true': 'xcit', 'dual|false|true': 'davit' } as Record<string, BlockName>)[
-    `${block}|${qkNorm}|${localMixing}`
-  ];
-  if (!name || (block === 'dual' && window !== 7)) throw new Error(`no block recipe for block ${block}, qkNorm ${qkNorm}, localMixing ${localMixing}, window ${window}: add one to lib/models/blocks.ts`);
+  const name = (
+    {
+      'vit|false|false': 'vit',
+      'vit|true|false': 'vit-cosine',
+      'vit|false|true': 'vit-mapmix',
+      'xca|false|false': 'xca',
+      'xca|false|true': 'xcit',
+      'dual|false|true': 'davit',
+    } as Record<string, BlockName>
+  )[`${block}|${qkNorm}|${localMixing}`];
+  if (!name || (block === 'dual' && window !== 7))
+    throw new Error(
+      `no block recipe for block ${block}, qkNorm ${qkNorm}, localMixing ${localMixing}, window ${window}: add one to lib/models/blocks.ts`,
+    );
   return name;
 }
 
@@ -89,7 +113,8 @@ export function schemaOf(r: RunRecord): number {
 export function migrateRecord(r: RunRecord): RunRecord {
   const from = schemaOf(r);
   if (from === SCHEMA_VERSION) return r;
-  if (from > SCHEMA_VERSION) throw new Error(`record ${r.id} has schema ${from}, newer than this code's ${SCHEMA_VERSION}: update the workspace`);
+  if (from > SCHEMA_VERSION)
+    throw new Error(`record ${r.id} has schema ${from}, newer than this code's ${SCHEMA_VERSION}: update the workspace`);
   let out = r;
   for (let v = from; v < SCHEMA_VERSION; v++) {
     const step = STEPS.find((s) => s.from === v);
@@ -105,7 +130,10 @@ export function migrateRecord(r: RunRecord): RunRecord {
  * one file at a time) and renames each migrated run's folder to its new id. Lines that
  * do not parse are kept as they are, for the store to keep reporting them.
  */
-export function migrateStoreFiles(files: string[], runsDir: string): { migrated: number; current: number; problems: { file: string; line: number; reason: string }[] } {
+export function migrateStoreFiles(
+  files: string[],
+  runsDir: string,
+): { migrated: number; current: number; problems: { file: string; line: number; reason: string }[] } {
   let migrated = 0;
   let current = 0;
   const problems: { file: string; line: number; reason: string }[] = [];

@@ -11,8 +11,8 @@
  *   skipped, never fatal and never silently dropped: `problems` lists them.
  * - Per-run folders results/runs/<id>/ hold the log and, optionally, weights.
  */
-import * as fs from 'fs';
-import * as path from 'path';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
 import { appendLineAtomic } from '../util/atomic';
 import { RESULTS_DIR, ROOT } from '../util/paths';
 import { migrateRecord } from './migrate';
@@ -32,7 +32,21 @@ export interface StoreContents {
   superseded: number;
 }
 
-const REQUIRED: (keyof RunRecord)[] = ['id', 'status', 'dataset', 'seed', 'model', 'train', 'metrics', 'params', 'flops', 'seconds', 'backend', 'started', 'ended'];
+const REQUIRED: (keyof RunRecord)[] = [
+  'id',
+  'status',
+  'dataset',
+  'seed',
+  'model',
+  'train',
+  'metrics',
+  'params',
+  'flops',
+  'seconds',
+  'backend',
+  'started',
+  'ended',
+];
 
 export class ResultStore {
   readonly dir: string;
@@ -47,8 +61,12 @@ export class ResultStore {
     this.file = opts.file
       ? opts.file
       : opts.shard
-      ? path.join(this.dir, 'shards', `runs.${opts.sweep ? `${opts.sweep.replace(/[^A-Za-z0-9_.-]+/g, '+')}.` : ''}shard-${opts.shard[0]}-of-${opts.shard[1]}.jsonl`)
-      : path.join(this.dir, 'runs.jsonl');
+        ? path.join(
+            this.dir,
+            'shards',
+            `runs.${opts.sweep ? `${opts.sweep.replace(/[^A-Za-z0-9_.-]+/g, '+')}.` : ''}shard-${opts.shard[0]}-of-${opts.shard[1]}.jsonl`,
+          )
+        : path.join(this.dir, 'runs.jsonl');
   }
 
   /** Every store file: runs.jsonl, the shard files and the local (uncommitted) files. */

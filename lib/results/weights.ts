@@ -5,8 +5,8 @@
  * stored run or inside another draw of the same config: on another CPU TensorFlow sums in another order, and the
  * curves part.
  */
-import * as fs from 'fs';
-import * as path from 'path';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
 import type { RunRecord } from './record';
 import { writeFileAtomic } from '../util/atomic';
 

@@ -26,7 +26,8 @@ function embed(raw: tf.SymbolicTensor, s: TokenStream, d: number): tf.SymbolicTe
   let x = apply(tf.layers.dense({ units: d, name: `proj_${s.name}` }), raw); // [B, T, D_tok] -> [B, T, d]
   if (s.embedding === 'channel-identity') x = apply(new LearnedEmbedding({ tokens: s.T, name: 'channel_embedding' }), x);
   else if (s.embedding === 'learned-position') x = apply(new LearnedEmbedding({ tokens: s.T, name: `pos_embedding_${s.name}` }), x);
-  else if (s.embedding === 'sincos-position') x = apply(new SinCos2DEmbedding({ gridH: s.grid[0], gridW: s.grid[1], name: `pos_sincos_${s.name}` }), x);
+  else if (s.embedding === 'sincos-position')
+    x = apply(new SinCos2DEmbedding({ gridH: s.grid[0], gridW: s.grid[1], name: `pos_sincos_${s.name}` }), x);
   return x; // [B, T, d]
 }
 
@@ -34,7 +35,11 @@ function embed(raw: tf.SymbolicTensor, s: TokenStream, d: number): tf.SymbolicTe
  * The maps with a position embedding added to each position's C-vector, the same tables as
  * spatial tokens get, on the grid instead of on projected tokens: [B, H, W, C] -> [B, H, W, C].
  */
-function positioned(maps: tf.SymbolicTensor, [h, w]: [number, number], position: Exclude<TokenStream['embedding'], 'channel-identity' | 'none'>): tf.SymbolicTensor {
+function positioned(
+  maps: tf.SymbolicTensor,
+  [h, w]: [number, number],
+  position: Exclude<TokenStream['embedding'], 'channel-identity' | 'none'>,
+): tf.SymbolicTensor {
   const c = maps.shape[3] as number;
   const flat = apply(tf.layers.reshape({ targetShape: [h * w, c], name: 'maps_flat' }), maps); // [B, H, W, C] -> [B, H*W, C]
   const table =

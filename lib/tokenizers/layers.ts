@@ -10,7 +10,7 @@
  * - Patchify: [B, H, W, C] -> [B, (H/P)·(W/P), P·P·C], the pure ViT's patches.
  */
 import * as tf from '@tensorflow/tfjs';
-import { LayerArgs, one, oneShape } from '../layers/common';
+import { type LayerArgs, one, oneShape } from '../layers/common';
 
 export class ChannelTokens extends tf.layers.Layer {
   static className = 'ChannelTokens';

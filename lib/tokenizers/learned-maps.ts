@@ -22,7 +22,7 @@
  * the features before the maps and the pooling (index.ts, `positioned`).
  */
 import * as tf from '@tensorflow/tfjs';
-import { LayerArgs, oneShape } from '../layers/common';
+import { type LayerArgs, oneShape } from '../layers/common';
 
 export type MapNormalization = 'softmax' | 'sigmoid';
 

@@ -19,9 +19,9 @@
  * checkpoint costs time, never a result. The file is deleted once the run's record is
  * made.
  */
-import { createHash } from 'crypto';
-import * as fs from 'fs';
-import * as path from 'path';
+import { createHash } from 'node:crypto';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
 import * as tf from '@tensorflow/tfjs';
 import type { EpochMetrics } from '../results/record';
 import { writeFileAtomic } from '../util/atomic';
@@ -70,7 +70,11 @@ export function saveCheckpoint(runDir: string, state: CheckpointState, groups: T
     o += t.size;
   }
   const body = Buffer.from(data.buffer, data.byteOffset, data.byteLength);
-  const header: Header = { ...state, tensors: tensors.map(({ group, t }) => ({ group, shape: t.shape })), sha256: createHash('sha256').update(body).digest('hex') };
+  const header: Header = {
+    ...state,
+    tensors: tensors.map(({ group, t }) => ({ group, shape: t.shape })),
+    sha256: createHash('sha256').update(body).digest('hex'),
+  };
   const json = Buffer.from(JSON.stringify(header));
   const pad = bodyStart(json.length) - 8 - json.length;
   const head = Buffer.alloc(8);
@@ -90,7 +94,12 @@ export interface LoadedCheckpoint {
  * resume this run throws an Error saying why; the trainer logs it and starts over.
  * `expect` gives each group's shapes as the fresh model has them; an `optional` group may be absent.
  */
-export function loadCheckpoint(runDir: string, id: string, expect: Record<string, number[][]>, optional: string[] = []): LoadedCheckpoint | null {
+export function loadCheckpoint(
+  runDir: string,
+  id: string,
+  expect: Record<string, number[][]>,
+  optional: string[] = [],
+): LoadedCheckpoint | null {
   const file = checkpointFile(runDir);
   if (!fs.existsSync(file)) return null;
   const buf = fs.readFileSync(file);
@@ -106,12 +115,14 @@ export function loadCheckpoint(runDir: string, id: string, expect: Record<string
   const { tensors, sha256, ...state } = header; // the state, and the layout of the tensors
   if (state.id !== id) throw new Error(`${file}: saved for run ${state.id}, not ${id}`);
   const body = buf.subarray(bodyStart(len));
-  if (createHash('sha256').update(body).digest('hex') !== sha256) throw new Error(`${file}: the tensors do not match their checksum (corrupt)`);
+  if (createHash('sha256').update(body).digest('hex') !== sha256)
+    throw new Error(`${file}: the tensors do not match their checksum (corrupt)`);
   // The same groups, in the same order and shapes, as the fresh model and optimizer have.
   for (const [group, shapes] of Object.entries(expect)) {
     const saved = tensors.filter((t) => t.group === group).map((t) => t.shape);
     if (!saved.length && optional.includes(group)) continue;
-    if (JSON.stringify(saved) !== JSON.stringify(shapes)) throw new Error(`${file}: its ${group} tensors (${saved.length}) do not have the shapes of this run's (${shapes.length})`);
+    if (JSON.stringify(saved) !== JSON.stringify(shapes))
+      throw new Error(`${file}: its ${group} tensors (${saved.length}) do not have the shapes of this run's (${shapes.length})`);
   }
   const data = new Float32Array(body.buffer.slice(body.byteOffset, body.byteOffset + body.byteLength));
   const sizes = tensors.map((t) => t.shape.reduce((a, b) => a * b, 1));

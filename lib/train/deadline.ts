@@ -54,7 +54,8 @@ export function parseUntil(v: string, now: Date = new Date()): number {
   if (today) {
     const t = at(0, today);
     const hhmm = `${String(now.getHours()).padStart(2, '0')}:${String(now.getMinutes()).padStart(2, '0')}`;
-    if (t <= now.getTime()) throw new Error(`'${v}' has already passed today (it is ${hhmm}): write --until tomorrow ${v}, or a duration such as +3h`);
+    if (t <= now.getTime())
+      throw new Error(`'${v}' has already passed today (it is ${hhmm}): write --until tomorrow ${v}, or a duration such as +3h`);
     return t;
   }
   const tomorrow = /^tomorrow\s+(\S+)$/.exec(v);
@@ -66,7 +67,10 @@ export function parseUntil(v: string, now: Date = new Date()): number {
   const dur = /^\+(?:(\d+)h)?(?:(\d+)m)?$/.exec(v);
   if (dur && (dur[1] || dur[2])) return now.getTime() + (3600 * +(dur[1] ?? 0) + 60 * +(dur[2] ?? 0)) * 1000;
   const t = Date.parse(v);
-  if (!/\d{4}-\d{2}-\d{2}[T ]\d{1,2}:\d{2}/.test(v) || Number.isNaN(t)) throw new Error(`'${v}' is neither HH:MM, tomorrow HH:MM, a duration such as +3h or +90m, nor a date and time such as 2026-11-28T07:20`);
+  if (!/\d{4}-\d{2}-\d{2}[T ]\d{1,2}:\d{2}/.test(v) || Number.isNaN(t))
+    throw new Error(
+      `'${v}' is neither HH:MM, tomorrow HH:MM, a duration such as +3h or +90m, nor a date and time such as 2026-11-28T07:20`,
+    );
   if (t <= now.getTime()) throw new Error(`'${v}' has already passed`);
   return t;
 }

@@ -4,23 +4,23 @@
  * moment its run finishes. Rerunning the same suite after a crash or a SIGKILL
  * trains only what is missing.
  */
-import * as fs from 'fs';
-import * as os from 'os';
-import * as path from 'path';
-import * as readline from 'readline';
-import { spawn } from 'child_process';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import * as readline from 'node:readline';
+import { spawn } from 'node:child_process';
 import { datasetAbsent, loadDataset } from '../data/registry';
 import type { RunRecord } from '../results/record';
 import { ResultStore } from '../results/store';
 import { DATA_DIR, ROOT, resultsDirFor, storeFileFor } from '../util/paths';
 import { allocatedCpus } from '../util/cpus';
 import { experimentHash } from '../experiments/config';
-import { PlainProgress, ProgressSink, TerminalProgress } from './progress';
-import { PlannedRun, planSuite, RunPresetName, shardOf, Study } from '../experiments';
+import { PlainProgress, type ProgressSink, TerminalProgress } from './progress';
+import { type PlannedRun, planSuite, type RunPresetName, shardOf, type Study } from '../experiments';
 import { checkpointSeconds, clearCheckpoint } from './checkpoint';
 import { expectedRuns } from './eta';
 import { fitsBefore, takeFitting } from './deadline';
-import { trainExperiment, TrainProgress } from './trainer';
+import { trainExperiment, type TrainProgress } from './trainer';
 
 export interface EngineOptions {
   /** The study whose suite runs. */
@@ -79,7 +79,12 @@ export async function runSuite(opts: EngineOptions): Promise<SuiteResult> {
   }
   if (opts.shard) plan = shardOf(plan, opts.shard[0], opts.shard[1]);
   const dir = opts.resultsDir ?? resultsDirFor(opts.preset);
-  const store = new ResultStore({ dir, shard: opts.shard, sweep: `${opts.suite}.${opts.preset}`, file: opts.shard ? undefined : storeFileFor(opts.preset, dir) });
+  const store = new ResultStore({
+    dir,
+    shard: opts.shard,
+    sweep: `${opts.suite}.${opts.preset}`,
+    file: opts.shard ? undefined : storeFileFor(opts.preset, dir),
+  });
   const before = store.read();
   const storeProblems = ResultStore.describeProblems(before.problems);
   const have = new Map(before.records.map((r) => [r.id, r]));
@@ -95,12 +100,17 @@ export async function runSuite(opts: EngineOptions): Promise<SuiteResult> {
   const fits = (p: PlannedRun): boolean => {
     if (until === undefined) return true;
     const e = expect(p);
-    return fitsBefore(until, Date.now(), { ...e, seconds: Math.max(e.seconds - checkpointSeconds(store.runDir(p.id), p.id), e.seconds / 4) });
+    return fitsBefore(until, Date.now(), {
+      ...e,
+      seconds: Math.max(e.seconds - checkpointSeconds(store.runDir(p.id), p.id), e.seconds / 4),
+    });
   };
   const totalWeight = pending.reduce((a, p) => a + weight(p), 0);
   const progress = (opts.progress ?? defaultProgress)(totalWeight);
   for (const l of [...skipped, ...storeProblems]) progress.log(l);
-  progress.log(`${opts.suite} / ${opts.preset}: ${plan.length} runs planned, ${cachedRuns.length} served from the store, ${pending.length} to train`);
+  progress.log(
+    `${opts.suite} / ${opts.preset}: ${plan.length} runs planned, ${cachedRuns.length} served from the store, ${pending.length} to train`,
+  );
   for (const p of cachedRuns) progress.endRun(have.get(p.id)!, true);
 
   let failed = 0;
@@ -138,7 +148,9 @@ export async function runSuite(opts: EngineOptions): Promise<SuiteResult> {
     ({ failed, deferred } = await runInWorkers(pending, workers, store, opts, progress, weight, fits));
   }
   if (deferred.length && until !== undefined) {
-    progress.log(`${deferred.length} runs left for a later sweep: none was expected to end by ${new Date(until).toLocaleString()} (--until); rerun the same command to train them`);
+    progress.log(
+      `${deferred.length} runs left for a later sweep: none was expected to end by ${new Date(until).toLocaleString()} (--until); rerun the same command to train them`,
+    );
   }
   progress.done();
 
@@ -187,10 +199,22 @@ export async function retrainRun(
     const store = new ResultStore({ dir: tmp });
     // One run: its share of the whole is all there is, whatever it weighs.
     const progress = (opts.progress ?? defaultProgress)(1);
-    await runInWorkers([p], 1, store, { preset: opts.preset, dataDir: opts.dataDir, saveWeights: true, force: true }, progress, () => 1, () => true, opts.threads);
+    await runInWorkers(
+      [p],
+      1,
+      store,
+      { preset: opts.preset, dataDir: opts.dataDir, saveWeights: true, force: true },
+      progress,
+      () => 1,
+      () => true,
+      opts.threads,
+    );
     progress.done();
     const rec = store.read().records.find((r) => r.id === p.id);
-    if (!rec || rec.status !== 'ok') throw new Error(`retraining ${p.config.name} on ${p.config.dataset.name} (seed ${p.config.seed}) failed${rec?.failure ? `: ${rec.failure.reason}` : ''}`);
+    if (rec?.status !== 'ok')
+      throw new Error(
+        `retraining ${p.config.name} on ${p.config.dataset.name} (seed ${p.config.seed}) failed${rec?.failure ? `: ${rec.failure.reason}` : ''}`,
+      );
     // Copied next to its place, then renamed into it: a kill leaves either no weights or whole ones.
     const staged = `${opts.weightsDir}.partial`;
     fs.rmSync(staged, { recursive: true, force: true });
@@ -242,14 +266,28 @@ async function runInWorkers(
   const queue = [...pending];
   // What every worker needs besides its runs (which arrive on its stdin).
   const taskFile = path.join(tmp, 'task.json');
-  fs.writeFileSync(taskFile, JSON.stringify({ storeFile: store.file, preset: opts.preset, dataDir: opts.dataDir, saveWeights: !!opts.saveWeights, force: !!opts.force }));
+  fs.writeFileSync(
+    taskFile,
+    JSON.stringify({
+      storeFile: store.file,
+      preset: opts.preset,
+      dataDir: opts.dataDir,
+      saveWeights: !!opts.saveWeights,
+      force: !!opts.force,
+    }),
+  );
   let started = 0;
   let failed = 0;
   // Worker j: resolves when it has run out of input and exited cleanly; rejects if it dies.
   const worker = (j: number): Promise<void> =>
     new Promise<void>((resolve, reject) => {
       const child = spawn(process.execPath, [script, taskFile], {
-        env: { ...process.env, TF_NUM_INTRAOP_THREADS: String(threads.intra), TF_NUM_INTEROP_THREADS: String(threads.inter), TF_CPP_MIN_LOG_LEVEL: '2' },
+        env: {
+          ...process.env,
+          TF_NUM_INTRAOP_THREADS: String(threads.intra),
+          TF_NUM_INTEROP_THREADS: String(threads.inter),
+          TF_CPP_MIN_LOG_LEVEL: '2',
+        },
         stdio: ['pipe', 'pipe', 'inherit'],
       });
       children.add(child);
@@ -307,7 +345,13 @@ async function runInWorkers(
 
 /** Used by scripts/train-worker.ts: trains each run config that arrives on stdin (one JSON line each), appending each record. */
 export async function workerMain(taskFile: string): Promise<void> {
-  const task = JSON.parse(fs.readFileSync(taskFile, 'utf8')) as { storeFile: string; preset: string; dataDir?: string; saveWeights: boolean; force: boolean };
+  const task = JSON.parse(fs.readFileSync(taskFile, 'utf8')) as {
+    storeFile: string;
+    preset: string;
+    dataDir?: string;
+    saveWeights: boolean;
+    force: boolean;
+  };
   const dir = path.dirname(task.storeFile).replace(/[/\\]shards$/, '');
   // Append to the parent's store file (runs.jsonl or its shard file), one write per record.
   const store = new ResultStore({ dir, file: task.storeFile });
@@ -322,7 +366,14 @@ export async function workerMain(taskFile: string): Promise<void> {
     const label = `${config.name} / ${config.dataset.name} / seed ${config.seed}`;
     send({ type: 'start', id, label });
     try {
-      const rec = await trainExperiment(config, { onProgress: (p) => send({ type: 'progress', id, progress: p }), runDir: store.runDir(id), preset: task.preset, dataDir: task.dataDir, saveWeights: task.saveWeights, checkpoints: !task.force });
+      const rec = await trainExperiment(config, {
+        onProgress: (p) => send({ type: 'progress', id, progress: p }),
+        runDir: store.runDir(id),
+        preset: task.preset,
+        dataDir: task.dataDir,
+        saveWeights: task.saveWeights,
+        checkpoints: !task.force,
+      });
       store.append(rec);
       clearCheckpoint(store.runDir(id)); // only now: a kill before the append resumes from it
       send({ type: 'done', id, record: rec });

@@ -51,7 +51,9 @@ export function expectedRuns(records: RunRecord[]): (p: PlannedRun) => Expectati
     const k = seedless({ dataset: r.data, model: r.model, train: r.train });
     bySeedless.set(k, [...(bySeedless.get(k) ?? []), r.seconds]);
   }
-  const perWork = done.filter((r) => r.flops.total > 0 && r.sizes.train > 0).map((r) => r.seconds / (r.flops.total * r.sizes.train * r.metrics.curve.length));
+  const perWork = done
+    .filter((r) => r.flops.total > 0 && r.sizes.train > 0)
+    .map((r) => r.seconds / (r.flops.total * r.sizes.train * r.metrics.curve.length));
   const rate = perWork.length ? median(perWork) : undefined;
   const epochsByRecipe = new Map<string, number[]>();
   for (const r of done) {
@@ -86,7 +88,11 @@ export interface BudgetRow {
  * The run time a sweep still needs, suite by suite and in all (a run two suites plan counts once, in the first),
  * from the store's finished runs: what `npm run ablation -- --plan` prints before anything trains.
  */
-export function sweepBudget(plans: { suite: string; runs: PlannedRun[] }[], records: RunRecord[], opts: { force?: boolean } = {}): { rows: BudgetRow[]; total: BudgetRow } {
+export function sweepBudget(
+  plans: { suite: string; runs: PlannedRun[] }[],
+  records: RunRecord[],
+  opts: { force?: boolean } = {},
+): { rows: BudgetRow[]; total: BudgetRow } {
   // --force retrains what the store holds: nothing counts as stored, though the store still prices every run.
   const have = new Set(opts.force ? [] : records.filter((r) => r.status === 'ok').map((r) => r.id));
   const expect = expectedRuns(records);
@@ -98,12 +104,24 @@ export function sweepBudget(plans: { suite: string; runs: PlannedRun[] }[], reco
     const seconds = left.some((e) => e.basis === 'cap') ? NaN : left.reduce((a, e) => a + e.seconds, 0);
     return { suite, planned: runs.length, stored: runs.filter((p) => have.has(p.id)).length, seconds };
   });
-  const total = { suite: 'all (each run once)', planned: seen.size, stored: [...seen].filter((id) => have.has(id)).length, seconds: rows.reduce((a, r) => a + r.seconds, 0) };
+  const total = {
+    suite: 'all (each run once)',
+    planned: seen.size,
+    stored: [...seen].filter((id) => have.has(id)).length,
+    seconds: rows.reduce((a, r) => a + r.seconds, 0),
+  };
   return { rows, total };
 }
 
 /** The budget as table rows (hours, one worker and `workers` at once), for the terminal and the notebooks alike. */
 export function budgetRows({ rows, total }: ReturnType<typeof sweepBudget>, workers = 2): Record<string, string | number>[] {
   const h = (sec: number): string => (Number.isFinite(sec) ? (sec / 3600).toFixed(1) : '? (no finished run of its recipe)');
-  return [...rows, total].map((r) => ({ suite: r.suite, planned: r.planned, 'in the store': r.stored, 'to train': r.planned - r.stored, 'run time left (h)': h(r.seconds), [`÷ ${workers} workers (h)`]: h(r.seconds / workers) }));
+  return [...rows, total].map((r) => ({
+    suite: r.suite,
+    planned: r.planned,
+    'in the store': r.stored,
+    'to train': r.planned - r.stored,
+    'run time left (h)': h(r.seconds),
+    [`÷ ${workers} workers (h)`]: h(r.seconds / workers),
+  }));
 }

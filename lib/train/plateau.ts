@@ -94,13 +94,37 @@ export class PlateauTracker {
     const sel = { selectedEpoch: best.epoch, selectedStep: best.step };
     const p = this.o.patienceSteps;
     if (p === null) return { converged: false, rule: 'fixed epochs, no early stopping: convergence not judged', ...sel };
-    if (!this.begun) return { converged: false, rule: `never clearly above chance (best validation accuracy ${(100 * best.valAcc).toFixed(1)}% < ${(100 * this.aboveChance).toFixed(1)}%)`, ...sel };
-    if (!(this.last.trainLoss < 0.9 * Math.log(this.o.classes))) return { converged: false, rule: `training loss ${this.last.trainLoss.toFixed(3)} did not fall below 0.9·ln ${this.o.classes}`, ...sel };
+    if (!this.begun)
+      return {
+        converged: false,
+        rule: `never clearly above chance (best validation accuracy ${(100 * best.valAcc).toFixed(1)}% < ${(100 * this.aboveChance).toFixed(1)}%)`,
+        ...sel,
+      };
+    if (!(this.last.trainLoss < 0.9 * Math.log(this.o.classes)))
+      return {
+        converged: false,
+        rule: `training loss ${this.last.trainLoss.toFixed(3)} did not fall below 0.9·ln ${this.o.classes}`,
+        ...sel,
+      };
     if (this.o.cooldown) {
-      if (!this.firstPlateau) return { converged: false, rule: `epoch cap reached while still improving (no plateau of ${p} steps before the cap forced the cooldown)`, ...sel };
-      return { converged: true, rule: `plateau at step ${this.firstPlateau.step}: no validation gain > ${this.o.minDelta} for ${p} steps (after ${this.o.minSteps})`, ...sel };
+      if (!this.firstPlateau)
+        return {
+          converged: false,
+          rule: `epoch cap reached while still improving (no plateau of ${p} steps before the cap forced the cooldown)`,
+          ...sel,
+        };
+      return {
+        converged: true,
+        rule: `plateau at step ${this.firstPlateau.step}: no validation gain > ${this.o.minDelta} for ${p} steps (after ${this.o.minSteps})`,
+        ...sel,
+      };
     }
-    if (!this.plateau()) return { converged: false, rule: `epoch cap reached while still improving (last gain at step ${this.lastGainStep} of ${this.last.step}; patience ${p})`, ...sel };
+    if (!this.plateau())
+      return {
+        converged: false,
+        rule: `epoch cap reached while still improving (last gain at step ${this.lastGainStep} of ${this.last.step}; patience ${p})`,
+        ...sel,
+      };
     return { converged: true, rule: `plateau: no validation gain > ${this.o.minDelta} for ${p} steps (after ${this.o.minSteps})`, ...sel };
   }
 }

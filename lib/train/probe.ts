@@ -32,7 +32,12 @@ export interface ProbeResult {
 }
 
 /** The stem's features of every image of a split: [n, C] (mean) or [n, H·W·C] (maps), as one tensor. */
-export async function stemFeatures(m: MapTokensModel, split: Split, d: PreparedData, features: ProbeOptions['features']): Promise<tf.Tensor2D> {
+export async function stemFeatures(
+  m: MapTokensModel,
+  split: Split,
+  d: PreparedData,
+  features: ProbeOptions['features'],
+): Promise<tf.Tensor2D> {
   const parts: tf.Tensor2D[] = [];
   await forEachBatch(split, d.shape, { batchSize: 256, normalize: d.normalize }, (b) => {
     parts.push(
@@ -81,14 +86,27 @@ export async function probeStem(m: MapTokensModel, d: PreparedData, opts: Partia
         const idx = order.slice(s, s + o.batchSize);
         tf.tidy(() => {
           const zb = tf.gather(zTrain, Int32Array.from(idx));
-          const yb = tf.oneHot(tf.tensor1d(Int32Array.from(idx, (i) => yTrain[i]), 'int32'), k);
+          const yb = tf.oneHot(
+            tf.tensor1d(
+              Int32Array.from(idx, (i) => yTrain[i]),
+              'int32',
+            ),
+            k,
+          );
           optimizer.minimize(() => tf.losses.softmaxCrossEntropy(yb, logits(zb as tf.Tensor2D)) as tf.Scalar);
         });
       }
       await tf.nextFrame();
     }
     const acc = (z: tf.Tensor2D, labels: Uint8Array): number =>
-      tf.tidy(() => logits(z).argMax(1).equal(tf.tensor1d(Int32Array.from(labels), 'int32')).sum().dataSync()[0]) / labels.length;
+      tf.tidy(
+        () =>
+          logits(z)
+            .argMax(1)
+            .equal(tf.tensor1d(Int32Array.from(labels), 'int32'))
+            .sum()
+            .dataSync()[0],
+      ) / labels.length;
     return { features: o.features, dims, trainAcc: acc(zTrain, d.train.labels), testAcc: acc(zTest, d.test.labels) };
   } finally {
     tf.dispose([zTrain, zTest, mean, variance, sd, w1, b1, w2, b2]);

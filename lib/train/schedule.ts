@@ -18,7 +18,7 @@
  * Trainer and PyTorch twin both follow this class, so the schedule has one source.
  */
 import type { TrainConfig } from '../experiments/config';
-import { EpochObservation, PlateauTracker } from './plateau';
+import { type EpochObservation, PlateauTracker } from './plateau';
 
 export interface ScheduleOptions {
   peak: number;
@@ -81,8 +81,21 @@ export interface RunControl {
 
 /** A run's schedule and plateau rule from its train config: the trainer and the PyTorch twin build them here, alike. */
 export function runControl(t: TrainConfig, stepsPerEpoch: number, classes: number, valSize: number): RunControl {
-  const schedule = new RunSchedule({ peak: t.lr, warmupSteps: Math.round(t.warmupEpochs * stepsPerEpoch), stepsPerEpoch, epochs: t.epochs, cooldownFraction: t.cooldownFraction });
-  const plateau = new PlateauTracker({ patienceSteps: t.patienceSteps, minSteps: t.minSteps, minDelta: t.minDelta, classes, valSize, cooldown: t.cooldownFraction !== null });
+  const schedule = new RunSchedule({
+    peak: t.lr,
+    warmupSteps: Math.round(t.warmupEpochs * stepsPerEpoch),
+    stepsPerEpoch,
+    epochs: t.epochs,
+    cooldownFraction: t.cooldownFraction,
+  });
+  const plateau = new PlateauTracker({
+    patienceSteps: t.patienceSteps,
+    minSteps: t.minSteps,
+    minDelta: t.minDelta,
+    classes,
+    valSize,
+    cooldown: t.cooldownFraction !== null,
+  });
   // With selectAfterCooldown, the cooldown's epochs select among themselves (the best validation accuracy, no
   // minDelta: every one of them is a finished model), so a pre-cooldown epoch is never the one tested.
   let cool: EpochObservation | undefined;

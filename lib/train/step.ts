@@ -26,11 +26,14 @@ export interface StepResult {
 export function trainStep(m: Trainable, params: Param[], opt: AdamW, x: tf.Tensor4D, y: tf.Tensor1D, o: StepOptions): StepResult {
   return tf.tidy(() => {
     let hits: tf.Scalar | undefined;
-    const { value, grads } = tf.variableGrads(() => {
-      const logits = m.trainLogits(x); // [B, numClasses]
-      hits = tf.keep(tf.cast(logits.argMax(1).equal(y).sum(), 'float32') as tf.Scalar); // float, to be read in one stack with the losses
-      return tf.losses.softmaxCrossEntropy(tf.oneHot(y, m.config.numClasses), logits, undefined, o.labelSmoothing) as tf.Scalar;
-    }, params.map((p) => p.variable));
+    const { value, grads } = tf.variableGrads(
+      () => {
+        const logits = m.trainLogits(x); // [B, numClasses]
+        hits = tf.keep(tf.cast(logits.argMax(1).equal(y).sum(), 'float32') as tf.Scalar); // float, to be read in one stack with the losses
+        return tf.losses.softmaxCrossEntropy(tf.oneHot(y, m.config.numClasses), logits, undefined, o.labelSmoothing) as tf.Scalar;
+      },
+      params.map((p) => p.variable),
+    );
     opt.step(params.map((p) => grads[p.variable.name]));
     return { loss: value, correct: hits! };
   });

@@ -12,8 +12,8 @@
  * is then recorded as failed with the epoch and step where it happened.
  * Tensors are created inside tf.tidy and disposed across every await.
  */
-import * as fs from 'fs';
-import * as path from 'path';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
 import * as tf from '@tensorflow/tfjs';
 import { backendReport, initBackend } from '../backend';
 import { forEachBatch, numBatches } from '../data/pipeline';
@@ -26,16 +26,16 @@ import { writeWeightsRecord } from '../results/weights';
 import { ruleWithCooldown } from '../results/record';
 import type { EpochMetrics, RunRecord } from '../results/record';
 import { gitInfo } from '../util/git';
-import { ExperimentConfig, experimentHash, SCHEMA_VERSION, validateExperiment } from '../experiments/config';
+import { type ExperimentConfig, experimentHash, SCHEMA_VERSION, validateExperiment } from '../experiments/config';
 import { AdamW } from './adamw';
-import { CheckpointState, clearCheckpoint, loadCheckpoint, saveCheckpoint, segmentSeconds } from './checkpoint';
+import { type CheckpointState, clearCheckpoint, loadCheckpoint, saveCheckpoint, segmentSeconds } from './checkpoint';
 import { evaluate } from './evaluate';
-import { PreparedData, prepareData } from './prepare';
+import { type PreparedData, prepareData } from './prepare';
 import { freshTrainingSplit } from '../data/diagnostic';
 import type { Split } from '../data/types';
 import { runControl } from './schedule';
 import { withSeededRandom } from './seed';
-import { StepResult, trainStep } from './step';
+import { type StepResult, trainStep } from './step';
 
 export interface TrainProgress {
   epoch: number;
@@ -136,7 +136,15 @@ export async function trainExperiment(e: ExperimentConfig, opts: TrainOptions = 
         let lossSum = 0;
         let correct = 0;
         let seen = 0;
-        const batches = { batchSize: t.batchSize, shuffleSeed: e.seed * 100003 + epoch, augment: e.dataset.augment.cropPad || e.dataset.augment.flip ? e.dataset.augment : undefined, flipSafe: d.flipSafe, dataset: e.dataset.name, normalize: d.normalize, dropRemainder: d.train.n >= t.batchSize };
+        const batches = {
+          batchSize: t.batchSize,
+          shuffleSeed: e.seed * 100003 + epoch,
+          augment: e.dataset.augment.cropPad || e.dataset.augment.flip ? e.dataset.augment : undefined,
+          flipSafe: d.flipSafe,
+          dataset: e.dataset.name,
+          normalize: d.normalize,
+          dropRemainder: d.train.n >= t.batchSize,
+        };
         // Losses and hit counts stay on the device until a progress tick reads them all at once.
         let pending: { r: StepResult; n: number }[] = [];
         let lastLoss = NaN;
@@ -199,28 +207,51 @@ export async function trainExperiment(e: ExperimentConfig, opts: TrainOptions = 
           for (const w of best ?? []) w.dispose();
           best = params.map((x) => x.variable.clone());
         }
-        log(`epoch ${epoch}/${t.epochs} (step ${step}): train loss ${row.train_loss.toFixed(4)} acc ${row.train_acc.toFixed(4)}, val acc ${row.val_acc.toFixed(4)}${p.improved ? ' (best)' : ''}, ${row.img_per_s.toFixed(0)} img/s`);
+        log(
+          `epoch ${epoch}/${t.epochs} (step ${step}): train loss ${row.train_loss.toFixed(4)} acc ${row.train_acc.toFixed(4)}, val acc ${row.val_acc.toFixed(4)}${p.improved ? ' (best)' : ''}, ${row.img_per_s.toFixed(0)} img/s`,
+        );
         if (p.end) {
           stoppedEarly = epoch < t.epochs;
           break;
         }
-        if (schedule.cooldown?.from === step) log(`cooldown: the rate decays to zero over the next ${schedule.cooldown.steps} steps (${schedule.cooldown.after === 'plateau' ? 'validation has plateaued' : 'the epoch cap is near'})`);
+        if (schedule.cooldown?.from === step)
+          log(
+            `cooldown: the rate decays to zero over the next ${schedule.cooldown.steps} steps (${schedule.cooldown.after === 'plateau' ? 'validation has plateaued' : 'the epoch cap is near'})`,
+          );
         if (checkpoints && epoch < t.epochs) {
           const o = opt.snapshot();
           saveCheckpoint(
             opts.runDir!,
-            { id, epoch, step, curve, rng: rng.state, optimizerSteps: o.steps, trainImages, trainSeconds, segments: [...earlier, { started: started.toISOString(), ended: new Date().toISOString() }] },
+            {
+              id,
+              epoch,
+              step,
+              curve,
+              rng: rng.state,
+              optimizerSteps: o.steps,
+              trainImages,
+              trainSeconds,
+              segments: [...earlier, { started: started.toISOString(), ended: new Date().toISOString() }],
+            },
             { weights: m.model.weights.map((w) => w.read()), best: best ?? [], moments: o.moments },
           );
         }
       }
       const verdict = plateau.result();
       converged = verdict.converged;
-      convergence = { rule: ruleWithCooldown(verdict.rule, schedule.cooldown), selectedEpoch: verdict.selectedEpoch, selectedStep: verdict.selectedStep, ...cooldownSelection(), stoppedEarly };
+      convergence = {
+        rule: ruleWithCooldown(verdict.rule, schedule.cooldown),
+        selectedEpoch: verdict.selectedEpoch,
+        selectedStep: verdict.selectedStep,
+        ...cooldownSelection(),
+        stoppedEarly,
+      };
       // Select on validation only: back to the best weights, then the test set, once.
       if (best) params.forEach((x, i) => x.variable.assign(best![i]));
       test = await evaluate(m, d.test, d);
-      log(`selected epoch ${convergence.selectedEpoch} (step ${convergence.selectedStep}): test acc ${test.acc.toFixed(4)}; ${converged ? 'converged' : 'not converged'}: ${convergence.rule}`);
+      log(
+        `selected epoch ${convergence.selectedEpoch} (step ${convergence.selectedStep}): test acc ${test.acc.toFixed(4)}; ${converged ? 'converged' : 'not converged'}: ${convergence.rule}`,
+      );
       if (opts.saveWeights && opts.runDir) await saveModel(m, path.join(opts.runDir, 'model'));
     } catch (err) {
       if (err instanceof NonFiniteLoss) {
@@ -287,7 +318,10 @@ export async function trainExperiment(e: ExperimentConfig, opts: TrainOptions = 
 export function trainingSplit(e: ExperimentConfig, d: PreparedData, epoch: number): Split {
   if (!e.dataset.freshTrain) return d.train;
   const perClass = d.train.n / e.model.numClasses;
-  if (!Number.isInteger(perClass)) throw new Error(`fresh training images: ${d.train.n} training images are not the same number per class for ${e.model.numClasses} classes`);
+  if (!Number.isInteger(perClass))
+    throw new Error(
+      `fresh training images: ${d.train.n} training images are not the same number per class for ${e.model.numClasses} classes`,
+    );
   return freshTrainingSplit(e.dataset.name, { size: d.shape[0], perClass, seed: e.seed, epoch, exclude: d.heldOut });
 }
 
@@ -308,7 +342,16 @@ function resume(
   let ck: ReturnType<typeof loadCheckpoint>;
   try {
     const o = opt.snapshot();
-    ck = loadCheckpoint(runDir, id, { weights: model.weights.map((w) => w.shape as number[]), best: params.map((p) => p.variable.shape), moments: o.moments.map((x) => x.shape) }, ['best']);
+    ck = loadCheckpoint(
+      runDir,
+      id,
+      {
+        weights: model.weights.map((w) => w.shape as number[]),
+        best: params.map((p) => p.variable.shape),
+        moments: o.moments.map((x) => x.shape),
+      },
+      ['best'],
+    );
   } catch (err) {
     log(`checkpoint ignored, starting over: ${(err as Error).message}`);
     clearCheckpoint(runDir);

@@ -5,9 +5,9 @@
  * appendLineAtomic, which writes one whole line with a single write(2) on an
  * O_APPEND descriptor and fsyncs it.
  */
-import { randomBytes } from 'crypto';
-import * as fs from 'fs';
-import * as path from 'path';
+import { randomBytes } from 'node:crypto';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
 
 export function writeFileAtomic(file: string, data: string | Uint8Array): void {
   fs.mkdirSync(path.dirname(file), { recursive: true });
@@ -34,7 +34,7 @@ export function appendLineAtomic(file: string, line: string): void {
   fs.mkdirSync(path.dirname(file), { recursive: true });
   const fd = fs.openSync(file, 'a');
   try {
-    fs.writeSync(fd, Buffer.from(line + '\n'));
+    fs.writeSync(fd, Buffer.from(`${line}\n`));
     fs.fsyncSync(fd);
   } finally {
     fs.closeSync(fd);

@@ -30,7 +30,10 @@ type Values<O extends Record<string, OptionSpec>> = {
 };
 
 /** Parses argv (without node and the script) against the spec; throws UsageError. */
-export function parseCommand<O extends Record<string, OptionSpec>>(spec: CommandSpec<O>, argv: string[]): { values: Values<O>; positionals: string[]; help: boolean } {
+export function parseCommand<O extends Record<string, OptionSpec>>(
+  spec: CommandSpec<O>,
+  argv: string[],
+): { values: Values<O>; positionals: string[]; help: boolean } {
   let parsed: { values: Record<string, unknown>; positionals: string[] };
   try {
     const options = { ...spec.options, help: { type: 'boolean' as const, short: 'h' } };
@@ -73,6 +76,7 @@ export function listOf<T extends string>(name: string, v: string | undefined, ch
  */
 export function runCommand<O extends Record<string, OptionSpec>>(
   spec: CommandSpec<O>,
+  // biome-ignore lint/suspicious/noConfusingVoidType: a command's main may return nothing (exit code 0) or its exit code
   main: (values: Values<O>, positionals: string[]) => Promise<number | void> | number | void,
   argv = process.argv.slice(2),
 ): void {
@@ -84,7 +88,8 @@ export function runCommand<O extends Record<string, OptionSpec>>(
   try {
     parsed = parseCommand(spec, argv);
   } catch (e) {
-    return usage((e as Error).message);
+    usage((e as Error).message);
+    return;
   }
   if (parsed.help) {
     console.log(spec.usage);

@@ -3,8 +3,8 @@
  * SLURM_CPUS_PER_TASK of a 64-core node, a cgroup may cap the CPU time, and a cpuset narrows the affinity
  * mask (os.availableParallelism reads that). Threads and workers are sized from the least of them.
  */
-import * as fs from 'fs';
-import * as os from 'os';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
 
 /** The CPU quota of a cgroup v2 `cpu.max` file ("200000 100000" is 2 CPUs; "max 100000" is none), or undefined. */
 export function cgroupCpus(file = '/sys/fs/cgroup/cpu.max'): number | undefined {

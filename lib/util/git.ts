@@ -1,5 +1,5 @@
 /** The git commit and dirty flag of the workspace, for result records. */
-import { spawnSync } from 'child_process';
+import { spawnSync } from 'node:child_process';
 import { ROOT } from './paths';
 
 export interface GitInfo {
@@ -17,7 +17,17 @@ export function gitInfo(): GitInfo {
   };
   const commit = run(['rev-parse', 'HEAD']);
   // Only tracked source files count: results/ and data/ change with every run.
-  const status = run(['status', '--porcelain', '--untracked-files=no', '--', 'lib', 'scripts', 'package.json', 'package-lock.json', 'tsconfig.json']);
+  const status = run([
+    'status',
+    '--porcelain',
+    '--untracked-files=no',
+    '--',
+    'lib',
+    'scripts',
+    'package.json',
+    'package-lock.json',
+    'tsconfig.json',
+  ]);
   cached = { commit, dirty: status === null ? null : status.length > 0 };
   return cached;
 }

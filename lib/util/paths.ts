@@ -1,5 +1,5 @@
 /** Workspace paths, resolved from the compiled file's place (dist/lib/util/). */
-import * as path from 'path';
+import * as path from 'node:path';
 
 export const ROOT = path.resolve(__dirname, '..', '..', '..');
 /** Datasets that are not in npm packages; override with MAPTOKENS_DATA_DIR. */

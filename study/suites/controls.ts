@@ -1,4 +1,4 @@
-import { model, Suite } from '../../lib/experiments/suite';
+import { model, type Suite } from '../../lib/experiments/suite';
 
 /**
  * The answer rests on three controls (lib/analysis/claims/controls.ts): spatial-full must

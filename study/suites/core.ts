@@ -1,4 +1,4 @@
-import { model, Suite, vs } from '../../lib/experiments/suite';
+import { model, type Suite, vs } from '../../lib/experiments/suite';
 
 /** The question's arms and its controls: channel and spatial tokens, full and pooled, the pure ViT, the stem alone and a CNN of the same size. */
 export const CORE_ARMS = [

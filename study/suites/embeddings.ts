@@ -1,4 +1,4 @@
-import { model, Suite, vs } from '../../lib/experiments/suite';
+import { model, type Suite, vs } from '../../lib/experiments/suite';
 
 export const embeddings: Suite = {
   name: 'embeddings',

@@ -15,5 +15,23 @@ import { hybridWhereTheyDiffer, styleUnlimited } from './unlimited';
 import { dataSize, regime } from './regime';
 
 export const SUITES: Record<string, Suite> = Object.fromEntries(
-  [core, controls, style, learnedMaps, learnedMapCount, channelVsSpatial, pooledVsFull, embeddings, literature, literatureLong, scaling, recipe, styleUnlimited, hybridWhereTheyDiffer, underfitLr, regime, dataSize].map((s) => [s.name, s]),
+  [
+    core,
+    controls,
+    style,
+    learnedMaps,
+    learnedMapCount,
+    channelVsSpatial,
+    pooledVsFull,
+    embeddings,
+    literature,
+    literatureLong,
+    scaling,
+    recipe,
+    styleUnlimited,
+    hybridWhereTheyDiffer,
+    underfitLr,
+    regime,
+    dataSize,
+  ].map((s) => [s.name, s]),
 );

@@ -1,4 +1,4 @@
-import { model, Suite, vs } from '../../lib/experiments/suite';
+import { model, type Suite, vs } from '../../lib/experiments/suite';
 
 /** The learned-map arms with 16 maps: as the issue states them (no position embedding), and as the papers build them. */
 const ARMS = ['filter-16', 'tokenlearner-16', 'filter-16-pos', 'tokenlearner-16-pos'];
@@ -20,8 +20,16 @@ export const learnedMaps: Suite = {
   models: [model('channel-full'), ...ARMS.map((n) => model(n))],
   kind: 'standard',
   comparisons: [
-    ...ARMS.map((n) => vs(n, 'channel-full', `${kind(n)} with 16 tokens${n.endsWith('-pos') ? ', positions added,' : ''} against the question's 64 flattened maps`)),
-    ...['filter-16', 'tokenlearner-16'].map((n) => vs(`${n}-pos`, n, `what a position embedding on the pooled features adds to ${kind(n)}`)),
+    ...ARMS.map((n) =>
+      vs(
+        n,
+        'channel-full',
+        `${kind(n)} with 16 tokens${n.endsWith('-pos') ? ', positions added,' : ''} against the question's 64 flattened maps`,
+      ),
+    ),
+    ...['filter-16', 'tokenlearner-16'].map((n) =>
+      vs(`${n}-pos`, n, `what a position embedding on the pooled features adds to ${kind(n)}`),
+    ),
   ],
 };
 
@@ -31,9 +39,12 @@ export const learnedMaps: Suite = {
  */
 export const learnedMapCount: Suite = {
   name: 'learned-map-count',
-  description: "How many learned maps a tokenizer needs: VT's filter tokenizer and TokenLearner with 8, 16 and the question's 64 maps, beside channel-full, on MNIST and Fashion-MNIST.",
+  description:
+    "How many learned maps a tokenizer needs: VT's filter tokenizer and TokenLearner with 8, 16 and the question's 64 maps, beside channel-full, on MNIST and Fashion-MNIST.",
   datasets: ['mnist', 'fashion-mnist'],
   models: [model('channel-full'), ...COUNTS.map((n) => model(n))],
   kind: 'standard',
-  comparisons: COUNTS.map((n) => vs(n, 'channel-full', `${kind(n)} with ${n.split('-')[1]} tokens against the question's 64 flattened maps`)),
+  comparisons: COUNTS.map((n) =>
+    vs(n, 'channel-full', `${kind(n)} with ${n.split('-')[1]} tokens against the question's 64 flattened maps`),
+  ),
 };

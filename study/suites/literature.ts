@@ -1,4 +1,4 @@
-import { model, Suite, vs } from '../../lib/experiments/suite';
+import { model, type Suite, vs } from '../../lib/experiments/suite';
 import { WHERE_AND_WHAT } from '../datasets';
 
 export const literature: Suite = {
@@ -7,7 +7,14 @@ export const literature: Suite = {
     "The question's channel tokens beside their published refinements: XCiT's Q/K normalization on the same tokens, local map mixing between blocks, " +
     'XCiT (cross-covariance attention with local patch interaction) and DaViT (window and channel-group attention), with spatial tokens for reference.',
   datasets: ['mnist', 'fashion-mnist', ...WHERE_AND_WHAT],
-  models: [model('channel-full'), model('channel-full-xca'), model('channel-full-mix'), model('xcit-lite'), model('dual'), model('spatial-full')],
+  models: [
+    model('channel-full'),
+    model('channel-full-xca'),
+    model('channel-full-mix'),
+    model('xcit-lite'),
+    model('dual'),
+    model('spatial-full'),
+  ],
   kind: 'standard',
   comparisons: [
     vs('channel-full-xca', 'channel-full', "XCiT's normalization and temperature, same tokens and blocks"),

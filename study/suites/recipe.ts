@@ -1,4 +1,4 @@
-import { model, Suite } from '../../lib/experiments/suite';
+import { model, type Suite } from '../../lib/experiments/suite';
 
 /** The candidate peak learning rates of the recipe sweep (batch 128, AdamW). */
 export const RECIPE_LRS = [1e-3, 2e-3, 4e-3];

@@ -1,5 +1,5 @@
 import { stridedStem } from '../../lib/models/stem';
-import { model, Suite, SuiteModel, vs } from '../../lib/experiments/suite';
+import { model, type Suite, type SuiteModel, vs } from '../../lib/experiments/suite';
 
 /**
  * The stems of the regime map, as [stages, maps]: maps of 4×4 and 7×7 (H·W 16, 49) with 256 maps, where
@@ -39,7 +39,13 @@ export const regime: Suite = {
     model('vit-patch7'),
   ],
   kind: 'standard',
-  comparisons: REGIME_STEMS.map((s) => vs(regimeLabel('channel-full', s), regimeLabel('spatial-full', s), `channel against spatial tokens at ${SIDE[s[0]]}×${SIDE[s[0]]}×${s[1]}`)),
+  comparisons: REGIME_STEMS.map((s) =>
+    vs(
+      regimeLabel('channel-full', s),
+      regimeLabel('spatial-full', s),
+      `channel against spatial tokens at ${SIDE[s[0]]}×${SIDE[s[0]]}×${s[1]}`,
+    ),
+  ),
 };
 
 /**
@@ -59,9 +65,12 @@ export function sizeLabel(arm: string, n: number | null): string {
 
 export const dataSize: Suite = {
   name: 'data-size',
-  description: 'The data-size curve: channel-full, spatial-full, vit-patch7 and cnn-deep at 500 and 2,000 training images per class and the full training set, on Fashion-MNIST.',
+  description:
+    'The data-size curve: channel-full, spatial-full, vit-patch7 and cnn-deep at 500 and 2,000 training images per class and the full training set, on Fashion-MNIST.',
   datasets: ['fashion-mnist'],
   models: DATA_SIZES.flatMap((n) => DATA_SIZE_ARMS.map((arm) => ({ ...model(sizeLabel(arm, n), arm), trainPerClass: n }))),
   kind: 'standard',
-  comparisons: DATA_SIZES.map((n) => vs(sizeLabel('channel-full', n), sizeLabel('spatial-full', n), `channel against spatial tokens at ${n ?? 'all'} images per class`)),
+  comparisons: DATA_SIZES.map((n) =>
+    vs(sizeLabel('channel-full', n), sizeLabel('spatial-full', n), `channel against spatial tokens at ${n ?? 'all'} images per class`),
+  ),
 };

@@ -1,4 +1,4 @@
-import { Suite, vs } from '../../lib/experiments/suite';
+import { type Suite, vs } from '../../lib/experiments/suite';
 import { CORE_ARMS } from './core';
 
 /**

@@ -1,4 +1,4 @@
-import { model, Suite } from '../../lib/experiments/suite';
+import { model, type Suite } from '../../lib/experiments/suite';
 
 /** The peak learning rates tried on the underfit arm besides the standard 2e-3 (core's run): a quarter and four times. */
 export const UNDERFIT_LRS = [5e-4, 8e-3];

@@ -1,4 +1,4 @@
-import { model, Suite, vs } from '../../lib/experiments/suite';
+import { model, type Suite, vs } from '../../lib/experiments/suite';
 
 /**
  * The style claim where it can be decided. On the co-occurrence task's fixed 9,000 training images every
@@ -29,7 +29,11 @@ export const styleUnlimited: Suite = {
   ],
   kind: 'standard',
   comparisons: [
-    vs('channel-full', 'spatial-full', 'maps as tokens against positions as tokens, where co-occurrence decides and nothing can be memorised'),
+    vs(
+      'channel-full',
+      'spatial-full',
+      'maps as tokens against positions as tokens, where co-occurrence decides and nothing can be memorised',
+    ),
     vs('channel-full', 'channel-pooled', 'whole maps against their means: what the second-order statistics add'),
     vs('hybrid', 'channel-full', 'both token kinds against channel tokens alone'),
     vs('hybrid', 'spatial-full', 'both token kinds against spatial tokens alone'),
@@ -47,7 +51,8 @@ export const styleUnlimited: Suite = {
  */
 export const hybridWhereTheyDiffer: Suite = {
   name: 'hybrid-relation',
-  description: 'The hybrid claim on the relation task, where position decides: hybrid beside channel-full and spatial-full, five seeds, validation disjoint from training.',
+  description:
+    'The hybrid claim on the relation task, where position decides: hybrid beside channel-full and spatial-full, five seeds, validation disjoint from training.',
   datasets: ['relation'],
   data: { relation: { valDisjoint: true } },
   train: { selectAfterCooldown: true },

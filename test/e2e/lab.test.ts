@@ -5,9 +5,9 @@
  */
 import { test } from 'node:test';
 import * as assert from 'node:assert/strict';
-import * as fs from 'fs';
-import * as path from 'path';
-import { spawnSync } from 'child_process';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { spawnSync } from 'node:child_process';
 import { resolveNotebooks } from '../../lib/notebook/runner';
 import { figuresDir } from '../../lib/analysis/figures/save';
 import { ROOT } from '../../lib/util/paths';
@@ -15,9 +15,10 @@ import { assertNoErrors, closeKernels, runAllCells, withLabBrowser } from '../he
 import { changedFiles, committedState } from '../helpers/git-state';
 import { withEnv } from '../helpers/env';
 import { tempDir } from '../helpers/tmp';
-import { STUDY } from '../../study';
 
-test('JupyterLab runs every notebook with the tslab kernel, draws plotly, and saving leaves git status clean', { timeout: 1_500_000 }, async () => {
+test('JupyterLab runs every notebook with the tslab kernel, draws plotly, and saving leaves git status clean', {
+  timeout: 1_500_000,
+}, async () => {
   const results = tempDir('lab');
   const sources = resolveNotebooks([]);
   const original = new Map(sources.map((f) => [f, fs.readFileSync(f)]));
@@ -44,7 +45,10 @@ test('JupyterLab runs every notebook with the tslab kernel, draws plotly, and sa
             await page.waitForSelector('.jp-OutputArea-output.jp-RenderedPlotly svg.main-svg', { timeout: 60_000 });
             // The grid table comes first, then the results; the lab may not lay out cells off screen, so read text content.
             const tables = await page.locator('.jp-OutputArea-output table.maptokens-table').allTextContents();
-            assert.ok(tables.length >= 2 && tables.every((t) => /channel-full/.test(t)), `tables: ${tables.map((t) => t.slice(0, 60)).join(' | ')}`);
+            assert.ok(
+              tables.length >= 2 && tables.every((t) => /channel-full/.test(t)),
+              `tables: ${tables.map((t) => t.slice(0, 60)).join(' | ')}`,
+            );
           }
           const before = fs.statSync(src).mtimeMs;
           await page.keyboard.press('Control+s');
@@ -79,8 +83,9 @@ test('JupyterLab runs every notebook with the tslab kernel, draws plotly, and sa
   }
 });
 
-
-test('99 opened in JupyterLab with nothing set shows the standard answer and trains nothing; 03 switched to quick in its parameter cell; neither changes a committed file', { timeout: 1_500_000 }, async () => {
+test('99 opened in JupyterLab with nothing set shows the standard answer and trains nothing; 03 switched to quick in its parameter cell; neither changes a committed file', {
+  timeout: 1_500_000,
+}, async () => {
   const before = committedState();
   // The reader's own lab: no preset, no from-store switch and the real results/ (nothing set, as `npm run lab` opens).
   const unset = { MAPTOKENS_PRESET: undefined, MAPTOKENS_FROM_STORE: undefined, MAPTOKENS_RESULTS_DIR: undefined };
@@ -92,10 +97,14 @@ test('99 opened in JupyterLab with nothing set shows the standard answer and tra
       const text = (await page.locator('.jp-OutputArea-output').allTextContents()).join('\n');
       assert.match(text, /preset standard|standard:/, '99 as opened does not show the standard answer');
       assert.doesNotMatch(text, /Training \d+ of the \d+ runs/, '99 as opened trained');
-      assert.ok((await page.locator('.jp-OutputArea-output table.maptokens-table').count()) > 0, "99 shows no claims table");
+      assert.ok((await page.locator('.jp-OutputArea-output table.maptokens-table').count()) > 0, '99 shows no claims table');
       await closeKernels(lab);
       // 03 as a reader switches it to quick: the parameter cell's preset(STUDY) becomes "quick", typed in the lab.
-      const params = (JSON.parse(fs.readFileSync(path.join(ROOT, 'notebooks', '03_channel_vs_spatial.ipynb'), 'utf8')) as { cells: { cell_type: string; source: string[] }[] }).cells.find((c) => c.cell_type === 'code')!;
+      const params = (
+        JSON.parse(fs.readFileSync(path.join(ROOT, 'notebooks', '03_channel_vs_spatial.ipynb'), 'utf8')) as {
+          cells: { cell_type: string; source: string[] }[];
+        }
+      ).cells.find((c) => c.cell_type === 'code')!;
       // The reader keeps the declaration's type (a preset name), so later cells that compare PRESET still compile.
       const source = params.source.join('').replace(/const PRESET: PresetName = preset\(STUDY\);/, 'const PRESET: PresetName = "quick";');
       assert.ok(source.includes('const PRESET: PresetName = "quick";'), "03's parameter cell no longer sets PRESET from preset(STUDY)");
@@ -110,4 +119,3 @@ test('99 opened in JupyterLab with nothing set shows the standard answer and tra
   assert.equal(after.status, before.status);
   assert.ok(fs.readdirSync(figuresDir('quick')).length > 0, '03 under quick saved no figure under its own preset');
 });
-

@@ -5,10 +5,10 @@
  */
 import { test } from 'node:test';
 import * as assert from 'node:assert/strict';
-import { spawnSync } from 'child_process';
-import * as crypto from 'crypto';
-import * as fs from 'fs';
-import * as path from 'path';
+import { spawnSync } from 'node:child_process';
+import * as crypto from 'node:crypto';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
 import { buildReport } from '../../lib/report/export';
 import { printPdf } from '../../lib/report/render';
 import { ROOT } from '../../lib/util/paths';
@@ -57,13 +57,19 @@ test('a second report build executes nothing and rewrites nothing; a changed sto
   assert.equal(third.executed, 2);
 });
 
-test('the printed report is a document: the claims table on page one, no navigation or code toggle, page numbers', { timeout: 300_000 }, async () => {
+test('the printed report is a document: the claims table on page one, no navigation or code toggle, page numbers', {
+  timeout: 300_000,
+}, async () => {
   const html = path.join(ROOT, 'results', 'report.html');
   const pdf = path.join(tempDir('pdf'), 'report.pdf');
   await printPdf(html, pdf);
   const text = (first: number, last = first): string => {
     const r = spawnSync('pdftotext', ['-layout', '-f', String(first), '-l', String(last), pdf, '-'], { encoding: 'utf8' });
-    assert.equal(r.status, 0, `pdftotext failed (apt-get install -y poppler-utils; npm ci does it as root): ${r.error?.message ?? r.stderr}`);
+    assert.equal(
+      r.status,
+      0,
+      `pdftotext failed (apt-get install -y poppler-utils; npm ci does it as root): ${r.error?.message ?? r.stderr}`,
+    );
     return r.stdout;
   };
   const one = text(1);

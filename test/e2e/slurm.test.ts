@@ -7,12 +7,12 @@
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { ChildProcess, spawn, spawnSync } from 'child_process';
-import * as crypto from 'crypto';
-import * as fs from 'fs';
-import * as net from 'net';
-import * as os from 'os';
-import * as path from 'path';
+import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
+import * as crypto from 'node:crypto';
+import * as fs from 'node:fs';
+import * as net from 'node:net';
+import * as os from 'node:os';
+import * as path from 'node:path';
 import { planSuite } from '../../lib/experiments';
 import { ResultStore } from '../../lib/results/store';
 import { ROOT } from '../../lib/util/paths';
@@ -68,9 +68,14 @@ const taskPids = (job: string, task: number): number[] =>
     return env.includes(`SLURM_ARRAY_JOB_ID=${job}`) && env.includes(`SLURM_ARRAY_TASK_ID=${task}`);
   });
 
-test('the README\'s cluster section on a one-node Slurm: an array of 4 runs, one cancelled mid-run and resubmitted, leaves every planned run in the store once', { timeout: 20 * 60_000 }, async () => {
+test("the README's cluster section on a one-node Slurm: an array of 4 runs, one cancelled mid-run and resubmitted, leaves every planned run in the store once", {
+  timeout: 20 * 60_000,
+}, async () => {
   const missing = ['munged', 'slurmctld', 'slurmd', 'sbatch', 'squeue', 'scancel', 'sinfo'].filter((e) => !which(e));
-  if (missing.length) assert.fail(`Slurm not found (${missing.join(', ')}): this test starts a one-node Slurm on loopback. Fix: apt-get install -y slurm-wlm munge (npm ci does it as root)`);
+  if (missing.length)
+    assert.fail(
+      `Slurm not found (${missing.join(', ')}): this test starts a one-node Slurm on loopback. Fix: apt-get install -y slurm-wlm munge (npm ci does it as root)`,
+    );
   assert.equal(process.getuid?.(), 0, 'the one-node Slurm runs its daemons as root (SlurmUser=root), as CI does: run this test as root');
 
   const dir = tempDir('slurm');
@@ -85,7 +90,7 @@ test('the README\'s cluster section on a one-node Slurm: an array of 4 runs, one
   const conf = path.join(dir, 'slurm.conf');
   fs.writeFileSync(
     conf,
-    [
+    `${[
       'ClusterName=maptokens',
       `SlurmctldHost=${os.hostname()}(127.0.0.1)`,
       'SlurmUser=root',
@@ -112,7 +117,7 @@ test('the README\'s cluster section on a one-node Slurm: an array of 4 runs, one
       'JobAcctGatherType=jobacct_gather/none',
       `NodeName=${node} NodeHostname=${os.hostname()} NodeAddr=127.0.0.1 CPUs=${os.cpus().length} RealMemory=1000 State=UNKNOWN`,
       `PartitionName=debug Nodes=${node} Default=YES MaxTime=INFINITE State=UP`,
-    ].join('\n') + '\n',
+    ].join('\n')}\n`,
   );
   // A hybrid hierarchy (this machine's) holds v1 controllers; autodetect may pick v2 there and find none.
   const v1 = fs.existsSync('/sys/fs/cgroup/cpuset/cgroup.procs');
@@ -140,15 +145,32 @@ test('the README\'s cluster section on a one-node Slurm: an array of 4 runs, one
       .filter(Boolean)
       .map((l) => l.split(' '));
   const until = async (what: string, ok: () => boolean, ms: number) => {
-    for (const end = Date.now() + ms; !ok(); await sleep(500)) if (Date.now() > end) assert.fail(`timed out waiting for ${what}; logs in ${dir}`);
+    for (const end = Date.now() + ms; !ok(); await sleep(500))
+      if (Date.now() > end) assert.fail(`timed out waiting for ${what}; logs in ${dir}`);
   };
   const jobs: string[] = [];
   try {
-    start('munged', ['-F', '-f', `--key-file=${key}`, `--socket=${run}/munge.sock`, `--pid-file=${run}/munged.pid`, `--log-file=${dir}/munged.log`, `--seed-file=${dir}/munged.seed`], 'munged.out');
+    start(
+      'munged',
+      [
+        '-F',
+        '-f',
+        `--key-file=${key}`,
+        `--socket=${run}/munge.sock`,
+        `--pid-file=${run}/munged.pid`,
+        `--log-file=${dir}/munged.log`,
+        `--seed-file=${dir}/munged.seed`,
+      ],
+      'munged.out',
+    );
     await until('munged', () => fs.existsSync(`${run}/munge.sock`), 20_000);
     start('slurmctld', ['-D', '-i', '-f', conf], 'slurmctld.out');
     start('slurmd', ['-D', '-N', node, '-f', conf], 'slurmd.out');
-    await until('the node to come up idle', () => /idle/.test(spawnSync('sinfo', ['-h', '-n', node, '-o', '%t'], { env, encoding: 'utf8' }).stdout ?? ''), 60_000);
+    await until(
+      'the node to come up idle',
+      () => /idle/.test(spawnSync('sinfo', ['-h', '-n', node, '-o', '%t'], { env, encoding: 'utf8' }).stdout ?? ''),
+      60_000,
+    );
 
     const lines = readmeBlock();
     const line = (re: RegExp) => {
@@ -175,13 +197,18 @@ test('the README\'s cluster section on a one-node Slurm: an array of 4 runs, one
     // Cancel the hybrid's task (the longest run) once it is training.
     const victim = planned.findIndex((p) => p.config.name === 'hybrid') + 1;
     const outFile = path.join(ROOT, `maptokens-${job}_${victim}.out`);
-    await until(`task ${victim} to start training`, () => fs.existsSync(outFile) && /epoch \d+\//.test(fs.readFileSync(outFile, 'utf8')), 5 * 60_000);
+    await until(
+      `task ${victim} to start training`,
+      () => fs.existsSync(outFile) && /epoch \d+\//.test(fs.readFileSync(outFile, 'utf8')),
+      5 * 60_000,
+    );
     sh(`scancel ${job}_${victim}`);
     await until('the array to finish', () => tasks(job).length === 0, 10 * 60_000);
     await until(`task ${victim}'s processes to end`, () => taskPids(job, victim).length === 0, 15_000);
     const holds = () => new Set(new ResultStore({ dir: path.join(results) }).read().records.map((r) => r.id));
     assert.ok(!holds().has(planned[victim - 1].id), 'the cancelled task stored its run');
-    for (const [k, p] of planned.entries()) if (k + 1 !== victim) assert.ok(holds().has(p.id), `task ${k + 1} did not store ${p.config.name}`);
+    for (const [k, p] of planned.entries())
+      if (k + 1 !== victim) assert.ok(holds().has(p.id), `task ${k + 1} did not store ${p.config.name}`);
     sh(line(/^squeue/));
 
     // --plan again names the missing task; resubmit it with the README's line under its own number.
@@ -201,7 +228,10 @@ test('the README\'s cluster section on a one-node Slurm: an array of 4 runs, one
       .flatMap((f) => fs.readFileSync(path.join(shards, f), 'utf8').split('\n').filter(Boolean))
       .map((l) => JSON.parse(l) as { id: string; status: string });
     assert.deepEqual(ids.map((r) => r.id).sort(), planned.map((p) => p.id).sort());
-    assert.ok(ids.every((r) => r.status === 'ok'), `a run failed: ${JSON.stringify(ids.map((r) => r.status))}`);
+    assert.ok(
+      ids.every((r) => r.status === 'ok'),
+      `a run failed: ${JSON.stringify(ids.map((r) => r.status))}`,
+    );
     assert.match(sh(planCmd), /All of them are in the store/);
   } finally {
     for (const j of jobs) spawnSync('scancel', [j], { env });
@@ -229,7 +259,8 @@ test('the README\'s cluster section on a one-node Slurm: an array of 4 runs, one
         /* already gone */
       }
     }
-    for (const j of jobs) for (const f of fs.readdirSync(ROOT).filter((f) => f.startsWith(`maptokens-${j}_`))) fs.rmSync(path.join(ROOT, f), { force: true });
+    for (const j of jobs)
+      for (const f of fs.readdirSync(ROOT).filter((f) => f.startsWith(`maptokens-${j}_`))) fs.rmSync(path.join(ROOT, f), { force: true });
     // Empty cgroup folders of the node, deepest first (the kernel refuses a folder with processes or children).
     for (const ctl of fs.existsSync('/sys/fs/cgroup') ? fs.readdirSync('/sys/fs/cgroup') : []) {
       const top = path.join('/sys/fs/cgroup', ctl, `slurm_${node}`);

@@ -1,8 +1,8 @@
 /** What git holds, to show that something a reader did changed no committed file. */
-import * as crypto from 'crypto';
-import * as fs from 'fs';
-import * as path from 'path';
-import { spawnSync } from 'child_process';
+import * as crypto from 'node:crypto';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { spawnSync } from 'node:child_process';
 import { ROOT } from '../../lib/util/paths';
 
 /** sha256 of every file git tracks, and of what git status says: a change to any committed file shows here. */

@@ -1,7 +1,7 @@
 /** The library's import graph from TypeScript's own import scanner (test/structure.test.ts, test/study.test.ts). */
 import * as assert from 'node:assert/strict';
-import * as fs from 'fs';
-import * as path from 'path';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
 import * as ts from 'typescript';
 import { ROOT } from '../../lib/util/paths';
 

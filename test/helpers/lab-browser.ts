@@ -4,13 +4,13 @@
  * for, and the lab's kernels go with it.
  */
 import * as assert from 'node:assert/strict';
-import * as fs from 'fs';
-import * as os from 'os';
-import * as path from 'path';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
 import type { Page } from 'playwright-core';
 import type { Browser } from 'playwright-core';
 import { chromiumMissing, chromiumPath, launchChromium } from '../../lib/report/browser';
-import { LabOptions, LabServer, startLab } from '../../lib/notebook/lab';
+import { type LabOptions, type LabServer, startLab } from '../../lib/notebook/lab';
 
 export async function withLabBrowser<T>(opts: LabOptions, fn: (lab: LabServer, browser: Browser) => Promise<T>): Promise<T> {
   // Fail at once, before anything starts, when there is no Chromium at all.
@@ -50,7 +50,12 @@ export function childrenMatching(needle: string): number[] {
  * cell shows a count. `first`: the first notebook of this lab (later ones open with ?reset, one at a time); `edit`
  * rewrites a cell's source by typing into it first (the parameter cell, as a reader switches presets).
  */
-export async function runAllCells(page: Page, lab: LabServer, name: string, opts: { first?: boolean; edit?: { cell: number; source: string } } = {}): Promise<void> {
+export async function runAllCells(
+  page: Page,
+  lab: LabServer,
+  name: string,
+  opts: { first?: boolean; edit?: { cell: number; source: string } } = {},
+): Promise<void> {
   // ?reset: one notebook at a time (the lab would otherwise restore the previous tabs).
   await page.goto(`${lab.url}/tree/notebooks/${name}?token=${lab.token}${opts.first ? '' : '&reset'}`);
   await page.waitForSelector('.jp-Notebook .jp-Cell', { timeout: 120_000 });
@@ -58,7 +63,8 @@ export async function runAllCells(page: Page, lab: LabServer, name: string, opts
   // No news pop-up over the page (the workspace's overrides.json turns it off).
   assert.doesNotMatch(await page.locator('body').innerText(), /official Jupyter news/);
   // A fresh lab starts from a clean layout: only this notebook is open.
-  if (opts.first) assert.equal(await page.locator('.lm-DockPanel-tabBar .lm-TabBar-tab').count(), 1, 'tabs from an earlier session reopened');
+  if (opts.first)
+    assert.equal(await page.locator('.lm-DockPanel-tabBar .lm-TabBar-tab').count(), 1, 'tabs from an earlier session reopened');
   if (opts.edit) {
     // Select the cell's text in its editor and type the new source over it, as a reader would.
     await page.locator('.jp-Notebook .jp-CodeCell').nth(opts.edit.cell).locator('.cm-content').click();
@@ -68,13 +74,26 @@ export async function runAllCells(page: Page, lab: LabServer, name: string, opts
   }
   // Run All is a no-op while the kernel is still connecting: wait for idle, click, and
   // click again if no cell was queued.
-  await page.waitForFunction(() => /\|\s*Idle/.test(document.querySelector('.jp-StatusBar-Widget, #jp-main-statusbar')?.textContent ?? ''), undefined, { timeout: 120_000 }).catch(() => undefined);
+  await page
+    .waitForFunction(
+      () => /\|\s*Idle/.test(document.querySelector('.jp-StatusBar-Widget, #jp-main-statusbar')?.textContent ?? ''),
+      undefined,
+      { timeout: 120_000 },
+    )
+    .catch(() => undefined);
   for (let attempt = 1; ; attempt++) {
     await page.click('.lm-MenuBar-item:has-text("Run")');
     await page.click('.lm-Menu-item:has-text("Run All Cells")');
     const queued = await page
-      .waitForFunction(() => [...document.querySelectorAll('.jp-CodeCell .jp-InputPrompt')].some((p) => /\[(\*|\d+)\]/.test(p.textContent ?? '')), undefined, { timeout: 20_000 })
-      .then(() => true, () => false);
+      .waitForFunction(
+        () => [...document.querySelectorAll('.jp-CodeCell .jp-InputPrompt')].some((p) => /\[(\*|\d+)\]/.test(p.textContent ?? '')),
+        undefined,
+        { timeout: 20_000 },
+      )
+      .then(
+        () => true,
+        () => false,
+      );
     if (queued) break;
     assert.ok(attempt < 6, `${name}: Run All Cells queued nothing`);
   }
@@ -100,7 +119,11 @@ export async function runAllCells(page: Page, lab: LabServer, name: string, opts
 /** No cell failed: no error, and no TypeScript diagnostic (tslab prints those as `3:39 - Cannot find name 'X'.`). */
 export async function assertNoErrors(page: Page, name: string): Promise<void> {
   const errors = await page.locator('.jp-OutputArea-output[data-mime-type="application/vnd.jupyter.stderr"]').allInnerTexts();
-  assert.deepEqual(errors.filter((e) => /Error|^\d+:\d+ - /m.test(e)), [], `${name} printed errors`);
+  assert.deepEqual(
+    errors.filter((e) => /Error|^\d+:\d+ - /m.test(e)),
+    [],
+    `${name} printed errors`,
+  );
 }
 
 /** Shuts down every kernel of the lab: frees its memory before the next notebook. */

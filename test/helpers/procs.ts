@@ -1,5 +1,5 @@
 /** Finding a test's own processes through /proc, to check that none outlive it and to end those that would. */
-import * as fs from 'fs';
+import * as fs from 'node:fs';
 
 /**
  * The pids (other than this process) whose /proc/<pid>/<file> (cmdline, environ, cgroup) satisfies `match`;

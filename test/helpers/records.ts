@@ -1,5 +1,5 @@
 /** A finished run's record with only what the analysis reads, for tests of statistics and claims. */
-import { planSuite, RunPresetName } from '../../lib/experiments';
+import { planSuite, type RunPresetName } from '../../lib/experiments';
 import type { RunRecord } from '../../lib/results/record';
 import { STUDY } from '../../study';
 
@@ -15,7 +15,12 @@ export function runRecord(name: string, dataset: string, seed: number, acc: numb
     train: { batchSize: 128 },
     metrics: { test_acc: acc, test_loss: 0, best_val_acc: acc, final_train_loss: 0, curve: [] },
     converged,
-    convergence: { rule: converged ? 'plateau' : 'epoch cap reached while still improving', selectedEpoch: 1, selectedStep: 1, stoppedEarly: converged },
+    convergence: {
+      rule: converged ? 'plateau' : 'epoch cap reached while still improving',
+      selectedEpoch: 1,
+      selectedStep: 1,
+      stoppedEarly: converged,
+    },
     sizes: { train: 1000, val: 1000, test: 10000 },
     params: 1,
     flops: { total: 1e6, attention: 1 },

@@ -1,7 +1,7 @@
 /** Test helpers shared by every suite: backend start-up and the tensor-leak check. */
 import * as assert from 'node:assert/strict';
 import * as tf from '@tensorflow/tfjs';
-import { initBackend, BackendReport } from '../../lib/backend';
+import { initBackend, type BackendReport } from '../../lib/backend';
 
 export { tf };
 

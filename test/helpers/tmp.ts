@@ -2,9 +2,9 @@
  * Scratch directories for tests, removed when the test file's tests are done, whether they
  * passed or failed: a test run leaves nothing of its own in the system's temp directory.
  */
-import * as fs from 'fs';
-import * as os from 'os';
-import * as path from 'path';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
 
 const made: string[] = [];
 

@@ -15,11 +15,11 @@
  * The comparisons the prose reads are one family, Holm-corrected together, paired by
  * seed and gated on convergence, controls and sanity (lib/analysis/statistics.ts).
  */
-import { ComparisonRef, Expectation, ExpectationRef, runPreset, RunPresetName, Study } from '../../experiments';
+import { type ComparisonRef, type Expectation, type ExpectationRef, runPreset, type RunPresetName, type Study } from '../../experiments';
 import type { RunRecord } from '../../results/record';
-import { blockGate, compareFamily, formatPaired, gates, holm, holmP, Paired, upperTail } from '../statistics';
-import { controlGate, ControlResult, controlsOf } from './controls';
-import { SanityStatus, sanityFor, sanityGate, trainFitText } from './sanity';
+import { blockGate, compareFamily, formatPaired, gates, holm, holmP, type Paired, upperTail } from '../statistics';
+import { controlGate, type ControlResult, controlsOf } from './controls';
+import { type SanityStatus, sanityFor, sanityGate, trainFitText } from './sanity';
 
 export class ClaimNotSupported extends Error {
   constructor(message: string) {
@@ -49,11 +49,15 @@ export interface ClaimCheck {
  */
 export const MARGIN = 0.01;
 
-
 /** The expectation in words, ending in its preposition: "more than 1 pp lower than". */
 export function expectationWords(e: Expectation, margin = MARGIN): string {
   const m = `${+(100 * margin).toFixed(2)} pp`;
-  return { higher: `more than ${m} higher than`, lower: `more than ${m} lower than`, 'not lower': `no more than ${m} lower than`, indistinguishable: `within ${m} of` }[e];
+  return {
+    higher: `more than ${m} higher than`,
+    lower: `more than ${m} lower than`,
+    'not lower': `no more than ${m} lower than`,
+    indistinguishable: `within ${m} of`,
+  }[e];
 }
 
 /**
@@ -109,12 +113,15 @@ export function showsUnderfitLower(c: Pick<Paired, 'underfit' | 'diff'>, e: Expe
   const lowerSide = c.underfit.arm === 'a' ? c.diff < -margin : c.diff > margin;
   if (!lowerSide) return false;
   // The settled statuses that assert the underfit arm is lower by more than the margin.
-  return c.underfit.arm === 'a' ? (e === 'lower' && status === 'holds') || (e === 'not lower' && status === 'does not hold') : e === 'higher' && status === 'holds';
+  return c.underfit.arm === 'a'
+    ? (e === 'lower' && status === 'holds') || (e === 'not lower' && status === 'does not hold')
+    : e === 'higher' && status === 'holds';
 }
 
 /** The numbers behind a judged expectation: the difference and its interval, and the decisive test after Holm. */
 export function judgedEvidence(c: Paired, e: Expectation, j: Judgement): string {
-  const why = j.status !== 'not settled' || !Number.isFinite(j.pHolm) ? '' : `, too uncertain to decide at ±${+(100 * MARGIN).toFixed(2)} pp`;
+  const why =
+    j.status !== 'not settled' || !Number.isFinite(j.pHolm) ? '' : `, too uncertain to decide at ±${+(100 * MARGIN).toFixed(2)} pp`;
   return `${c.a} − ${c.b} on ${c.dataset} (expected ${expectationWords(e).replace(/ (than|of)$/, '')}): ${j.status}${why}, ${formatPaired({ ...c, pHolm: j.pHolm })}`;
 }
 
@@ -201,31 +208,49 @@ export function claimsOver(study: Study, from: RunRecord[] | ClaimSource, preset
   const byKey = new Map(paired.map((p, i) => [key(p), i]));
   const verdicts = runPreset(study, preset).verdicts;
   // Under a preset that gives no verdicts, a check shows its numbers and claims nothing.
-  const unclaimed = (c: ClaimCheck): ClaimCheck => (verdicts ? c : { ...c, status: 'not settled', evidence: `${c.evidence}; preset ${preset} gives no verdicts` });
+  const unclaimed = (c: ClaimCheck): ClaimCheck =>
+    verdicts ? c : { ...c, status: 'not settled', evidence: `${c.evidence}; preset ${preset} gives no verdicts` };
   const settle = (c: ClaimCheck): ClaimCheck => {
-    if (verdicts && c.status !== 'holds') throw new ClaimNotSupported(`the store no longer supports "${c.statement}": ${c.status} (${c.evidence})`);
+    if (verdicts && c.status !== 'holds')
+      throw new ClaimNotSupported(`the store no longer supports "${c.statement}": ${c.status} (${c.evidence})`);
     return unclaimed(c);
   };
   // Declared expectation i, as the store judges it.
   const judgedCheck = (i: number): ClaimCheck => {
     const f = family[i];
-    return { statement: `${f.a} is ${expectationWords(f.expect)} ${f.b} on ${f.dataset}`, status: judged[i].status, evidence: judgedEvidence(paired[i], f.expect, judged[i]) };
+    return {
+      statement: `${f.a} is ${expectationWords(f.expect)} ${f.b} on ${f.dataset}`,
+      status: judged[i].status,
+      evidence: judgedEvidence(paired[i], f.expect, judged[i]),
+    };
   };
   const index = (a: string, b: string, dataset: string): number => {
     const i = byKey.get(key({ dataset, a, b }));
-    if (i === undefined) throw new Error(`claim on ${a} − ${b} (${dataset}) is not in the family this report declared; add it, so that Holm's correction counts it`);
+    if (i === undefined)
+      throw new Error(
+        `claim on ${a} − ${b} (${dataset}) is not in the family this report declared; add it, so that Holm's correction counts it`,
+      );
     return i;
   };
   const expect = (a: string, b: string, dataset: string, expectation: Expectation): ClaimCheck => {
     const i = index(a, b, dataset);
-    if (family[i].expect !== expectation) throw new Error(`claim on ${a} − ${b} (${dataset}) is declared as '${family[i].expect}', not '${expectation}': Holm's family tests what is declared`);
+    if (family[i].expect !== expectation)
+      throw new Error(
+        `claim on ${a} − ${b} (${dataset}) is declared as '${family[i].expect}', not '${expectation}': Holm's family tests what is declared`,
+      );
     return settle(judgedCheck(i));
   };
   /**
    * Prose that says a comparison is not settled: `opening` starts its statement, and
    * `changed` names what the store says instead once it no longer agrees (else undefined).
    */
-  const notSettled = (a: string, b: string, dataset: string, opening: (c: Paired) => string, changed: (c: Paired, status: ClaimStatus) => string | undefined): ClaimCheck => {
+  const notSettled = (
+    a: string,
+    b: string,
+    dataset: string,
+    opening: (c: Paired) => string,
+    changed: (c: Paired, status: ClaimStatus) => string | undefined,
+  ): ClaimCheck => {
     const i = index(a, b, dataset);
     const c = paired[i];
     const statement = `${opening(c)} ${a} is ${expectationWords(family[i].expect)} ${b} on ${dataset}`;
@@ -236,17 +261,29 @@ export function claimsOver(study: Study, from: RunRecord[] | ClaimSource, preset
     return { statement, status: 'not settled', evidence };
   };
   const undecided = (a: string, b: string, dataset: string): ClaimCheck =>
-    notSettled(a, b, dataset, (c) => `${c.seeds.length || 'the'} seeds cannot tell whether`, (c, status) =>
-      // Withheld is not undecided: missing or unconverged runs say nothing about what the seeds can tell.
-      c.reason ? `no verdict (${c.reason})` : status !== 'not settled' ? `the seeds now tell: it ${status}` : undefined,
+    notSettled(
+      a,
+      b,
+      dataset,
+      (c) => `${c.seeds.length || 'the'} seeds cannot tell whether`,
+      (c, status) =>
+        // Withheld is not undecided: missing or unconverged runs say nothing about what the seeds can tell.
+        c.reason ? `no verdict (${c.reason})` : status !== 'not settled' ? `the seeds now tell: it ${status}` : undefined,
     );
   const refuted = (a: string, b: string, dataset: string): ClaimCheck => {
     const c = judgedCheck(index(a, b, dataset));
-    if (verdicts && c.status !== 'does not hold') throw new ClaimNotSupported(`the store no longer shows that "${c.statement}" does not hold: ${c.status} (${c.evidence})`);
+    if (verdicts && c.status !== 'does not hold')
+      throw new ClaimNotSupported(`the store no longer shows that "${c.statement}" does not hold: ${c.status} (${c.evidence})`);
     return unclaimed(c);
   };
   const withheld = (a: string, b: string, dataset: string): ClaimCheck =>
-    notSettled(a, b, dataset, () => 'the runs give no verdict on whether', (c, status) => (c.reason ? undefined : `it gives one, ${status}`));
+    notSettled(
+      a,
+      b,
+      dataset,
+      () => 'the runs give no verdict on whether',
+      (c, status) => (c.reason ? undefined : `it gives one, ${status}`),
+    );
   return {
     family: paired,
     declared: family.map((_, i) => unclaimed(judgedCheck(i))),
@@ -263,15 +300,29 @@ export function claimsOver(study: Study, from: RunRecord[] | ClaimSource, preset
     control: (model, dataset) => {
       const c = controls.find((x) => x.control.model === model && x.control.dataset === dataset);
       const statement = `the ${model} control on ${dataset} passes`;
-      if (!c) return settle({ statement, status: 'not settled', evidence: `no control result: ${model} has no runs on ${dataset}, or it is not a declared control` });
+      if (!c)
+        return settle({
+          statement,
+          status: 'not settled',
+          evidence: `no control result: ${model} has no runs on ${dataset}, or it is not a declared control`,
+        });
       return settle({ statement, status: c.pass ? 'holds' : 'does not hold', evidence: c.detail });
     },
     sanity: (superset, subset, dataset, says) => {
       // Only pairs whose models the family reads are checked (sanityFor): a sentence on a pair is a sentence on its models.
       const s = sane.find((x) => x.pair.superset === superset && x.pair.subset === subset && x.dataset === dataset);
       const statement = `sanity of ${superset} ⊇ ${subset} on ${dataset} reads "${says}"`;
-      if (!s) return settle({ statement, status: 'not settled', evidence: `no sanity pair ${superset} ⊇ ${subset} with runs on ${dataset} among the family's models` });
-      return settle({ statement, status: s.status === says ? 'holds' : 'does not hold', evidence: `${s.status}: test ${formatPaired(s.test)}; best train acc ${trainFitText(s)}` });
+      if (!s)
+        return settle({
+          statement,
+          status: 'not settled',
+          evidence: `no sanity pair ${superset} ⊇ ${subset} with runs on ${dataset} among the family's models`,
+        });
+      return settle({
+        statement,
+        status: s.status === says ? 'holds' : 'does not hold',
+        evidence: `${s.status}: test ${formatPaired(s.test)}; best train acc ${trainFitText(s)}`,
+      });
     },
   };
 }

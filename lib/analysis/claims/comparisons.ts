@@ -3,10 +3,10 @@
  * comparison its suite declares (the study's suites), paired by seed,
  * Holm-corrected over the suite's family, and gated on convergence, controls and sanity.
  */
-import { Study, suitesOf } from '../../experiments';
+import { type Study, suitesOf } from '../../experiments';
 import type { RunRecord } from '../../results/record';
-import { blockGate, compareFamily, formatPaired, gates, Paired } from '../statistics';
-import { checkControls, controlGate, ControlResult } from './controls';
+import { blockGate, compareFamily, formatPaired, gates, type Paired } from '../statistics';
+import { checkControls, controlGate, type ControlResult } from './controls';
 import { checkSanity, sanityGate } from './sanity';
 
 export interface SuiteComparison extends Paired {
@@ -29,8 +29,14 @@ export function suiteComparisons(
   const declared = suitesOf(study, suite).flatMap((s) => s.comparisons);
   const datasets = [...new Set(records.map((r) => r.dataset))];
   const has = (name: string, dataset: string): boolean => records.some((r) => r.name === name && r.dataset === dataset);
-  const pairs = datasets.flatMap((dataset) => declared.filter((c) => has(c.a, dataset) && has(c.b, dataset)).map((c) => ({ dataset, a: c.a, b: c.b, asks: c.asks })));
-  const paired = compareFamily(records, pairs, { blocked: gates(controlGate(controls, study.controls), sanityGate(checkSanity(records, study.supersets))), planned, incomplete: blockGate(suite, missing) });
+  const pairs = datasets.flatMap((dataset) =>
+    declared.filter((c) => has(c.a, dataset) && has(c.b, dataset)).map((c) => ({ dataset, a: c.a, b: c.b, asks: c.asks })),
+  );
+  const paired = compareFamily(records, pairs, {
+    blocked: gates(controlGate(controls, study.controls), sanityGate(checkSanity(records, study.supersets))),
+    planned,
+    incomplete: blockGate(suite, missing),
+  });
   return paired.map((p, i) => ({ ...p, asks: pairs[i].asks }));
 }
 

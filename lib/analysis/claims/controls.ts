@@ -6,7 +6,7 @@
  */
 import type { Control } from '../../experiments/study';
 import type { RunRecord } from '../../results/record';
-import { aggregate, Gate } from '../statistics';
+import { aggregate, type Gate } from '../statistics';
 
 export interface ControlResult {
   control: Control;
@@ -22,7 +22,11 @@ export const datasetsOf = (...records: RunRecord[][]): string[] => [...new Set(r
  * on). Pass the datasets of the comparisons when `records` are only the control runs: a
  * control with no runs yet must fail, not be skipped.
  */
-export function checkControls(records: RunRecord[], controls: readonly Control[], datasets: string[] = datasetsOf(records)): ControlResult[] {
+export function checkControls(
+  records: RunRecord[],
+  controls: readonly Control[],
+  datasets: string[] = datasetsOf(records),
+): ControlResult[] {
   const out: ControlResult[] = [];
   for (const c of controls) {
     if (!datasets.includes(c.dataset)) continue;
@@ -38,7 +42,9 @@ export function checkControls(records: RunRecord[], controls: readonly Control[]
     const lower = g.n > 1 ? g.mean - g.ci95 : NaN;
     const converged = rs.every((r) => r.converged);
     const pass = converged && lower > t.value;
-    const bound = Number.isFinite(lower) ? `${(100 * lower).toFixed(2)}%${g.interval === 'binomial' ? ' (binomial: seeds agree)' : ''}` : '–';
+    const bound = Number.isFinite(lower)
+      ? `${(100 * lower).toFixed(2)}%${g.interval === 'binomial' ? ' (binomial: seeds agree)' : ''}`
+      : '–';
     const detail = !converged
       ? `${c.model} did not converge on ${c.dataset}`
       : `${c.model} on ${c.dataset}: ${(100 * g.mean).toFixed(2)}%, lower 95% bound ${bound} against ${(100 * t.value).toFixed(2)}% (${t.what})`;

@@ -7,8 +7,7 @@
 import type { Study } from '../../experiments/study';
 import type { RunRecord } from '../../results/record';
 import type { Group } from '../statistics';
-import { aggregateRows, DataFrame, frame } from '../tables';
-
+import { aggregateRows, type DataFrame, frame } from '../tables';
 
 function attentionFlops(records: RunRecord[], name: string, dataset: string): number {
   const r = records.find((x) => x.name === name && x.dataset === dataset);
@@ -31,5 +30,10 @@ export function literatureTable(groups: Group[], records: RunRecord[], order: st
 
 /** The catalog's entry of each arm: what it is, whom it follows, its parameters at the defaults. */
 export function modelRows(study: Study, arms: { name: string; preset: string }[]): Record<string, unknown>[] {
-  return arms.map(({ name, preset }) => ({ model: name, what: study.models[preset].about, after: study.models[preset].after ?? '–', params: study.models[preset].params }));
+  return arms.map(({ name, preset }) => ({
+    model: name,
+    what: study.models[preset].about,
+    after: study.models[preset].after ?? '–',
+    params: study.models[preset].params,
+  }));
 }

@@ -6,11 +6,11 @@
  * while any lacks a verdict (missing, unconverged, a failed control, a model that failed
  * sanity by fitting its training set worse, or a preset that gives no verdicts).
  */
-import { PlannedRun, planSuite, QuestionClaim, runPreset, RunPresetName, Study } from '../../experiments';
+import { type PlannedRun, planSuite, type QuestionClaim, runPreset, type RunPresetName, type Study } from '../../experiments';
 import { costModel } from '../../models/cost';
-import { distinctRuns, RunRecord } from '../../results/record';
-import { blockGate, compareFamily, formatPaired, gates, Paired } from '../statistics';
-import { ClaimNotSupported, ClaimStatus, judgedEvidence, judgeFamily, Judgement } from './claim';
+import { distinctRuns, type RunRecord } from '../../results/record';
+import { blockGate, compareFamily, gates, type Paired } from '../statistics';
+import { ClaimNotSupported, type ClaimStatus, judgedEvidence, judgeFamily, type Judgement } from './claim';
 import { checkControls, controlGate, datasetsOf } from './controls';
 import { checkSanity, sanityGate } from './sanity';
 import { missingRuns } from '../views';
@@ -50,7 +50,14 @@ function flopsOf(planned: PlannedRun[], name: string, dataset: string): number {
  */
 export function questionClaims(study: Study, recordsOf: (suite: string) => RunRecord[], preset: RunPresetName): ClaimRow[] {
   const suites = [...new Set(study.claims.flatMap((c) => [c.experiment.suite, ...c.expects.flatMap((e) => (e.suite ? [e.suite] : []))]))];
-  const refs = study.claims.flatMap((c) => c.expects.map((e) => ({ ...e, suite: e.suite ?? c.experiment.suite, records: recordsOf(e.suite ?? c.experiment.suite), extension: !!c.extension })));
+  const refs = study.claims.flatMap((c) =>
+    c.expects.map((e) => ({
+      ...e,
+      suite: e.suite ?? c.experiment.suite,
+      records: recordsOf(e.suite ?? c.experiment.suite),
+      extension: !!c.extension,
+    })),
+  );
   const all = distinctRuns(suites.flatMap(recordsOf));
   // Every control is planned by the controls suite, and is read there only: a suite that runs the same model on the
   // task under another recipe (hybrid-relation's spatial-full, with a disjoint validation set) is not the control.
@@ -72,7 +79,10 @@ export function questionClaims(study: Study, recordsOf: (suite: string) => RunRe
   const judged: Judgement[] = new Array(refs.length);
   for (const ext of [false, true]) {
     const at = refs.flatMap((r, i) => (r.extension === ext ? [i] : []));
-    judgeFamily(at.map((i) => family[i]), at.map((i) => refs[i].expect)).forEach((j, k) => (judged[at[k]] = j));
+    judgeFamily(
+      at.map((i) => family[i]),
+      at.map((i) => refs[i].expect),
+    ).forEach((j, k) => (judged[at[k]] = j));
   }
   let k = 0;
   return study.claims.map((claim) => {
@@ -86,15 +96,28 @@ export function questionClaims(study: Study, recordsOf: (suite: string) => RunRe
       const on = claim.cheaper.dataset ?? claim.expects[0]?.dataset ?? 'mnist';
       const [fa, fb] = [flopsOf(planned, claim.cheaper.a, on), flopsOf(planned, claim.cheaper.b, on)];
       statuses.push(Number.isFinite(fa) && Number.isFinite(fb) ? (fa < fb ? 'holds' : 'does not hold') : 'not settled');
-      evidence.push(`forward FLOPs per image: ${claim.cheaper.a} ${Number.isFinite(fa) ? (fa / 1e6).toFixed(2) : '–'} M, ${claim.cheaper.b} ${Number.isFinite(fb) ? (fb / 1e6).toFixed(2) : '–'} M`);
+      evidence.push(
+        `forward FLOPs per image: ${claim.cheaper.a} ${Number.isFinite(fa) ? (fa / 1e6).toFixed(2) : '–'} M, ${claim.cheaper.b} ${Number.isFinite(fb) ? (fb / 1e6).toFixed(2) : '–'} M`,
+      );
     }
     if (claim.scales) {
       // The cost model's FLOPs, the same numbers every run records.
-      const e = attentionExponent(planned.map((p) => ({ name: p.config.name, ...costModel(p.config.model) })), claim.scales.runs);
+      const e = attentionExponent(
+        planned.map((p) => ({ name: p.config.name, ...costModel(p.config.model) })),
+        claim.scales.runs,
+      );
       statuses.push(Number.isFinite(e) ? (Math.abs(e - claim.scales.exponent) < 0.05 ? 'holds' : 'does not hold') : 'not settled');
-      evidence.push(Number.isFinite(e) ? `attention FLOPs grow as T^${e.toFixed(2)} over the scaling suite's configs` : 'fewer than two sizes in the scaling suite');
+      evidence.push(
+        Number.isFinite(e)
+          ? `attention FLOPs grow as T^${e.toFixed(2)} over the scaling suite's configs`
+          : 'fewer than two sizes in the scaling suite',
+      );
     }
-    let status: ClaimStatus = statuses.includes('does not hold') ? 'does not hold' : statuses.includes('not settled') || !statuses.length ? 'not settled' : 'holds';
+    let status: ClaimStatus = statuses.includes('does not hold')
+      ? 'does not hold'
+      : statuses.includes('not settled') || !statuses.length
+        ? 'not settled'
+        : 'holds';
     // Accuracy claims need a preset that trains to the plateau.
     if (!verdicts && claim.expects.length) status = 'not settled';
     return { claim, status, evidence, comparisons };
@@ -118,13 +141,16 @@ export function claimRows(rows: ClaimRow[]): Record<string, unknown>[] {
  * store (model names in the evidence) is escaped for markdown and HTML.
  */
 export function claimsMarkdown(rows: ClaimRow[], opts: { pagePrefix?: string } = {}): string {
-  const esc = (s: string): string => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/\|/g, '\\|').replace(/\n/g, ' ');
+  const esc = (s: string): string =>
+    s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/\|/g, '\\|').replace(/\n/g, ' ');
   const link = opts.pagePrefix !== undefined;
   const lines = [`| claim | tested by | verdict | the numbers |${link ? ' where |' : ''}`, `|---|---|---|---|${link ? '---|' : ''}`];
   for (const r of rows) {
     const nb = r.claim.experiment.notebook;
     const where = link ? ` [${nb}](${opts.pagePrefix}${nb}.html) |` : '';
-    lines.push(`| ${esc(r.claim.quote)} | ${esc(r.claim.experiment.what)} | **${r.status}** | ${esc(r.evidence.join('; ') || '–')} |${where}`);
+    lines.push(
+      `| ${esc(r.claim.quote)} | ${esc(r.claim.experiment.what)} | **${r.status}** | ${esc(r.evidence.join('; ') || '–')} |${where}`,
+    );
   }
   return lines.join('\n');
 }
@@ -134,10 +160,25 @@ export function claimsMarkdown(rows: ClaimRow[], opts: { pagePrefix?: string } =
  * naming every row whose verdict differs from what the prose says. Accuracy claims are
  * checked under presets that give verdicts; cost claims (no convergence needed) always.
  */
-export function expectQuestionClaims(study: Study, rows: ClaimRow[], preset: RunPresetName, says: Partial<Record<string, ClaimStatus>>): void {
-  for (const id of Object.keys(says)) if (!rows.some((r) => r.claim.id === id)) throw new Error(`no question claim '${id}' (known: ${rows.map((r) => r.claim.id).join(', ')})`);
-  const wrong = rows.filter((r) => says[r.claim.id] !== undefined && says[r.claim.id] !== r.status && (runPreset(study, preset).verdicts || !r.claim.expects.length));
-  if (wrong.length) throw new ClaimNotSupported(wrong.map((r) => `the report says the ${r.claim.id} claim ${says[r.claim.id]}, the store says it ${r.status} (${r.evidence.join('; ')})`).join('\n'));
+export function expectQuestionClaims(
+  study: Study,
+  rows: ClaimRow[],
+  preset: RunPresetName,
+  says: Partial<Record<string, ClaimStatus>>,
+): void {
+  for (const id of Object.keys(says))
+    if (!rows.some((r) => r.claim.id === id))
+      throw new Error(`no question claim '${id}' (known: ${rows.map((r) => r.claim.id).join(', ')})`);
+  const wrong = rows.filter(
+    (r) =>
+      says[r.claim.id] !== undefined && says[r.claim.id] !== r.status && (runPreset(study, preset).verdicts || !r.claim.expects.length),
+  );
+  if (wrong.length)
+    throw new ClaimNotSupported(
+      wrong
+        .map((r) => `the report says the ${r.claim.id} claim ${says[r.claim.id]}, the store says it ${r.status} (${r.evidence.join('; ')})`)
+        .join('\n'),
+    );
 }
 
 /**
@@ -145,8 +186,10 @@ export function expectQuestionClaims(study: Study, rows: ClaimRow[], preset: Run
  * the first that contradicts it; for "holds", the one nearest to failing), or why it is not settled yet.
  */
 export function decidingNumber(r: ClaimRow): string {
-  const pp = (c: Paired): string => `${c.diff >= 0 ? '+' : '−'}${Math.abs(100 * c.diff).toFixed(2)}${Number.isFinite(c.ci95) ? ` ± ${(100 * c.ci95).toFixed(2)}` : ''} pp`;
-  const what = (c: Paired): string => `${c.a} − ${c.b} on ${c.dataset}: ${pp(c)}${c.underfit ? `; ${c.underfit.arm === 'a' ? c.a : c.b} did not learn (${c.underfit.runs} of ${c.underfit.of} seeds)` : ''}`;
+  const pp = (c: Paired): string =>
+    `${c.diff >= 0 ? '+' : '−'}${Math.abs(100 * c.diff).toFixed(2)}${Number.isFinite(c.ci95) ? ` ± ${(100 * c.ci95).toFixed(2)}` : ''} pp`;
+  const what = (c: Paired): string =>
+    `${c.a} − ${c.b} on ${c.dataset}: ${pp(c)}${c.underfit ? `; ${c.underfit.arm === 'a' ? c.a : c.b} did not learn (${c.underfit.runs} of ${c.underfit.of} seeds)` : ''}`;
   const cs = r.comparisons;
   if (!cs.length) return r.evidence[0] ?? '–';
   const statuses = r.evidence.map((e) => (/: holds,/.test(e) ? 'holds' : /: does not hold,/.test(e) ? 'does not hold' : 'not settled'));
@@ -160,7 +203,8 @@ export function decidingNumber(r: ClaimRow): string {
 
 /** The claims as a short table, one row per claim (claim, verdict, the deciding number, where the rest is), for a reader's first minute. */
 export function claimsSummaryMarkdown(rows: ClaimRow[], opts: { pagePrefix?: string } = {}): string {
-  const esc = (s: string): string => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/\|/g, '\\|').replace(/\n/g, ' ');
+  const esc = (s: string): string =>
+    s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/\|/g, '\\|').replace(/\n/g, ' ');
   const lines = ['| claim | verdict | what decides it | details |', '|---|---|---|---|'];
   for (const r of rows) {
     const nb = r.claim.experiment.notebook;

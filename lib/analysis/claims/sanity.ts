@@ -21,8 +21,7 @@
 import type { SupersetPair } from '../../experiments/study';
 import type { RunRecord } from '../../results/record';
 import { bestTrainAcc } from '../speed';
-import { compareFamily, formatPaired, Gate, Paired, stats } from '../statistics';
-
+import { compareFamily, formatPaired, type Gate, type Paired, stats } from '../statistics';
 
 export type SanityStatus = 'holds' | 'fails: fits worse' | 'fails: overfits' | 'not settled';
 
@@ -37,15 +36,26 @@ export interface SanityResult {
 
 /** Mean over seeds of each run's best train accuracy over its curve: how well the model can fit its training set. */
 function meanTrainFit(rs: RunRecord[]): number {
-  return stats(rs.filter((r) => r.status === 'ok').map(bestTrainAcc).filter(Number.isFinite)).mean;
+  return stats(
+    rs
+      .filter((r) => r.status === 'ok')
+      .map(bestTrainAcc)
+      .filter(Number.isFinite),
+  ).mean;
 }
 
 /** Every superset pair with runs on both sides in `records` (one suite's: one config per model name), per dataset, as one Holm family. */
 export function checkSanity(records: RunRecord[], supersets: readonly SupersetPair[], opts: { alpha?: number } = {}): SanityResult[] {
   const has = (name: string, dataset: string): boolean => records.some((r) => r.name === name && r.dataset === dataset);
   const datasets = [...new Set(records.map((r) => r.dataset))];
-  const cases = datasets.flatMap((dataset) => supersets.filter((p) => has(p.superset, dataset) && has(p.subset, dataset)).map((pair) => ({ pair, dataset })));
-  const tests = compareFamily(records, cases.map((c) => ({ dataset: c.dataset, a: c.pair.superset, b: c.pair.subset })), { alpha: opts.alpha });
+  const cases = datasets.flatMap((dataset) =>
+    supersets.filter((p) => has(p.superset, dataset) && has(p.subset, dataset)).map((pair) => ({ pair, dataset })),
+  );
+  const tests = compareFamily(
+    records,
+    cases.map((c) => ({ dataset: c.dataset, a: c.pair.superset, b: c.pair.subset })),
+    { alpha: opts.alpha },
+  );
   return cases.map((c, i) => {
     const of = (name: string): RunRecord[] => records.filter((r) => r.name === name && r.dataset === c.dataset);
     const trainFit = { superset: meanTrainFit(of(c.pair.superset)), subset: meanTrainFit(of(c.pair.subset)) };
@@ -53,7 +63,8 @@ export function checkSanity(records: RunRecord[], supersets: readonly SupersetPa
     // A superset at least as well fitted (within a tenth of a point, the resolution of a
     // train accuracy read off a few thousand images) loses on test only by overfitting.
     const fitsWorse = !(trainFit.superset >= trainFit.subset - 0.001);
-    const status: SanityStatus = t.verdict === 'no verdict' ? 'not settled' : t.verdict !== 'lower' ? 'holds' : fitsWorse ? 'fails: fits worse' : 'fails: overfits';
+    const status: SanityStatus =
+      t.verdict === 'no verdict' ? 'not settled' : t.verdict !== 'lower' ? 'holds' : fitsWorse ? 'fails: fits worse' : 'fails: overfits';
     return { pair: c.pair, dataset: c.dataset, test: t, trainFit, status };
   });
 }
@@ -64,16 +75,28 @@ export function checkSanity(records: RunRecord[], supersets: readonly SupersetPa
  * one config per model name for its own models (pairing needs it); the other models in
  * them may come from several suites, and need not be read.
  */
-export function sanityFor(records: RunRecord[], supersets: readonly SupersetPair[], family: { dataset: string; a: string; b: string }[]): SanityResult[] {
-  const withPartners = (m: string): string[] => [m, ...supersets.filter((p) => p.superset === m || p.subset === m).flatMap((p) => [p.superset, p.subset])];
+export function sanityFor(
+  records: RunRecord[],
+  supersets: readonly SupersetPair[],
+  family: { dataset: string; a: string; b: string }[],
+): SanityResult[] {
+  const withPartners = (m: string): string[] => [
+    m,
+    ...supersets.filter((p) => p.superset === m || p.subset === m).flatMap((p) => [p.superset, p.subset]),
+  ];
   const keep = new Set(family.flatMap((f) => [f.a, f.b].flatMap(withPartners).map((m) => `${f.dataset}\u0000${m}`)));
-  return checkSanity(records.filter((r) => keep.has(`${r.dataset}\u0000${r.name}`)), supersets);
+  return checkSanity(
+    records.filter((r) => keep.has(`${r.dataset}\u0000${r.name}`)),
+    supersets,
+  );
 }
 
 /** For compareFamily: a comparison of a model whose superset pair failed to fit, on that dataset, gets no verdict. */
 export function sanityGate(results: SanityResult[]): Gate {
   return ({ dataset, a, b }) => {
-    const broken = results.find((s) => s.status === 'fails: fits worse' && s.dataset === dataset && [a, b].some((m) => m === s.pair.superset || m === s.pair.subset));
+    const broken = results.find(
+      (s) => s.status === 'fails: fits worse' && s.dataset === dataset && [a, b].some((m) => m === s.pair.superset || m === s.pair.subset),
+    );
     return broken
       ? `inconclusive: sanity fails on ${dataset} (${broken.pair.superset} loses to ${broken.pair.subset}, whose input it holds, and fits its training set worse: a broken run, not a finding)`
       : undefined;

@@ -3,7 +3,7 @@
  * measured latency (lib/bench/scaling.ts measures them) as C, H·W or d_model grow.
  * Plain data in, figures out: nothing here builds or times a model.
  */
-import { Figure, layout } from './plotly';
+import { type Figure, layout } from './plotly';
 
 export type Axis = 'HW' | 'C' | 'd';
 
@@ -53,9 +53,23 @@ export function scalingFigure(points: ScalingPoint[], title: string, fixedC = 64
   const data: Record<string, unknown>[] = [];
   for (const tok of ['channel-full', 'spatial-full'] as const) {
     const ps = points.filter((p) => p.tokenizer === tok);
-    data.push({ type: 'scatter', mode: 'lines+markers', name: `${tok}: predicted MFLOPs`, x: ps.map((p) => p.value), y: ps.map((p) => p.mflops) });
+    data.push({
+      type: 'scatter',
+      mode: 'lines+markers',
+      name: `${tok}: predicted MFLOPs`,
+      x: ps.map((p) => p.value),
+      y: ps.map((p) => p.mflops),
+    });
     if (ps.some((p) => Number.isFinite(p.msPerImage))) {
-      data.push({ type: 'scatter', mode: 'lines+markers', name: `${tok}: measured ms/image`, x: ps.map((p) => p.value), y: ps.map((p) => p.msPerImage), yaxis: 'y2', line: { dash: 'dot' } });
+      data.push({
+        type: 'scatter',
+        mode: 'lines+markers',
+        name: `${tok}: measured ms/image`,
+        x: ps.map((p) => p.value),
+        y: ps.map((p) => p.msPerImage),
+        yaxis: 'y2',
+        line: { dash: 'dot' },
+      });
     }
   }
   const shapes: Record<string, unknown>[] = [];
@@ -66,7 +80,8 @@ export function scalingFigure(points: ScalingPoint[], title: string, fixedC = 64
     annotations.push({ x: fixedC, yref: 'paper', y: 1.02, text: `H·W = C = ${fixedC}`, showarrow: false });
   }
   const cross = crossover(points);
-  if (cross !== undefined) annotations.push({ x: cross, yref: 'paper', y: 0.92, text: `spatial dearer from ${cross}`, showarrow: true, arrowhead: 2 });
+  if (cross !== undefined)
+    annotations.push({ x: cross, yref: 'paper', y: 0.92, text: `spatial dearer from ${cross}`, showarrow: true, arrowhead: 2 });
   return {
     data,
     layout: layout(title, {
@@ -91,13 +106,25 @@ export function growthExponent(points: CostPoint[], model: string, key: 'attenti
 /** Log-log lines of one quantity against H·W, one per model. */
 export function costScalingFigure(points: CostPoint[], key: 'attentionMflops' | 'totalMflops' | 'msPerImage', title: string): Figure {
   const models = [...new Set(points.map((p) => p.model))];
-  const yTitle = { attentionMflops: 'attention MFLOPs / image (QKᵀ and AV)', totalMflops: 'total forward MFLOPs / image', msPerImage: 'measured forward ms / image' }[key];
+  const yTitle = {
+    attentionMflops: 'attention MFLOPs / image (QKᵀ and AV)',
+    totalMflops: 'total forward MFLOPs / image',
+    msPerImage: 'measured forward ms / image',
+  }[key];
   return {
     data: models.map((m, i) => {
       const ps = points.filter((p) => p.model === m && Number.isFinite(p[key]) && p[key] > 0);
       // Models with the same attention (the three channel-token variants) draw the same line: dashes keep each visible.
       const dash = ['solid', 'dash', 'dot', 'dashdot', 'longdash', 'longdashdot'][i % 6];
-      return { type: 'scatter', mode: 'lines+markers', name: m, x: ps.map((p) => p.positions), y: ps.map((p) => p[key]), line: { dash }, text: ps.map((p) => `${p.side}×${p.side} maps (input ${2 * p.side}×${2 * p.side})`) };
+      return {
+        type: 'scatter',
+        mode: 'lines+markers',
+        name: m,
+        x: ps.map((p) => p.positions),
+        y: ps.map((p) => p[key]),
+        line: { dash },
+        text: ps.map((p) => `${p.side}×${p.side} maps (input ${2 * p.side}×${2 * p.side})`),
+      };
     }),
     layout: layout(title, {
       xaxis: { title: { text: 'H·W: feature-map positions (input side = 2·map side)' }, type: 'log' },
@@ -107,4 +134,3 @@ export function costScalingFigure(points: CostPoint[], key: 'attentionMflops' | 
     }),
   };
 }
-

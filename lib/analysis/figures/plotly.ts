@@ -47,7 +47,11 @@ export function figureHtml(fig: Figure, id = `maptokens-plot-${figureId(fig)}-${
 
 /** "20", "0.5", "2k", "1.5M": short, unambiguous tick labels. */
 export function tickLabel(v: number): string {
-  const units: [number, string][] = [[1e9, 'G'], [1e6, 'M'], [1e3, 'k']];
+  const units: [number, string][] = [
+    [1e9, 'G'],
+    [1e6, 'M'],
+    [1e3, 'k'],
+  ];
   for (const [u, s] of units) if (Math.abs(v) >= u) return `${+(v / u).toPrecision(3)}${s}`;
   return String(+v.toPrecision(3));
 }
@@ -145,13 +149,25 @@ export function barChart(opts: {
       y: s.values,
       ...(s.errors ? { error_y: { type: 'data', array: s.errors, visible: true } } : {}),
     })),
-    layout: layout(opts.title, { barmode: 'group', yaxis: { title: { text: opts.yTitle ?? '' } }, xaxis: { title: { text: opts.xTitle ?? '' } } }),
+    layout: layout(opts.title, {
+      barmode: 'group',
+      yaxis: { title: { text: opts.yTitle ?? '' } },
+      xaxis: { title: { text: opts.xTitle ?? '' } },
+    }),
   };
 }
 
-
 /** Heatmap of a row-major [rows, cols] matrix. */
-export function heatmap(opts: { title: string; z: number[][]; xTitle?: string; yTitle?: string; x?: (string | number)[]; y?: (string | number)[]; colorscale?: string; height?: number }): Figure {
+export function heatmap(opts: {
+  title: string;
+  z: number[][];
+  xTitle?: string;
+  yTitle?: string;
+  x?: (string | number)[];
+  y?: (string | number)[];
+  colorscale?: string;
+  height?: number;
+}): Figure {
   return {
     data: [{ type: 'heatmap', z: opts.z, x: opts.x, y: opts.y, colorscale: opts.colorscale ?? 'Viridis' }],
     layout: layout(opts.title, {

@@ -6,7 +6,7 @@
 import type { RunRecord } from '../../results/record';
 import { stemOutputShape } from '../../models/stem';
 import { aggregate, pairedDifference } from '../statistics';
-import { Figure, hoverSafe, layout } from './plotly';
+import { type Figure, hoverSafe, layout } from './plotly';
 
 /** [H·W, C] of a run's stem output. */
 function mapsOf(r: RunRecord): { hw: number; c: number } {
@@ -19,7 +19,12 @@ function mapsOf(r: RunRecord): { hw: number; c: number } {
  * columns C, the interval and the seeds in the hover. `arm(r)` says which arm a record is ('channel' or 'spatial'),
  * or undefined for the others (vit-patch7, XCiT).
  */
-export function regimeHeatmap(records: RunRecord[], dataset: string, arm: (r: RunRecord) => 'channel' | 'spatial' | undefined, title: string): Figure {
+export function regimeHeatmap(
+  records: RunRecord[],
+  dataset: string,
+  arm: (r: RunRecord) => 'channel' | 'spatial' | undefined,
+  title: string,
+): Figure {
   const rs = records.filter((r) => r.dataset === dataset && r.status === 'ok' && arm(r));
   const key = (r: RunRecord): string => JSON.stringify(mapsOf(r));
   const cells = new Map<string, { hw: number; c: number; channel: RunRecord[]; spatial: RunRecord[] }>();
@@ -34,20 +39,44 @@ export function regimeHeatmap(records: RunRecord[], dataset: string, arm: (r: Ru
   const at = (hw: number, c: number) => [...cells.values()].find((x) => x.hw === hw && x.c === c);
   const diff = (hw: number, c: number) => {
     const cell = at(hw, c);
-    return cell && cell.channel.length && cell.spatial.length ? pairedDifference(cell.channel, cell.spatial) : undefined;
+    return cell?.channel.length && cell.spatial.length ? pairedDifference(cell.channel, cell.spatial) : undefined;
   };
   const z = hws.map((hw) => cs.map((c) => (diff(hw, c)?.seeds.length ? 100 * diff(hw, c)!.diff : null)));
   const text = hws.map((hw) =>
     cs.map((c) => {
       const d = diff(hw, c);
-      if (!d || !d.seeds.length) return hoverSafe(`${Math.sqrt(hw)}×${Math.sqrt(hw)}×${c}: no paired runs yet`);
-      return hoverSafe(`${Math.sqrt(hw)}×${Math.sqrt(hw)}×${c} (${c > hw ? 'C > H·W' : c < hw ? 'C < H·W' : 'C = H·W'}): ${(100 * d.diff).toFixed(2)} ± ${Number.isFinite(d.ci95) ? (100 * d.ci95).toFixed(2) : '–'} pp over ${d.seeds.length} paired seeds`);
+      if (!d?.seeds.length) return hoverSafe(`${Math.sqrt(hw)}×${Math.sqrt(hw)}×${c}: no paired runs yet`);
+      return hoverSafe(
+        `${Math.sqrt(hw)}×${Math.sqrt(hw)}×${c} (${c > hw ? 'C > H·W' : c < hw ? 'C < H·W' : 'C = H·W'}): ${(100 * d.diff).toFixed(2)} ± ${Number.isFinite(d.ci95) ? (100 * d.ci95).toFixed(2) : '–'} pp over ${d.seeds.length} paired seeds`,
+      );
     }),
   );
-  const span = Math.max(1, ...z.flat().filter((v): v is number => v !== null).map(Math.abs));
+  const span = Math.max(
+    1,
+    ...z
+      .flat()
+      .filter((v): v is number => v !== null)
+      .map(Math.abs),
+  );
   return {
-    data: [{ type: 'heatmap', x: cs.map(String), y: hws.map((hw) => `${Math.sqrt(hw)}×${Math.sqrt(hw)}`), z, text, hovertemplate: '%{text}<extra></extra>', colorscale: 'RdBu', zmin: -span, zmax: span, colorbar: { title: { text: 'pp' } } }],
-    layout: layout(title, { xaxis: { title: { text: 'C: maps (channel tokens)' }, type: 'category' }, yaxis: { title: { text: 'H×W: map size (spatial tokens)' }, type: 'category' } }),
+    data: [
+      {
+        type: 'heatmap',
+        x: cs.map(String),
+        y: hws.map((hw) => `${Math.sqrt(hw)}×${Math.sqrt(hw)}`),
+        z,
+        text,
+        hovertemplate: '%{text}<extra></extra>',
+        colorscale: 'RdBu',
+        zmin: -span,
+        zmax: span,
+        colorbar: { title: { text: 'pp' } },
+      },
+    ],
+    layout: layout(title, {
+      xaxis: { title: { text: 'C: maps (channel tokens)' }, type: 'category' },
+      yaxis: { title: { text: 'H×W: map size (spatial tokens)' }, type: 'category' },
+    }),
   };
 }
 
@@ -75,6 +104,9 @@ export function dataSizeCurve(records: RunRecord[], dataset: string, arm: (r: Ru
         hovertemplate: `${hoverSafe(a)}: %{y:.2f}% at %{x} images per class<extra></extra>`,
       };
     }),
-    layout: layout(title, { xaxis: { title: { text: 'training images per class (log)' }, type: 'log' }, yaxis: { title: { text: 'test accuracy (%), mean ± 95% CI' } } }),
+    layout: layout(title, {
+      xaxis: { title: { text: 'training images per class (log)' }, type: 'log' },
+      yaxis: { title: { text: 'test accuracy (%), mean ± 95% CI' } },
+    }),
   };
 }

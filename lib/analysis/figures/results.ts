@@ -6,7 +6,7 @@ import { runOutcome } from '../../results/record';
 import type { RunRecord } from '../../results/record';
 import { selectedRow, stepsAt } from '../speed';
 import type { Group, Paired } from '../statistics';
-import { Figure, hoverSafe, layout } from './plotly';
+import { type Figure, hoverSafe, layout } from './plotly';
 
 /**
  * Test accuracy as dots with their 95% intervals, one panel per dataset, each panel's axis fitted to its own
@@ -52,7 +52,12 @@ export function accuracyDots(groups: Group[], title: string, order?: string[], r
         yaxis: axis(i, 'y'),
         x: rs.map((r) => r.name),
         y: rs.map((r) => 100 * r.metrics.test_acc),
-        marker: { size: 6, symbol: OUTCOME_SYMBOL[outcome], color: outcome === 'plateau' ? '#999' : '#d62728', line: { width: 1.5, color: outcome === 'plateau' ? '#999' : '#d62728' } },
+        marker: {
+          size: 6,
+          symbol: OUTCOME_SYMBOL[outcome],
+          color: outcome === 'plateau' ? '#999' : '#d62728',
+          line: { width: 1.5, color: outcome === 'plateau' ? '#999' : '#d62728' },
+        },
         hovertext: rs.map((r) => hoverSafe(`${r.name} seed ${r.seed}: ${OUTCOME_LABEL[outcome]}`)),
         hovertemplate: '%{hovertext}: %{y:.2f}%<extra></extra>',
       });
@@ -61,8 +66,26 @@ export function accuracyDots(groups: Group[], title: string, order?: string[], r
     lay[`xaxis${i === 0 ? '' : i + 1}`] = { domain: [x0, x0 + width], anchor: axis(i, 'y'), tickangle: -40, automargin: true };
     lay[`yaxis${i === 0 ? '' : i + 1}`] = { anchor: axis(i, 'x'), title: { text: i === 0 ? 'test accuracy (%)' : '' }, automargin: true };
   });
-  const annotations = datasets.map((d, i) => ({ xref: 'paper', yref: 'paper', x: i * (width + gap) + width / 2, y: 1, yanchor: 'bottom', showarrow: false, text: hoverSafe(d), font: { size: 13 } }));
-  return { data, layout: layout(title, { ...lay, annotations, height: 460, margin: { l: 60, r: 20, t: 70, b: 120 }, legend: { orientation: 'h', y: -0.45 } }) };
+  const annotations = datasets.map((d, i) => ({
+    xref: 'paper',
+    yref: 'paper',
+    x: i * (width + gap) + width / 2,
+    y: 1,
+    yanchor: 'bottom',
+    showarrow: false,
+    text: hoverSafe(d),
+    font: { size: 13 },
+  }));
+  return {
+    data,
+    layout: layout(title, {
+      ...lay,
+      annotations,
+      height: 460,
+      margin: { l: 60, r: 20, t: 70, b: 120 },
+      legend: { orientation: 'h', y: -0.45 },
+    }),
+  };
 }
 
 /** How a run ended, as a legend says it and as a mark shows it. */
@@ -78,7 +101,12 @@ export const accuracyBars = accuracyDots;
  * epoch of each run marked with a ring. Validation accuracy by default: the test set
  * is evaluated once, at the selected epoch.
  */
-export function learningCurves(records: RunRecord[], dataset: string, title?: string, metric: 'val_acc' | 'train_loss' = 'val_acc'): Figure {
+export function learningCurves(
+  records: RunRecord[],
+  dataset: string,
+  title?: string,
+  metric: 'val_acc' | 'train_loss' = 'val_acc',
+): Figure {
   const rs = records.filter((r) => r.dataset === dataset && r.status === 'ok');
   const names = [...new Set(rs.map((r) => r.name))];
   const scale = metric === 'train_loss' ? 1 : 100;
@@ -87,9 +115,29 @@ export function learningCurves(records: RunRecord[], dataset: string, title?: st
     const color = PALETTE[i % PALETTE.length];
     for (const r of rs.filter((x) => x.name === n)) {
       const c = r.metrics.curve;
-      data.push({ type: 'scatter', mode: 'lines', name: n, legendgroup: n, showlegend: r === rs.find((x) => x.name === n), line: { color, width: 1.5 }, x: c.map((row) => stepsAt(r, row)), y: c.map((row) => scale * row[metric]), hovertemplate: `${hoverSafe(n)} seed ${r.seed}: %{y:.2f} at step %{x}<extra></extra>` });
+      data.push({
+        type: 'scatter',
+        mode: 'lines',
+        name: n,
+        legendgroup: n,
+        showlegend: r === rs.find((x) => x.name === n),
+        line: { color, width: 1.5 },
+        x: c.map((row) => stepsAt(r, row)),
+        y: c.map((row) => scale * row[metric]),
+        hovertemplate: `${hoverSafe(n)} seed ${r.seed}: %{y:.2f} at step %{x}<extra></extra>`,
+      });
       const sel = selectedRow(r);
-      if (sel) data.push({ type: 'scatter', mode: 'markers', legendgroup: n, showlegend: false, marker: { symbol: 'circle-open', size: 11, color, line: { width: 2 } }, x: [stepsAt(r, sel)], y: [scale * sel[metric]], hovertemplate: `${hoverSafe(n)} seed ${r.seed}: selected epoch ${sel.epoch}${r.converged ? '' : ' (not converged)'}<extra></extra>` });
+      if (sel)
+        data.push({
+          type: 'scatter',
+          mode: 'markers',
+          legendgroup: n,
+          showlegend: false,
+          marker: { symbol: 'circle-open', size: 11, color, line: { width: 2 } },
+          x: [stepsAt(r, sel)],
+          y: [scale * sel[metric]],
+          hovertemplate: `${hoverSafe(n)} seed ${r.seed}: selected epoch ${sel.epoch}${r.converged ? '' : ' (not converged)'}<extra></extra>`,
+        });
     }
   });
   return {
@@ -163,15 +211,40 @@ export function pairedChart(cs: Paired[], title: string, margin = 0.01): Figure 
         y: sel.map(label),
         error_x: { type: 'data', array: sel.map((c) => (Number.isFinite(c.ci95) ? 100 * c.ci95 : 0)), visible: true },
         marker: { size: 10, symbol: v === 'no verdict' ? 'circle-open' : 'circle', color: VERDICT_COLOUR[v] },
-        hovertext: sel.map((c) => hoverSafe(`${c.verdict}${c.reason ? `: ${c.reason}` : c.verdict === 'no verdict' && c.underfit ? `: ${c.underfit.arm === 'a' ? c.a : c.b} did not learn, so only its being lower can be read, and this family's test does not show it` : ''}`)),
+        hovertext: sel.map((c) =>
+          hoverSafe(
+            `${c.verdict}${c.reason ? `: ${c.reason}` : c.verdict === 'no verdict' && c.underfit ? `: ${c.underfit.arm === 'a' ? c.a : c.b} did not learn, so only its being lower can be read, and this family's test does not show it` : ''}`,
+          ),
+        ),
         hovertemplate: '%{y}: %{x:.2f} pp (%{hovertext})<extra></extra>',
       });
     }
     const suffix = i === 0 ? '' : String(i + 1);
-    const what = far(p[0]) ? `differences beyond ${10 * 100 * margin} pp, on a scale of their own (pp)` : 'difference in test accuracy (pp), paired over seeds, 95% interval';
+    const what = far(p[0])
+      ? `differences beyond ${10 * 100 * margin} pp, on a scale of their own (pp)`
+      : 'difference in test accuracy (pp), paired over seeds, 95% interval';
     lay[`xaxis${suffix}`] = { anchor: ya, zeroline: true, title: { text: what } };
-    lay[`yaxis${suffix}`] = { domain: [Math.max(0, top - h), top], anchor: xa, automargin: true, autorange: 'reversed', categoryorder: 'array', categoryarray: p.map(label) };
-    shapes.push({ type: 'rect', xref: xa, yref: `${ya} domain`, x0: -100 * margin, x1: 100 * margin, y0: 0, y1: 1, fillcolor: '#888', opacity: 0.15, line: { width: 0 }, layer: 'below' });
+    lay[`yaxis${suffix}`] = {
+      domain: [Math.max(0, top - h), top],
+      anchor: xa,
+      automargin: true,
+      autorange: 'reversed',
+      categoryorder: 'array',
+      categoryarray: p.map(label),
+    };
+    shapes.push({
+      type: 'rect',
+      xref: xa,
+      yref: `${ya} domain`,
+      x0: -100 * margin,
+      x1: 100 * margin,
+      y0: 0,
+      y1: 1,
+      fillcolor: '#888',
+      opacity: 0.15,
+      line: { width: 0 },
+      layer: 'below',
+    });
     top -= h + GAP / total;
   });
   return {
@@ -185,31 +258,78 @@ export function pairedChart(cs: Paired[], title: string, margin = 0.01): Figure 
   };
 }
 
-const VERDICT_LABEL = { higher: 'higher', lower: 'lower', indistinguishable: 'not distinguishable', 'no verdict': 'no verdict (hover for why)' } as const;
+const VERDICT_LABEL = {
+  higher: 'higher',
+  lower: 'lower',
+  indistinguishable: 'not distinguishable',
+  'no verdict': 'no verdict (hover for why)',
+} as const;
 const VERDICT_COLOUR = { higher: '#2ca02c', lower: '#d62728', indistinguishable: '#7f7f7f', 'no verdict': '#7f7f7f' } as const;
 
 /**
  * The relation probe: accuracy against the distance between the shapes, one line per model,
  * the training distances shaded and chance drawn, so that where a model falls is read off at once.
  */
-export function distanceProbeChart(rows: { model: string; distance: number; accuracy: number }[], trained: { min: number; max: number }, chance: number, title: string): Figure {
+export function distanceProbeChart(
+  rows: { model: string; distance: number; accuracy: number }[],
+  trained: { min: number; max: number },
+  chance: number,
+  title: string,
+): Figure {
   const names = [...new Set(rows.map((r) => r.model))];
   const xs = rows.map((r) => r.distance);
   return {
     data: names.map((n, i) => {
       const own = rows.filter((r) => r.model === n).sort((a, b) => a.distance - b.distance);
-      return { type: 'scatter', mode: 'lines+markers', name: n, line: { color: PALETTE[i % PALETTE.length], width: 2 }, x: own.map((r) => r.distance), y: own.map((r) => 100 * r.accuracy), hovertemplate: `${hoverSafe(n)}: %{y:.1f}% at %{x} px<extra></extra>` };
+      return {
+        type: 'scatter',
+        mode: 'lines+markers',
+        name: n,
+        line: { color: PALETTE[i % PALETTE.length], width: 2 },
+        x: own.map((r) => r.distance),
+        y: own.map((r) => 100 * r.accuracy),
+        hovertemplate: `${hoverSafe(n)}: %{y:.1f}% at %{x} px<extra></extra>`,
+      };
     }),
     layout: layout(title, {
       xaxis: { title: { text: 'distance between the shapes on their dominant axis (px)' }, dtick: 1 },
       yaxis: { title: { text: 'test accuracy (%)' }, range: [0, 102] },
       shapes: [
-        { type: 'rect', xref: 'x', yref: 'paper', x0: trained.min - 0.5, x1: trained.max + 0.5, y0: 0, y1: 1, fillcolor: '#888', opacity: 0.12, line: { width: 0 } },
-        { type: 'line', xref: 'x', yref: 'y', x0: Math.min(...xs), x1: Math.max(...xs), y0: 100 * chance, y1: 100 * chance, line: { dash: 'dot', color: '#555', width: 1 } },
+        {
+          type: 'rect',
+          xref: 'x',
+          yref: 'paper',
+          x0: trained.min - 0.5,
+          x1: trained.max + 0.5,
+          y0: 0,
+          y1: 1,
+          fillcolor: '#888',
+          opacity: 0.12,
+          line: { width: 0 },
+        },
+        {
+          type: 'line',
+          xref: 'x',
+          yref: 'y',
+          x0: Math.min(...xs),
+          x1: Math.max(...xs),
+          y0: 100 * chance,
+          y1: 100 * chance,
+          line: { dash: 'dot', color: '#555', width: 1 },
+        },
       ],
       annotations: [
         { xref: 'x', yref: 'paper', x: (trained.min + trained.max) / 2, y: 1, yanchor: 'bottom', showarrow: false, text: 'trained' },
-        { xref: 'x', yref: 'y', x: Math.max(...xs), y: 100 * chance, xanchor: 'right', yanchor: 'bottom', showarrow: false, text: 'chance' },
+        {
+          xref: 'x',
+          yref: 'y',
+          x: Math.max(...xs),
+          y: 100 * chance,
+          xanchor: 'right',
+          yanchor: 'bottom',
+          showarrow: false,
+          text: 'chance',
+        },
       ],
     }),
   };

@@ -10,14 +10,14 @@
  * and carries, as `maptokens`, the preset and a digest of that preset's records in the
  * store it was drawn from: the report refuses to render a figure whose store has moved on.
  */
-import * as crypto from 'crypto';
-import * as path from 'path';
+import * as crypto from 'node:crypto';
+import * as path from 'node:path';
 import { writeFileAtomic } from '../../util/atomic';
 import { RESULTS_DIR, resultsDirFor } from '../../util/paths';
 import { ResultStore } from '../../results/store';
 import type { RunPresetName } from '../../experiments/presets';
-import { runPreset, Study } from '../../experiments/study';
-import { Figure, readable } from './plotly';
+import { runPreset, type Study } from '../../experiments/study';
+import { type Figure, readable } from './plotly';
 
 /** What a saved figure says about where it came from. */
 export interface FigureProvenance {
@@ -34,7 +34,10 @@ export function figuresDir(preset: string, resultsDir = RESULTS_DIR): string {
 /** A digest of the preset's records in the store (their ids and when they ended): changes when a run of the preset lands. */
 export function storeDigest(preset: string, resultsDir = RESULTS_DIR): string {
   const { records } = new ResultStore({ dir: resultsDirFor(preset, resultsDir) }).read();
-  const keys = records.filter((r) => r.preset === preset).map((r) => `${r.id} ${r.ended}`).sort();
+  const keys = records
+    .filter((r) => r.preset === preset)
+    .map((r) => `${r.id} ${r.ended}`)
+    .sort();
   return crypto.createHash('sha256').update(keys.join('\n')).digest('hex').slice(0, 16);
 }
 
@@ -43,7 +46,10 @@ export function withPresetCaption(study: Study, fig: Figure, preset: RunPresetNa
   const t = fig.layout.title as { text?: string } | string | undefined;
   const text = typeof t === 'string' ? t : (t?.text ?? '');
   const caption = `<sub>preset ${runPreset(study, preset).label}</sub>`;
-  return { ...fig, layout: { ...fig.layout, title: { ...(typeof t === 'object' ? t : {}), text: text ? `${text}<br>${caption}` : caption } } };
+  return {
+    ...fig,
+    layout: { ...fig.layout, title: { ...(typeof t === 'object' ? t : {}), text: text ? `${text}<br>${caption}` : caption } },
+  };
 }
 
 /** Writes results/figures/<preset>/<name>.json; names are [a-z0-9_-] so they are safe file names. */
