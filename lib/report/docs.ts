@@ -2,8 +2,9 @@
  * The generated blocks of docs/recipe.md (the recipe sweep, from the store's `recipe`
  * suite runs, and how far the tested epoch is from the best validation epoch),
  * docs/validation.md and docs/performance.md (tfjs against the PyTorch twin, accuracy
- * and time of whole runs, from results/twin/runs.jsonl), and docs/study.md (the study's
- * catalog as tables: datasets, models, presets, suites, controls and sanity pairs). The prose around the blocks is
+ * and time of whole runs, from results/twin/runs.jsonl), docs/commands.md (the standard
+ * sweep's run time per suite) and docs/study.md (the study's catalog as tables: datasets,
+ * models, presets, suites, controls and sanity pairs). The prose around the blocks is
  * written by a person; every number inside them comes from a store, so the docs never
  * say more than the runs do. `npm run docs` rewrites them, and so does `npm run report`.
  */
@@ -455,7 +456,7 @@ export function updateDocs(study: Study, opts: { write?: boolean } = {}): { file
       [path.join(ROOT, 'docs', 'recipe.md'), 'selection', selectionBlock],
       [path.join(ROOT, 'docs', 'validation.md'), 'validation', validationBlock],
       [path.join(ROOT, 'docs', 'performance.md'), 'whole-runs', wholeRunTimeBlock],
-      [path.join(ROOT, 'README.md'), 'sweep-time', sweepTimeBlock],
+      [path.join(ROOT, 'docs', 'commands.md'), 'sweep-time', sweepTimeBlock],
       [path.join(ROOT, 'docs', 'study.md'), 'study-datasets', datasetsBlock],
       [path.join(ROOT, 'docs', 'study.md'), 'study-models', modelsBlock],
       [path.join(ROOT, 'docs', 'study.md'), 'study-presets', presetsBlock],
