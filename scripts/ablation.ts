@@ -12,11 +12,11 @@
 import { aggregate } from '../lib/analysis/statistics';
 import { frame, tableText } from '../lib/analysis/tables';
 import { initBackend, describeBackend } from '../lib/backend';
-import { finished, runSuite } from '../lib/train/engine';
-import { parseUntil } from '../lib/train/deadline';
+import { finished, runSuite } from '../lib/sweep/engine';
+import { parseUntil } from '../lib/sweep/deadline';
 import { answerDatasetsAll, planSuite, runPreset, shardOf, suiteNames, suitesOf } from '../lib/experiments';
 import { STUDY } from '../study';
-import { budgetRows, sweepBudget } from '../lib/train/eta';
+import { budgetRows, sweepBudget } from '../lib/sweep/eta';
 import { ResultStore } from '../lib/results/store';
 import { resultsDirFor } from '../lib/util/paths';
 import { allocatedCpus, underSlurm } from '../lib/util/cpus';
@@ -133,7 +133,7 @@ runCommand(SPEC, async (a, rest) => {
     const { records } = new ResultStore({ dir: resultsDirFor(preset) }).read();
     const table = budgetRows(sweepBudget(plans, records), workers);
     console.log(
-      `${preset}${shard ? `, shard ${shard[0]}/${shard[1]}` : ''}: estimated from the store's finished runs (lib/train/eta.ts)\n${tableText(frame(table), 1)}`,
+      `${preset}${shard ? `, shard ${shard[0]}/${shard[1]}` : ''}: estimated from the store's finished runs (lib/sweep/eta.ts)\n${tableText(frame(table), 1)}`,
     );
     // The grid's own options, so that every array task plans the same grid (README, "On a Slurm cluster").
     const grid = [

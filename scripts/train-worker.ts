@@ -1,5 +1,5 @@
-/** A worker process of `npm run ablation -- --workers k`: see lib/train/engine.ts. */
-import { workerMain } from '../lib/train/engine';
+/** A worker process of `npm run ablation -- --workers k`: see lib/sweep/engine.ts. */
+import { workerMain } from '../lib/sweep/engine';
 
 workerMain(process.argv[2]).catch((e) => {
   // One line: the parent shows it beside the progress display (MAPTOKENS_DEBUG=1 for the stack).

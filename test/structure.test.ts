@@ -66,6 +66,13 @@ test('lib/analysis only reads results: no trainer, bench, notebook, report or mo
   assert.deepEqual(bad, []);
 });
 
+test("lib/train is one run's mathematics: it imports none of the sweep's machinery (lib/sweep), notebooks or reports", () => {
+  const bad = [...importGraph()].flatMap(([file, deps]) =>
+    file.startsWith('train/') ? deps.filter((d) => /^(sweep|notebook|report|bench)\//.test(d)).map((d) => `${file} -> ${d}`) : [],
+  );
+  assert.deepEqual(bad, []);
+});
+
 test('the checks can fail: a cycle and a forbidden import are found', () => {
   const dir = tempDir('graph');
   fs.mkdirSync(path.join(dir, 'analysis'));

@@ -1,5 +1,5 @@
 /**
- * createModel: a typed config (or a preset name plus overrides) -> a tfjs model
+ * createModel: a typed config (a model preset's partial config, with overrides) -> a tfjs model
  * wrapped with access to its stages: featureMaps(), tokens(), encode(),
  * attention() and the logits, in the manner of timm's forward_features /
  * forward_head, so notebooks can look inside.

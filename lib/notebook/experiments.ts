@@ -10,9 +10,9 @@ import type { MapTokensModel } from '../models/create';
 import { loadModel } from '../models/io';
 import type { RunRecord } from '../results/record';
 import { ResultStore } from '../results/store';
-import { retrainRun, runSuite, workerThreads } from '../train/engine';
-import { budgetRows, sweepBudget } from '../train/eta';
-import { CallbackProgress } from '../train/progress';
+import { retrainRun, runSuite, workerThreads } from '../sweep/engine';
+import { budgetRows, sweepBudget } from '../sweep/eta';
+import { CallbackProgress } from '../sweep/progress';
 import { gridRows, planSuite, type RunPresetName, type Study } from '../experiments';
 import { resultsDirFor, ROOT } from '../util/paths';
 import { readWeightsRecord } from '../results/weights';
@@ -72,7 +72,7 @@ export async function runSuiteInNotebook(
 
 /**
  * What a cell is about to train, said before it starts: how many runs the store lacks and how long they are
- * expected to take on one worker (the sweep ETA's estimate from the store, lib/train/eta.ts). Null when the
+ * expected to take on one worker (the sweep ETA's estimate from the store, lib/sweep/eta.ts). Null when the
  * store already holds every planned run (the cell then trains nothing).
  */
 export function trainingAhead(
@@ -103,7 +103,7 @@ export function showBudget(study: Study, suites: string[], preset: RunPresetName
     records,
   );
   showTable(frame(budgetRows(budget, workers)), {
-    caption: `What ${suites.join(' and ')} plan under the ${preset} preset, and the run time left (estimated from the store, lib/train/eta.ts)`,
+    caption: `What ${suites.join(' and ')} plan under the ${preset} preset, and the run time left (estimated from the store, lib/sweep/eta.ts)`,
   });
 }
 

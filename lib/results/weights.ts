@@ -1,7 +1,7 @@
 /**
  * Kept weights, and the run they come from. A run trained with `saveWeights` keeps its model in
  * results/runs/<id>/model, and beside it `record.json`: the record of the run that made them. A retrain
- * (retrainRun in lib/train/engine.ts) writes its own record there. So a notebook can say whether it looks inside the
+ * (retrainRun in lib/sweep/engine.ts) writes its own record there. So a notebook can say whether it looks inside the
  * stored run or inside another draw of the same config: on another CPU TensorFlow sums in another order, and the
  * curves part.
  */

@@ -4,7 +4,7 @@
  * that updates in place in a notebook cell. All three get the same events.
  */
 import type { RunRecord } from '../results/record';
-import type { TrainProgress } from './trainer';
+import type { TrainProgress } from '../train/trainer';
 
 export interface ProgressSink {
   /** Run `id` starts: index (1-based, in start order) of total, a label, and its predicted work. */
@@ -46,7 +46,7 @@ function runFrac(r: ActiveRun): number {
 
 /**
  * Tracks overall progress. Runs differ in cost by 10× or more, so the ETA weighs
- * each run by its expected cost (lib/train/eta.ts) rather than counting runs.
+ * each run by its expected cost (lib/sweep/eta.ts) rather than counting runs.
  * Several runs can be active at once (worker processes); each is tracked by id.
  */
 export class ProgressState {

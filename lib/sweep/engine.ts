@@ -17,10 +17,10 @@ import { allocatedCpus } from '../util/cpus';
 import { experimentHash } from '../experiments/config';
 import { PlainProgress, type ProgressSink, TerminalProgress } from './progress';
 import { type PlannedRun, planSuite, type RunPresetName, shardOf, type Study } from '../experiments';
-import { checkpointSeconds, clearCheckpoint } from './checkpoint';
+import { checkpointSeconds, clearCheckpoint } from '../train/checkpoint';
 import { expectedRuns } from './eta';
 import { fitsBefore, takeFitting } from './deadline';
-import { trainExperiment, type TrainProgress } from './trainer';
+import { trainExperiment, type TrainProgress } from '../train/trainer';
 
 export interface EngineOptions {
   /** The study whose suite runs. */
@@ -40,7 +40,7 @@ export interface EngineOptions {
   /** Where progress goes; default a terminal bar on a TTY, plain lines otherwise. */
   progress?: (totalWeight: number) => ProgressSink;
   saveWeights?: boolean;
-  /** Start only runs expected to end by this time (ms since the epoch; `--until`, lib/train/deadline.ts). */
+  /** Start only runs expected to end by this time (ms since the epoch; `--until`, lib/sweep/deadline.ts). */
   until?: number;
 }
 
