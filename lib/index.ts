@@ -16,6 +16,7 @@ export * from './analysis';
 export * from './notebook/display';
 export * from './notebook/experiments';
 export * from './notebook/verdicts';
+export * from './notebook/suite';
 export * from './notebook/datasets';
 export * from './notebook/image-grid';
 export * from './notebook/relation-probe';
