@@ -157,7 +157,7 @@ test('a comparison waits for every planned seed: two seeds of three give no verd
   const recs = [...runs('a', 'mnist', [0.95, 0.951]), ...runs('b', 'mnist', [0.9, 0.901])];
   const [early] = compareFamily(recs, [{ dataset: 'mnist', a: 'a', b: 'b' }], { planned: [0, 1, 2] });
   assert.equal(early.verdict, 'no verdict');
-  assert.equal(early.reason, 'seed 2 not in yet: no verdict before every planned seed');
+  assert.equal(early.withheld, 'seeds pending');
   const [done] = compareFamily(recs, [{ dataset: 'mnist', a: 'a', b: 'b' }], { planned: [0, 1] });
   assert.equal(done.verdict, 'higher');
 });
@@ -199,13 +199,13 @@ test('a group whose seeds agree exactly shows the binomial interval, not "± 0.0
 test('no verdict from one seed, and none when a run did not converge', () => {
   const one = compareFamily([...runs('a', 'mnist', [0.9]), ...runs('b', 'mnist', [0.5])], [{ dataset: 'mnist', a: 'a', b: 'b' }]);
   assert.equal(one[0].verdict, 'no verdict');
-  assert.match(one[0].reason!, /fewer than two paired seeds/);
+  assert.equal(one[0].withheld, 'one seed');
   const recs = [...runs('a', 'mnist', [0.9, 0.91, 0.92]), ...runs('b', 'mnist', [0.5, 0.52, 0.51])];
   assert.equal(compareFamily(recs, [{ dataset: 'mnist', a: 'a', b: 'b' }])[0].verdict, 'higher');
   recs[4] = rec('b', 'mnist', 1, 0.52, false); // one run of b stopped at its cap, still improving
   const gated = compareFamily(recs, [{ dataset: 'mnist', a: 'a', b: 'b' }]);
   assert.equal(gated[0].verdict, 'no verdict');
-  assert.match(gated[0].reason!, /not converged/);
+  assert.equal(gated[0].withheld, 'not converged');
 });
 
 test('Holm withholds a verdict that a single test would give', () => {
@@ -236,7 +236,7 @@ test('Holm withholds a verdict that a single test would give', () => {
     { dataset: 'fashion-mnist', a: 'c', b: 'd' },
   ]);
   assert.equal(waiting[1].pending, true);
-  assert.match(waiting[1].reason!, /missing runs/);
+  assert.equal(waiting[1].withheld, 'missing runs');
   assert.ok(Math.abs(waiting[0].pHolm - 0.0702) < 2e-3, `Holm p ${waiting[0].pHolm}`);
   assert.equal(waiting[0].verdict, 'indistinguishable');
   const seedLater = compareFamily(
@@ -255,9 +255,13 @@ test('Holm withholds a verdict that a single test would give', () => {
       { dataset: 'mnist', a: 'a', b: 'b' },
       { dataset: 'fashion-mnist', a: 'c', b: 'd' },
     ],
-    { incomplete: (p) => (p.dataset === 'fashion-mnist' ? 'the rest of its block not in yet' : undefined) },
+    {
+      incomplete: (p) =>
+        p.dataset === 'fashion-mnist' ? { kind: 'block pending', reason: 'the rest of its block not in yet' } : undefined,
+    },
   );
   assert.equal(blockLater[1].pending, true);
+  assert.equal(blockLater[1].withheld, 'block pending');
   assert.equal(blockLater[1].verdict, 'no verdict');
   assert.equal(blockLater[0].verdict, 'indistinguishable');
   const never = compareFamily(
@@ -291,7 +295,7 @@ test("a failed control makes its task's comparisons inconclusive; a passing one 
     blocked: controlGate(failing, STUDY.controls),
   });
   assert.equal(c1[0].verdict, 'no verdict');
-  assert.match(c1[0].reason!, /inconclusive: the positive control/);
+  assert.equal(c1[0].withheld, 'control failed');
   const passing = checkControls([...others, ...runs('spatial-full', 'relation', [base + 0.4, base + 0.41, base + 0.42])], STUDY.controls);
   assert.equal(passing[0].pass, true, passing[0].detail);
   const c2 = compareFamily(others, [{ dataset: 'relation', a: 'channel-full', b: 'channel-pooled' }], {

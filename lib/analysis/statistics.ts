@@ -226,7 +226,8 @@ export interface Paired {
   p: number;
   pHolm: number;
   verdict: PairedVerdict;
-  /** Why there is no verdict, when there is none. */
+  /** Why there is no verdict, when there is none: its kind, which code and tests read, and its sentence. */
+  withheld?: Withheld;
   reason?: string;
   /**
    * The arm whose runs did not learn (runOutcome 'underfit', the other's all reached a plateau), with its best
@@ -375,7 +376,10 @@ export function blockGate(suite: string, missing: { dataset: string }[]): Gate {
   return ({ dataset }) => {
     const k = missing.filter((m) => m.dataset === dataset).length;
     return k
-      ? `${k} planned run${k === 1 ? '' : 's'} of the ${suite} suite on ${dataset} not in yet: no verdict before its block is complete (the pooled spread, sanity and controls read them all)`
+      ? {
+          kind: 'block pending',
+          reason: `${k} planned run${k === 1 ? '' : 's'} of the ${suite} suite on ${dataset} not in yet: no verdict before its block is complete (the pooled spread, sanity and controls read them all)`,
+        }
       : undefined;
   };
 }
@@ -426,15 +430,35 @@ export interface PairRef {
   records?: RunRecord[];
 }
 
-/** Why a comparison is withheld before it is tested (a failed control, a failed sanity check), or undefined. */
-export type Gate<P extends PairRef = PairRef> = (pair: P) => string | undefined;
+/**
+ * Why a comparison has no verdict, as a kind: runs missing, a run not converged, one paired seed, planned seeds
+ * or the rest of the block not in yet, a task's control that failed or was never judged, a model that failed sanity.
+ */
+export type Withheld =
+  | 'missing runs'
+  | 'not converged'
+  | 'one seed'
+  | 'seeds pending'
+  | 'block pending'
+  | 'control failed'
+  | 'control not judged'
+  | 'sanity';
 
-/** The first reason any of the gates gives. */
+/** What a gate finds: the kind of withholding and its sentence. */
+export interface GateResult {
+  kind: Withheld;
+  reason: string;
+}
+
+/** Why a comparison is withheld before it is tested (a failed control, a failed sanity check), or undefined. */
+export type Gate<P extends PairRef = PairRef> = (pair: P) => GateResult | undefined;
+
+/** The first finding any of the gates gives. */
 export function gates<P extends PairRef>(...gs: Gate<P>[]): Gate<P> {
   return (pair) => {
     for (const g of gs) {
-      const reason = g(pair);
-      if (reason) return reason;
+      const found = g(pair);
+      if (found) return found;
     }
     return undefined;
   };
@@ -485,20 +509,22 @@ export function compareFamily<P extends PairRef>(
     const rb = of(p.records ?? records, p.b, p.dataset);
     const d = pairedDifference(ra, rb, opts.metric);
     const missing = lacking(opts.planned, d.seeds);
-    let reason: string | undefined;
-    let pending = false;
+    let found: GateResult | undefined;
     const outcomes = [ra, rb].map((rs) => rs.map(runOutcome));
     const learnt = outcomes.map((os) => os.every((o) => o === 'plateau'));
     const notLearnt = outcomes.map(
       (os) => os.length > 0 && os.every((o) => o === 'plateau' || o === 'underfit') && os.includes('underfit'),
     );
     const underfit = notLearnt[0] && learnt[1] ? ('a' as const) : notLearnt[1] && learnt[0] ? ('b' as const) : undefined;
-    if (!ra.length || !rb.length) [reason, pending] = ['missing runs', true];
-    else if (!underfit && !(learnt[0] && learnt[1])) reason = 'not converged at this preset: no verdict';
-    else if (d.seeds.length < 2 && !missing.length) reason = 'fewer than two paired seeds: no verdict';
-    else if (missing.length) [reason, pending] = [`seed ${missing.join(', ')} not in yet: no verdict before every planned seed`, true];
-    else if ((reason = opts.incomplete?.(p))) pending = true;
-    else reason = opts.blocked?.(p);
+    if (!ra.length || !rb.length) found = { kind: 'missing runs', reason: 'missing runs' };
+    else if (!underfit && !(learnt[0] && learnt[1])) found = { kind: 'not converged', reason: 'not converged at this preset: no verdict' };
+    else if (d.seeds.length < 2 && !missing.length) found = { kind: 'one seed', reason: 'fewer than two paired seeds: no verdict' };
+    else if (missing.length)
+      found = { kind: 'seeds pending', reason: `seed ${missing.join(', ')} not in yet: no verdict before every planned seed` };
+    else found = opts.incomplete?.(p) ?? opts.blocked?.(p);
+    // Runs not in yet: the comparison is still to come, and Holm counts it.
+    const pending = found && (['missing runs', 'seeds pending', 'block pending'] as Withheld[]).includes(found.kind);
+    const reason = found?.reason;
     const unlearnt = underfit ? (underfit === 'a' ? ra : rb).filter((r) => runOutcome(r) === 'underfit') : [];
     const bestTrain = Math.max(...unlearnt.map((r) => bestOf(r, 'train_acc')));
     return {
@@ -506,7 +532,7 @@ export function compareFamily<P extends PairRef>(
       dataset: p.dataset,
       a: p.a,
       b: p.b,
-      reason,
+      ...(found ? { withheld: found.kind, reason } : {}),
       ...(pending ? { pending: true as const } : {}),
       ...(underfit && !reason
         ? { underfit: { arm: underfit, bestTrain, runs: unlearnt.length, of: (underfit === 'a' ? ra : rb).length } }

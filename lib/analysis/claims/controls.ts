@@ -69,8 +69,10 @@ export function controlsOf(from: { records: RunRecord[]; controlRecords?: RunRec
 export function controlGate(results: ControlResult[], controls: readonly Control[]): Gate {
   return ({ dataset }) => {
     const failed = results.find((r) => r.control.dataset === dataset && !r.pass);
-    if (failed) return `inconclusive: the ${failed.control.role} failed (${failed.detail})`;
+    if (failed) return { kind: 'control failed', reason: `inconclusive: the ${failed.control.role} failed (${failed.detail})` };
     const unjudged = controls.find((c) => c.dataset === dataset && !results.some((r) => r.control === c));
-    return unjudged ? `inconclusive: the ${unjudged.role} was not judged (${unjudged.model} on ${dataset})` : undefined;
+    return unjudged
+      ? { kind: 'control not judged', reason: `inconclusive: the ${unjudged.role} was not judged (${unjudged.model} on ${dataset})` }
+      : undefined;
   };
 }

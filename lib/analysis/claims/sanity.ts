@@ -98,7 +98,10 @@ export function sanityGate(results: SanityResult[]): Gate {
       (s) => s.status === 'fails: fits worse' && s.dataset === dataset && [a, b].some((m) => m === s.pair.superset || m === s.pair.subset),
     );
     return broken
-      ? `inconclusive: sanity fails on ${dataset} (${broken.pair.superset} loses to ${broken.pair.subset}, whose input it holds, and fits its training set worse: a broken run, not a finding)`
+      ? {
+          kind: 'sanity',
+          reason: `inconclusive: sanity fails on ${dataset} (${broken.pair.superset} loses to ${broken.pair.subset}, whose input it holds, and fits its training set worse: a broken run, not a finding)`,
+        }
       : undefined;
   };
 }
