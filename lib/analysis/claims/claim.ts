@@ -21,21 +21,34 @@ import { blockGate, compareFamily, formatPaired, gates, holm, holmP, type Paired
 import { controlGate, type ControlResult, controlsOf } from './controls';
 import { type SanityStatus, sanityFor, sanityGate, trainFitText } from './sanity';
 
+export type ClaimStatus = 'holds' | 'does not hold' | 'not settled';
+
+/**
+ * A check of the prose that the store no longer supports. `check` is the check as the store judges it now,
+ * and `now` what it says instead of the prose: a status, or 'no verdict' where the comparison is withheld
+ * (its `check.comparison.withheld` says why). The message is the same in words.
+ */
 export class ClaimNotSupported extends Error {
-  constructor(message: string) {
+  constructor(
+    message: string,
+    readonly check?: ClaimCheck,
+    readonly now?: ClaimStatus | 'no verdict',
+  ) {
     super(message);
     this.name = 'ClaimNotSupported';
   }
 }
 
-export type ClaimStatus = 'holds' | 'does not hold' | 'not settled';
-
 export interface ClaimCheck {
   /** The claim in words. */
   statement: string;
   status: ClaimStatus;
-  /** The numbers behind it. */
+  /** The numbers behind it, in words. */
   evidence: string;
+  /** The comparison the check reads, with its numbers (checks of one comparison: not a control's or a sanity pair's). */
+  comparison?: Paired;
+  /** False under a preset that gives no verdicts (smoke, quick): the check shows its numbers and claims nothing. */
+  claimed: boolean;
 }
 
 /**
@@ -209,10 +222,10 @@ export function claimsOver(study: Study, from: RunRecord[] | ClaimSource, preset
   const verdicts = runPreset(study, preset).verdicts;
   // Under a preset that gives no verdicts, a check shows its numbers and claims nothing.
   const unclaimed = (c: ClaimCheck): ClaimCheck =>
-    verdicts ? c : { ...c, status: 'not settled', evidence: `${c.evidence}; preset ${preset} gives no verdicts` };
+    verdicts ? c : { ...c, status: 'not settled', evidence: `${c.evidence}; preset ${preset} gives no verdicts`, claimed: false };
   const settle = (c: ClaimCheck): ClaimCheck => {
     if (verdicts && c.status !== 'holds')
-      throw new ClaimNotSupported(`the store no longer supports "${c.statement}": ${c.status} (${c.evidence})`);
+      throw new ClaimNotSupported(`the store no longer supports "${c.statement}": ${c.status} (${c.evidence})`, c, c.status);
     return unclaimed(c);
   };
   // Declared expectation i, as the store judges it.
@@ -222,6 +235,8 @@ export function claimsOver(study: Study, from: RunRecord[] | ClaimSource, preset
       statement: `${f.a} is ${expectationWords(f.expect)} ${f.b} on ${f.dataset}`,
       status: judged[i].status,
       evidence: judgedEvidence(paired[i], f.expect, judged[i]),
+      comparison: paired[i],
+      claimed: true,
     };
   };
   const index = (a: string, b: string, dataset: string): number => {
@@ -249,16 +264,27 @@ export function claimsOver(study: Study, from: RunRecord[] | ClaimSource, preset
     b: string,
     dataset: string,
     opening: (c: Paired) => string,
-    changed: (c: Paired, status: ClaimStatus) => string | undefined,
+    changed: (c: Paired, status: ClaimStatus) => { now: ClaimStatus | 'no verdict'; words: string } | undefined,
   ): ClaimCheck => {
     const i = index(a, b, dataset);
     const c = paired[i];
     const statement = `${opening(c)} ${a} is ${expectationWords(family[i].expect)} ${b} on ${dataset}`;
-    const evidence = judgedEvidence(c, family[i].expect, judged[i]);
-    if (!verdicts) return unclaimed({ statement, status: 'not settled', evidence });
+    const check: ClaimCheck = {
+      statement,
+      status: 'not settled',
+      evidence: judgedEvidence(c, family[i].expect, judged[i]),
+      comparison: c,
+      claimed: true,
+    };
+    if (!verdicts) return unclaimed(check);
     const now = changed(c, judged[i].status);
-    if (now) throw new ClaimNotSupported(`the store no longer supports "${statement}": ${now} (${evidence})`);
-    return { statement, status: 'not settled', evidence };
+    if (now)
+      throw new ClaimNotSupported(
+        `the store no longer supports "${statement}": ${now.words} (${check.evidence})`,
+        { ...check, status: judged[i].status },
+        now.now,
+      );
+    return check;
   };
   const undecided = (a: string, b: string, dataset: string): ClaimCheck =>
     notSettled(
@@ -268,12 +294,20 @@ export function claimsOver(study: Study, from: RunRecord[] | ClaimSource, preset
       (c) => `${c.seeds.length || 'the'} seeds cannot tell whether`,
       (c, status) =>
         // Withheld is not undecided: missing or unconverged runs say nothing about what the seeds can tell.
-        c.reason ? `no verdict (${c.reason})` : status !== 'not settled' ? `the seeds now tell: it ${status}` : undefined,
+        c.reason
+          ? { now: 'no verdict', words: `no verdict (${c.reason})` }
+          : status !== 'not settled'
+            ? { now: status, words: `the seeds now tell: it ${status}` }
+            : undefined,
     );
   const refuted = (a: string, b: string, dataset: string): ClaimCheck => {
     const c = judgedCheck(index(a, b, dataset));
     if (verdicts && c.status !== 'does not hold')
-      throw new ClaimNotSupported(`the store no longer shows that "${c.statement}" does not hold: ${c.status} (${c.evidence})`);
+      throw new ClaimNotSupported(
+        `the store no longer shows that "${c.statement}" does not hold: ${c.status} (${c.evidence})`,
+        c,
+        c.status,
+      );
     return unclaimed(c);
   };
   const withheld = (a: string, b: string, dataset: string): ClaimCheck =>
@@ -282,7 +316,7 @@ export function claimsOver(study: Study, from: RunRecord[] | ClaimSource, preset
       b,
       dataset,
       () => 'the runs give no verdict on whether',
-      (c, status) => (c.reason ? undefined : `it gives one, ${status}`),
+      (c, status) => (c.reason ? undefined : { now: status, words: `it gives one, ${status}` }),
     );
   return {
     family: paired,
@@ -305,8 +339,9 @@ export function claimsOver(study: Study, from: RunRecord[] | ClaimSource, preset
           statement,
           status: 'not settled',
           evidence: `no control result: ${model} has no runs on ${dataset}, or it is not a declared control`,
+          claimed: true,
         });
-      return settle({ statement, status: c.pass ? 'holds' : 'does not hold', evidence: c.detail });
+      return settle({ statement, status: c.pass ? 'holds' : 'does not hold', evidence: c.detail, claimed: true });
     },
     sanity: (superset, subset, dataset, says) => {
       // Only pairs whose models the family reads are checked (sanityFor): a sentence on a pair is a sentence on its models.
@@ -317,11 +352,13 @@ export function claimsOver(study: Study, from: RunRecord[] | ClaimSource, preset
           statement,
           status: 'not settled',
           evidence: `no sanity pair ${superset} ⊇ ${subset} with runs on ${dataset} among the family's models`,
+          claimed: true,
         });
       return settle({
         statement,
         status: s.status === says ? 'holds' : 'does not hold',
         evidence: `${s.status}: test ${formatPaired(s.test)}; best train acc ${trainFitText(s)}`,
+        claimed: true,
       });
     },
   };
