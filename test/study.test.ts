@@ -68,6 +68,15 @@ test('every kind of study fact is declared in study/, and nowhere else (lib, scr
     ...filesUnder(path.join(ROOT, 'notebooks'), (f) => f.endsWith('.ipynb')),
   ]);
   assert.deepEqual(elsewhere, [], 'a fact of the study is declared outside study/: move it to the catalog and pass it in');
+  // A notebook checks the controls the study declares, not a list of its own.
+  const byHand = filesUnder(path.join(ROOT, 'notebooks'), (f) => f.endsWith('.ipynb')).filter((f) =>
+    /\.control\(\s*["'][\w-]+["']\s*,\s*["'][\w-]+["']\s*\)/.test(code(f)),
+  );
+  assert.deepEqual(
+    byHand.map((f) => path.relative(ROOT, f)),
+    [],
+    'a notebook names a control by hand: read STUDY.controls',
+  );
 });
 
 test('a control declared outside study/ is found', () => {
