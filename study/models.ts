@@ -2,9 +2,8 @@ import type { ModelPreset } from '../lib/experiments/study';
 import { twoConvStem } from '../lib/models/stem';
 
 /**
- * The model presets: each a partial config over the model DEFAULTS (28×28×1 input, 10 classes, stem
- * 3×3/32 then 3×3/64 stride 2 -> 64 maps of 14×14, d_model 64, 2 blocks, 4 heads). `params` is the
- * parameter count at those defaults; a test checks every count against the built model's.
+ * The model presets: each a partial config over the model DEFAULTS (lib/models/config.ts; docs/study.md states
+ * them). `params` is the parameter count at those defaults; a test checks every count against the built model's.
  */
 export const MODELS: Record<string, ModelPreset> = {
   'channel-full': {

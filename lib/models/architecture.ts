@@ -184,6 +184,12 @@ function blockSpec(cfg: ModelConfig, i: number, T: number, maps: [number, number
 }
 
 /** The architecture a (validated) config describes. */
+/** The default model in a few words, from the config itself: "64 maps of 14×14, d_model 64, 2 blocks, 4 heads". */
+export function describeModel(cfg: ModelConfig): string {
+  const [h, w, c] = architecture(cfg).maps;
+  return `${c} maps of ${h}×${w}, d_model ${cfg.dModel}, ${cfg.depth} blocks, ${cfg.heads} heads`;
+}
+
 export function architecture(cfg: ModelConfig): Architecture {
   const stem = stemStages(cfg);
   let maps: [number, number, number] = stem.length ? stem[stem.length - 1].out : cfg.inputShape;

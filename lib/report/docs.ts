@@ -19,6 +19,8 @@ import { busySeconds } from '../results/busy';
 import { planAnswer, planSuite, runPreset, type Study, suiteTrain } from '../experiments';
 import { resolveModelConfig } from '../models/resolve';
 import { costModel } from '../models/cost';
+import { describeModel } from '../models/architecture';
+import { DEFAULTS } from '../models/config';
 import type { TrainConfig } from '../experiments/config';
 import type { RunRecord } from '../results/record';
 import { PlateauTracker } from '../train/plateau';
@@ -27,6 +29,9 @@ import { RESULTS_DIR, ROOT, resultsDirFor } from '../util/paths';
 
 /** The study's facts as tables (docs/study.md): rendered from the catalog, so no other file restates them. */
 const cell = (x: string): string => x.replace(/\|/g, '\\|');
+function defaultsBlock(): string {
+  return `Each model preset is a partial config over the model defaults (\`DEFAULTS\` in \`lib/models/config.ts\`): ${describeModel(DEFAULTS)}, on ${DEFAULTS.inputShape.join('×')} inputs with ${DEFAULTS.numClasses} classes. \`params\` is counted at those defaults, and a test builds each model and checks it.`;
+}
 function datasetsBlock(study: Study): string {
   return table(
     ['dataset', 'shape', 'classes', 'role', 'source', 'version', 'what it is'],
@@ -458,6 +463,7 @@ export function updateDocs(study: Study, opts: { write?: boolean } = {}): { file
       [path.join(ROOT, 'docs', 'performance.md'), 'whole-runs', wholeRunTimeBlock],
       [path.join(ROOT, 'docs', 'commands.md'), 'sweep-time', sweepTimeBlock],
       [path.join(ROOT, 'docs', 'study.md'), 'study-datasets', datasetsBlock],
+      [path.join(ROOT, 'docs', 'study.md'), 'study-defaults', defaultsBlock],
       [path.join(ROOT, 'docs', 'study.md'), 'study-models', modelsBlock],
       [path.join(ROOT, 'docs', 'study.md'), 'study-presets', presetsBlock],
       [path.join(ROOT, 'docs', 'study.md'), 'study-suites', suitesBlock],

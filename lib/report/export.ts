@@ -9,6 +9,8 @@
  * and loaded with a relative path, so the figures' `Plotly.newPlot` scripts work
  * offline. Everything written here is written atomically.
  */
+import { describeModel } from '../models/architecture';
+import { DEFAULTS } from '../models/config';
 import * as crypto from 'node:crypto';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
@@ -219,7 +221,7 @@ export function findingsBlock(study: Study, resultsDir = RESULTS_DIR): string {
     table,
     '',
     `${progress}From the \`standard\` runs in \`results/runs.jsonl\` (${ok.filter((r) => r.converged).length} of ${records.length} converged; controls ${controls.every((c) => c.pass) ? 'pass' : 'fail'}): ` +
-      `small Transformers (d_model 64, 2 blocks) on 28×28 grey images, ${p.trainPerClass?.toLocaleString('en')} training images per class unless a row says otherwise, ` +
+      `small Transformers (${describeModel(DEFAULTS)}) on 28×28 grey images, ${p.trainPerClass?.toLocaleString('en')} training images per class unless a row says otherwise, ` +
       `each run trained to its validation plateau, ${p.seeds.length} or more seeds paired by seed, Holm-corrected; a row marked "Extension" goes beyond the question and is judged apart. ` +
       'Full report: [results/report.html](results/report.html).',
   ].join('\n');
