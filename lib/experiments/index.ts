@@ -4,3 +4,4 @@ export * from './presets';
 export * from './suite';
 export * from './study';
 export * from './plan';
+export * from './resolved';

@@ -4,24 +4,16 @@
  * once), in a stable order. The grid a notebook runs is shown from here.
  */
 import type { ModelConfig } from '../models/config';
-import { resolveModelConfig } from '../models/resolve';
-import {
-  DATASET_DEFAULTS,
-  type DatasetSpec,
-  type ExperimentConfig,
-  TRAIN_DEFAULTS,
-  type TrainConfig,
-  experimentHash,
-  validateExperiment,
-} from './config';
+import { completeModelConfig } from '../models/resolve';
+import { DATASET_DEFAULTS, type DatasetSpec, type ExperimentConfig, TRAIN_DEFAULTS, type TrainConfig } from './config';
 import type { RunPresetName } from './presets';
+import { type ResolvedExperiment, resolveExperiment } from './resolved';
 import type { Suite, SuiteModel } from './suite';
 import { modelPreset, runPreset, type Study } from './study';
 
-export interface PlannedRun {
-  id: string;
+/** A run of the plan: its experiment resolved once (config, id, architecture, cost), and the suites that plan it. */
+export interface PlannedRun extends ResolvedExperiment {
   suites: string[];
-  config: ExperimentConfig;
 }
 
 export interface PlanOptions {
@@ -73,7 +65,7 @@ export function suitesOf(study: Study, name: string): Suite[] {
 function modelFor(study: Study, m: SuiteModel, shape: [number, number, number], classes: number): ModelConfig {
   const over: Partial<ModelConfig> = { ...m.overrides, inputShape: shape, numClasses: classes };
   if (m.preset === 'vit-patch7' && shape[0] % 7 !== 0) over.patchSize = shape[0] % 8 === 0 ? 8 : shape[0] % 4 === 0 ? 4 : 1;
-  return resolveModelConfig(modelPreset(study, m.preset), over);
+  return completeModelConfig(modelPreset(study, m.preset), over); // its memory is checked once, by resolveExperiment
 }
 
 /**
@@ -174,12 +166,11 @@ export function planSuite(study: Study, suite: string, opts: PlanOptions): Plann
             train: { ...train, ...m.train },
             seed,
           };
-          validateExperiment(config);
-          const id = experimentHash(config);
-          const prev = byId.get(id);
+          const run = resolveExperiment(config);
+          const prev = byId.get(run.id);
           if (prev) {
             if (!prev.suites.includes(s.name)) prev.suites.push(s.name);
-          } else byId.set(id, { id, suites: [s.name], config });
+          } else byId.set(run.id, { ...run, suites: [s.name] });
         }
     }
   }

@@ -7,6 +7,7 @@
  * `resolveStudy` validates a catalog once (every name a suite, control, claim or sanity pair uses
  * is declared) and freezes it, so that a typo fails when the catalog loads, not deep in a sweep.
  */
+import { deepFreeze } from '../util/freeze';
 import type { ModelConfig } from '../models/config';
 import type { RunPreset } from './presets';
 import type { Suite } from './suite';
@@ -109,15 +110,6 @@ export interface Study {
   claims: QuestionClaim[];
   /** The answer: the suites it runs (in the order its queue runs them) and the runs whose weights git keeps. */
   answer: { suites: string[]; inspected: InspectedRun[] };
-}
-
-/** Freezes a value and everything it holds (functions and regular expressions as they are). */
-function deepFreeze<T>(x: T): T {
-  if (x && typeof x === 'object' && !(x instanceof RegExp) && !Object.isFrozen(x)) {
-    Object.freeze(x);
-    for (const v of Object.values(x)) deepFreeze(v);
-  }
-  return x;
 }
 
 /** Every name a catalog uses that it does not declare, as readable problems (none: the catalog is whole). */

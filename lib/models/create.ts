@@ -13,7 +13,7 @@ import { type Cost, checkMemory } from './cost';
 import { resolveModelConfig } from './resolve';
 
 export { resolveModelConfig };
-import { architecture, type TokenStream } from './architecture';
+import { type Architecture, architecture, type TokenStream } from './architecture';
 import { applyStem } from './stem';
 import { encoderAndHead } from './transformer';
 
@@ -23,8 +23,7 @@ import { encoderAndHead } from './transformer';
  * tokens of 196 values, each projected to d and given its channel's identity.
  * Output: logits [B, numClasses].
  */
-function buildGraph(cfg: ModelConfig): tf.LayersModel {
-  const a = architecture(cfg);
+function buildGraph(cfg: ModelConfig, a: Architecture = architecture(cfg)): tf.LayersModel {
   const image = tf.input({ shape: cfg.inputShape, name: 'image' }); // [B, H0, W0, Cin]
   let maps = applyStem(image, a.stem); // [B, H, W, C]: "convolve the image n times", C = n
   if (a.se) maps = new SqueezeExcite({ reduction: cfg.seReduction, name: 'se' }).apply(maps) as tf.SymbolicTensor; // [B, H, W, C]
@@ -45,10 +44,12 @@ export class MapTokensModel {
   constructor(
     readonly model: tf.LayersModel,
     readonly config: ModelConfig,
+    /** The cost of a resolved experiment, as given; else computed (and held to the memory limit) when asked. */
+    private readonly knownCost?: Cost,
   ) {}
 
   get cost(): Cost {
-    return checkMemory(this.config);
+    return this.knownCost ?? checkMemory(this.config);
   }
 
   /** Logits [B, numClasses] in inference mode (dropout off). */
@@ -143,6 +144,11 @@ export class MapTokensModel {
 export function createModel(a: Partial<ModelConfig>, overrides: Partial<ModelConfig> = {}): MapTokensModel {
   const cfg = resolveModelConfig(a, overrides);
   return new MapTokensModel(buildGraph(cfg), cfg);
+}
+
+/** The model of a resolved experiment, built from its architecture as it is: nothing is validated or costed again. */
+export function buildResolved(r: { config: { model: ModelConfig }; architecture: Architecture; cost: Cost }): MapTokensModel {
+  return new MapTokensModel(buildGraph(r.config.model, r.architecture), r.config.model, r.cost);
 }
 
 /** Rebuilds the wrapper around a loaded LayersModel. */

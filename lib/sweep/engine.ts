@@ -125,7 +125,7 @@ export async function runSuite(opts: EngineOptions): Promise<SuiteResult> {
       progress.startRun(p.id, i + 1, pending.length, `${p.config.name} / ${p.config.dataset.name} / seed ${p.config.seed}`, weight(p));
       let rec: RunRecord;
       try {
-        rec = await trainExperiment(p.config, {
+        rec = await trainExperiment(p, {
           onProgress: (tp) => progress.step(p.id, tp),
           runDir: store.runDir(p.id),
           saveWeights: opts.saveWeights,

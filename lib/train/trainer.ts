@@ -19,14 +19,14 @@ import { backendReport, initBackend } from '../backend';
 import { forEachBatch, numBatches } from '../data/pipeline';
 import { loadDataset } from '../data/registry';
 import { decays, trainableWithRoles } from '../layers/roles';
-import { costModel } from '../models/cost';
-import { createModel } from '../models/create';
+import { buildResolved } from '../models/create';
 import { saveModel } from '../models/io';
 import { writeWeightsRecord } from '../results/weights';
 import { ruleWithCooldown } from '../results/record';
 import type { EpochMetrics, RunRecord } from '../results/record';
 import { gitInfo } from '../util/git';
-import { type ExperimentConfig, experimentHash, SCHEMA_VERSION, validateExperiment } from '../experiments/config';
+import { type ExperimentConfig, SCHEMA_VERSION } from '../experiments/config';
+import { isResolved, type ResolvedExperiment, resolveExperiment } from '../experiments/resolved';
 import { AdamW } from './adamw';
 import { type CheckpointState, clearCheckpoint, loadCheckpoint, saveCheckpoint, segmentSeconds } from './checkpoint';
 import { evaluate } from './evaluate';
@@ -74,10 +74,11 @@ class NonFiniteLoss extends Error {
 }
 
 /** Trains one experiment and returns its record; never throws for a training failure. */
-export async function trainExperiment(e: ExperimentConfig, opts: TrainOptions = {}): Promise<RunRecord> {
-  validateExperiment(e);
+export async function trainExperiment(experiment: ExperimentConfig | ResolvedExperiment, opts: TrainOptions = {}): Promise<RunRecord> {
+  // A planned run is resolved already (checked, costed, its architecture known); a bare config is resolved here, once.
+  const r = isResolved(experiment) ? experiment : resolveExperiment(experiment);
+  const { config: e, id, cost } = r;
   await initBackend({ quiet: true });
-  const id = experimentHash(e);
   const started = new Date();
   const t0 = Date.now();
   const logLines: string[] = [];
@@ -90,7 +91,6 @@ export async function trainExperiment(e: ExperimentConfig, opts: TrainOptions = 
   };
   const ds = loadDataset(e.dataset.name, { dataDir: opts.dataDir });
   const d = prepareData(e, ds);
-  const cost = costModel(e.model);
   const curve: EpochMetrics[] = [];
   let failure: RunRecord['failure'];
   let trainImages = 0;
@@ -104,7 +104,7 @@ export async function trainExperiment(e: ExperimentConfig, opts: TrainOptions = 
   log(`run ${id} ${e.name} on ${e.dataset.name}, seed ${e.seed}: ${d.train.n} train / ${d.val.n} val / ${d.test.n} test`);
 
   await withSeededRandom(e.seed, async (rng) => {
-    const m = createModel(e.model);
+    const m = buildResolved(r);
     const t = e.train;
     const params = trainableWithRoles(m.model).map((p) => ({ variable: p.variable, decay: decays(p.role) }));
     const opt = new AdamW(params, { lr: t.lr, weightDecay: t.optimizer === 'adamw' ? t.weightDecay : 0, gradClip: t.gradClip });
