@@ -18,14 +18,14 @@ export interface ShowSuiteOptions {
   title: string;
   /** Saved under results/figures/<preset>/ with this name (not under smoke, whose numbers mean nothing). */
   figure?: string;
-  /** The table of results, where a notebook has its own (the literature's, with attention FLOPs); default: accuracy over seeds with cost. */
-  table?: DataFrame;
+  /** The table of results, where a notebook has its own (the literature's, with attention FLOPs), made only when there are runs; default: accuracy over seeds with cost. */
+  table?: (view: SuiteView) => DataFrame;
 }
 
 /** Shows a suite's results, controls, comparisons and learning speed; returns the comparisons (none when the store has no runs). */
 export function showSuite(view: SuiteView, opts: ShowSuiteOptions): SuiteComparison[] {
   if (!hasRuns(view)) return [];
-  const table = opts.table ?? aggregateFrame(view.groups, { order: view.order });
+  const table = opts.table ? opts.table(view) : aggregateFrame(view.groups, { order: view.order });
   showTable(table, { caption: `${view.suite}, preset ${view.preset}: test accuracy over seeds, with cost`, digits: 2 });
   const dots = accuracyDots(view.groups, opts.title, view.order, view.records);
   showPlot(dots);

@@ -51,6 +51,11 @@ export interface ClaimCheck {
   claimed: boolean;
 }
 
+/** A check as a table row: its words, status and evidence (the numbers stay on the check, for code and tests). */
+export function checkRow({ statement, status, evidence }: ClaimCheck): { statement: string; status: ClaimStatus; evidence: string } {
+  return { statement, status, evidence };
+}
+
 /**
  * The gap a claim is about. A claim is tested against it, not against zero: "channel tokens
  * cannot see where things are" or "keeps the strengths of both" speak of points of accuracy,
