@@ -102,15 +102,10 @@ export function loadDatasetOrSkip(
   opts: LoadOptions = {},
   log: (m: string) => void = (m) => console.error(m),
 ): Dataset | undefined {
-  try {
-    return loadDataset(name, opts);
-  } catch (e) {
-    if (e instanceof Cifar10Missing) {
-      log(`skipped ${name}: ${e.message}`);
-      return undefined;
-    }
-    throw e;
-  }
+  const why = datasetAbsent(name, opts);
+  if (why === undefined) return loadDataset(name, opts); // memoized: the load datasetAbsent made
+  log(`skipped ${name}: ${why}`);
+  return undefined;
 }
 
 /** Forgets memoized datasets (tests use it to force a reload). */

@@ -6,7 +6,7 @@
  */
 import { deepFreeze } from '../util/freeze';
 import { type Architecture, architecture } from '../models/architecture';
-import { type Cost, checkMemory } from '../models/cost';
+import { type Cost, checkMemory, costModel } from '../models/cost';
 import { type ExperimentConfig, experimentHash, validateExperiment } from './config';
 
 export interface ResolvedExperiment {
@@ -19,8 +19,9 @@ export interface ResolvedExperiment {
 /** Checks a config once and freezes it with its id, architecture and cost; throws ConfigError naming the field. */
 export function resolveExperiment(config: ExperimentConfig): ResolvedExperiment {
   validateExperiment(config);
-  const cost = checkMemory(config.model);
-  return deepFreeze({ id: experimentHash(config), config, architecture: architecture(config.model), cost });
+  const arch = architecture(config.model);
+  const cost = checkMemory(config.model, costModel(config.model, arch));
+  return deepFreeze({ id: experimentHash(config), config, architecture: arch, cost });
 }
 
 /** Whether a value is already resolved (planning's output), so that it is taken as it is. */

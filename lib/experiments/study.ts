@@ -167,7 +167,3 @@ export function modelPreset(s: Pick<Study, 'models'>, name: string): Partial<Mod
   if (!m) throw new Error(`unknown model preset '${name}'; known: ${Object.keys(s.models).join(', ')}`);
   return m.config;
 }
-
-/** The study's generated tasks. */
-export const diagnosticDatasets = (s: Pick<Study, 'datasets'>): string[] =>
-  Object.keys(s.datasets).filter((d) => s.datasets[d].role === 'diagnostic');

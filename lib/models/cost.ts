@@ -16,7 +16,7 @@
  * - Activation memory is an estimate: float32 bytes of the main tensors a forward
  *   pass creates per image and a backward pass keeps (listed in `activations`).
  */
-import { architecture, type BlockSpec, type TokenStream } from './architecture';
+import { type Architecture, architecture, type BlockSpec, type TokenStream } from './architecture';
 import type { ModelConfig } from './config';
 
 export type { TokenStream };
@@ -70,8 +70,8 @@ export interface Cost {
 }
 
 /** Parameters, FLOPs and activations of a config, counted from its architecture (architecture.ts). */
-export function costModel(cfg: ModelConfig): Cost {
-  const a = architecture(cfg);
+/** The cost of a config, counted from its architecture (given when the caller has it already). */
+export function costModel(cfg: ModelConfig, a: Architecture = architecture(cfg)): Cost {
   const d = a.d;
   const nc = a.head.classes;
   const act: Record<string, number> = {};
@@ -253,8 +253,7 @@ function finish(_cfg: ModelConfig, c: Omit<Cost, 'activationBytes' | 'activation
 const MiB = 1024 * 1024;
 
 /** Throws when a config's activations per image exceed cfg.memoryLimitMB, with the numbers that make it too big. */
-export function checkMemory(cfg: ModelConfig): Cost {
-  const cost = costModel(cfg);
+export function checkMemory(cfg: ModelConfig, cost: Cost = costModel(cfg)): Cost {
   if (cost.activationBytes > cfg.memoryLimitMB * MiB) {
     const streams = cost.streams.map((s) => `${s.name}: T = ${s.T} tokens of D_tok = ${s.Dtok}`).join('; ');
     const att = cost.activations.attentionMaps ?? 0;
