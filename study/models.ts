@@ -55,6 +55,12 @@ export const MODELS: Record<string, ModelPreset> = {
     after: 'ViT (Dosovitskiy et al. 2021)',
     params: 71946,
   },
+  'channel-patch-2': {
+    config: { tokenizer: 'channel-patch', poolK: 2 },
+    about: 'each map cut into 2×2 patches of 7×7, every patch a token (256 tokens of 49 numbers); channel and patch-position vectors',
+    after: 'ChannelViT (Bao et al. 2024)',
+    params: 94090,
+  },
   hybrid: { config: { tokenizer: 'hybrid' }, about: 'channel and spatial tokens in one sequence (64 + 196 tokens)', params: 120074 },
   'cnn-stem': {
     config: { arch: 'cnn' },

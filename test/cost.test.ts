@@ -29,6 +29,8 @@ const ELEMENTWISE = new Set([
   'Concatenate',
   'LearnedEmbedding',
   'SinCos2DEmbedding',
+  'ChannelPatchEmbedding',
+  'ChannelPatches',
   'ClassToken',
   'SelectToken',
   'ChannelTokens',

@@ -22,6 +22,7 @@ import {
   toArtifacts,
 } from '../lib/models';
 import { modelPreset } from '../lib/experiments/study';
+import { ChannelPatches } from '../lib/tokenizers';
 import { STUDY } from '../study';
 
 /** Small but complete: 12×12 input, stem to 6×6×8, d 16, 1 block. */
@@ -368,4 +369,25 @@ test('FLOPs and params equal hand computations for two configs', () => {
     assert.equal(m.model.countParams(), costModel(m.config).params);
     m.dispose();
   }
+});
+
+test('channel-patch: token c·k² + i·k + j is patch (i, j) of map c, flattened row-major', async () => {
+  await backend();
+  const [b, h, w, c, k] = [2, 4, 6, 3, 2];
+  const maps = tf.tidy(() => tf.range(0, b * h * w * c).reshape([b, h, w, c])); // value = ((n·H + y)·W + x)·C + ch
+  const layer = new ChannelPatches({ k });
+  const tokens = layer.apply(maps) as tf.Tensor3D;
+  assert.deepEqual(tokens.shape, [b, c * k * k, (h / k) * (w / k)]);
+  const got = tokens.arraySync();
+  const [ph, pw] = [h / k, w / k];
+  for (let n = 0; n < b; n++)
+    for (let ch = 0; ch < c; ch++)
+      for (let i = 0; i < k; i++)
+        for (let j = 0; j < k; j++)
+          for (let y = 0; y < ph; y++)
+            for (let x = 0; x < pw; x++) {
+              const want = ((n * h + i * ph + y) * w + j * pw + x) * c + ch;
+              assert.equal(got[n][ch * k * k + i * k + j][y * pw + x], want, `image ${n} map ${ch} patch (${i}, ${j}) at (${y}, ${x})`);
+            }
+  tf.dispose([maps, tokens]);
 });

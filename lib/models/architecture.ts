@@ -18,7 +18,7 @@ export interface StemStage extends StemLayer {
 }
 
 export interface TokenStream {
-  name: 'channel' | 'spatial' | 'patch' | 'filter' | 'learned';
+  name: 'channel' | 'spatial' | 'patch' | 'filter' | 'learned' | 'channel-patch';
   /** Number of tokens. */
   T: number;
   /** Values per token before the projection to dModel. */
@@ -28,7 +28,9 @@ export interface TokenStream {
   /** The grid the tokens come from ([H, W] of the maps, of the pooled maps, or of the patches). */
   grid: [number, number];
   /** The embedding added after the projection. */
-  embedding: 'channel-identity' | 'learned-position' | 'sincos-position' | 'none';
+  embedding: 'channel-identity' | 'learned-position' | 'sincos-position' | 'factored' | 'none';
+  /** The 'factored' embedding (channel-patch, as ChannelViT): a vector per channel plus one per patch position, either off. */
+  factored?: { channels: number; patches: number; channel: boolean; position: boolean };
   /**
    * Learned maps that select positions (filter, learned-maps): `maps` of them, from a 1×1 conv
    * (hidden 0) or a 3×3 conv to `hidden` channels, GELU, then a 1×1 conv; normalized by a
@@ -42,7 +44,7 @@ export interface TokenStream {
     maps: number;
     hidden: number;
     normalization: 'softmax' | 'sigmoid';
-    position: Exclude<TokenStream['embedding'], 'channel-identity'>;
+    position: Exclude<TokenStream['embedding'], 'channel-identity' | 'factored'>;
   };
 }
 
@@ -142,6 +144,14 @@ function tokenStreams(cfg: ModelConfig, [h, w, c]: [number, number, number]): To
     }
     case 'hybrid':
       return [channel(h * w, [h, w]), spatial([h, w])];
+    case 'channel-patch': {
+      // Each map cut into a k×k grid of patches: C·k² tokens of (H/k)·(W/k) values (lib/tokenizers/channel-patch.ts).
+      const factored = { channels: c, patches: k * k, channel: cfg.channelEmbedding, position: cfg.positionEmbedding === 'learned' };
+      const any = factored.channel || factored.position;
+      return [
+        { name: 'channel-patch', T: c * k * k, Dtok: (h / k) * (w / k), grid: [k, k], embedding: any ? 'factored' : 'none', factored },
+      ];
+    }
     case 'filter':
     case 'learned-maps': {
       const learned = cfg.tokenizer === 'learned-maps';
@@ -183,13 +193,13 @@ function blockSpec(cfg: ModelConfig, i: number, T: number, maps: [number, number
   };
 }
 
-/** The architecture a (validated) config describes. */
 /** The default model in a few words, from the config itself: "64 maps of 14×14, d_model 64, 2 blocks, 4 heads". */
 export function describeModel(cfg: ModelConfig): string {
   const [h, w, c] = architecture(cfg).maps;
   return `${c} maps of ${h}×${w}, d_model ${cfg.dModel}, ${cfg.depth} blocks, ${cfg.heads} heads`;
 }
 
+/** The architecture a (validated) config describes. */
 export function architecture(cfg: ModelConfig): Architecture {
   const stem = stemStages(cfg);
   let maps: [number, number, number] = stem.length ? stem[stem.length - 1].out : cfg.inputShape;

@@ -16,6 +16,7 @@ export const TOKENIZERS = [
   'spatial-full', // T = H·W tokens, each the C-vector at a position: D_tok = C (ViT hybrid)
   'spatial-pooled-k', // maps pooled to k×k first: T = k², D_tok = C
   'patch', // pure ViT, no stem: T = (H0/P)·(W0/P), D_tok = P²·Cin
+  'channel-patch', // ChannelViT: each map cut into k×k patches, every patch a token: T = C·k², D_tok = H·W/k²
   'hybrid', // channel-full and spatial-full tokens in one sequence, with a token-type embedding
   'filter', // VT's filter tokenizer: T = mapTokens learned maps (1×1 conv, softmax over positions), each pools the C-vectors: D_tok = C
   'learned-maps', // TokenLearner: T = mapTokens sigmoid maps from a small conv net, each a mean of the C-vectors it weights: D_tok = C
@@ -43,7 +44,7 @@ export interface ModelConfig {
   seReduction: number;
   /** How feature maps become tokens; see TOKENIZERS. */
   tokenizer: Tokenizer;
-  /** Grid side k for channel-pooled-k and spatial-pooled-k. */
+  /** Grid side k for channel-pooled-k and spatial-pooled-k, and the patch grid of channel-patch. */
   poolK: number;
   /** Patch side P for the patch tokenizer; must divide H0 and W0. */
   patchSize: number;
@@ -199,6 +200,13 @@ export function validateConfig(cfg: ModelConfig): void {
   const [h, w, c] = maps;
   if (cfg.tokenizer === 'channel-pooled-k' || cfg.tokenizer === 'spatial-pooled-k') {
     if (cfg.poolK > Math.min(h, w)) throw new ConfigError('poolK', `k = ${cfg.poolK} is larger than the ${h}×${w} feature maps`);
+  }
+  if (cfg.tokenizer === 'channel-patch') {
+    if (cfg.stem.length === 0) throw new ConfigError('stem', "the 'channel-patch' tokenizer cuts the stem's feature maps; it needs a stem");
+    if (h % cfg.poolK !== 0 || w % cfg.poolK !== 0)
+      throw new ConfigError('poolK', `a ${cfg.poolK}×${cfg.poolK} patch grid does not divide the ${h}×${w} feature maps`);
+    if (cfg.positionEmbedding === 'sincos')
+      throw new ConfigError('positionEmbedding', "'channel-patch' takes 'learned' (one vector per patch position) or 'none'");
   }
   if (cfg.tokenizer === 'patch') {
     if (h0 % cfg.patchSize !== 0 || w0 % cfg.patchSize !== 0) {

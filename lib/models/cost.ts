@@ -140,6 +140,8 @@ export function costModel(cfg: ModelConfig, a: Architecture = architecture(cfg))
     projFlops += 2 * s.T * s.Dtok * d;
     act[`tokens_${s.name}`] = s.T * s.Dtok + s.T * d; // raw tokens, projected tokens
     if (s.embedding === 'channel-identity' || s.embedding === 'learned-position') embParams += s.T * d;
+    if (s.embedding === 'factored' && s.factored)
+      embParams += ((s.factored.channel ? s.factored.channels : 0) + (s.factored.position ? s.factored.patches : 0)) * d;
   }
   if (a.tokenType) embParams += a.streams.length * d; // one token-type vector per stream
   if (a.cls) embParams += d;

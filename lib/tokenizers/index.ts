@@ -11,9 +11,11 @@
 import * as tf from '@tensorflow/tfjs';
 import { AdaptiveAvgPool2d, LearnedEmbedding, SinCos2DEmbedding } from '../layers';
 import type { Architecture, TokenStream } from '../models/architecture';
+import { ChannelPatchEmbedding, ChannelPatches } from './channel-patch';
 import { ChannelTokens, Patchify, SpatialTokens } from './layers';
 import { MapWeights, WeightedPool } from './learned-maps';
 
+export * from './channel-patch';
 export * from './layers';
 export * from './learned-maps';
 
@@ -28,6 +30,8 @@ function embed(raw: tf.SymbolicTensor, s: TokenStream, d: number): tf.SymbolicTe
   else if (s.embedding === 'learned-position') x = apply(new LearnedEmbedding({ tokens: s.T, name: `pos_embedding_${s.name}` }), x);
   else if (s.embedding === 'sincos-position')
     x = apply(new SinCos2DEmbedding({ gridH: s.grid[0], gridW: s.grid[1], name: `pos_sincos_${s.name}` }), x);
+  else if (s.embedding === 'factored' && s.factored)
+    x = apply(new ChannelPatchEmbedding({ ...s.factored, name: 'channel_patch_embedding' }), x);
   return x; // [B, T, d]
 }
 
@@ -38,7 +42,7 @@ function embed(raw: tf.SymbolicTensor, s: TokenStream, d: number): tf.SymbolicTe
 function positioned(
   maps: tf.SymbolicTensor,
   [h, w]: [number, number],
-  position: Exclude<TokenStream['embedding'], 'channel-identity' | 'none'>,
+  position: Exclude<TokenStream['embedding'], 'channel-identity' | 'factored' | 'none'>,
 ): tf.SymbolicTensor {
   const c = maps.shape[3] as number;
   const flat = apply(tf.layers.reshape({ targetShape: [h * w, c], name: 'maps_flat' }), maps); // [B, H, W, C] -> [B, H*W, C]
@@ -64,6 +68,7 @@ function rawTokens(maps: tf.SymbolicTensor, s: TokenStream, inputShape: [number,
     const weights = apply(new MapWeights({ normalization, name: 'token_maps' }), logits); // [B, H, W, L]
     return apply(new WeightedPool({ reduce: normalization === 'softmax' ? 'sum' : 'mean', name: `tokens_${s.name}` }), [feats, weights]); // [B, L, C]
   }
+  if (s.name === 'channel-patch') return apply(new ChannelPatches({ k: s.grid[0], name: 'tokens_channel-patch' }), maps); // [B, C*k*k, H*W/k²]
   if (s.name === 'channel') return apply(new ChannelTokens({ name: 'tokens_channel' }), src); // [B, C, H*W]
   if (s.name === 'spatial') return apply(new SpatialTokens({ name: 'tokens_spatial' }), src); // [B, H*W, C]
   return apply(new Patchify({ patch: inputShape[0] / s.grid[0], name: 'tokens_patch' }), src); // [B, T, P*P*C]
