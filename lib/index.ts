@@ -23,4 +23,4 @@ export * from './notebook/relation-probe';
 export * from './notebook/underfit';
 export { fromStore, preset } from './notebook/runner';
 export type { PresetName } from './notebook/runner';
-export { scalingSweep, literatureCostSweep } from './bench/scaling';
+export { literatureCostSweep, SCALING_BASE, scalingSweep } from './bench/scaling';

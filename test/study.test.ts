@@ -9,6 +9,8 @@ import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { resolveStudy, type Study, studyProblems } from '../lib/experiments/study';
+import { architecture, describeModel } from '../lib/models/architecture';
+import { DEFAULTS } from '../lib/models/config';
 import { ROOT } from '../lib/util/paths';
 import { STUDY } from '../study';
 import { importGraph } from './helpers/graph';
@@ -113,4 +115,31 @@ test('the catalog is whole and frozen; a name it does not declare fails when it 
   const problems = studyProblems(broken);
   assert.equal(problems.length, 3, problems.join('\n'));
   assert.throws(() => resolveStudy(broken), /unknown model 'channel-ful'[\s\S]*unknown dataset 'relatoin'[\s\S]*unknown suite 'cor'/);
+});
+
+/** The places a notebook restates the default model's sizes, in prose or in code: "64 maps of 14×14", "d_model 64". */
+function restatedDefaults(file: string): string[] {
+  const [h, w, c] = architecture(DEFAULTS).maps;
+  const nb = JSON.parse(fs.readFileSync(file, 'utf8')) as { cells: { source: string[] | string }[] };
+  const text = nb.cells.map((cell) => [cell.source].flat().join('')).join('\n');
+  return [`${c} maps of ${h}×${w}`, `d_model ${DEFAULTS.dModel}`, `C = ${c} feature maps`].filter((s) => text.includes(s));
+}
+
+test("no notebook restates the default model's sizes: they are rendered from the config (describeModel)", () => {
+  const restated = filesUnder(path.join(ROOT, 'notebooks'), (f) => f.endsWith('.ipynb')).flatMap((f) =>
+    restatedDefaults(f).map((s) => `${path.relative(ROOT, f)}: "${s}"`),
+  );
+  assert.deepEqual(restated, []);
+  // The check can fail: a notebook that says it is found.
+  const dir = fs.mkdtempSync(path.join(require('node:os').tmpdir(), 'maptokens-study-'));
+  try {
+    const file = path.join(dir, 'x.ipynb');
+    fs.writeFileSync(
+      file,
+      JSON.stringify({ cells: [{ cell_type: 'markdown', source: [`At the defaults: ${describeModel(DEFAULTS)}.`] }] }),
+    );
+    assert.equal(restatedDefaults(file).length, 2);
+  } finally {
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
 });

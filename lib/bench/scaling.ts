@@ -9,7 +9,8 @@
  * backend follows the FLOPs.
  */
 import * as tf from '@tensorflow/tfjs';
-import type { ModelConfig } from '../models/config';
+import { architecture } from '../models/architecture';
+import { DEFAULTS, type ModelConfig } from '../models/config';
 import { costModel } from '../models/cost';
 import { createModel } from '../models/create';
 import { modelPreset, type Study } from '../experiments/study';
@@ -19,12 +20,18 @@ import type { Axis, CostPoint, ScalingPoint } from '../analysis/figures/cost';
 
 export type { Axis, CostPoint, ScalingPoint };
 
+/** Where the sweep starts on each axis: the default model's maps and width (64 maps of 14×14, d 64 today). */
+export const SCALING_BASE: { C: number; side: number; d: number } = (() => {
+  const [side, , C] = architecture(DEFAULTS).maps;
+  return { C, side, d: DEFAULTS.dModel };
+})();
+
 /** The config for one point: map side s means a 2s×2s input through the stride-2 stem. */
 export function scalingConfig(
   tokenizer: ScalingPoint['tokenizer'],
   axis: Axis,
   value: number,
-  base: { C: number; side: number; d: number } = { C: 64, side: 14, d: 64 },
+  base: { C: number; side: number; d: number } = SCALING_BASE,
 ): ModelConfig {
   const side = axis === 'HW' ? Math.round(Math.sqrt(value)) : base.side;
   const C = axis === 'C' ? value : base.C;

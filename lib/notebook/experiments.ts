@@ -6,6 +6,8 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { suiteView, type SuiteView } from '../analysis/views';
+import { describeModel } from '../models/architecture';
+import { DEFAULTS } from '../models/config';
 import type { MapTokensModel } from '../models/create';
 import { loadModel } from '../models/io';
 import type { RunRecord } from '../results/record';
@@ -33,7 +35,9 @@ export function showGrid(study: Study, suite: string, preset: RunPresetName, opt
   const rows = gridRows(study, suite, preset, opts.datasets).filter((r) => !opts.models || opts.models.includes(r.model as string));
   if (!rows.length)
     throw new Error(`suite '${suite}' has none of ${opts.models?.join(', ')} on ${opts.datasets?.join(', ') ?? 'its datasets'}`);
-  showTable(frame(rows), { caption: `The grid: suite ${suite} under the ${preset} preset (study/suites/)` });
+  // The defaults are said here, rendered from the config, so that no notebook's prose has to restate them.
+  const defaults = `every model is the defaults (${describeModel(DEFAULTS)}) as its preset changes them`;
+  showTable(frame(rows), { caption: `The grid: suite ${suite} under the ${preset} preset (study/suites/); ${defaults}` });
 }
 
 /**
