@@ -6,11 +6,20 @@
  */
 import type { Control } from '../../experiments/study';
 import type { RunRecord } from '../../results/record';
-import { aggregate, type Gate } from '../statistics';
+import { aggregate, type Gate, type Group } from '../statistics';
 
 export interface ControlResult {
   control: Control;
   pass: boolean;
+  /** How it was judged: no runs yet, a run that did not converge, or its lower bound against the threshold. */
+  judged: 'no runs' | 'not converged' | 'bound';
+  /** Mean test accuracy over its seeds, the lower end of its 95% interval (NaN with one seed), and that interval's kind. */
+  mean?: number;
+  lower?: number;
+  interval?: Group['interval'];
+  /** The accuracy its lower bound must exceed. */
+  threshold: number;
+  /** The same, as a sentence (rendered at the edge, for tables and withheld verdicts). */
   detail: string;
 }
 
@@ -33,7 +42,7 @@ export function checkControls(
     const rs = records.filter((r) => r.dataset === c.dataset && r.name === c.model);
     const t = c.threshold();
     if (!rs.length) {
-      out.push({ control: c, pass: false, detail: `${c.model} has no runs on ${c.dataset}` });
+      out.push({ control: c, pass: false, judged: 'no runs', threshold: t.value, detail: `${c.model} has no runs on ${c.dataset}` });
       continue;
     }
     // aggregate's interval: over seeds, or the test set's binomial one when the seeds agree
@@ -48,7 +57,16 @@ export function checkControls(
     const detail = !converged
       ? `${c.model} did not converge on ${c.dataset}`
       : `${c.model} on ${c.dataset}: ${(100 * g.mean).toFixed(2)}%, lower 95% bound ${bound} against ${(100 * t.value).toFixed(2)}% (${t.what})`;
-    out.push({ control: c, pass, detail });
+    out.push({
+      control: c,
+      pass,
+      judged: converged ? 'bound' : 'not converged',
+      mean: g.mean,
+      lower,
+      interval: g.interval,
+      threshold: t.value,
+      detail,
+    });
   }
   return out;
 }

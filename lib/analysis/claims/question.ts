@@ -21,6 +21,13 @@ export interface ClaimRow {
   /** The numbers behind the verdict, one line per expectation. */
   evidence: string[];
   comparisons: Paired[];
+  /** The arithmetic behind a cost claim, from the cost model (absent for claims without one). */
+  cost?: {
+    /** Forward FLOPs per image of the `cheaper` pair, a then b (NaN: not planned). */
+    flops?: [number, number];
+    /** Log-log slope of attention FLOPs in T over the `scales` runs (NaN: fewer than two sizes). */
+    exponent?: number;
+  };
 }
 
 /** Log-log slope of attention FLOPs in T over the matching runs (one per distinct T); NaN with fewer than two. */
@@ -92,9 +99,11 @@ export function questionClaims(study: Study, recordsOf: (suite: string) => RunRe
     const evidence = at.map((i) => judgedEvidence(family[i], refs[i].expect, judged[i]));
     // Cost is arithmetic on the configs the suite plans: it needs no run.
     const planned = claim.cheaper || claim.scales ? planSuite(study, claim.experiment.suite, { preset }) : [];
+    const cost: ClaimRow['cost'] = claim.cheaper || claim.scales ? {} : undefined;
     if (claim.cheaper) {
       const on = claim.cheaper.dataset ?? claim.expects[0]?.dataset ?? 'mnist';
       const [fa, fb] = [flopsOf(planned, claim.cheaper.a, on), flopsOf(planned, claim.cheaper.b, on)];
+      cost!.flops = [fa, fb];
       statuses.push(Number.isFinite(fa) && Number.isFinite(fb) ? (fa < fb ? 'holds' : 'does not hold') : 'not settled');
       evidence.push(
         `forward FLOPs per image: ${claim.cheaper.a} ${Number.isFinite(fa) ? (fa / 1e6).toFixed(2) : '–'} M, ${claim.cheaper.b} ${Number.isFinite(fb) ? (fb / 1e6).toFixed(2) : '–'} M`,
@@ -106,6 +115,7 @@ export function questionClaims(study: Study, recordsOf: (suite: string) => RunRe
         planned.map((p) => ({ name: p.config.name, ...costModel(p.config.model) })),
         claim.scales.runs,
       );
+      cost!.exponent = e;
       statuses.push(Number.isFinite(e) ? (Math.abs(e - claim.scales.exponent) < 0.05 ? 'holds' : 'does not hold') : 'not settled');
       evidence.push(
         Number.isFinite(e)
@@ -120,7 +130,7 @@ export function questionClaims(study: Study, recordsOf: (suite: string) => RunRe
         : 'holds';
     // Accuracy claims need a preset that trains to the plateau.
     if (!verdicts && claim.expects.length) status = 'not settled';
-    return { claim, status, evidence, comparisons };
+    return { claim, status, evidence, comparisons, ...(cost ? { cost } : {}) };
   });
 }
 
