@@ -29,7 +29,7 @@ import {
 } from '../lib/bench/run';
 import { type BackendName, BACKENDS } from '../lib/backend';
 import { ROOT } from '../lib/util/paths';
-import { setFusedOps } from '../lib/layers';
+import { setFusedOps, setNativeLayerNorm } from '../lib/layers';
 import { listOf, oneOf, positiveInt, runCommand } from '../lib/util/cli';
 import { torchPython } from '../lib/bench/torch';
 import { opTable, opTableText, tfjsKernelsOnly } from '../lib/bench/ops';
@@ -45,7 +45,7 @@ import { UsageError } from '../lib/util/cli';
 
 const SPEC = {
   usage: `usage: npm run bench -- [--workload R1,R2,R3] [--models preset,…] [--backend tensorflow,wasm,cpu] [--batch N]
-       [--windows N] [--steps N] [--json] [--torch] [--soak STEPS] [--fused on|off] [--profile] [--ops]
+       [--windows N] [--steps N] [--json] [--torch] [--soak STEPS] [--fused on|off] [--native on|off] [--profile] [--ops]
 
   --workload  reference workloads (R1 channel tokens, R2 spatial tokens, R3 inference only)
   --models    model presets timed side by side (MNIST input, batch 64), ratios to the first
@@ -55,6 +55,8 @@ const SPEC = {
   --torch     also time the PyTorch twin in .venv-bench/ and print the ratio (same session)
   --soak N    train R1 (batch 32) for N steps and report the RSS slope and numTensors
   --fused     on|off: the hand-written gradients (layer norm, relu) or the plain ops
+  --native    on|off (or on,off: timed in turn, twice, in this invocation): oneDNN's one-kernel layer
+              norm at inference (the default) or the fused plain ops
   --profile   per-kernel time of one training step instead of throughput, and the kernels per step
   --ops       where one training step's time goes in tfjs-node and in the PyTorch twin, op by op, matched by
               category (R1 unless --workload, at batch 128 and 32 unless --batch; the same threads)
@@ -75,6 +77,7 @@ const SPEC = {
     torch: { type: 'boolean' },
     soak: { type: 'string' },
     fused: { type: 'string' },
+    native: { type: 'string' },
     profile: { type: 'boolean' },
     ops: { type: 'boolean' },
     run: { type: 'string' },
@@ -108,6 +111,8 @@ runCommand(SPEC, async (a) => {
   const fused = oneOf('fused', a.fused, ['on', 'off'] as const);
   // One mode, or several compared in this invocation (each timed twice, in turn: A B A B).
   const stepModes = (listOf('step', a.step, ['workspace', 'legacy'] as const) ?? ['workspace']) as StepMode[];
+  const nativeModes = listOf('native', a.native, ['on', 'off'] as const) ?? ['on'];
+  if (stepModes.length > 1 && nativeModes.length > 1) throw new UsageError('compare --step or --native in one invocation, not both');
   if (fused) setFusedOps(fused === 'on'); // A/B: hand-written gradients (layer norm, relu) vs plain ops
   if (a.ops) {
     // Both sides with the same threads, one after the other in this invocation: compare shares and ratios, not times across runs.
@@ -179,17 +184,29 @@ runCommand(SPEC, async (a) => {
         ? dedupe(plan.length ? plan : cross(workloads ?? ['R1'], backends ?? ['tensorflow'], batch))
         : plan;
   const results: BenchResult[] = [];
+  const native: Record<string, { train: number[]; infer: number[] }> = {};
   for (const r of runs) {
-    for (let round = 0; round < (stepModes.length > 1 ? 2 : 1); round++)
-      for (const stepMode of stepModes) {
-        const res = {
-          ...(await benchWorkload({ study: STUDY, workload: r.workload, backend: r.backend, batch: r.batch, windows, steps, stepMode })),
-          step: stepMode,
-        };
-        results.push(res);
-        if (json) console.log(JSON.stringify(res));
-      }
+    for (let round = 0; round < (stepModes.length > 1 || nativeModes.length > 1 ? 2 : 1); round++)
+      for (const stepMode of stepModes)
+        for (const n of nativeModes) {
+          setNativeLayerNorm(n === 'on');
+          const res = {
+            ...(await benchWorkload({ study: STUDY, workload: r.workload, backend: r.backend, batch: r.batch, windows, steps, stepMode })),
+            step: stepMode,
+          };
+          results.push(res);
+          const key = `${res.workload} batch ${res.batch}, native layer norm ${n}`;
+          native[key] ??= { train: [], infer: [] };
+          native[key].train.push(res.train_img_per_s ?? NaN);
+          native[key].infer.push(res.infer_img_per_s);
+          if (json) console.log(JSON.stringify({ ...res, native: n }));
+        }
   }
+  if (nativeModes.length > 1 && !json)
+    for (const [key, v] of Object.entries(native))
+      console.log(
+        `${key}: training ${v.train.map((x) => x.toFixed(1)).join(', ')} img/s; inference ${v.infer.map((x) => x.toFixed(1)).join(', ')} img/s`,
+      );
   if (stepModes.length > 1 && !json) {
     for (const w of [...new Set(results.map((r) => `${r.workload}@${r.batch}`))]) {
       const of = (m: StepMode): number[] =>

@@ -5,7 +5,7 @@
 import { test } from 'node:test';
 import * as assert from 'node:assert/strict';
 import { assertNoLeak, backend, tf } from './helpers/tf';
-import { layerNormFused, layerNormReference, reluFused } from '../lib/layers/fused';
+import { layerNormFused, layerNormNative, layerNormReference, nativeLayerNormAvailable, reluFused } from '../lib/layers/fused';
 
 function relErr(a: Float32Array | Int32Array | Uint8Array, b: Float32Array | Int32Array | Uint8Array): number {
   let num = 0;
@@ -45,6 +45,45 @@ test('fused layer norm equals the plain composition, forward and backward', asyn
       }),
     );
   }
+});
+
+test("oneDNN's layer norm (inference) equals the plain composition within 1e-5, forward and backward", async () => {
+  await backend();
+  // Not a skip: on tfjs-node with TensorFlow's oneDNN kernels (this workspace's backend) the kernel must be there.
+  assert.equal(nativeLayerNormAvailable(), true, '_MklLayerNorm is not callable: inference would fall back to the plain ops');
+  for (const shape of [
+    [4, 7, 16],
+    [2, 3, 5, 32],
+    [128, 64, 128],
+  ]) {
+    await assertNoLeak(`native layer norm ${shape}`, () =>
+      tf.tidy(() => {
+        const d = shape[shape.length - 1];
+        const x = tf.randomNormal(shape, 0.5, 2, 'float32', 7);
+        const gamma = tf.randomNormal([d], 1, 0.3, 'float32', 8) as tf.Tensor1D;
+        const beta = tf.randomNormal([d], 0, 0.3, 'float32', 9) as tf.Tensor1D;
+        const dy = tf.randomNormal(shape, 0, 1, 'float32', 10);
+        for (const eps of [1e-6, 1e-5]) {
+          const e = relErr(layerNormNative(x, gamma, beta, eps).dataSync(), layerNormReference(x, gamma, beta, eps).dataSync());
+          assert.ok(e < 1e-5, `forward differs by ${e} (relative) for ${shape}, eps ${eps}`);
+        }
+        const loss = (fn: typeof layerNormFused) => (a: tf.Tensor, g: tf.Tensor, b: tf.Tensor) =>
+          tf.sum(tf.mul(fn(a, g as tf.Tensor1D, b as tf.Tensor1D, 1e-6), dy));
+        const gn = tf.grads(loss(layerNormNative))([x, gamma, beta]);
+        const gr = tf.grads(loss(layerNormReference))([x, gamma, beta]);
+        ['dx', 'dgamma', 'dbeta'].forEach((name, i) => {
+          const e = relErr(gn[i].dataSync(), gr[i].dataSync());
+          assert.ok(e < 1e-5, `${name} differs by ${e} (relative) for ${shape}`);
+        });
+      }),
+    );
+  }
+  // A constant row has no spread: x̂ = 0, so y = β, as the plain ops give.
+  tf.tidy(() => {
+    const beta = tf.tensor1d([0.5, -1, 2, 0]);
+    const y = layerNormNative(tf.fill([3, 4], 7), tf.ones([4]) as tf.Tensor1D, beta, 1e-6);
+    assert.deepEqual(Array.from(y.dataSync()), Array.from(tf.tile(beta.reshape([1, 4]), [3, 1]).dataSync()));
+  });
 });
 
 test('fused relu equals tf.relu, forward and backward', async () => {

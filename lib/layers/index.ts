@@ -7,7 +7,7 @@ export * from './token-grid-conv';
 export * from './map-mixing';
 export * from './layer-norm';
 export * from './relu';
-export { setFusedOps } from './fused';
+export { setFusedOps, setNativeLayerNorm } from './fused';
 export * from './embeddings';
 export * from './pooling';
 export * from './squeeze-excite';

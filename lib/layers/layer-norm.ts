@@ -7,11 +7,12 @@
  * Add ops, one pair per [B, T] position: about 40,000 kernels per training step of
  * a 2-block model at batch 64, which made training ~40× slower than inference.
  * Here the parameters broadcast, and autodiff reduces them with one Sum each.
+ * Outside training the forward pass is oneDNN's one kernel (lib/layers/fused.ts).
  */
 import * as tf from '@tensorflow/tfjs';
 import { type LayerArgs, one, oneShape, register } from './common';
 import { withRole } from './roles';
-import { fusedOps, layerNormFused, layerNormReference } from './fused';
+import { fusedOps, layerNormFused, layerNormNative, layerNormReference } from './fused';
 
 export class LayerNorm extends tf.layers.Layer {
   static className = 'LayerNorm';
@@ -36,9 +37,10 @@ export class LayerNorm extends tf.layers.Layer {
     return oneShape(s);
   }
 
-  override call(inputs: tf.Tensor | tf.Tensor[]): tf.Tensor {
+  override call(inputs: tf.Tensor | tf.Tensor[], kwargs: { training?: boolean } = {}): tf.Tensor {
     return tf.tidy(() => {
-      const fn = fusedOps() ? layerNormFused : layerNormReference;
+      // Training keeps the closed-form gradient that reuses the forward's statistics; inference takes oneDNN's one kernel.
+      const fn = !fusedOps() ? layerNormReference : kwargs.training ? layerNormFused : layerNormNative;
       return fn(one(inputs), this.gamma.read() as tf.Tensor1D, this.beta.read() as tf.Tensor1D, this.epsilon); // [..., d] -> [..., d]
     });
   }
