@@ -1,8 +1,11 @@
 /** The benchmark's output format and its tensor bookkeeping. No test asserts a speed. */
 import { test } from 'node:test';
 import * as assert from 'node:assert/strict';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
 import * as path from 'node:path';
 import { spawnSync } from 'node:child_process';
+import { BENCH_LOG, readBenchLog } from '../lib/bench/log';
 import { ROOT } from '../lib/util/paths';
 import { OPTIMIZER, type OpRow, opTable, OTHER } from '../lib/bench/ops';
 
@@ -153,4 +156,40 @@ test('opTable puts each op in the first category that names it, layer norm with 
     split.reduce((s, r) => s + r.tfjsShare, 0),
     1,
   );
+});
+
+test('bench --torch logs its pairs for the generated history; --native on,off times both in turn', { timeout: 300_000 }, () => {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'maptokens-benchlog-'));
+  try {
+    const r = spawnSync(
+      process.execPath,
+      [path.join(ROOT, 'dist', 'scripts', 'bench.js'), '--workload', 'R1', '--backend', 'tensorflow', '--batch', '4', '--steps', '1'],
+      { encoding: 'utf8', env: { ...process.env, MAPTOKENS_RESULTS_DIR: dir } },
+    );
+    assert.equal(r.status, 0, r.stderr);
+    assert.equal(readBenchLog(dir).entries.length, 0, 'only a comparison with PyTorch is logged');
+    const t = spawnSync(
+      process.execPath,
+      [
+        path.join(ROOT, 'dist', 'scripts', 'bench.js'),
+        ...['--workload', 'R1', '--backend', 'tensorflow', '--batch', '4', '--steps', '1', '--torch', '--native', 'on,off'],
+      ],
+      { encoding: 'utf8', env: { ...process.env, MAPTOKENS_RESULTS_DIR: dir } },
+    );
+    assert.equal(t.status, 0, t.stderr);
+    // Both settings, each timed twice in this invocation.
+    for (const n of ['on', 'off']) assert.ok(t.stdout.includes(`R1 batch 4, native layer norm ${n}: training `), t.stdout);
+    const { entries, problems } = readBenchLog(dir);
+    assert.deepEqual(problems, []);
+    assert.equal(entries.length, 1);
+    const [p] = entries[0].pairs;
+    assert.deepEqual([p.workload, p.batch], ['R1', 4]);
+    assert.ok(p.tfjs.train! > 0 && p.tfjs.infer > 0 && p.torch.train > 0 && p.torch.infer > 0, JSON.stringify(p));
+    assert.ok(entries[0].args.includes('--torch'));
+    // A torn line is reported, not dropped in silence.
+    fs.appendFileSync(BENCH_LOG(dir), '{"at": \n');
+    assert.equal(readBenchLog(dir).problems.length, 1);
+  } finally {
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
 });

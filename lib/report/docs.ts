@@ -14,7 +14,8 @@ import { bestValAfterSelection, selectedRow, stepsToFraction } from '../analysis
 import { stats } from '../analysis/statistics';
 import { answerRecords, recordsBySuite } from '../analysis/views';
 import { ResultStore } from '../results/store';
-import { readWholeRuns, timedQuietly, type WholeRunPair } from '../bench/twin';
+import { BENCH_LOG, readBenchLog } from '../bench/log';
+import { readWholeRuns, SHARED_LOAD, timedQuietly, type WholeRunPair } from '../bench/twin';
 import { busySeconds } from '../results/busy';
 import { planAnswer, planSuite, runPreset, type Study, suiteTrain } from '../experiments';
 import { resolveModelConfig } from '../models/resolve';
@@ -454,6 +455,32 @@ function sweepTimeBlock(study: Study): string {
  * whether it changed. With `write` false nothing is written: `changed` then says which
  * blocks are stale.
  */
+/** The benchmark's log against PyTorch, newest first: one row per workload and batch of each invocation. */
+function benchLogBlock(_study: Study): string {
+  const { entries, problems } = readBenchLog(RESULTS_DIR);
+  if (!entries.length) return 'No invocation of `npm run bench -- … --torch` is logged yet.';
+  const img = (x: number | null): string => (x === null || !Number.isFinite(x) ? '–' : x.toFixed(1));
+  const ratio = (a: number | null, b: number): string => (a === null ? '–' : `${(a / b).toFixed(2)}×`);
+  const rows = [...entries]
+    .reverse()
+    .flatMap((e) =>
+      e.pairs.map((p) => [
+        e.at.slice(0, 16).replace('T', ' '),
+        `${(e.git.commit ?? '?').slice(0, 7)}${e.git.dirty ? ' (dirty)' : ''}`,
+        e.loadAtStart.toFixed(2),
+        `${p.workload} batch ${p.batch}, ${p.threads} threads`,
+        `${img(p.tfjs.train)} / ${img(p.torch.train)} = ${ratio(p.tfjs.train, p.torch.train)}`,
+        `${img(p.tfjs.infer)} / ${img(p.torch.infer)} = ${ratio(p.tfjs.infer, p.torch.infer)}`,
+      ]),
+    );
+  return [
+    table(['when (UTC)', 'commit', 'load at start', 'workload', 'training img/s, tfjs / PyTorch', 'inference img/s, tfjs / PyTorch'], rows),
+    ...(problems.length ? ['', ...problems.map((p) => `- ${p}`)] : []),
+    '',
+    `From \`${path.relative(ROOT, BENCH_LOG(RESULTS_DIR))}\`: every \`npm run bench\` with \`--torch\` appends a line. A load above ${SHARED_LOAD} at the start means the machine was shared: read that row's ratio, not its img/s.`,
+  ].join('\n');
+}
+
 export function updateDocs(study: Study, opts: { write?: boolean } = {}): { file: string; block: string; changed: boolean }[] {
   return (
     [
@@ -461,6 +488,7 @@ export function updateDocs(study: Study, opts: { write?: boolean } = {}): { file
       [path.join(ROOT, 'docs', 'recipe.md'), 'selection', selectionBlock],
       [path.join(ROOT, 'docs', 'validation.md'), 'validation', validationBlock],
       [path.join(ROOT, 'docs', 'performance.md'), 'whole-runs', wholeRunTimeBlock],
+      [path.join(ROOT, 'docs', 'performance-history.md'), 'bench-log', benchLogBlock],
       [path.join(ROOT, 'docs', 'commands.md'), 'sweep-time', sweepTimeBlock],
       [path.join(ROOT, 'docs', 'study.md'), 'study-datasets', datasetsBlock],
       [path.join(ROOT, 'docs', 'study.md'), 'study-defaults', defaultsBlock],
