@@ -2,7 +2,8 @@
  * The workspace's public API: what a notebook imports, from one place
  * (`import { runSuiteInNotebook, showTable } from "../dist/lib";`).
  * It follows the flow: data → tokenizers → models → experiments → train → results → analysis,
- * then the notebook helpers and the cost measurements a notebook runs.
+ * then the notebook helpers and the cost measurements a notebook runs. (Imports follow
+ * test/structure.test.ts's LAYER_ORDER, where the results schema sits before train.)
  */
 export { initBackend, describeBackend } from './backend';
 export * from './data';

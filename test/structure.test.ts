@@ -55,6 +55,42 @@ const ANALYSIS_MAY_IMPORT = [
   /^data\/diagnostic\.ts$/,
 ];
 
+/**
+ * The layers of lib/, in the order the work flows (README, "Layout"): a folder imports only from
+ * folders before it. results/ (the record schema and the store) sits before train/, which writes
+ * into it; the notebook helpers come before the report, which executes the notebooks.
+ */
+export const LAYER_ORDER = [
+  'util',
+  'types',
+  'backend',
+  'data',
+  'layers',
+  'tokenizers',
+  'models',
+  'experiments',
+  'results',
+  'train',
+  'sweep',
+  'analysis',
+  'bench',
+  'notebook',
+  'report',
+  'index.ts',
+];
+
+/** Every import from a folder to one after it in LAYER_ORDER (or to a folder it does not name), as "file -> dep". */
+export function againstLayerOrder(g: Map<string, string[]>): string[] {
+  const rank = (f: string): number => LAYER_ORDER.indexOf(f.includes('/') ? f.split('/')[0] : f);
+  return [...g].flatMap(([file, deps]) =>
+    deps.filter((d) => rank(file) < 0 || rank(d) < 0 || rank(d) > rank(file)).map((d) => `${file} -> ${d}`),
+  );
+}
+
+test('no import runs against the layer order: data → layers → tokenizers → models → … → notebooks → report', () => {
+  assert.deepEqual(againstLayerOrder(importGraph()), []);
+});
+
 test('lib/ has no import cycle', () => {
   assert.deepEqual(cycles(importGraph()), []);
 });
@@ -87,4 +123,11 @@ test('the checks can fail: a cycle and a forbidden import are found', () => {
   assert.deepEqual(cycles(g), [['analysis/a.ts', 'analysis/b.ts']]);
   assert.ok(g.get('analysis/a.ts')!.includes('train/trainer.ts'));
   assert.ok(!ANALYSIS_MAY_IMPORT.some((re) => re.test('train/trainer.ts')));
+  // analysis may not import the trainer, but that import runs with the layer order; tokenizers -> models runs against it.
+  assert.deepEqual(againstLayerOrder(g), []);
+  assert.deepEqual(againstLayerOrder(new Map([['tokenizers/index.ts', ['layers/common.ts', 'models/architecture.ts']]])), [
+    'tokenizers/index.ts -> models/architecture.ts',
+  ]);
+  // A folder the order does not name is reported, so that a new folder gets its place.
+  assert.deepEqual(againstLayerOrder(new Map([['newfolder/x.ts', ['util/paths.ts']]])), ['newfolder/x.ts -> util/paths.ts']);
 });

@@ -8,6 +8,8 @@
  */
 import { type AttentionKind, blockRecipe, type MixingKind } from './blocks';
 export type { AttentionKind, MixingKind };
+import type { TokenStream } from '../tokenizers/stream';
+export type { TokenStream };
 import type { ModelConfig } from './config';
 import { convOut, type StemLayer } from './stem';
 
@@ -15,37 +17,6 @@ export interface StemStage extends StemLayer {
   /** [H, W, C] in and out of this conv. */
   in: [number, number, number];
   out: [number, number, number];
-}
-
-export interface TokenStream {
-  name: 'channel' | 'spatial' | 'patch' | 'filter' | 'learned' | 'channel-patch';
-  /** Number of tokens. */
-  T: number;
-  /** Values per token before the projection to dModel. */
-  Dtok: number;
-  /** The maps are first average-pooled to k×k (1: one mean per map); absent: no pooling. */
-  poolK?: number;
-  /** The grid the tokens come from ([H, W] of the maps, of the pooled maps, or of the patches). */
-  grid: [number, number];
-  /** The embedding added after the projection. */
-  embedding: 'channel-identity' | 'learned-position' | 'sincos-position' | 'factored' | 'none';
-  /** The 'factored' embedding (channel-patch, as ChannelViT): a vector per channel plus one per patch position, either off. */
-  factored?: { channels: number; patches: number; channel: boolean; position: boolean };
-  /**
-   * Learned maps that select positions (filter, learned-maps): `maps` of them, from a 1×1 conv
-   * (hidden 0) or a 3×3 conv to `hidden` channels, GELU, then a 1×1 conv; normalized by a
-   * softmax over positions (tokens are weighted sums) or a sigmoid (tokens are weighted means).
-   * `position`: an embedding of the [H, W] grid added to the C-vectors before the maps are made
-   * and pooled, so that a token carries where its map lies, as in both papers (TokenLearner
-   * runs on ViT tokens that hold position embeddings; VT gives its tokens a position encoding
-   * from their maps). 'none': a token holds what the features are, not where.
-   */
-  selector?: {
-    maps: number;
-    hidden: number;
-    normalization: 'softmax' | 'sigmoid';
-    position: Exclude<TokenStream['embedding'], 'channel-identity' | 'factored'>;
-  };
 }
 
 /** Hidden width of TokenLearner's map net (3×3 conv, GELU, 1×1 conv): small beside the C = 64 maps it reads. */

@@ -10,13 +10,14 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import { AdaptiveAvgPool2d, LearnedEmbedding, SinCos2DEmbedding } from '../layers';
-import type { Architecture, TokenStream } from '../models/architecture';
+import type { TokenPlan, TokenStream } from './stream';
 import { ChannelPatchEmbedding, ChannelPatches } from './channel-patch';
 import { ChannelTokens, Patchify, SpatialTokens } from './layers';
 import { MapWeights, WeightedPool } from './learned-maps';
 
 export * from './channel-patch';
 export * from './layers';
+export type { TokenPlan, TokenStream } from './stream';
 export * from './learned-maps';
 
 function apply(layer: tf.layers.Layer, x: tf.SymbolicTensor | tf.SymbolicTensor[]): tf.SymbolicTensor {
@@ -78,7 +79,7 @@ function rawTokens(maps: tf.SymbolicTensor, s: TokenStream, inputShape: [number,
  * Turns feature maps (or, for patches, the image) into embedded tokens, stream by
  * stream as the architecture describes them. maps: [B, H, W, C] -> [B, T, d_model].
  */
-export function tokenize(maps: tf.SymbolicTensor, a: Architecture): tf.SymbolicTensor {
+export function tokenize(maps: tf.SymbolicTensor, a: TokenPlan): tf.SymbolicTensor {
   const streams = a.streams.map((s) => embed(rawTokens(maps, s, a.input), s, a.d)); // each [B, T_s, d]
   if (!a.tokenType) return streams[0];
   // The hybrid: a learned type vector per stream, so attention can tell a map from a position.
