@@ -10,7 +10,7 @@ import { runOutcome, UNDERFIT_POINTS } from '../lib/results/record';
 import type { RunRecord } from '../lib/results/record';
 import { compareFamily } from '../lib/analysis/statistics';
 import { judgeFamily } from '../lib/analysis/claims/claim';
-import { claimsSummaryMarkdown, decidingNumber, questionClaims } from '../lib/analysis/claims/question';
+import { claimsSummaryMarkdown, decider, questionClaims } from '../lib/analysis/claims/question';
 import { recordsBySuite } from '../lib/analysis/views';
 import { runRecord } from './helpers/records';
 import { STUDY } from '../study';
@@ -107,9 +107,11 @@ test("the README's claims table is short: a number and a word a cell, the long e
   const long = cells.filter((c) => c.length > 200);
   assert.deepEqual(long, [], 'cells over 200 characters');
   // A row decided by an arm that did not learn says so in its number.
-  for (const r of rows.filter((x) => x.status !== 'not settled' && x.comparisons.some((c) => c.underfit)))
-    assert.match(decidingNumber(r), /did not learn/);
+  for (const r of rows.filter((x) => x.status !== 'not settled' && x.comparisons.some((c) => c.underfit))) {
+    const d = decider(r);
+    assert.ok(d.kind === 'comparison' && d.comparison.underfit, `${r.claim.quote}: decided by ${JSON.stringify(d)}`);
+  }
   // And a row waiting for runs says that, not a number.
   for (const r of rows.filter((x) => x.comparisons.length && x.comparisons.every((c) => c.pending)))
-    assert.match(decidingNumber(r), /wait for runs still to come/);
+    assert.deepEqual(decider(r), { kind: 'waiting', waiting: r.comparisons.length, of: r.comparisons.length });
 });

@@ -38,7 +38,9 @@ export interface EpochObservation {
 
 export interface Convergence {
   converged: boolean;
-  /** The rule that decided it, or why it did not converge. */
+  /** Which rule decided: a plateau (converged), or why not: no epoch, fixed epochs, never above chance, a training loss that stayed high, still improving at the cap. */
+  why: 'plateau' | 'no epoch' | 'fixed epochs' | 'at chance' | 'loss high' | 'still improving';
+  /** The same, as a sentence with its numbers (for logs and records). */
   rule: string;
   /**
    * Where the model is selected: the last epoch that beat the best validation accuracy so far
@@ -90,19 +92,22 @@ export class PlateauTracker {
   /** The verdict once the run has ended (stopped early or at the cap). */
   result(): Convergence {
     const best = this.best;
-    if (!best || !this.last) return { converged: false, rule: 'no epoch finished', selectedEpoch: 0, selectedStep: 0 };
+    if (!best || !this.last) return { converged: false, why: 'no epoch', rule: 'no epoch finished', selectedEpoch: 0, selectedStep: 0 };
     const sel = { selectedEpoch: best.epoch, selectedStep: best.step };
     const p = this.o.patienceSteps;
-    if (p === null) return { converged: false, rule: 'fixed epochs, no early stopping: convergence not judged', ...sel };
+    if (p === null)
+      return { converged: false, why: 'fixed epochs', rule: 'fixed epochs, no early stopping: convergence not judged', ...sel };
     if (!this.begun)
       return {
         converged: false,
+        why: 'at chance',
         rule: `never clearly above chance (best validation accuracy ${(100 * best.valAcc).toFixed(1)}% < ${(100 * this.aboveChance).toFixed(1)}%)`,
         ...sel,
       };
     if (!(this.last.trainLoss < 0.9 * Math.log(this.o.classes)))
       return {
         converged: false,
+        why: 'loss high',
         rule: `training loss ${this.last.trainLoss.toFixed(3)} did not fall below 0.9·ln ${this.o.classes}`,
         ...sel,
       };
@@ -110,11 +115,13 @@ export class PlateauTracker {
       if (!this.firstPlateau)
         return {
           converged: false,
+          why: 'still improving',
           rule: `epoch cap reached while still improving (no plateau of ${p} steps before the cap forced the cooldown)`,
           ...sel,
         };
       return {
         converged: true,
+        why: 'plateau',
         rule: `plateau at step ${this.firstPlateau.step}: no validation gain > ${this.o.minDelta} for ${p} steps (after ${this.o.minSteps})`,
         ...sel,
       };
@@ -122,9 +129,15 @@ export class PlateauTracker {
     if (!this.plateau())
       return {
         converged: false,
+        why: 'still improving',
         rule: `epoch cap reached while still improving (last gain at step ${this.lastGainStep} of ${this.last.step}; patience ${p})`,
         ...sel,
       };
-    return { converged: true, rule: `plateau: no validation gain > ${this.o.minDelta} for ${p} steps (after ${this.o.minSteps})`, ...sel };
+    return {
+      converged: true,
+      why: 'plateau',
+      rule: `plateau: no validation gain > ${this.o.minDelta} for ${p} steps (after ${this.o.minSteps})`,
+      ...sel,
+    };
   }
 }

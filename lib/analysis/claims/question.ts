@@ -21,6 +21,8 @@ export interface ClaimRow {
   /** The numbers behind the verdict, one line per expectation. */
   evidence: string[];
   comparisons: Paired[];
+  /** The verdict on each comparison, in the order of `comparisons` (the claim's status combines these and any cost check). */
+  verdicts: ClaimStatus[];
   /** The arithmetic behind a cost claim, from the cost model (absent for claims without one). */
   cost?: {
     /** Forward FLOPs per image of the `cheaper` pair, a then b (NaN: not planned). */
@@ -130,7 +132,7 @@ export function questionClaims(study: Study, recordsOf: (suite: string) => RunRe
         : 'holds';
     // Accuracy claims need a preset that trains to the plateau.
     if (!verdicts && claim.expects.length) status = 'not settled';
-    return { claim, status, evidence, comparisons, ...(cost ? { cost } : {}) };
+    return { claim, status, evidence, comparisons, verdicts: at.map((i) => judged[i].status), ...(cost ? { cost } : {}) };
   });
 }
 
@@ -195,20 +197,39 @@ export function expectQuestionClaims(
  * The one number that decides a claim's row, in a few words: the comparison that settled it (for "does not hold",
  * the first that contradicts it; for "holds", the one nearest to failing), or why it is not settled yet.
  */
+export type Decider =
+  /** The comparison that decides the verdict: the one that contradicts it, or the weakest of those that hold. */
+  | { kind: 'comparison'; comparison: Paired }
+  /** Comparisons still waiting for runs. */
+  | { kind: 'waiting'; waiting: number; of: number }
+  /** A comparison that has its runs and is too uncertain to decide. */
+  | { kind: 'uncertain'; comparison: Paired }
+  /** No comparison: the first line of evidence (a cost claim's arithmetic). */
+  | { kind: 'evidence'; line: string };
+
+/** What decides a claim's verdict, as data; decidingNumber renders it. */
+export function decider(r: ClaimRow): Decider {
+  const cs = r.comparisons;
+  if (!cs.length) return { kind: 'evidence', line: r.evidence[0] ?? '–' };
+  if (r.status === 'does not hold') return { kind: 'comparison', comparison: cs[r.verdicts.indexOf('does not hold')] };
+  if (r.status === 'holds') return { kind: 'comparison', comparison: cs.reduce((x, y) => (y.pHolm > x.pHolm ? y : x)) };
+  const waiting = cs.filter((c) => c.pending).length;
+  if (waiting) return { kind: 'waiting', waiting, of: cs.length };
+  const open = cs[r.verdicts.indexOf('not settled')];
+  return open ? { kind: 'uncertain', comparison: open } : { kind: 'evidence', line: '–' };
+}
+
+/** The number that decides a claim, in a few words: a comparison's difference (and an arm that did not learn), or what it waits for. */
 export function decidingNumber(r: ClaimRow): string {
   const pp = (c: Paired): string =>
     `${c.diff >= 0 ? '+' : '−'}${Math.abs(100 * c.diff).toFixed(2)}${Number.isFinite(c.ci95) ? ` ± ${(100 * c.ci95).toFixed(2)}` : ''} pp`;
   const what = (c: Paired): string =>
     `${c.a} − ${c.b} on ${c.dataset}: ${pp(c)}${c.underfit ? `; ${c.underfit.arm === 'a' ? c.a : c.b} did not learn (${c.underfit.runs} of ${c.underfit.of} seeds)` : ''}`;
-  const cs = r.comparisons;
-  if (!cs.length) return r.evidence[0] ?? '–';
-  const statuses = r.evidence.map((e) => (/: holds,/.test(e) ? 'holds' : /: does not hold,/.test(e) ? 'does not hold' : 'not settled'));
-  if (r.status === 'does not hold') return what(cs[statuses.indexOf('does not hold')]);
-  if (r.status === 'holds') return what(cs.reduce((x, y) => (y.pHolm > x.pHolm ? y : x)));
-  const waiting = cs.filter((c) => c.pending).length;
-  if (waiting) return `${waiting} of ${cs.length} comparisons wait for runs still to come`;
-  const open = cs[statuses.indexOf('not settled')];
-  return open ? `${what(open)}: too uncertain at ±1 pp` : '–';
+  const d = decider(r);
+  if (d.kind === 'comparison') return what(d.comparison);
+  if (d.kind === 'waiting') return `${d.waiting} of ${d.of} comparisons wait for runs still to come`;
+  if (d.kind === 'uncertain') return `${what(d.comparison)}: too uncertain at ±1 pp`;
+  return d.line;
 }
 
 /** The claims as a short table, one row per claim (claim, verdict, the deciding number, where the rest is), for a reader's first minute. */
