@@ -4,12 +4,11 @@
  * `npm run docs` renders the log as the history in docs/performance-history.md. So the history
  * is what the benchmark printed, not what someone copied from it.
  */
-import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { appendLineAtomic } from '../util/atomic';
 import type { GitInfo } from '../util/git';
-import { ROOT } from '../util/paths';
+import { readJsonLines } from '../util/jsonl';
 
 export const BENCH_LOG = (resultsDir: string): string => path.join(resultsDir, 'bench', 'log.jsonl');
 
@@ -38,21 +37,8 @@ export function appendBenchLog(resultsDir: string, entry: BenchLogEntry): void {
 
 /** Every logged invocation, oldest first; a line that does not parse is reported, not dropped silently. */
 export function readBenchLog(resultsDir: string): { entries: BenchLogEntry[]; problems: string[] } {
-  const file = BENCH_LOG(resultsDir);
-  if (!fs.existsSync(file)) return { entries: [], problems: [] };
-  const entries: BenchLogEntry[] = [];
-  const problems: string[] = [];
-  fs.readFileSync(file, 'utf8')
-    .split('\n')
-    .forEach((l, i) => {
-      if (!l.trim()) return;
-      try {
-        entries.push(JSON.parse(l) as BenchLogEntry);
-      } catch {
-        problems.push(`${path.relative(ROOT, file)}:${i + 1} does not parse`);
-      }
-    });
-  return { entries, problems };
+  const { items, problems } = readJsonLines<BenchLogEntry>(BENCH_LOG(resultsDir));
+  return { entries: items, problems };
 }
 
 export const loadNow = (): number => os.loadavg()[0];

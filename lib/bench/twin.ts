@@ -25,6 +25,7 @@ import { prepareData } from '../train/prepare';
 import { runControl } from '../train/schedule';
 import { withSeededRandom } from '../train/seed';
 import type { GitInfo } from '../util/git';
+import { readJsonLines } from '../util/jsonl';
 import { ROOT } from '../util/paths';
 import { torchPython } from './torch';
 
@@ -208,19 +209,6 @@ export const TWIN_STORE = (resultsDir: string): string => path.join(resultsDir, 
 
 /** Every stored pair; a line that does not parse is reported, not dropped silently. */
 export function readWholeRuns(resultsDir: string): { pairs: WholeRunPair[]; problems: string[] } {
-  const file = TWIN_STORE(resultsDir);
-  if (!fs.existsSync(file)) return { pairs: [], problems: [] };
-  const pairs: WholeRunPair[] = [];
-  const problems: string[] = [];
-  fs.readFileSync(file, 'utf8')
-    .split('\n')
-    .forEach((l, i) => {
-      if (!l.trim()) return;
-      try {
-        pairs.push(JSON.parse(l) as WholeRunPair);
-      } catch {
-        problems.push(`${path.relative(ROOT, file)}:${i + 1} does not parse`);
-      }
-    });
-  return { pairs, problems };
+  const { items, problems } = readJsonLines<WholeRunPair>(TWIN_STORE(resultsDir));
+  return { pairs: items, problems };
 }
