@@ -388,6 +388,7 @@ function wholeRunTimeBlock(_study: Study): string {
     table(
       [
         'run (recipe)',
+        'commit',
         'epochs tfjs / PyTorch',
         'wall time tfjs (s)',
         'wall time PyTorch (s)',
@@ -399,6 +400,7 @@ function wholeRunTimeBlock(_study: Study): string {
       ],
       pairs.map((p) => [
         `${p.name} / ${p.dataset} / seed ${p.seed} (${p.preset})`,
+        (p.git.commit ?? '?').slice(0, 7), // which code was timed: the rows of one run differ by it
         `${p.tfjs.epochs} / ${p.pytorch.epochs}`,
         p.tfjs.seconds.toFixed(0),
         p.pytorch.seconds.toFixed(0),
