@@ -100,3 +100,20 @@ test('fused relu equals tf.relu, forward and backward', async () => {
     }),
   );
 });
+
+test("oneDNN's layer norm is judged per backend: after tfjs-node, the cpu backend falls back to the plain ops", async () => {
+  await backend();
+  assert.equal(nativeLayerNormAvailable(), true);
+  const before = tf.getBackend();
+  try {
+    await tf.setBackend('cpu');
+    assert.equal(nativeLayerNormAvailable(), false);
+    tf.tidy(() => {
+      const x = tf.randomNormal([3, 8], 0, 1, 'float32', 11);
+      const [g, b] = [tf.ones([8]) as tf.Tensor1D, tf.zeros([8]) as tf.Tensor1D];
+      assert.ok(relErr(layerNormNative(x, g, b, 1e-6).dataSync(), layerNormReference(x, g, b, 1e-6).dataSync()) < 1e-5);
+    });
+  } finally {
+    await tf.setBackend(before);
+  }
+});

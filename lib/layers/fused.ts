@@ -82,11 +82,14 @@ interface NamedOps {
   executeSingleOutput(name: string, attrs: { name: string; type: number; value: unknown }[], inputs: tf.Tensor[]): tf.Tensor;
 }
 
-let nativeLayerNorm: boolean | undefined;
+/** Off for the benchmark's A/B; on by default. */
+let nativeWanted = true;
+/** Whether each backend (by name) can run the kernel, probed on first use: one process may switch backends (the benchmark does). */
+const nativeOn = new Map<string, boolean>();
 
 /** Whether inference may use oneDNN's layer norm (default: where it is available); off, the fused plain ops serve. For the benchmark's A/B. */
 export function setNativeLayerNorm(on: boolean): void {
-  nativeLayerNorm = on ? undefined : false;
+  nativeWanted = on;
 }
 
 /** oneDNN's layer norm: y = x̂·γ + β over the last axis, one kernel. x as [N, d]. */
@@ -104,21 +107,25 @@ function mklLayerNorm(be: NamedOps, x2: tf.Tensor2D, gamma: tf.Tensor1D, beta: t
   );
 }
 
-/** Whether this process can run oneDNN's layer norm (tfjs-node with TensorFlow's oneDNN kernels); tried once. */
+/** Whether the current backend can run oneDNN's layer norm (tfjs-node with TensorFlow's oneDNN kernels); probed once per backend. */
 export function nativeLayerNormAvailable(): boolean {
-  if (nativeLayerNorm !== undefined) return nativeLayerNorm;
+  if (!nativeWanted) return false;
+  const name = tf.getBackend();
+  const known = nativeOn.get(name);
+  if (known !== undefined) return known;
   const be = tf.backend() as unknown as Partial<NamedOps>;
-  nativeLayerNorm = false;
-  if (tf.getBackend() === 'tensorflow' && typeof be.executeSingleOutput === 'function' && be.binding) {
+  let ok = false;
+  if (name === 'tensorflow' && typeof be.executeSingleOutput === 'function' && be.binding) {
     try {
       const y = tf.tidy(() => mklLayerNorm(be as NamedOps, tf.tensor2d([[1, 2, 3, 4]]), tf.ones([4]), tf.zeros([4]), 1e-6));
-      nativeLayerNorm = y.shape.join() === '1,4';
+      ok = y.shape.join() === '1,4';
       y.dispose();
     } catch {
-      nativeLayerNorm = false; // a TensorFlow build without oneDNN: the plain ops serve
+      ok = false; // a TensorFlow build without oneDNN: the plain ops serve
     }
   }
-  return nativeLayerNorm;
+  nativeOn.set(name, ok);
+  return ok;
 }
 
 /**
