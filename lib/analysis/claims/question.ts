@@ -97,15 +97,16 @@ export function questionClaims(study: Study, recordsOf: (suite: string) => RunRe
   return study.claims.map((claim) => {
     const at = claim.expects.map(() => k++);
     const comparisons = at.map((i) => family[i]);
-    const statuses: ClaimStatus[] = at.map((i) => judged[i].status);
+    const onComparisons: ClaimStatus[] = at.map((i) => judged[i].status);
+    const statuses = [...onComparisons]; // and a cost check's, below
     const evidence = at.map((i) => judgedEvidence(family[i], refs[i].expect, judged[i]));
     // Cost is arithmetic on the configs the suite plans: it needs no run.
     const planned = claim.cheaper || claim.scales ? planSuite(study, claim.experiment.suite, { preset }) : [];
-    const cost: ClaimRow['cost'] = claim.cheaper || claim.scales ? {} : undefined;
+    const cost: NonNullable<ClaimRow['cost']> = {};
     if (claim.cheaper) {
       const on = claim.cheaper.dataset ?? claim.expects[0]?.dataset ?? 'mnist';
       const [fa, fb] = [flopsOf(planned, claim.cheaper.a, on), flopsOf(planned, claim.cheaper.b, on)];
-      cost!.flops = [fa, fb];
+      cost.flops = [fa, fb];
       statuses.push(Number.isFinite(fa) && Number.isFinite(fb) ? (fa < fb ? 'holds' : 'does not hold') : 'not settled');
       evidence.push(
         `forward FLOPs per image: ${claim.cheaper.a} ${Number.isFinite(fa) ? (fa / 1e6).toFixed(2) : '–'} M, ${claim.cheaper.b} ${Number.isFinite(fb) ? (fb / 1e6).toFixed(2) : '–'} M`,
@@ -117,7 +118,7 @@ export function questionClaims(study: Study, recordsOf: (suite: string) => RunRe
         planned.map((p) => ({ name: p.config.name, ...costModel(p.config.model) })),
         claim.scales.runs,
       );
-      cost!.exponent = e;
+      cost.exponent = e;
       statuses.push(Number.isFinite(e) ? (Math.abs(e - claim.scales.exponent) < 0.05 ? 'holds' : 'does not hold') : 'not settled');
       evidence.push(
         Number.isFinite(e)
@@ -132,7 +133,7 @@ export function questionClaims(study: Study, recordsOf: (suite: string) => RunRe
         : 'holds';
     // Accuracy claims need a preset that trains to the plateau.
     if (!verdicts && claim.expects.length) status = 'not settled';
-    return { claim, status, evidence, comparisons, verdicts: at.map((i) => judged[i].status), ...(cost ? { cost } : {}) };
+    return { claim, status, evidence, comparisons, verdicts: onComparisons, ...(claim.cheaper || claim.scales ? { cost } : {}) };
   });
 }
 
@@ -194,8 +195,8 @@ export function expectQuestionClaims(
 }
 
 /**
- * The one number that decides a claim's row, in a few words: the comparison that settled it (for "does not hold",
- * the first that contradicts it; for "holds", the one nearest to failing), or why it is not settled yet.
+ * What decides a claim's row: the comparison that settled it (for "does not hold", the first that contradicts it;
+ * for "holds", the one nearest to failing), or why it is not settled yet.
  */
 export type Decider =
   /** The comparison that decides the verdict: the one that contradicts it, or the weakest of those that hold. */
