@@ -38,7 +38,7 @@ import { SHARED_LOAD, trainTwin, TWIN_STORE, type WholeRun, type WholeRunPair } 
 import { planSuite, type RunPresetName, suitesOf } from '../lib/experiments';
 import { STUDY } from '../study';
 import { trainExperiment } from '../lib/train/trainer';
-import { appendBenchLog, type BenchPair, loadNow } from '../lib/bench/log';
+import { appendBenchLog, type BenchPair } from '../lib/bench/log';
 import { appendLineAtomic } from '../lib/util/atomic';
 import { gitInfo } from '../lib/util/git';
 import { RESULTS_DIR } from '../lib/util/paths';
@@ -89,7 +89,7 @@ const SPEC = {
 } as const;
 
 runCommand(SPEC, async (a) => {
-  const loadAtStart = loadNow();
+  const loadAtStart = os.loadavg()[0];
   if (a.run !== undefined) {
     const m = /^([^/]+)\/([^/]+)$/.exec(a.run);
     if (!m) throw new UsageError('--run must be model/dataset, e.g. channel-full/relation');
@@ -231,6 +231,7 @@ runCommand(SPEC, async (a) => {
     }
   }
   const torchResults: Record<string, unknown>[] = [];
+  const pairs: BenchPair[] = [];
   if (torch) {
     const threads = Number(process.env.TF_NUM_INTRAOP_THREADS) || os.cpus().length;
     // PyTorch builds only the reference workloads.
@@ -268,26 +269,20 @@ runCommand(SPEC, async (a) => {
         rec.ratio_train = (tfr.train_img_per_s ?? NaN) / (rec.train_img_per_s as number);
         rec.ratio_infer = tfr.infer_img_per_s / (rec.infer_img_per_s as number);
         torchResults.push(rec);
+        pairs.push({
+          workload: w,
+          batch: Number(b),
+          threads,
+          tfjs: { train: tfr.train_img_per_s, infer: tfr.infer_img_per_s },
+          torch: { train: Number(rec.train_img_per_s), infer: Number(rec.infer_img_per_s) },
+        });
         if (json) console.log(JSON.stringify(rec));
       }
     }
   }
-  if (torchResults.length) {
-    // The history in docs/performance-history.md is rendered from this log (npm run docs).
-    const pairs: BenchPair[] = torchResults.map((t) => {
-      const tfr = results.find(
-        (r) => r.backend === 'tensorflow' && r.workload === t.workload && r.batch === t.batch && r.step === stepModes[0],
-      )!;
-      return {
-        workload: String(t.workload),
-        batch: Number(t.batch),
-        threads: Number(t.threads),
-        tfjs: { train: tfr.train_img_per_s, infer: tfr.infer_img_per_s },
-        torch: { train: Number(t.train_img_per_s), infer: Number(t.infer_img_per_s) },
-      };
-    });
+  // The history in docs/performance-history.md is rendered from this log (npm run docs).
+  if (pairs.length)
     appendBenchLog(RESULTS_DIR, { at: new Date().toISOString(), git: gitInfo(), loadAtStart, args: process.argv.slice(2), pairs });
-  }
   if (!json) {
     const rows = [...results, ...(torchResults as unknown as BenchResult[])];
     console.log('workload  backend     batch  threads  train img/s  infer img/s  ms/step   tensors before→after');

@@ -4,7 +4,6 @@
  * `npm run docs` renders the log as the history in docs/performance-history.md. So the history
  * is what the benchmark printed, not what someone copied from it.
  */
-import * as os from 'node:os';
 import * as path from 'node:path';
 import { appendLineAtomic } from '../util/atomic';
 import type { GitInfo } from '../util/git';
@@ -40,5 +39,3 @@ export function readBenchLog(resultsDir: string): { entries: BenchLogEntry[]; pr
   const { items, problems } = readJsonLines<BenchLogEntry>(BENCH_LOG(resultsDir));
   return { entries: items, problems };
 }
-
-export const loadNow = (): number => os.loadavg()[0];
