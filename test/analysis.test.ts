@@ -10,9 +10,10 @@ import * as path from 'node:path';
 import { aggregate, stats, tQuantile975 } from '../lib/analysis/statistics';
 import { escapeHtml, jsonForScript } from '../lib/util/html';
 import { figureHtml, readable } from '../lib/analysis/figures/plotly';
-import { distanceProbeChart, pairedChart } from '../lib/analysis/figures/results';
+import { accuracyDots, distanceProbeChart, pairedChart } from '../lib/analysis/figures/results';
 import { aggregateFrame, frame, tableHtml } from '../lib/analysis/tables';
-import { suiteView } from '../lib/analysis/views';
+import { questionRunsView, suiteView } from '../lib/analysis/views';
+import { runRecord } from './helpers/records';
 import { finishHtml, stripRemote } from '../lib/report/export';
 import { busySeconds } from '../lib/results/busy';
 import type { RunRecord } from '../lib/results/record';
@@ -178,4 +179,58 @@ test('busySeconds: overlapping runs count once and the gap between sessions not 
     ],
   };
   assert.equal(busySeconds([...runs, resumed]), (50 + 10 + 20 + 30 + 10) * 60);
+});
+
+test("the opening figure draws the runs the question's claims read: each from its claim's suite, once, in its panel", () => {
+  const FIRST = { data: { name: 'relation' }, train: { batchSize: 128 } } as Partial<RunRecord>;
+  const ROUND_TWO = {
+    data: { name: 'relation', valDisjoint: true },
+    train: { batchSize: 128, selectAfterCooldown: true },
+  } as Partial<RunRecord>;
+  const FRESH = {
+    data: { name: 'cooccurrence', freshTrain: true },
+    train: { batchSize: 128, selectAfterCooldown: true },
+  } as Partial<RunRecord>;
+  const cf = (dataset: string, seeds: number[], tag: string, over: Partial<RunRecord>) =>
+    seeds.map((s) => runRecord('channel-full', dataset, s, 0.9 + s / 100, { id: `cf-${dataset}${tag}-${s}`, ...over }));
+  // core and learned-maps plan the same first-round channel-full runs on relation (same ids): one run each, drawn once.
+  // hybrid-relation's are the second round's (disjoint validation, selection after the cooldown): other runs of the
+  // same name, in a panel of their own. The style claim reads style-unlimited's fresh-image runs, not the style suite's.
+  const bySuite: Record<string, RunRecord[]> = {
+    core: cf('relation', [0, 1, 2], '', FIRST),
+    'learned-maps': cf('relation', [0, 1, 2], '', FIRST),
+    'hybrid-relation': [...cf('relation', [0, 1, 2, 3, 4], '-r2', ROUND_TWO), runRecord('hybrid', 'relation', 0, 0.97, ROUND_TWO)],
+    style: cf('cooccurrence', [0, 1, 2], '-fixed', { ...FIRST, data: { name: 'cooccurrence' } } as Partial<RunRecord>),
+    'style-unlimited': cf('cooccurrence', [0, 1, 2, 3, 4], '-fresh', FRESH),
+    // An extension's runs: not the question's, so not in its opening figure.
+    regime: [runRecord('channel-full 4x4x256', 'relation', 0, 0.5, FIRST)],
+  };
+  const view = questionRunsView(STUDY, (s) => bySuite[s] ?? [], 'standard');
+  const group = (name: string, panel: string) => view.groups.find((g) => g.name === name && g.dataset === panel);
+  assert.equal(group('channel-full', 'relation')?.n, 3, 'a run two suites plan counts once');
+  assert.equal(group('channel-full', 'relation, round two')?.n, 5);
+  assert.equal(group('hybrid', 'relation, round two')?.n, 1);
+  assert.deepEqual(
+    view.records.filter((r) => r.dataset.startsWith('cooccurrence')).map((r) => [r.id, r.dataset]),
+    [0, 1, 2, 3, 4].map((s) => [`cf-cooccurrence-fresh-${s}`, 'cooccurrence, fresh images every epoch']),
+  );
+  assert.ok(!view.order.includes('channel-full 4x4x256') && !view.records.some((r) => r.name.includes('4x4')));
+  assert.equal(view.order[0], 'channel-full');
+  // A dataset's first-round panel comes before its later ones.
+  const panels = [...new Set(view.groups.map((g) => g.dataset))];
+  assert.ok(panels.indexOf('relation') < panels.indexOf('relation, round two'));
+  // Each run is a mark of its own beside its model's dot, in its panel.
+  const fig = accuracyDots(view.groups, 'answer', view.order, view.records);
+  const marks = fig.data.filter((t) => t.legendgroup === 'plateau').reduce((n, t) => n + (t.x as string[]).length, 0);
+  assert.equal(marks, view.records.length);
+  assert.deepEqual(
+    (fig.layout.annotations as { text: string }[]).map((a) => a.text),
+    panels.map((p) => p.replace(', ', '<br>')),
+  );
+  // Two different runs under one label, panel and seed would be one dot of two configs: an error that names them.
+  bySuite['learned-maps'] = [runRecord('channel-full', 'relation', 0, 0.9, { id: 'other-config', ...FIRST })];
+  assert.throws(
+    () => questionRunsView(STUDY, (s) => bySuite[s] ?? [], 'standard'),
+    /two different runs as channel-full in panel relation, seed 0/,
+  );
 });

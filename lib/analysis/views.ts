@@ -128,3 +128,67 @@ export function presetRecords(
   const { records, problems } = new ResultStore({ dir: opts.resultsDir ?? resultsDirFor(preset) }).read();
   return { records: plannedRecords(planSuite(study, 'all', { preset }), records), problems: ResultStore.describeProblems(problems) };
 }
+
+/** The runs a set of claims reads, panel by panel: the report's opening figure draws them. */
+export interface ClaimRunsView {
+  /**
+   * Mean and interval over seeds of each model in each panel, panels in the claims' order. A group's `dataset` is its
+   * panel: the dataset, with the condition its runs were trained under when that is not the first round's
+   * (panelOf).
+   */
+  groups: Group[];
+  /** Every run behind the groups, each once (a run two claims read is one run), its `dataset` set to its panel. */
+  records: RunRecord[];
+  /** Models in the order the claims first name them. */
+  order: string[];
+}
+
+/**
+ * The panel a run is drawn in: its dataset, and how its data or selection differ from the first round's. The second
+ * round drew validation images disjoint from training and selects among the cooldown's epochs too, so its runs of a
+ * model are other runs than the first round's of the same name (the hybrid claim reads the relation task's channel-full
+ * there; the flattening claim reads the first round's).
+ */
+export function panelOf(r: Pick<RunRecord, 'dataset' | 'data' | 'train'>): string {
+  if (r.data.freshTrain) return `${r.dataset}, fresh images every epoch`;
+  return r.data.valDisjoint || r.train.selectAfterCooldown ? `${r.dataset}, round two` : r.dataset;
+}
+
+/**
+ * The runs the question's own claims read (`extension` rows apart, since they go beyond it): for each accuracy
+ * expectation, its two models on its dataset from the suite it reads (the claim's, unless the expectation names its
+ * own), so the figure shows exactly what the claims table decides from, each run in its panel (panelOf). Suites that
+ * label the same run alike share it; two different runs under one label, panel and seed would make one dot of two
+ * configs, so they are an error.
+ */
+export function questionRunsView(study: Study, recordsOf: (suite: string) => RunRecord[], preset: RunPresetName): ClaimRunsView {
+  const refs = study.claims
+    .filter((c) => !c.extension)
+    .flatMap((c) => c.expects.map((e) => ({ ...e, suite: e.suite ?? c.experiment.suite })));
+  const order = [...new Set(refs.flatMap((e) => [e.a, e.b]))];
+  const wanted = new Set(refs.flatMap((e) => [e.a, e.b].map((m) => `${e.suite}\u0000${m}\u0000${e.dataset}`)));
+  const suites = [...new Set(refs.map((e) => e.suite))];
+  const records = distinctRuns(suites.flatMap((s) => recordsOf(s).filter((r) => wanted.has(`${s}\u0000${r.name}\u0000${r.dataset}`)))).map(
+    (r) => ({
+      ...r,
+      dataset: panelOf(r),
+    }),
+  );
+  const seen = new Map<string, string>();
+  for (const r of records) {
+    const key = `${r.name} in panel ${r.dataset}, seed ${r.seed}`;
+    if (seen.has(key) && seen.get(key) !== r.id)
+      throw new Error(`the claims read two different runs as ${key} (${seen.get(key)} and ${r.id}): name one of them apart in its suite`);
+    seen.set(key, r.id);
+  }
+  // Panels follow the catalog's datasets (the real ones first), a dataset's first-round panel before its later ones.
+  const catalog = Object.keys(study.datasets);
+  const rank = (panel: string): number => {
+    const d = catalog.findIndex((x) => panel === x || panel.startsWith(`${x}, `));
+    return d * 2 + (catalog.includes(panel) ? 0 : 1);
+  };
+  const groups = aggregate(records, { expectedSeeds: runPreset(study, preset).seeds }).sort(
+    (a, b) => rank(a.dataset) - rank(b.dataset) || order.indexOf(a.name) - order.indexOf(b.name),
+  );
+  return { groups, records, order };
+}

@@ -73,7 +73,8 @@ export function accuracyDots(groups: Group[], title: string, order?: string[], r
     y: 1,
     yanchor: 'bottom',
     showarrow: false,
-    text: hoverSafe(d),
+    // A panel's condition goes on a line of its own ("relation, round two"), so that narrow panels' titles do not overlap.
+    text: d.split(', ').map(hoverSafe).join('<br>'),
     font: { size: 13 },
   }));
   return {
