@@ -61,6 +61,10 @@ export const RUN_PRESETS = {
     // the patience above that pause ends runs (and the cap cut one still climbing): three times the
     // patience, and a cap with room to climb and cool down after it (docs/recipe.md).
     taskRecipe: { cooccurrence: { patienceSteps: 3000, minSteps: 3000, epochs: 300 } },
+    // With fresh images every epoch the pauses are longer still: the first style-unlimited runs sat near half
+    // accuracy for 60 to 75 epochs (4,200 to 5,300 steps), and that patience ended two of channel-full's five there,
+    // one of them climbing in its cooldown (docs/recipe.md). Twice the longest pause, within the 300-epoch cap.
+    freshRecipe: { patienceSteps: 10500, minSteps: 10500 },
     verdicts: true,
     label: 'standard: every run trained to its validation plateau',
   },

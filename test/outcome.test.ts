@@ -6,7 +6,8 @@
  */
 import { test } from 'node:test';
 import * as assert from 'node:assert/strict';
-import { runOutcome, UNDERFIT_POINTS } from '../lib/results/record';
+import { checkCooldownClimb, COOLDOWN_CLIMB, cooldownStart, ruleWithCooldown, runOutcome, UNDERFIT_POINTS } from '../lib/results/record';
+import { planSuite } from '../lib/experiments';
 import type { RunRecord } from '../lib/results/record';
 import { compareFamily } from '../lib/analysis/statistics';
 import { judgeFamily } from '../lib/analysis/claims/claim';
@@ -38,6 +39,39 @@ test('runOutcome: plateau, underfit near chance, capped while fitting, failed, a
   assert.equal(runOutcome({ ...ended('a', 0, 0.3, 0.3, false), status: 'failed' }), 'failed');
   const quick = ended('a', 0, 0.3, 0.3, false);
   assert.equal(runOutcome({ ...quick, train: { ...quick.train, patienceSteps: null } }), 'capped');
+});
+
+test('a plateau whose cooldown climbs far past it was a pause: not converged, capped, and the rule says why', () => {
+  // Near half accuracy for 70 epochs, the plateau rule ends the run at step 4830, and in its cooldown it climbs to the
+  // next step of the staircase (as channel-full on fresh co-occurrence images did): the plateau was not the end.
+  const from = 4830;
+  const curve = Array.from({ length: 83 }, (_, i) => ({ step: 70 * (i + 1), val_acc: 70 * (i + 1) <= from ? 0.5 : 0.5 + 0.02 * (i - 68) }));
+  const rule = ruleWithCooldown('plateau at step 4830', { from, steps: 980 });
+  const judged = checkCooldownClimb({ converged: true, rule }, curve, from);
+  assert.equal(judged.converged, false);
+  assert.match(judged.rule, /cooldown lifted validation accuracy by 28\.0 pp/);
+  // The cooldown's start still reads back from the longer rule.
+  assert.equal(cooldownStart({ convergence: { rule: judged.rule } } as RunRecord), from);
+  const run = ended('a', 0, 0.78, 0.8, judged.converged);
+  assert.equal(runOutcome(run), 'capped');
+  // The schedule's usual gain in a cooldown (a point or three) leaves the plateau standing, as does a run without one.
+  const usual = curve.map((c) => ({ ...c, val_acc: c.step <= from ? 0.5 : 0.5 + COOLDOWN_CLIMB - 0.01 }));
+  assert.deepEqual(checkCooldownClimb({ converged: true, rule }, usual, from), { converged: true, rule });
+  assert.deepEqual(checkCooldownClimb({ converged: true, rule: 'plateau' }, curve, undefined), { converged: true, rule: 'plateau' });
+  // An unconverged run stays as it was, whatever its cooldown did.
+  assert.equal(checkCooldownClimb({ converged: false, rule }, curve, from).rule, rule);
+});
+
+test("fresh training images get the preset's longer patience, under standard only; the fixed-data suite keeps its own", () => {
+  const trainOf = (suite: string, preset: 'standard' | 'quick') =>
+    planSuite(STUDY, suite, { preset }).find((p) => p.config.dataset.name === 'cooccurrence')!.config.train;
+  const fresh = STUDY.presets.standard.freshRecipe!;
+  assert.ok(fresh.patienceSteps! > STUDY.presets.standard.taskRecipe!.cooccurrence.patienceSteps!);
+  assert.equal(trainOf('style-unlimited', 'standard').patienceSteps, fresh.patienceSteps);
+  assert.equal(trainOf('style-unlimited', 'standard').minSteps, fresh.minSteps);
+  assert.equal(trainOf('style', 'standard').patienceSteps, STUDY.presets.standard.taskRecipe!.cooccurrence.patienceSteps);
+  // quick trains for fixed epochs: no patience at all.
+  assert.equal(trainOf('style-unlimited', 'quick').patienceSteps, null);
 });
 
 /** channel-full at ~98% on three seeds against an arm whose runs end as given. */

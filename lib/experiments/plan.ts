@@ -86,13 +86,14 @@ function taskRecipe(study: Study, s: Pick<Suite, 'kind'>, preset: RunPresetName,
 }
 
 /** The training recipe a suite of this kind gives every model on `dataset` under a preset, before a model's own changes. */
-export function suiteTrain(study: Study, s: Pick<Suite, 'kind' | 'train'>, preset: RunPresetName, dataset: string): TrainConfig {
+export function suiteTrain(study: Study, s: Pick<Suite, 'kind' | 'train' | 'data'>, preset: RunPresetName, dataset: string): TrainConfig {
   const p = runPreset(study, preset);
   const t: TrainConfig = {
     ...TRAIN_DEFAULTS,
     ...p.recipe,
     ...(s.kind === 'recipe' ? p.recipeSweep : {}),
     ...taskRecipe(study, s, preset, dataset),
+    ...(s.kind === 'standard' && s.data?.[dataset]?.freshTrain ? p.freshRecipe : {}),
     ...s.train,
     epochs: suiteScale(study, s, preset, dataset).epochs,
     warmupEpochs: p.warmupEpochs,

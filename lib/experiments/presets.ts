@@ -31,6 +31,12 @@ export interface RunPreset {
    * learn (docs/recipe.md says which curves). Suites of kind 'standard' only.
    */
   taskRecipe?: Record<string, Partial<TrainConfig>>;
+  /**
+   * Changes to the recipe for runs that draw fresh training images every epoch (a suite's `data.freshTrain`), over
+   * the task's: with nothing to memorise, their curves pause longer on the way (docs/recipe.md). Suites of kind
+   * 'standard' only.
+   */
+  freshRecipe?: Partial<TrainConfig>;
   /** Whether its runs may be compared at all: a preset that does not train to a plateau gives no verdicts. */
   verdicts: boolean;
   /** What the preset is for, in one line: shown beside its numbers. */

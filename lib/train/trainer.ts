@@ -22,7 +22,7 @@ import { decays, trainableWithRoles } from '../layers/roles';
 import { buildResolved } from '../models/create';
 import { saveModel } from '../models/io';
 import { writeWeightsRecord } from '../results/weights';
-import { ruleWithCooldown } from '../results/record';
+import { checkCooldownClimb, ruleWithCooldown } from '../results/record';
 import type { EpochMetrics, RunRecord } from '../results/record';
 import { gitInfo } from '../util/git';
 import { type ExperimentConfig, SCHEMA_VERSION } from '../experiments/config';
@@ -238,9 +238,15 @@ export async function trainExperiment(experiment: ExperimentConfig | ResolvedExp
         }
       }
       const verdict = plateau.result();
-      converged = verdict.converged;
+      // A cooldown that climbs far past the plateau shows the plateau was a pause, not the end (COOLDOWN_CLIMB).
+      const judged = checkCooldownClimb(
+        { converged: verdict.converged, rule: ruleWithCooldown(verdict.rule, schedule.cooldown) },
+        curve,
+        schedule.cooldown?.from,
+      );
+      converged = judged.converged;
       convergence = {
-        rule: ruleWithCooldown(verdict.rule, schedule.cooldown),
+        rule: judged.rule,
         selectedEpoch: verdict.selectedEpoch,
         selectedStep: verdict.selectedStep,
         ...cooldownSelection(),
