@@ -69,6 +69,10 @@ test("fresh training images get the preset's longer patience, under standard onl
   assert.ok(fresh.patienceSteps! > STUDY.presets.standard.taskRecipe!.cooccurrence.patienceSteps!);
   assert.equal(trainOf('style-unlimited', 'standard').patienceSteps, fresh.patienceSteps);
   assert.equal(trainOf('style-unlimited', 'standard').minSteps, fresh.minSteps);
+  assert.equal(trainOf('style-unlimited', 'standard').minDelta, fresh.minDelta);
+  // Its cap too: the suite's epochs are the fresh recipe's, not the task's.
+  assert.equal(trainOf('style-unlimited', 'standard').epochs, fresh.epochs);
+  assert.equal(trainOf('style', 'standard').epochs, STUDY.presets.standard.taskRecipe!.cooccurrence.epochs);
   assert.equal(trainOf('style', 'standard').patienceSteps, STUDY.presets.standard.taskRecipe!.cooccurrence.patienceSteps);
   // quick trains for fixed epochs: no patience at all.
   assert.equal(trainOf('style-unlimited', 'quick').patienceSteps, null);

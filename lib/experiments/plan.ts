@@ -80,9 +80,14 @@ export function scaledPerClass(study: Study, n: number | null, preset: RunPreset
   return Math.max(1, Math.round(((n ?? 6000) * p) / base));
 }
 
-/** A task's changes to the preset's recipe, which apply to the runs of standard suites on it. */
-function taskRecipe(study: Study, s: Pick<Suite, 'kind'>, preset: RunPresetName, dataset: string): Partial<TrainConfig> {
-  return s.kind === 'standard' ? (runPreset(study, preset).taskRecipe?.[dataset] ?? {}) : {};
+/**
+ * A task's changes to the preset's recipe (its epoch cap among them), which apply to the runs of standard suites on
+ * it; and over them, the preset's changes for runs that draw fresh training images (freshRecipe), where the suite does.
+ */
+function taskRecipe(study: Study, s: Pick<Suite, 'kind' | 'data'>, preset: RunPresetName, dataset: string): Partial<TrainConfig> {
+  if (s.kind !== 'standard') return {};
+  const p = runPreset(study, preset);
+  return { ...p.taskRecipe?.[dataset], ...(s.data?.[dataset]?.freshTrain ? p.freshRecipe : {}) };
 }
 
 /** The training recipe a suite of this kind gives every model on `dataset` under a preset, before a model's own changes. */
@@ -93,7 +98,6 @@ export function suiteTrain(study: Study, s: Pick<Suite, 'kind' | 'train' | 'data
     ...p.recipe,
     ...(s.kind === 'recipe' ? p.recipeSweep : {}),
     ...taskRecipe(study, s, preset, dataset),
-    ...(s.kind === 'standard' && s.data?.[dataset]?.freshTrain ? p.freshRecipe : {}),
     ...s.train,
     epochs: suiteScale(study, s, preset, dataset).epochs,
     warmupEpochs: p.warmupEpochs,
@@ -106,7 +110,7 @@ export function suiteTrain(study: Study, s: Pick<Suite, 'kind' | 'train' | 'data
 /** What one suite's runs look like under a preset: data sizes, epochs, seeds. */
 export function suiteScale(
   study: Study,
-  s: Pick<Suite, 'kind' | 'verdictSeeds'>,
+  s: Pick<Suite, 'kind' | 'verdictSeeds' | 'data'>,
   preset: RunPresetName,
   dataset: string,
 ): { perClass: number | null; testPerClass: number | null; epochs: number; seeds: number[] } {
