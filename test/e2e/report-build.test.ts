@@ -1,7 +1,7 @@
 /**
  * The report built for real (nbclient and the tslab kernel, Chromium): a second build with
  * nothing changed executes nothing and rewrites nothing, a changed store re-executes, and the
- * PDF reads as a document (the answer on page one, no navigation or code toggle, page numbers).
+ * PDF reads as a document (the answer and its figure first, the claims table by page two, no navigation or code toggle, page numbers).
  */
 import { test } from 'node:test';
 import * as assert from 'node:assert/strict';
@@ -57,7 +57,7 @@ test('a second report build executes nothing and rewrites nothing; a changed sto
   assert.equal(third.executed, 2);
 });
 
-test('the printed report is a document: the claims table on page one, no navigation or code toggle, page numbers', {
+test('the printed report is a document: the answer on page one, its figure and the claims table next, no navigation or code toggle, page numbers', {
   timeout: 300_000,
 }, async () => {
   const html = path.join(ROOT, 'results', 'report.html');
@@ -72,8 +72,13 @@ test('the printed report is a document: the claims table on page one, no navigat
     );
     return r.stdout;
   };
+  // 99 opens with the answer in a few sentences and one figure, then the claims table: a reader has all three by page two.
   const one = text(1);
-  assert.match(one, /The question's claims, tested one by one/, 'the claims table does not start on page one');
+  assert.match(one, /99 · Report: can feature maps be tokens\?/, 'the answer does not start on page one');
+  assert.match(one, /Can I convolve an image n times/, 'the question is not on page one');
+  const two = text(1, 2);
+  assert.match(two, /The question's claims: test accuracy per tokenizer and task/, 'the figure of the answer is not on page one or two');
+  assert.match(two, /The question's claims, tested one by one/, 'the claims table does not start by page two');
   const pages = +(/^\s*1 \/ (\d+)\s*$/m.exec(one)?.[1] ?? NaN);
   assert.ok(pages > 1, 'page one has no "1 / N" page number');
   assert.match(text(pages), new RegExp(`^\\s*${pages} / ${pages}\\s*$`, 'm'), 'the last page is not numbered N / N');
