@@ -18,6 +18,13 @@ export const ROUND_TWO_SUITES = ['hybrid-relation', 'style-unlimited', 'underfit
 export const ANSWER_SUITES = ['core', 'controls', 'style', 'channel-vs-spatial', 'learned-maps', 'learned-map-count', ...ROUND_TWO_SUITES];
 
 /**
+ * The arms 99's opening figure draws beside the claims' arms, in every panel where a suite the claims read ran them:
+ * the pure ViT on 7×7 patches of the raw image (no stem: what the stem adds) and a CNN of the same size (what tokens
+ * and attention add). No claim compares them; they tell a reader where the claims' arms stand.
+ */
+export const REFERENCE_ARMS = ['vit-patch7', 'cnn-deep'];
+
+/**
  * The seed-0 runs the notebooks look inside, at their default parameters: 02_tokenizers and 07_attention on MNIST,
  * 09_style_and_learned_maps and 99_report on the relation task. Under the standard preset their weights are committed (.gitignore
  * lets exactly these through; test/notebook-files.test.ts holds the two to each other): a fresh clone would otherwise

@@ -13,7 +13,7 @@
  * Adding a tokenizer or a claim touches this folder and the tokenizer's implementation, nothing else.
  */
 import { resolveStudy, type Study } from '../lib/experiments/study';
-import { ANSWER_SUITES, INSPECTED_RUNS } from './answer';
+import { ANSWER_SUITES, INSPECTED_RUNS, REFERENCE_ARMS } from './answer';
 import { QUESTION_CLAIMS } from './claims';
 import { CONTROLS } from './controls';
 import { DATASETS } from './datasets';
@@ -34,5 +34,5 @@ export const STUDY: Readonly<Study> = resolveStudy({
   controls: CONTROLS,
   supersets: SUPERSETS,
   claims: QUESTION_CLAIMS,
-  answer: { suites: ANSWER_SUITES, inspected: INSPECTED_RUNS },
+  answer: { suites: ANSWER_SUITES, inspected: INSPECTED_RUNS, references: REFERENCE_ARMS },
 });

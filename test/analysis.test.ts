@@ -197,11 +197,22 @@ test("the opening figure draws the runs the question's claims read: each from it
   // hybrid-relation's are the second round's (disjoint validation, selection after the cooldown): other runs of the
   // same name, in a panel of their own. The style claim reads style-unlimited's fresh-image runs, not the style suite's.
   const bySuite: Record<string, RunRecord[]> = {
-    core: cf('relation', [0, 1, 2], '', FIRST),
+    // The reference arms come from the claims' suites, in the panels the claims' runs fill: core's relation runs, not its
+    // MNIST run (no claim's run is in an MNIST panel here).
+    core: [
+      ...cf('relation', [0, 1, 2], '', FIRST),
+      runRecord('vit-patch7', 'relation', 0, 0.6, { id: 'vit-relation-0', ...FIRST }),
+      runRecord('vit-patch7', 'mnist', 0, 0.98, { id: 'vit-mnist-0', data: { name: 'mnist' } } as Partial<RunRecord>),
+    ],
+    // A reference arm in a suite no claim reads is not drawn.
+    controls: [runRecord('cnn-deep', 'relation', 0, 0.99, { id: 'cnn-controls-0', ...FIRST })],
     'learned-maps': cf('relation', [0, 1, 2], '', FIRST),
     'hybrid-relation': [...cf('relation', [0, 1, 2, 3, 4], '-r2', ROUND_TWO), runRecord('hybrid', 'relation', 0, 0.97, ROUND_TWO)],
     style: cf('cooccurrence', [0, 1, 2], '-fixed', { ...FIRST, data: { name: 'cooccurrence' } } as Partial<RunRecord>),
-    'style-unlimited': cf('cooccurrence', [0, 1, 2, 3, 4], '-fresh', FRESH),
+    'style-unlimited': [
+      ...cf('cooccurrence', [0, 1, 2, 3, 4], '-fresh', FRESH),
+      runRecord('cnn-deep', 'cooccurrence', 0, 0.99, { id: 'cnn-fresh-0', ...FRESH }),
+    ],
     // An extension's runs: not the question's, so not in its opening figure.
     regime: [runRecord('channel-full 4x4x256', 'relation', 0, 0.5, FIRST)],
   };
@@ -212,17 +223,33 @@ test("the opening figure draws the runs the question's claims read: each from it
   assert.equal(group('hybrid', 'relation, round two')?.n, 1);
   assert.deepEqual(
     view.records.filter((r) => r.dataset.startsWith('cooccurrence')).map((r) => [r.id, r.dataset]),
-    [0, 1, 2, 3, 4].map((s) => [`cf-cooccurrence-fresh-${s}`, 'cooccurrence, fresh images every epoch']),
+    [...[0, 1, 2, 3, 4].map((s) => `cf-cooccurrence-fresh-${s}`), 'cnn-fresh-0'].map((id) => [
+      id,
+      'cooccurrence, fresh images every epoch',
+    ]),
   );
+  assert.deepEqual(
+    view.records.filter((r) => view.references.includes(r.name)).map((r) => [r.id, r.dataset]),
+    [
+      ['vit-relation-0', 'relation'],
+      ['cnn-fresh-0', 'cooccurrence, fresh images every epoch'],
+    ],
+  );
+  assert.deepEqual(view.references, ['vit-patch7', 'cnn-deep']);
+  assert.deepEqual(view.order.slice(-2), view.references, 'the reference arms come after the arms the claims compare');
   assert.ok(!view.order.includes('channel-full 4x4x256') && !view.records.some((r) => r.name.includes('4x4')));
   assert.equal(view.order[0], 'channel-full');
   // A dataset's first-round panel comes before its later ones.
   const panels = [...new Set(view.groups.map((g) => g.dataset))];
   assert.ok(panels.indexOf('relation') < panels.indexOf('relation, round two'));
   // Each run is a mark of its own beside its model's dot, in its panel.
-  const fig = accuracyDots(view.groups, 'answer', view.order, view.records);
+  const fig = accuracyDots(view.groups, 'answer', view.order, view.records, view.references);
   const marks = fig.data.filter((t) => t.legendgroup === 'plateau').reduce((n, t) => n + (t.x as string[]).length, 0);
   assert.equal(marks, view.records.length);
+  // The reference arms' dots are a trace of their own, the claims' arms' another.
+  const dots = (group: string) => fig.data.filter((t) => t.legendgroup === group).flatMap((t) => t.x as string[]);
+  assert.deepEqual([...new Set(dots('reference'))], view.references);
+  assert.ok(!dots('mean').some((m) => view.references.includes(m)));
   assert.deepEqual(
     (fig.layout.annotations as { text: string }[]).map((a) => a.text),
     panels.map((p) => p.replace(', ', '<br>')),

@@ -139,8 +139,10 @@ export interface ClaimRunsView {
   groups: Group[];
   /** Every run behind the groups, each once (a run two claims read is one run), its `dataset` set to its panel. */
   records: RunRecord[];
-  /** Models in the order the claims first name them. */
+  /** Models in the order the claims first name them, then the reference arms drawn. */
   order: string[];
+  /** The reference arms drawn (no claim compares them): the figure sets them apart. */
+  references: string[];
 }
 
 /**
@@ -157,23 +159,28 @@ export function panelOf(r: Pick<RunRecord, 'dataset' | 'data' | 'train'>): strin
 /**
  * The runs the question's own claims read (`extension` rows apart, since they go beyond it): for each accuracy
  * expectation, its two models on its dataset from the suite it reads (the claim's, unless the expectation names its
- * own), so the figure shows exactly what the claims table decides from, each run in its panel (panelOf). Suites that
- * label the same run alike share it; two different runs under one label, panel and seed would make one dot of two
- * configs, so they are an error.
+ * own), so the figure shows exactly what the claims table decides from, each run in its panel (panelOf). Beside them,
+ * the answer's reference arms (study.answer.references), from the same suites, in the panels the claims' runs fill.
+ * Suites that label the same run alike share it; two different runs under one label, panel and seed would make one
+ * dot of two configs, so they are an error.
  */
 export function questionRunsView(study: Study, recordsOf: (suite: string) => RunRecord[], preset: RunPresetName): ClaimRunsView {
   const refs = study.claims
     .filter((c) => !c.extension)
     .flatMap((c) => c.expects.map((e) => ({ ...e, suite: e.suite ?? c.experiment.suite })));
-  const order = [...new Set(refs.flatMap((e) => [e.a, e.b]))];
+  const claimed = [...new Set(refs.flatMap((e) => [e.a, e.b]))];
+  const references = study.answer.references.filter((m) => !claimed.includes(m));
   const wanted = new Set(refs.flatMap((e) => [e.a, e.b].map((m) => `${e.suite}\u0000${m}\u0000${e.dataset}`)));
   const suites = [...new Set(refs.map((e) => e.suite))];
-  const records = distinctRuns(suites.flatMap((s) => recordsOf(s).filter((r) => wanted.has(`${s}\u0000${r.name}\u0000${r.dataset}`)))).map(
-    (r) => ({
-      ...r,
-      dataset: panelOf(r),
-    }),
-  );
+  const inPanel = (r: RunRecord): RunRecord => ({ ...r, dataset: panelOf(r) });
+  const claimRuns = distinctRuns(
+    suites.flatMap((s) => recordsOf(s).filter((r) => wanted.has(`${s}\u0000${r.name}\u0000${r.dataset}`))),
+  ).map(inPanel);
+  const panels = new Set(claimRuns.map((r) => r.dataset));
+  const referenceRuns = distinctRuns(suites.flatMap((s) => recordsOf(s).filter((r) => references.includes(r.name))))
+    .map(inPanel)
+    .filter((r) => panels.has(r.dataset));
+  const records = [...claimRuns, ...referenceRuns];
   const seen = new Map<string, string>();
   for (const r of records) {
     const key = `${r.name} in panel ${r.dataset}, seed ${r.seed}`;
@@ -187,8 +194,9 @@ export function questionRunsView(study: Study, recordsOf: (suite: string) => Run
     const d = catalog.findIndex((x) => panel === x || panel.startsWith(`${x}, `));
     return d * 2 + (catalog.includes(panel) ? 0 : 1);
   };
+  const order = [...claimed, ...references.filter((m) => referenceRuns.some((r) => r.name === m))];
   const groups = aggregate(records, { expectedSeeds: runPreset(study, preset).seeds }).sort(
     (a, b) => rank(a.dataset) - rank(b.dataset) || order.indexOf(a.name) - order.indexOf(b.name),
   );
-  return { groups, records, order };
+  return { groups, records, order, references: order.filter((m) => references.includes(m)) };
 }

@@ -108,8 +108,11 @@ export interface Study {
   controls: Control[];
   supersets: SupersetPair[];
   claims: QuestionClaim[];
-  /** The answer: the suites it runs (in the order its queue runs them) and the runs whose weights git keeps. */
-  answer: { suites: string[]; inspected: InspectedRun[] };
+  /**
+   * The answer: the suites it runs (in the order its queue runs them), the runs whose weights git keeps, and the
+   * reference arms its opening figure draws beside the claims' arms (models that no claim compares).
+   */
+  answer: { suites: string[]; inspected: InspectedRun[]; references: string[] };
 }
 
 /** Every name a catalog uses that it does not declare, as readable problems (none: the catalog is whole). */
@@ -139,6 +142,7 @@ export function studyProblems(s: Study): string[] {
     }
   }
   for (const x of s.answer.suites) need('suites', x, 'the answer');
+  for (const m of s.answer.references) need('models', m, "the answer's reference arms");
   for (const r of s.answer.inspected) {
     need('suites', r.suite, 'an inspected run');
     need('datasets', r.dataset, 'an inspected run');

@@ -13,9 +13,15 @@ import { type Figure, hoverSafe, layout } from './plotly';
  * data (a 1-pp difference between models near 98% is visible, where bars from 0 would hide it). With the
  * records, each seed is a small mark beside its model's dot, shaped by how its run ended (runOutcome):
  * a filled dot for a plateau, a cross for a run that did not learn, an open circle for one cut off while
- * still improving.
+ * still improving. Models named in `references` (arms that no claim compares) get dots of their own colour and legend.
  */
-export function accuracyDots(groups: Group[], title: string, order?: string[], records: RunRecord[] = []): Figure {
+export function accuracyDots(
+  groups: Group[],
+  title: string,
+  order?: string[],
+  records: RunRecord[] = [],
+  references: string[] = [],
+): Figure {
   const datasets = [...new Set(groups.map((g) => g.dataset))];
   const names = (order ?? [...new Set(groups.map((g) => g.name))]).filter((n) => groups.some((g) => g.name === n));
   const gap = 0.06;
@@ -25,20 +31,30 @@ export function accuracyDots(groups: Group[], title: string, order?: string[], r
   const lay: Record<string, unknown> = {};
   datasets.forEach((d, i) => {
     const gs = names.map((n) => groups.find((g) => g.name === n && g.dataset === d)).filter((g): g is Group => !!g && g.n > 0);
-    data.push({
-      type: 'scatter',
-      mode: 'markers',
-      name: 'mean ± 95% CI',
-      legendgroup: 'mean',
-      showlegend: i === 0,
-      xaxis: axis(i, 'x'),
-      yaxis: axis(i, 'y'),
-      x: gs.map((g) => g.name),
-      y: gs.map((g) => 100 * g.mean),
-      error_y: { type: 'data', array: gs.map((g) => (Number.isFinite(g.ci95) ? 100 * g.ci95 : 0)), visible: true },
-      marker: { size: 10, color: '#1f77b4' },
-      hovertemplate: `${hoverSafe(d)}: %{x} %{y:.2f}% ± %{error_y.array:.2f}<extra></extra>`,
-    });
+    const means = [
+      { name: 'mean ± 95% CI', legendgroup: 'mean', color: '#1f77b4', gs: gs.filter((g) => !references.includes(g.name)) },
+      {
+        name: 'reference arm: mean ± 95% CI',
+        legendgroup: 'reference',
+        color: '#ff7f0e',
+        gs: gs.filter((g) => references.includes(g.name)),
+      },
+    ];
+    for (const m of means.filter((x) => x.gs.length))
+      data.push({
+        type: 'scatter',
+        mode: 'markers',
+        name: m.name,
+        legendgroup: m.legendgroup,
+        showlegend: !data.some((t) => t.legendgroup === m.legendgroup),
+        xaxis: axis(i, 'x'),
+        yaxis: axis(i, 'y'),
+        x: m.gs.map((g) => g.name),
+        y: m.gs.map((g) => 100 * g.mean),
+        error_y: { type: 'data', array: m.gs.map((g) => (Number.isFinite(g.ci95) ? 100 * g.ci95 : 0)), visible: true, color: m.color },
+        marker: { size: 10, color: m.color },
+        hovertemplate: `${hoverSafe(d)}: %{x} %{y:.2f}% ± %{error_y.array:.2f}<extra></extra>`,
+      });
     for (const outcome of ['plateau', 'underfit', 'capped'] as const) {
       const rs = records.filter((r) => r.dataset === d && r.status === 'ok' && names.includes(r.name) && runOutcome(r) === outcome);
       if (!rs.length) continue;
@@ -63,7 +79,15 @@ export function accuracyDots(groups: Group[], title: string, order?: string[], r
       });
     }
     const x0 = i * (width + gap);
-    lay[`xaxis${i === 0 ? '' : i + 1}`] = { domain: [x0, x0 + width], anchor: axis(i, 'y'), tickangle: -40, automargin: true };
+    // The models in the given order: plotly would order categories by the trace that first names them.
+    lay[`xaxis${i === 0 ? '' : i + 1}`] = {
+      domain: [x0, x0 + width],
+      anchor: axis(i, 'y'),
+      tickangle: -40,
+      automargin: true,
+      categoryorder: 'array',
+      categoryarray: gs.map((g) => g.name),
+    };
     lay[`yaxis${i === 0 ? '' : i + 1}`] = { anchor: axis(i, 'x'), title: { text: i === 0 ? 'test accuracy (%)' : '' }, automargin: true };
   });
   const annotations = datasets.map((d, i) => ({
